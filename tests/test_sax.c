@@ -344,7 +344,7 @@ static void test_mindist_hand(void **state)
  * n a multiple of w. Also checks the bound is not vacuous. */
 static void test_mindist_lower_bound(void **state)
 {
-	enum { NMAX = 256, TRIALS = 20000 };
+	enum { NMAX = 32 * 16, TRIALS = 20000 };	/* n = g * w <= 32 * 16 */
 	static const size_t groups[] = { 1, 2, 4, 8, 16, 32 };
 	double x[NMAX], y[NMAX], zx[NMAX], zy[NMAX], px[NMAX], py[NMAX];
 	double tab[TSD_SAX_MAX_ALPHA * TSD_SAX_MAX_ALPHA];
