@@ -1,0 +1,126 @@
+# tsdown: streaming downsampling of time series.
+# `make help` lists the targets.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+OPT     ?= -O2
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wpointer-arith -Wcast-qual -Wvla -Wno-unused-parameter
+CFLAGS  ?= $(OPT) -g
+CPPFLAGS += -D_GNU_SOURCE -Ilib
+PKGS    := cmocka rdkafka
+LDLIBS  := -lcsv -lm
+
+# Variant build trees: build/rel (default), build/san (sanitizers).
+V       ?= rel
+ifeq ($(V),san)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT      := -O1
+endif
+ifdef WERROR
+WARN += -Werror
+endif
+B       := build/$(V)
+ALLCFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) -MMD -MP
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+LIB     := $(B)/libtsd.a
+CLI_SRC := $(sort $(wildcard cli/*.c))
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
+CLI     := $(B)/libtsdcli.a
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+TOOLS   := $(CMD_SRC:cmd/%.c=%)
+BINS    := $(TOOLS:%=$(B)/bin/%)
+UT_SRC  := $(sort $(wildcard tests/test_*.c))
+UTS     := $(UT_SRC:tests/%.c=$(B)/tests/%)
+MAN1    := $(wildcard man/*.1)
+MAN5    := $(wildcard man/*.5)
+MAN7    := $(wildcard man/*.7)
+
+DEB_PKGS := libcsv-dev libcmocka-dev librdkafka-dev gnuplot-nox pkg-config
+
+.PHONY: all help deps test check bench unit cli install uninstall clean demo model
+.DEFAULT_GOAL := all
+
+all: deps $(BINS) ## build the library and every tool into build/rel/bin
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+deps: ## install the Debian packages the build needs, when missing
+	@scripts/deps.sh $(DEB_PKGS)
+
+$(B)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
+
+$(B)/cmd/%.o: cmd/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Icli $(ALLCFLAGS) -c -o $@ $<
+
+$(B)/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
+
+$(CLI): $(CLI_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/bin/%: $(B)/cmd/%.o $(CLI) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -o $@ $< $(CLI) $(LIB) $(LDLIBS) $(LDLIBS_$*)
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
+
+$(B)/tests/test_%: $(B)/tests/test_%.o $(LIB)
+	$(CC) $(ALLCFLAGS) -o $@ $< $(LIB) -lcmocka $(LDLIBS)
+
+LDLIBS_tskafka := -lrdkafka
+
+unit: $(UTS) ## build and run the cmocka unit tests
+	@scripts/run-unit.sh $(UTS)
+
+cli: $(BINS) ## run the command-line tests
+	@TSD_BIN=$(CURDIR)/$(B)/bin scripts/run-cli.sh tests/cli/*.sh
+
+test: ## build with -Werror and run every test (unit and command line)
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory WERROR=1 unit cli
+
+check: ## run every test under AddressSanitizer and UBSan
+	@$(MAKE) --no-print-directory deps
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		$(MAKE) --no-print-directory V=san WERROR=1 unit cli
+
+bench: all ## run the benchmarks, each beside a same-run reference
+	@B=$(CURDIR)/$(B) scripts/bench.sh
+
+demo: all ## the main job: downsample bundled NAB data and plot it
+	@B=$(CURDIR)/$(B) scripts/demo.sh
+
+install: all ## install tools and man pages under $(DESTDIR)$(PREFIX)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
+	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7)
+
+uninstall: ## remove what install put in place
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(notdir $(MAN1):%=$(DESTDIR)$(MANDIR)/man1/%)
+
+clean: ## remove build outputs
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

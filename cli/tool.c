@@ -1,0 +1,332 @@
+/* tool.c: messages, strict option values, and stream plumbing for tools. */
+#include "tool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *tool_name = "tsdown";
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	int e = errno;
+	size_t n = strlen(fmt);
+
+	fprintf(stderr, "%s: ", tool_name);
+	vfprintf(stderr, fmt, ap);
+	if (n && fmt[n - 1] == ':')
+		fprintf(stderr, " %s", strerror(e));
+	fputc('\n', stderr);
+}
+
+void tool_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void tool_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void tool_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", tool_name);
+	exit(EXIT_USAGE);
+}
+
+void tool_version(void)
+{
+	printf("%s (tsdown) %s\n", tool_name, TSD_VERSION);
+	exit(fclose(stdout) ? EXIT_DATA : 0);
+}
+
+long tool_long(const char *opt, const char *s, long min, long max)
+{
+	long v;
+	int rc = tsd_parse_long(&v, s, min, max);
+
+	if (rc == TSD_ERANGE)
+		tool_usage_error("%s: '%s' out of range %ld..%ld", opt, s, min, max);
+	if (rc)
+		tool_usage_error("%s: '%s' is not an integer", opt, s);
+	return v;
+}
+
+double tool_double(const char *opt, const char *s)
+{
+	double v;
+
+	if (tsd_parse_double(&v, s))
+		tool_usage_error("%s: '%s' is not a number", opt, s);
+	return v;
+}
+
+long long tool_duration(const char *opt, const char *s)
+{
+	int64_t ns;
+
+	if (tsd_parse_duration(&ns, s) || ns <= 0)
+		tool_usage_error("%s: '%s' is not a duration (e.g. 300, 5m, 1h, 250ms)", opt, s);
+	return ns;
+}
+
+void tool_io_init(tool_io *io)
+{
+	memset(io, 0, sizeof *io);
+	io->header = 1;
+	io->in.order = TSD_ORDER_DROP;
+	io->tab = tsd_series_new();
+	if (!io->tab)
+		tool_die(EXIT_DATA, "out of memory");
+	io->in.tab = io->tab;
+}
+
+static int parse_delim(const char *arg)
+{
+	if (!strcmp(arg, "tab") || !strcmp(arg, "\\t") || !strcmp(arg, "\t"))
+		return '\t';
+	if (strlen(arg) != 1 || arg[0] == '"' || arg[0] == '\n' || arg[0] == '\r')
+		tool_usage_error("-d: bad delimiter '%s' (one character, or 'tab')", arg);
+	return (unsigned char)arg[0];
+}
+
+int tool_io_option(tool_io *io, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'o':
+		if (!strcmp(arg, "csv"))
+			io->out_format = TSD_FMT_CSV;
+		else if (!strcmp(arg, "bin") || !strcmp(arg, "binary"))
+			io->out_format = TSD_FMT_BIN;
+		else
+			tool_usage_error("-o: unknown output format '%s' (csv or bin)", arg);
+		return 1;
+	case 'd':
+		io->in.delim = io->out_delim = parse_delim(arg);
+		return 1;
+	case 't':
+		if (tsd_tstyle_parse(&io->out_tstyle, arg))
+			tool_usage_error("-t: unknown time format '%s' (iso, iso-t, s, ms, us, ns, sf)", arg);
+		return 1;
+	case 'N':
+		if (!*arg)
+			tool_usage_error("-N: empty name");
+		io->in.rename = arg;
+		return 1;
+	case 1001: {
+		tsd_tstyle st;
+		if (tsd_tstyle_parse(&st, arg) || st.kind < TSD_T_S || st.kind > TSD_T_NS)
+			tool_usage_error("--time-unit: unknown unit '%s' (s, ms, us, ns)", arg);
+		io->in.time_unit = st.kind;
+		return 1;
+	}
+	case 1002:
+		if (!strcmp(arg, "single"))
+			io->out_shape = TSD_SHAPE_SINGLE;
+		else if (!strcmp(arg, "long"))
+			io->out_shape = TSD_SHAPE_LONG;
+		else
+			tool_usage_error("--shape: unknown shape '%s' (single or long)", arg);
+		return 1;
+	case 1003:
+		if (!strcmp(arg, "strict"))
+			io->in.order = TSD_ORDER_STRICT;
+		else if (!strcmp(arg, "dupok"))
+			io->in.order = TSD_ORDER_DUPOK;
+		else if (!strcmp(arg, "any"))
+			io->in.order = TSD_ORDER_ANY;
+		else if (!strcmp(arg, "drop"))
+			io->in.order = TSD_ORDER_DROP;
+		else
+			tool_usage_error("--order: unknown order '%s' (drop, strict, dupok, any)", arg);
+		return 1;
+	case 1004:
+		io->precision = (int)tool_long("--precision", arg, 1, 17);
+		return 1;
+	case 1005:
+		io->header = 0;
+		return 1;
+	case 'V':
+		tool_version();
+	}
+	return 0;
+}
+
+void tool_io_files(tool_io *io, int argc, char **argv)
+{
+	static char *dash[] = { "-" };
+
+	if (argc > 0) {
+		io->files = argv;
+		io->nfiles = argc;
+	} else {
+		io->files = dash;
+		io->nfiles = 1;
+	}
+	if (io->nfiles > 1 && io->in.rename)
+		tool_usage_error("-N: one name for several input files");
+}
+
+static int idle_flush(void *arg)
+{
+	tool_io *io = arg;
+
+	return io->w ? tsd_writer_flush(io->w) : 0;
+}
+
+static void open_next(tool_io *io)
+{
+	const char *path = io->files[io->cur];
+	int fd = 0, rc;
+	tsd_reader_opts o = io->in;
+	char *base = io->base;
+
+	if (strcmp(path, "-") != 0) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			tool_die(EXIT_DATA, "%s:", path);
+	}
+	o.name = path;
+	if (io->nfiles > 1 && strcmp(path, "-") != 0) {
+		/* several files: name single-series inputs after their files */
+		const char *b = strrchr(path, '/');
+		b = b ? b + 1 : path;
+		snprintf(base, sizeof io->base, "%s", b);
+		char *dot = strrchr(base, '.');
+		if (dot && dot != base)
+			*dot = 0;
+		o.rename = base;
+	}
+	if ((rc = tsd_reader_open(&io->r, fd, &o)) < 0)
+		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+	tsd_reader_on_idle(io->r, idle_flush, io);
+}
+
+int tool_next(tool_io *io, tsd_rec *rec)
+{
+	for (;;) {
+		int rc;
+		if (!io->r) {
+			if (io->cur >= io->nfiles)
+				return 0;
+			open_next(io);
+		}
+		rc = tsd_reader_next(io->r, rec);
+		if (rc > 0) {
+			io->any_input = 1;
+			return 1;
+		}
+		if (rc < 0)
+			tool_die(EXIT_DATA, "%s", tsd_reader_errmsg(io->r));
+		/* this file is done */
+		long first;
+		uint64_t nd = tsd_reader_dropped(io->r, &first);
+		if (nd)
+			tool_warn("%s: %llu sample%s not later than the one before dropped (first at line %ld; see --order)",
+				  io->files[io->cur], (unsigned long long)nd, nd == 1 ? "" : "s", first);
+		if (!io->w && io->cur + 1 >= io->nfiles)
+			tool_open_output(io); /* style of the last input */
+		tsd_reader_close(io->r);
+		io->r = NULL;
+		io->cur++;
+	}
+}
+
+void tool_open_output(tool_io *io)
+{
+	tsd_writer_opts o;
+	int rc;
+
+	if (io->w)
+		return;
+	tsd_writer_defaults(&o);
+	if (io->r) {
+		o.style = *tsd_reader_style(io->r);
+		if (!o.style.tstyle.kind)
+			o.style.tstyle.kind = TSD_T_ISO, o.style.tstyle.sep = ' ';
+		if (tsd_reader_format(io->r) == TSD_FMT_CSV && io->in.delim)
+			o.delim = io->in.delim;
+	}
+	if (io->out_format)
+		o.format = io->out_format;
+	if (io->out_delim)
+		o.delim = io->out_delim;
+	if (io->out_shape)
+		o.style.shape = (uint8_t)io->out_shape;
+	else if (o.style.shape == TSD_SHAPE_WIDE || io->nfiles > 1)
+		o.style.shape = TSD_SHAPE_LONG;
+	if (io->out_tstyle.kind)
+		o.style.tstyle = io->out_tstyle;
+	o.precision = io->precision;
+	o.header = io->header;
+	o.tab = io->tab;
+	if ((rc = tsd_writer_open(&io->w, 1, &o)) < 0)
+		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+}
+
+static void put_failed(tool_io *io)
+{
+	tool_die(EXIT_DATA, "%s", tsd_writer_errmsg(io->w));
+}
+
+void tool_put(tool_io *io, const tsd_rec *rec)
+{
+	if (!io->w)
+		tool_open_output(io);
+	if (tsd_writer_put(io->w, rec) < 0)
+		put_failed(io);
+	if (io->flush_each && tsd_writer_flush(io->w) < 0)
+		put_failed(io);
+}
+
+void tool_sample(tool_io *io, uint32_t series, int64_t t, double v)
+{
+	tsd_rec r;
+
+	r.kind = TSD_REC_SAMPLE;
+	r.s.series = series;
+	r.s.t = t;
+	r.s.v = v;
+	tool_put(io, &r);
+}
+
+void tool_finish(tool_io *io)
+{
+	if (!io->w)
+		tool_open_output(io);
+	if (tsd_writer_flush(io->w) < 0)
+		tool_die(EXIT_DATA, "%s", tsd_writer_errmsg(io->w));
+	if (tsd_writer_close(io->w) < 0)
+		tool_die(EXIT_DATA, "write error");
+	io->w = NULL;
+	if (io->r)
+		tsd_reader_close(io->r);
+	io->r = NULL;
+	tsd_series_free(io->tab);
+	io->tab = NULL;
+	if (fflush(stdout) == EOF || ferror(stdout) || fclose(stdout) == EOF)
+		tool_die(EXIT_DATA, "write error:");
+}
+
+const char *tool_where(tool_io *io)
+{
+	return io->r ? tsd_reader_where(io->r) : "<end of input>";
+}

@@ -1,0 +1,99 @@
+/* tool.h: what every tsdown tool shares: messages, exit codes, common
+ * options, and the read-transform-write plumbing around lib/stream.h.
+ * This is the only code that prints; lib/ never does. */
+#ifndef TSD_TOOL_H
+#define TSD_TOOL_H
+
+#include <stdio.h>
+
+#include "stream.h"
+#include "tsd.h"
+
+enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
+
+extern const char *tool_name;
+
+/* "tool: message"; a format ending in ':' gets ": strerror(errno)". */
+void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void tool_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void tool_version(void);
+
+/* Strict option value parsers: exit 2 with a message naming the option. */
+long tool_long(const char *opt, const char *s, long min, long max);
+double tool_double(const char *opt, const char *s);
+long long tool_duration(const char *opt, const char *s);
+
+/* Input and output of one tool run. Files are read in order, as cat does. */
+typedef struct {
+	/* options */
+	int out_format;          /* TSD_FMT_AUTO = CSV */
+	int out_delim;           /* 0 = as the input */
+	int out_shape;           /* TSD_SHAPE_AUTO = as the input */
+	tsd_tstyle out_tstyle;   /* kind 0 = as the input */
+	int precision;
+	int header;              /* 1 unless --no-header */
+	tsd_reader_opts in;
+	/* state */
+	char **files;
+	int nfiles, cur;
+	tsd_reader *r;
+	tsd_writer *w;
+	tsd_series_tab *tab;
+	int any_input;
+	int flush_each;          /* flush after every record (live) */
+	char base[256];          /* series name taken from a file name */
+} tool_io;
+
+/* Common options, the same in every tool:
+ *   -o, --output-format csv|bin   -d, --delimiter C (input and output)
+ *   -t, --time-format STYLE       --time-unit s|ms|us|ns (input integers)
+ *   -N, --name NAME               --shape single|long
+ *   --order strict|dupok|any      --precision N   --no-header
+ */
+#define TOOL_COMMON_SHORT "o:d:t:N:"
+#define TOOL_COMMON_LONG \
+	{ "output-format", required_argument, 0, 'o' }, \
+	{ "delimiter", required_argument, 0, 'd' }, \
+	{ "time-format", required_argument, 0, 't' }, \
+	{ "name", required_argument, 0, 'N' }, \
+	{ "time-unit", required_argument, 0, 1001 }, \
+	{ "shape", required_argument, 0, 1002 }, \
+	{ "order", required_argument, 0, 1003 }, \
+	{ "precision", required_argument, 0, 1004 }, \
+	{ "no-header", no_argument, 0, 1005 }, \
+	{ "help", no_argument, 0, 'h' }, \
+	{ "version", no_argument, 0, 'V' }
+#define TOOL_COMMON_HELP \
+"  -o, --output-format F  csv (default) or bin\n" \
+"  -d, --delimiter C      field delimiter: , ; or tab (default: detect; output ,)\n" \
+"  -t, --time-format S    output times as iso, iso-t, s, ms, us, ns or sf\n" \
+"                         (default: as the input)\n" \
+"      --time-unit U      unit of integer input times: s, ms, us, ns\n" \
+"                         (default: from their magnitude)\n" \
+"  -N, --name NAME        name of the series of single-series input\n" \
+"      --shape S          CSV output shape: single or long (default: as input)\n" \
+"      --order O          samples not later than the one before in their series:\n" \
+"                         drop (default, counted on stderr), strict (error),\n" \
+"                         dupok (equal times pass) or any (no check)\n" \
+"      --precision N      significant digits of CSV values (default: exact)\n" \
+"      --no-header        no CSV header line\n" \
+"  -h, --help             this help;  -V, --version  the version\n"
+
+void tool_io_init(tool_io *io);
+/* Handle a common option; 1 if it was one, 0 if not. */
+int tool_io_option(tool_io *io, int opt, const char *arg);
+void tool_io_files(tool_io *io, int argc, char **argv);
+/* Next record of the input; 0 at the end of all files. Dies on error. */
+int tool_next(tool_io *io, tsd_rec *rec);
+/* Open the output (as late as possible, so that it follows the input's
+ * style); tool_put opens it if needed. */
+void tool_open_output(tool_io *io);
+void tool_put(tool_io *io, const tsd_rec *rec);
+void tool_sample(tool_io *io, uint32_t series, int64_t t, double v);
+/* Flush and close the output and stdout: a full disk is an error. */
+void tool_finish(tool_io *io);
+/* Where the current record came from, for messages: "FILE:LINE". */
+const char *tool_where(tool_io *io);
+
+#endif

@@ -1,0 +1,106 @@
+/* record.h: the records that flow between tools.
+ *
+ * A stream is a sequence of records of these kinds, many series
+ * interleaved (series are small ids from a tsd_series_tab):
+ *
+ *   SAMPLE   one observation (series, t, v)
+ *   WINDOW   start of one transformed window of a series: its sample
+ *            count, time span, wavelet, boundary mode and levels
+ *   TIMES    the sample times of a window whose spacing is not uniform
+ *   COEF     a run of wavelet coefficients of one level and kind, with
+ *            optional importance scores
+ *   END      end of one window of a series (its coefficients are complete)
+ *   CONTROL  a source position (e.g. Kafka topic/partition/offset) that
+ *            travels with the data so a sink can commit exactly once
+ *
+ * Pointers inside a record (times, values, scores, topic) stay valid only
+ * until the next call that reads a record.
+ */
+#ifndef TSD_RECORD_H
+#define TSD_RECORD_H
+
+#include <stdint.h>
+
+enum tsd_rec_kind {
+	TSD_REC_SAMPLE = 1,
+	TSD_REC_WINDOW = 2,
+	TSD_REC_TIMES = 3,
+	TSD_REC_COEF = 4,
+	TSD_REC_END = 5,
+	TSD_REC_CONTROL = 6,
+};
+
+enum { TSD_COEF_A = 0, TSD_COEF_D = 1 };
+
+/* coefficient run flags */
+#define TSD_COEF_SCORED 0x01   /* score[] is present */
+#define TSD_COEF_SELECTED 0x02 /* a selector (thresh) has already dropped what it did not keep */
+
+/* window flags */
+#define TSD_WIN_IRREGULAR 0x01 /* a TIMES record with all n times follows */
+#define TSD_WIN_SELECTED 0x02  /* coefficients of this window passed a selector */
+
+#define TSD_WAVELET_NAME 8
+#define TSD_MODE_NAME 16
+
+typedef struct {
+	uint32_t series;
+	uint32_t n;            /* samples in the window */
+	int64_t window;        /* window number: count-based index or time bucket */
+	int64_t t_first;       /* time of the first and last sample (ns) */
+	int64_t t_last;
+	uint8_t levels;        /* J */
+	uint8_t flags;
+	char wavelet[TSD_WAVELET_NAME]; /* NUL-padded */
+	char mode[TSD_MODE_NAME];       /* NUL-padded */
+} tsd_window;
+
+typedef struct {
+	uint32_t series;
+	uint32_t count;
+	int64_t window;
+	const int64_t *t;      /* (count) */
+} tsd_times;
+
+typedef struct {
+	uint32_t series;
+	uint8_t level;         /* 1..J; the approximation has level J */
+	uint8_t kind;          /* TSD_COEF_A or TSD_COEF_D */
+	uint8_t flags;
+	int64_t window;
+	uint32_t start;        /* index of the first coefficient in its level */
+	uint32_t count;
+	const double *v;       /* (count) */
+	const float *score;    /* (count) when TSD_COEF_SCORED, else NULL */
+} tsd_coefs;
+
+enum { TSD_CTL_POSITION = 1 };
+
+typedef struct {
+	uint16_t what;         /* TSD_CTL_* */
+	uint16_t topic_len;
+	int32_t partition;
+	int64_t offset;        /* the next offset to consume from there */
+	const char *topic;     /* (topic_len), not NUL-terminated */
+} tsd_control;
+
+typedef struct {
+	int kind;              /* enum tsd_rec_kind */
+	union {
+		struct {
+			uint32_t series;
+			int64_t t;
+			double v;
+		} s;
+		tsd_window w;
+		tsd_times ts;
+		tsd_coefs c;
+		struct {
+			uint32_t series;
+			int64_t window;
+		} e;
+		tsd_control k;
+	};
+} tsd_rec;
+
+#endif

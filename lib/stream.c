@@ -1,0 +1,1426 @@
+/* stream.c: record readers and writers over CSV (libcsv) and binary frames. */
+#include "stream.h"
+#include "tsd.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define RBUF_INIT (1u << 18)
+#define LINE_MAX_BYTES (1u << 20)
+#define WBUF_CAP (1u << 18)
+
+/* ---------------------------------------------------------------- numbers */
+
+static const double pow10tab[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* Clinger's fast path: a decimal with at most 15 significant digits (so
+ * the mantissa is exact in a double) and a power of ten up to 22 is one
+ * correctly rounded multiplication or division. Everything else goes to
+ * strtod. */
+int tsd_scan_double(double *out, const char *s, size_t len)
+{
+	const char *p = s, *e = s + len;
+	uint64_t m = 0;
+	int nd = 0, exp10 = 0, neg = 0, any = 0;
+	char tmp[400];
+	char *end;
+
+	if (p < e && (*p == '-' || *p == '+'))
+		neg = *p++ == '-';
+	while (p < e && (unsigned)(*p - '0') < 10) {
+		if (nd < 19)
+			m = m * 10 + (unsigned)(*p - '0');
+		else
+			exp10++;
+		if (m)
+			nd++;
+		p++;
+		any = 1;
+	}
+	if (p < e && *p == '.') {
+		p++;
+		while (p < e && (unsigned)(*p - '0') < 10) {
+			if (nd < 19) {
+				m = m * 10 + (unsigned)(*p - '0');
+				exp10--;
+			}
+			if (m)
+				nd++;
+			p++;
+			any = 1;
+		}
+	}
+	if (any && p < e && (*p == 'e' || *p == 'E')) {
+		const char *q = p + 1;
+		int eneg = 0, ev = 0, ed = 0;
+		if (q < e && (*q == '-' || *q == '+'))
+			eneg = *q++ == '-';
+		while (q < e && (unsigned)(*q - '0') < 10) {
+			if (ev < 10000)
+				ev = ev * 10 + (*q - '0');
+			q++;
+			ed++;
+		}
+		if (!ed)
+			return TSD_EFORMAT;
+		exp10 += eneg ? -ev : ev;
+		p = q;
+	}
+	if (any && p == e && nd <= 15 && exp10 >= -22 && exp10 <= 22) {
+		double v = (double)m;
+		v = exp10 < 0 ? v / pow10tab[-exp10] : v * pow10tab[exp10];
+		*out = neg ? -v : v;
+		return 0;
+	}
+	/* slow path: strtod on a NUL-terminated copy (also nan, inf) */
+	if (len == 0 || len >= sizeof tmp)
+		return TSD_EFORMAT;
+	memcpy(tmp, s, len);
+	tmp[len] = 0;
+	errno = 0;
+	*out = strtod(tmp, &end);
+	if (end != tmp + len)
+		return TSD_EFORMAT;
+	return 0;
+}
+
+int tsd_format_double(char *buf, double v, int precision)
+{
+	int n, p;
+
+	if (precision > 0)
+		return sprintf(buf, "%.*g", precision, v);
+	if (v == 0)
+		return sprintf(buf, "%s", signbit(v) ? "-0" : "0");
+	if (!isfinite(v))
+		return sprintf(buf, "%s", isnan(v) ? "nan" : v < 0 ? "-inf" : "inf");
+	for (p = 15; p <= 17; p++) {
+		n = sprintf(buf, "%.*g", p, v);
+		if (p == 17 || strtod(buf, NULL) == v)
+			break;
+	}
+	return n;
+}
+
+/* ----------------------------------------------------------------- reader */
+
+typedef struct {
+	size_t off, len;
+} field;
+
+struct tsd_reader {
+	int fd;
+	tsd_reader_opts o;
+	char name[256];
+	unsigned char *buf;       /* (cap) */
+	size_t cap, pos, end;
+	int eof, started, fmt;
+	long line;                /* CSV: current line; binary: frame number */
+	char err[800];
+	int (*idle)(void *);
+	void *idle_arg;
+	tsd_style style;
+	int have_tstyle;
+	/* binary */
+	uint32_t *idmap;          /* stream id -> table id + 1 */
+	size_t nidmap;
+	const unsigned char *run; /* samples left in the current SAMPLES frame */
+	uint32_t run_left, run_series;
+	/* CSV */
+	struct csv_parser csv;
+	int csv_ready, header_done, shape, cb_err, row_done, ncols;
+	char *fbuf;               /* field bytes, NUL-separated */
+	size_t fbuf_len, fbuf_cap;
+	field *f;
+	size_t nf, nf_cap;
+	uint32_t *colid;          /* (ncols) wide/single: series of each value column */
+	tsd_rec *q;               /* records produced by the current line */
+	size_t qn, qpos, qcap;
+	double cval;              /* storage behind a CSV coefficient record */
+	float cscore;
+	int64_t ctime;
+	/* per-series order check */
+	int64_t *last_t;          /* (nlast) INT64_MIN = none yet */
+	size_t nlast;
+	uint64_t dropped;         /* TSD_ORDER_DROP */
+	long drop_line;
+};
+
+static int rfail(tsd_reader *r, int code, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (r->fmt == TSD_FMT_BIN)
+		snprintf(r->err, sizeof r->err, "%s: frame %ld: %s", r->name, r->line, msg);
+	else
+		snprintf(r->err, sizeof r->err, "%s:%ld: %s", r->name, r->line, msg);
+	return code;
+}
+
+int tsd_reader_open(tsd_reader **out, int fd, const tsd_reader_opts *o)
+{
+	tsd_reader *r = calloc(1, sizeof *r);
+
+	if (!r)
+		return TSD_ENOMEM;
+	if (!o->tab) {
+		free(r);
+		return TSD_EINVAL;
+	}
+	r->fd = fd;
+	r->o = *o;
+	snprintf(r->name, sizeof r->name, "%s",
+		 !o->name || strcmp(o->name, "-") == 0 ? "<stdin>" : o->name);
+	r->cap = RBUF_INIT;
+	r->buf = malloc(r->cap);
+	if (!r->buf) {
+		free(r);
+		return TSD_ENOMEM;
+	}
+	snprintf(r->style.time_name, sizeof r->style.time_name, "timestamp");
+	*out = r;
+	return 0;
+}
+
+void tsd_reader_close(tsd_reader *r)
+{
+	if (!r)
+		return;
+	if (r->csv_ready)
+		csv_free(&r->csv);
+	free(r->buf);
+	free(r->idmap);
+	free(r->fbuf);
+	free(r->f);
+	free(r->colid);
+	free(r->q);
+	free(r->last_t);
+	free(r);
+}
+
+const char *tsd_reader_errmsg(const tsd_reader *r) { return r->err; }
+const tsd_style *tsd_reader_style(const tsd_reader *r) { return &r->style; }
+int tsd_reader_format(const tsd_reader *r) { return r->fmt; }
+
+uint64_t tsd_reader_dropped(const tsd_reader *r, long *first_line)
+{
+	*first_line = r->drop_line;
+	return r->dropped;
+}
+
+const char *tsd_reader_where(tsd_reader *r)
+{
+	static __thread char where[300];
+
+	if (r->fmt == TSD_FMT_BIN)
+		snprintf(where, sizeof where, "%s: frame %ld", r->name, r->line);
+	else
+		snprintf(where, sizeof where, "%s:%ld", r->name, r->line);
+	return where;
+}
+
+void tsd_reader_on_idle(tsd_reader *r, int (*fn)(void *), void *arg)
+{
+	r->idle = fn;
+	r->idle_arg = arg;
+}
+
+/* Make at least `need` bytes available from pos. 0: yes; 1: end of input
+ * came first; < 0: error. Compacts and grows the buffer as needed. */
+static int fill(tsd_reader *r, size_t need)
+{
+	while (r->end - r->pos < need) {
+		ssize_t n;
+		if (r->eof)
+			return 1;
+		if (r->pos && (r->cap - r->end < need || r->pos == r->end)) {
+			memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+			r->end -= r->pos;
+			r->pos = 0;
+		}
+		if (r->cap - r->pos < need) {
+			size_t nc = r->cap * 2;
+			while (nc - r->pos < need)
+				nc *= 2;
+			unsigned char *nb = realloc(r->buf, nc);
+			if (!nb)
+				return rfail(r, TSD_ENOMEM, "out of memory");
+			r->buf = nb;
+			r->cap = nc;
+		}
+		if (r->idle) {
+			struct pollfd p = { .fd = r->fd, .events = POLLIN };
+			if (poll(&p, 1, 0) == 0 && r->idle(r->idle_arg) < 0)
+				return rfail(r, TSD_EIO, "write error while waiting for input");
+		}
+		n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return rfail(r, TSD_EIO, "read error: %s", strerror(errno));
+		}
+		if (n == 0)
+			r->eof = 1;
+		r->end += (size_t)n;
+	}
+	return 0;
+}
+
+static int check_order(tsd_reader *r, uint32_t s, int64_t t)
+{
+	if (r->o.order == TSD_ORDER_ANY)
+		return 0;
+	if (s >= r->nlast) {
+		size_t nn = r->nlast ? r->nlast : 16, i;
+		while (nn <= s)
+			nn *= 2;
+		int64_t *nl = realloc(r->last_t, nn * sizeof *nl);
+		if (!nl)
+			return rfail(r, TSD_ENOMEM, "out of memory");
+		for (i = r->nlast; i < nn; i++)
+			nl[i] = INT64_MIN;
+		r->last_t = nl;
+		r->nlast = nn;
+	}
+	if (r->last_t[s] != INT64_MIN) {
+		if (r->o.order == TSD_ORDER_DROP && t <= r->last_t[s]) {
+			if (!r->dropped++)
+				r->drop_line = r->line;
+			return 1;
+		}
+		if (t < r->last_t[s])
+			return rfail(r, TSD_EORDER, "time goes backwards in series '%s'",
+				     tsd_series_name(r->o.tab, s));
+		if (t == r->last_t[s] && r->o.order == TSD_ORDER_STRICT)
+			return rfail(r, TSD_EORDER, "duplicate time in series '%s'",
+				     tsd_series_name(r->o.tab, s));
+	}
+	r->last_t[s] = t;
+	return 0;
+}
+
+/* ---- binary */
+
+static int bin_next(tsd_reader *r, tsd_rec *rec)
+{
+	for (;;) {
+		int type, rc;
+		unsigned flags, aux;
+		uint32_t len, count = 0;
+		const unsigned char *p;
+
+		if (r->run_left) {
+			memcpy(&rec->s.t, r->run, 8);
+			memcpy(&rec->s.v, r->run + 8, 8);
+			rec->kind = TSD_REC_SAMPLE;
+			rec->s.series = r->run_series;
+			r->run += 16;
+			r->run_left--;
+			if ((rc = check_order(r, rec->s.series, rec->s.t)) < 0)
+				return rc;
+			if (rc)
+				continue;
+			return 1;
+		}
+		rc = fill(r, TSD_FRAME_HDR);
+		if (rc < 0)
+			return rc;
+		r->line++;
+		if (rc == 1) {
+			if (r->end == r->pos)
+				return 0;
+			return rfail(r, TSD_ETRUNC, "truncated frame header: %zu of 8 bytes",
+				     r->end - r->pos);
+		}
+		p = r->buf + r->pos;
+		if (p[0] == TSD_FRAME_MAGIC0) {
+			rc = tsd_frame_check_header(p);
+			if (rc == TSD_EVERSION)
+				return rfail(r, rc, "binary stream version %u; this build reads version %d",
+					     p[4], TSD_FRAME_VERSION);
+			if (rc)
+				return rfail(r, rc, "bad stream header");
+			r->pos += 8;
+			continue;
+		}
+		if (tsd_frame_parse_header(&type, &flags, &aux, &len, p))
+			return rfail(r, TSD_EFORMAT, "bad frame length %u", (unsigned)((const uint32_t *)(const void *)p)[1]);
+		rc = fill(r, TSD_FRAME_HDR + (size_t)len);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			return rfail(r, TSD_ETRUNC, "truncated frame: %zu of %u bytes",
+				     r->end - r->pos, (unsigned)len + TSD_FRAME_HDR);
+		p = r->buf + r->pos + TSD_FRAME_HDR;
+		r->pos += TSD_FRAME_HDR + len;
+		if (type == TSD_FR_NAME) {
+			uint32_t sid, id;
+			const char *nm;
+			size_t nl;
+			if (tsd_frame_decode_name(&sid, &nm, &nl, p, len))
+				return rfail(r, TSD_EFORMAT, "bad name frame");
+			if (sid >= TSD_SERIES_MAX)
+				return rfail(r, TSD_EFORMAT, "series id %u out of range", sid);
+			if ((rc = tsd_series_intern(&id, r->o.tab, nm, nl)) < 0)
+				return rfail(r, rc, "series name: %s", tsd_strerror(rc));
+			if (sid >= r->nidmap) {
+				size_t nn = r->nidmap ? r->nidmap : 16;
+				while (nn <= sid)
+					nn *= 2;
+				uint32_t *nm2 = realloc(r->idmap, nn * sizeof *nm2);
+				if (!nm2)
+					return rfail(r, TSD_ENOMEM, "out of memory");
+				memset(nm2 + r->nidmap, 0, (nn - r->nidmap) * sizeof *nm2);
+				r->idmap = nm2;
+				r->nidmap = nn;
+			}
+			r->idmap[sid] = id + 1;
+			continue;
+		}
+		if (type == TSD_FR_STYLE) {
+			if (tsd_frame_decode_style(&r->style, p, len))
+				return rfail(r, TSD_EFORMAT, "bad style frame");
+			r->have_tstyle = 1;
+			continue;
+		}
+		rc = tsd_frame_decode(rec, &count, p, len, type, flags, aux);
+		if (rc == TSD_EUNSUP)
+			continue; /* a frame kind from a newer writer: skip it */
+		if (rc)
+			return rfail(r, rc, "malformed '%c' frame", type);
+		if (rec->kind != TSD_REC_CONTROL) {
+			/* every data record starts with its series id */
+			uint32_t *sp = rec->kind == TSD_REC_SAMPLE ? &rec->s.series :
+				       rec->kind == TSD_REC_WINDOW ? &rec->w.series :
+				       rec->kind == TSD_REC_TIMES ? &rec->ts.series :
+				       rec->kind == TSD_REC_COEF ? &rec->c.series : &rec->e.series;
+			if (*sp >= r->nidmap || !r->idmap[*sp])
+				return rfail(r, TSD_EFORMAT, "series id %u used before its name frame", *sp);
+			*sp = r->idmap[*sp] - 1;
+		}
+		if (rec->kind == TSD_REC_SAMPLE) {
+			r->run = p + 8;
+			r->run_left = count;
+			r->run_series = rec->s.series;
+			continue;
+		}
+		return 1;
+	}
+}
+
+/* ---- CSV */
+
+static void cb_field(void *s, size_t len, void *data)
+{
+	tsd_reader *r = data;
+
+	if (r->cb_err)
+		return;
+	if (r->nf == r->nf_cap) {
+		size_t nc = r->nf_cap ? r->nf_cap * 2 : 16;
+		field *nf = realloc(r->f, nc * sizeof *nf);
+		if (!nf) {
+			r->cb_err = TSD_ENOMEM;
+			return;
+		}
+		r->f = nf;
+		r->nf_cap = nc;
+	}
+	if (r->fbuf_len + len + 1 > r->fbuf_cap) {
+		size_t nc = r->fbuf_cap ? r->fbuf_cap : 256;
+		while (nc < r->fbuf_len + len + 1)
+			nc *= 2;
+		char *nb = realloc(r->fbuf, nc);
+		if (!nb) {
+			r->cb_err = TSD_ENOMEM;
+			return;
+		}
+		r->fbuf = nb;
+		r->fbuf_cap = nc;
+	}
+	memcpy(r->fbuf + r->fbuf_len, s, len);
+	r->f[r->nf].off = r->fbuf_len;
+	r->f[r->nf].len = len;
+	r->fbuf_len += len;
+	r->fbuf[r->fbuf_len++] = 0;
+	r->nf++;
+}
+
+static int csv_row(tsd_reader *r);
+
+static void cb_row(int c, void *data)
+{
+	tsd_reader *r = data;
+
+	(void)c;
+	if (!r->cb_err)
+		r->cb_err = csv_row(r);
+	r->nf = 0;
+	r->fbuf_len = 0;
+	r->row_done = 1;
+}
+
+#define FS(i) (r->fbuf + r->f[i].off)
+#define FL(i) (r->f[i].len)
+
+static tsd_rec *qpush(tsd_reader *r)
+{
+	if (r->qn == r->qcap) {
+		size_t nc = r->qcap ? r->qcap * 2 : 16;
+		tsd_rec *nq = realloc(r->q, nc * sizeof *nq);
+		if (!nq)
+			return NULL;
+		r->q = nq;
+		r->qcap = nc;
+	}
+	return &r->q[r->qn++];
+}
+
+static int parse_time(tsd_reader *r, int64_t *t, size_t i)
+{
+	tsd_tstyle st = { .kind = (uint8_t)r->o.time_unit };
+	int rc = tsd_time_parse(t, &st, FS(i), FL(i));
+
+	if (rc)
+		return rfail(r, rc, FL(i) ? "bad time '%s'" : "empty time field", FS(i));
+	if (!r->have_tstyle) {
+		r->style.tstyle = st;
+		r->have_tstyle = 1;
+	}
+	return 0;
+}
+
+static int is_time(const char *s, size_t len, int unit)
+{
+	int64_t t;
+	tsd_tstyle st = { .kind = (uint8_t)unit };
+	return tsd_time_parse(&t, &st, s, len) == 0;
+}
+
+static int is_num(const char *s, size_t len)
+{
+	double v;
+	return len == 0 || tsd_scan_double(&v, s, len) == 0;
+}
+
+/* Parse a value field: 1 = value, 0 = missing, < 0 = error. */
+static int parse_value(tsd_reader *r, double *v, size_t i)
+{
+	if (FL(i) == 0)
+		return 0;
+	if (tsd_scan_double(v, FS(i), FL(i)))
+		return rfail(r, TSD_EFORMAT, "bad number '%s'", FS(i));
+	if (isnan(*v))
+		return 0;
+	if (isinf(*v))
+		return rfail(r, TSD_ERANGE, "infinite value '%s'", FS(i));
+	return 1;
+}
+
+static int set_columns(tsd_reader *r, size_t first, int header)
+{
+	size_t i;
+	int rc;
+
+	r->ncols = (int)(r->nf - first);
+	r->colid = calloc((size_t)r->ncols, sizeof *r->colid);
+	if (!r->colid)
+		return rfail(r, TSD_ENOMEM, "out of memory");
+	for (i = 0; i < (size_t)r->ncols; i++) {
+		char nm[32];
+		const char *s = nm;
+		size_t len;
+		if (r->ncols == 1 && r->o.rename)
+			s = r->o.rename, len = strlen(s);
+		else if (header)
+			s = FS(first + i), len = FL(first + i);
+		else
+			len = (size_t)snprintf(nm, sizeof nm, r->ncols == 1 ? "value" : "v%zu", i + 1);
+		if (len == 0)
+			return rfail(r, TSD_EFORMAT, "empty series name in column %zu", first + i + 1);
+		if ((rc = tsd_series_intern(&r->colid[i], r->o.tab, s, len)) < 0)
+			return rfail(r, rc, "series name: %s", tsd_strerror(rc));
+	}
+	return 0;
+}
+
+static int header_row(tsd_reader *r)
+{
+	static const char *series_names[] = { "series", "id", "sensor", "name", "metric", "key", "tag" };
+	size_t i;
+	int unit = r->o.time_unit;
+
+	if (r->nf < 2)
+		return rfail(r, TSD_EFORMAT, "need at least two columns (time and value), found %zu", r->nf);
+	/* header-less single or wide: the first field is a time */
+	if (is_time(FS(0), FL(0), unit)) {
+		for (i = 1; i < r->nf; i++)
+			if (!is_num(FS(i), FL(i)))
+				return rfail(r, TSD_EFORMAT, "bad number '%s'", FS(i));
+		r->shape = r->nf == 2 ? TSD_SHAPE_SINGLE : TSD_SHAPE_WIDE;
+		return set_columns(r, 1, 0) ? TSD_EFORMAT : 1;
+	}
+	/* header-less long */
+	if (r->nf == 3 && is_time(FS(1), FL(1), unit) && is_num(FS(2), FL(2))) {
+		r->shape = TSD_SHAPE_LONG;
+		return 1;
+	}
+	r->header_done = 1;
+	if (r->nf >= 9 && !strcasecmp(FS(0), "series") && !strcasecmp(FS(1), "window") &&
+	    !strcasecmp(FS(2), "kind")) {
+		r->shape = TSD_SHAPE_COEF;
+		return 0;
+	}
+	if (r->nf == 3)
+		for (i = 0; i < sizeof series_names / sizeof *series_names; i++)
+			if (!strcasecmp(FS(0), series_names[i])) {
+				r->shape = TSD_SHAPE_LONG;
+				snprintf(r->style.time_name, sizeof r->style.time_name, "%s", FS(1));
+				return 0;
+			}
+	r->shape = r->nf == 2 ? TSD_SHAPE_SINGLE : TSD_SHAPE_WIDE;
+	snprintf(r->style.time_name, sizeof r->style.time_name, "%s", FS(0));
+	return set_columns(r, 1, 1);
+}
+
+static int emit_sample(tsd_reader *r, uint32_t s, int64_t t, double v)
+{
+	tsd_rec *q;
+	int rc = check_order(r, s, t);
+
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (!(q = qpush(r)))
+		return rfail(r, TSD_ENOMEM, "out of memory");
+	q->kind = TSD_REC_SAMPLE;
+	q->s.series = s;
+	q->s.t = t;
+	q->s.v = v;
+	return 0;
+}
+
+static int coef_row(tsd_reader *r)
+{
+	tsd_rec *q;
+	uint32_t s;
+	long lv, idx;
+	int64_t win;
+	double wv;
+	int rc;
+	const char *k = FS(2);
+
+	if (r->nf != 9)
+		return rfail(r, TSD_EFORMAT, "expected 9 fields, found %zu", r->nf);
+	if (FL(0) == 0)
+		return rfail(r, TSD_EFORMAT, "empty series name");
+	if ((rc = tsd_series_intern(&s, r->o.tab, FS(0), FL(0))) < 0)
+		return rfail(r, rc, "series name: %s", tsd_strerror(rc));
+	if (tsd_scan_double(&wv, FS(1), FL(1)) || wv != floor(wv) || fabs(wv) > 9e15)
+		return rfail(r, TSD_EFORMAT, "bad window number '%s'", FS(1));
+	win = (int64_t)wv;
+	if (!(q = qpush(r)))
+		return rfail(r, TSD_ENOMEM, "out of memory");
+	memset(q, 0, sizeof *q);
+	if (k[0] == 'W') {
+		q->kind = TSD_REC_WINDOW;
+		q->w.series = s;
+		q->w.window = win;
+		for (const char *c = k + 1; *c; c++) {
+			if (*c == 'I')
+				q->w.flags |= TSD_WIN_IRREGULAR;
+			else if (*c == 'S')
+				q->w.flags |= TSD_WIN_SELECTED;
+			else
+				return rfail(r, TSD_EFORMAT, "bad record kind '%s'", k);
+		}
+		if (tsd_parse_long(&lv, FS(3), 0, 64) || tsd_parse_long(&idx, FS(4), 1, UINT32_MAX))
+			return rfail(r, TSD_EFORMAT, "bad window header: levels '%s', samples '%s'", FS(3), FS(4));
+		q->w.levels = (uint8_t)lv;
+		q->w.n = (uint32_t)idx;
+		if ((rc = parse_time(r, &q->w.t_first, 5)) || (rc = parse_time(r, &q->w.t_last, 6)))
+			return rc;
+		if (FL(7) >= TSD_WAVELET_NAME || FL(8) >= TSD_MODE_NAME)
+			return rfail(r, TSD_EFORMAT, "bad wavelet '%s' or mode '%s'", FS(7), FS(8));
+		memcpy(q->w.wavelet, FS(7), FL(7));
+		memcpy(q->w.mode, FS(8), FL(8));
+		return 0;
+	}
+	if (k[1])
+		return rfail(r, TSD_EFORMAT, "bad record kind '%s'", k);
+	switch (k[0]) {
+	case 'E':
+		q->kind = TSD_REC_END;
+		q->e.series = s;
+		q->e.window = win;
+		return 0;
+	case 'T':
+		q->kind = TSD_REC_TIMES;
+		q->ts.series = s;
+		q->ts.window = win;
+		q->ts.count = 1;
+		if ((rc = parse_time(r, &r->ctime, 5)))
+			return rc;
+		q->ts.t = &r->ctime;
+		return 0;
+	case 'A':
+	case 'D':
+		q->kind = TSD_REC_COEF;
+		q->c.series = s;
+		q->c.window = win;
+		q->c.kind = k[0] == 'A' ? TSD_COEF_A : TSD_COEF_D;
+		if (tsd_parse_long(&lv, FS(3), 1, 64) || tsd_parse_long(&idx, FS(4), 0, UINT32_MAX))
+			return rfail(r, TSD_EFORMAT, "bad level '%s' or index '%s'", FS(3), FS(4));
+		q->c.level = (uint8_t)lv;
+		q->c.start = (uint32_t)idx;
+		q->c.count = 1;
+		if (tsd_scan_double(&r->cval, FS(7), FL(7)) || !isfinite(r->cval))
+			return rfail(r, TSD_EFORMAT, "bad coefficient value '%s'", FS(7));
+		q->c.v = &r->cval;
+		if (FL(8)) {
+			double sc;
+			if (tsd_scan_double(&sc, FS(8), FL(8)) || !(sc >= 0 && sc <= 1))
+				return rfail(r, TSD_EFORMAT, "bad score '%s' (want 0..1)", FS(8));
+			r->cscore = (float)sc;
+			q->c.score = &r->cscore;
+			q->c.flags |= TSD_COEF_SCORED;
+		}
+		return 0;
+	}
+	return rfail(r, TSD_EFORMAT, "bad record kind '%s'", k);
+}
+
+static int csv_row(tsd_reader *r)
+{
+	int64_t t;
+	double v;
+	size_t i;
+	int rc;
+
+	if (!r->header_done && !r->shape) {
+		rc = header_row(r);
+		if (rc <= 0)
+			return rc;
+		/* header-less: this row is data */
+		r->header_done = 1;
+	}
+	switch (r->shape) {
+	case TSD_SHAPE_SINGLE:
+	case TSD_SHAPE_WIDE:
+		if (r->nf != (size_t)r->ncols + 1)
+			return rfail(r, TSD_EFORMAT, "expected %d fields, found %zu", r->ncols + 1, r->nf);
+		if ((rc = parse_time(r, &t, 0)))
+			return rc;
+		for (i = 1; i < r->nf; i++) {
+			if ((rc = parse_value(r, &v, i)) < 0)
+				return rc;
+			if (rc && (rc = emit_sample(r, r->colid[i - 1], t, v)))
+				return rc;
+		}
+		return 0;
+	case TSD_SHAPE_LONG: {
+		uint32_t s;
+		if (r->nf != 3)
+			return rfail(r, TSD_EFORMAT, "expected 3 fields, found %zu", r->nf);
+		if (FL(0) == 0)
+			return rfail(r, TSD_EFORMAT, "empty series name");
+		if ((rc = parse_time(r, &t, 1)))
+			return rc;
+		if ((rc = parse_value(r, &v, 2)) <= 0)
+			return rc;
+		if ((rc = tsd_series_intern(&s, r->o.tab, FS(0), FL(0))) < 0)
+			return rfail(r, rc, "series name: %s", tsd_strerror(rc));
+		return emit_sample(r, s, t, v);
+	}
+	case TSD_SHAPE_COEF:
+		return coef_row(r);
+	}
+	return rfail(r, TSD_EFORMAT, "unknown shape");
+}
+
+static int space_char(unsigned char c) { return c == ' '; }
+static int space_tab(unsigned char c) { return c == ' ' || c == '\t'; }
+
+static int detect_delim(const unsigned char *s, size_t n)
+{
+	size_t i, cnt[3] = { 0, 0, 0 };
+	int inq = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			inq = !inq;
+		else if (!inq)
+			cnt[0] += s[i] == ',', cnt[1] += s[i] == ';', cnt[2] += s[i] == '\t';
+	}
+	if (cnt[1] > cnt[0] && cnt[1] >= cnt[2])
+		return ';';
+	if (cnt[2] > cnt[0] && cnt[2] > cnt[1])
+		return '\t';
+	return ',';
+}
+
+/* #tsd pos topic=T partition=P offset=O */
+static int directive(tsd_reader *r, const char *s, size_t n)
+{
+	char tmp[512], topic[256];
+	int part;
+	long long off;
+	tsd_rec *q;
+	int tl = 0;
+
+	if (n >= sizeof tmp)
+		return rfail(r, TSD_EFORMAT, "directive too long");
+	memcpy(tmp, s, n);
+	tmp[n] = 0;
+	if (sscanf(tmp, "#tsd pos topic=%255s partition=%d offset=%lld%n", topic, &part, &off, &tl) != 3 ||
+	    (tmp[tl] && tmp[tl] != '\r'))
+		return rfail(r, TSD_EFORMAT, "bad #tsd directive");
+	if (!(q = qpush(r)))
+		return rfail(r, TSD_ENOMEM, "out of memory");
+	/* the topic lives in fbuf until the next line */
+	r->fbuf_len = 0;
+	if (r->fbuf_cap < sizeof topic) {
+		char *nb = realloc(r->fbuf, sizeof topic);
+		if (!nb)
+			return rfail(r, TSD_ENOMEM, "out of memory");
+		r->fbuf = nb;
+		r->fbuf_cap = sizeof topic;
+	}
+	memcpy(r->fbuf, topic, strlen(topic) + 1);
+	q->kind = TSD_REC_CONTROL;
+	q->k.what = TSD_CTL_POSITION;
+	q->k.partition = part;
+	q->k.offset = off;
+	q->k.topic = r->fbuf;
+	q->k.topic_len = (uint16_t)strlen(topic);
+	return 0;
+}
+
+static int csv_next(tsd_reader *r, tsd_rec *rec)
+{
+	for (;;) {
+		const unsigned char *s, *nl;
+		size_t len;
+		int rc, at_start;
+
+		if (r->qpos < r->qn) {
+			*rec = r->q[r->qpos++];
+			return 1;
+		}
+		r->qn = r->qpos = 0;
+		/* find the next line */
+		for (;;) {
+			s = r->buf + r->pos;
+			nl = memchr(s, '\n', r->end - r->pos);
+			if (nl || r->eof)
+				break;
+			if (r->end - r->pos >= LINE_MAX_BYTES)
+				return rfail(r, TSD_EFORMAT, "line longer than %u bytes", LINE_MAX_BYTES);
+			rc = fill(r, r->end - r->pos + 1);
+			if (rc < 0)
+				return rc;
+		}
+		len = nl ? (size_t)(nl - s) + 1 : r->end - r->pos;
+		if (len == 0) {
+			/* end of input */
+			if (csv_fini(&r->csv, cb_field, cb_row, r) != 0)
+				return rfail(r, TSD_EFORMAT, "%s", csv_strerror(csv_error(&r->csv)));
+			if (r->cb_err)
+				return r->cb_err;
+			if (r->qpos < r->qn)
+				continue;
+			return 0;
+		}
+		r->pos += len;
+		r->line++;
+		at_start = r->nf == 0 && r->row_done;
+		if (at_start && s[0] == '#') {
+			if (len > 5 && memcmp(s, "#tsd ", 5) == 0) {
+				if ((rc = directive(r, (const char *)s, len - (nl != NULL))) < 0)
+					return rc;
+			}
+			continue;
+		}
+		r->row_done = 0;
+		if (csv_parse(&r->csv, s, len, cb_field, cb_row, r) != len)
+			return rfail(r, TSD_EFORMAT, "%s", csv_strerror(csv_error(&r->csv)));
+		if (r->cb_err)
+			return r->cb_err < 0 ? r->cb_err : TSD_EFORMAT;
+		if (!nl) {
+			if (csv_fini(&r->csv, cb_field, cb_row, r) != 0)
+				return rfail(r, TSD_EFORMAT, "%s", csv_strerror(csv_error(&r->csv)));
+			if (r->cb_err)
+				return r->cb_err;
+		}
+		/* an empty line or a line inside a quoted field yields nothing */
+		if (!r->row_done && r->nf == 0)
+			r->row_done = 1;
+	}
+}
+
+static int start(tsd_reader *r)
+{
+	int rc = fill(r, 8);
+
+	if (rc < 0)
+		return rc;
+	r->started = 1;
+	if (r->end - r->pos >= 1 && r->buf[r->pos] == TSD_FRAME_MAGIC0) {
+		r->fmt = TSD_FMT_BIN;
+		return 0;
+	}
+	r->fmt = TSD_FMT_CSV;
+	if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xef\xbb\xbf", 3) == 0)
+		r->pos += 3;
+	if (csv_init(&r->csv, CSV_APPEND_NULL | CSV_STRICT) != 0)
+		return rfail(r, TSD_ENOMEM, "out of memory");
+	r->csv_ready = 1;
+	r->row_done = 1;
+	if (!r->o.delim) {
+		const unsigned char *s = r->buf + r->pos, *nl;
+		/* look at the first line (up to what is buffered) */
+		fill(r, 4096);
+		s = r->buf + r->pos;
+		nl = memchr(s, '\n', r->end - r->pos);
+		r->o.delim = detect_delim(s, nl ? (size_t)(nl - s) : r->end - r->pos);
+	}
+	csv_set_delim(&r->csv, (unsigned char)r->o.delim);
+	csv_set_space_func(&r->csv, r->o.delim == '\t' ? space_char : space_tab);
+	return 0;
+}
+
+int tsd_reader_next(tsd_reader *r, tsd_rec *rec)
+{
+	int rc;
+
+	if (!r->started && (rc = start(r)) < 0)
+		return rc;
+	if (r->fmt == TSD_FMT_BIN)
+		return bin_next(r, rec);
+	rc = csv_next(r, rec);
+	if (r->shape && !r->style.shape)
+		r->style.shape = (uint8_t)r->shape;
+	return rc;
+}
+
+/* ----------------------------------------------------------------- writer */
+
+typedef struct {
+	int64_t t_first, t_last;
+	uint32_t n;
+	uint8_t levels;
+	int64_t window;
+} win_info;
+
+struct tsd_writer {
+	int fd;
+	tsd_writer_opts o;
+	unsigned char *buf;       /* (WBUF_CAP) */
+	size_t len;
+	int err, started, header_kind;
+	char errmsg[256];
+	uint8_t *named;           /* binary: NAME frame sent for this series */
+	size_t nnamed;
+	uint32_t single;          /* CSV single shape: the one series + 1 */
+	/* binary: a pending run of samples or coefficients */
+	int pend;                 /* 0, TSD_FR_SAMPLES or TSD_FR_COEFS */
+	tsd_coefs pc;             /* coefficient run header */
+	uint32_t ps;              /* sample run series */
+	uint32_t pn;
+	int64_t pt[TSD_FRAME_MAXRUN];
+	double pv[TSD_FRAME_MAXRUN];
+	float pscore[TSD_FRAME_MAXRUN];
+	/* CSV coefficient time spans */
+	win_info *wi;             /* (nwi) by series */
+	size_t nwi;
+};
+
+void tsd_writer_defaults(tsd_writer_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->format = TSD_FMT_CSV;
+	o->delim = ',';
+	o->header = 1;
+	o->style.tstyle.kind = TSD_T_ISO;
+	o->style.tstyle.sep = ' ';
+	snprintf(o->style.time_name, sizeof o->style.time_name, "timestamp");
+}
+
+int tsd_writer_open(tsd_writer **out, int fd, const tsd_writer_opts *o)
+{
+	tsd_writer *w = calloc(1, sizeof *w);
+
+	if (!w)
+		return TSD_ENOMEM;
+	w->buf = malloc(WBUF_CAP);
+	if (!w->buf) {
+		free(w);
+		return TSD_ENOMEM;
+	}
+	w->fd = fd;
+	w->o = *o;
+	if (!w->o.delim)
+		w->o.delim = ',';
+	if (!w->o.style.tstyle.kind)
+		w->o.style.tstyle.kind = TSD_T_ISO, w->o.style.tstyle.sep = ' ';
+	if (!w->o.style.time_name[0])
+		snprintf(w->o.style.time_name, sizeof w->o.style.time_name, "timestamp");
+	*out = w;
+	return 0;
+}
+
+const char *tsd_writer_errmsg(const tsd_writer *w) { return w->errmsg; }
+
+static int wfail(tsd_writer *w, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->errmsg, sizeof w->errmsg, fmt, ap);
+	va_end(ap);
+	if (!w->err)
+		w->err = code;
+	return code;
+}
+
+static int drain(tsd_writer *w)
+{
+	size_t off = 0;
+
+	while (off < w->len) {
+		ssize_t n = write(w->fd, w->buf + off, w->len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			w->len = 0;
+			return wfail(w, TSD_EIO, "write error: %s", strerror(errno));
+		}
+		off += (size_t)n;
+	}
+	w->len = 0;
+	return 0;
+}
+
+/* Room for n more bytes in the buffer. */
+static unsigned char *room(tsd_writer *w, size_t n)
+{
+	if (w->err)
+		return NULL;
+	if (w->len + n > WBUF_CAP && drain(w))
+		return NULL;
+	if (n > WBUF_CAP) {
+		wfail(w, TSD_ERANGE, "record too large");
+		return NULL;
+	}
+	return w->buf + w->len;
+}
+
+static int emit(tsd_writer *w, const void *p, size_t n)
+{
+	unsigned char *d = room(w, n);
+
+	if (!d)
+		return w->err;
+	memcpy(d, p, n);
+	w->len += n;
+	return 0;
+}
+
+static int flush_run(tsd_writer *w)
+{
+	unsigned char *d;
+	size_t sz, i;
+
+	if (!w->pend)
+		return 0;
+	if (w->pend == TSD_FR_SAMPLES) {
+		sz = tsd_frame_samples_size(w->pn);
+		if (!(d = room(w, sz)))
+			return w->err;
+		tsd_frame_put_header(d, TSD_FR_SAMPLES, 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
+		memcpy(d + 8, &w->ps, 4);
+		memcpy(d + 12, &w->pn, 4);
+		for (i = 0; i < w->pn; i++) {
+			memcpy(d + 16 + 16 * i, &w->pt[i], 8);
+			memcpy(d + 24 + 16 * i, &w->pv[i], 8);
+		}
+	} else {
+		int scored = w->pc.flags & TSD_COEF_SCORED;
+		sz = tsd_frame_coefs_size(w->pn, scored);
+		if (!(d = room(w, sz)))
+			return w->err;
+		memset(d, 0, sz);
+		tsd_frame_put_header(d, TSD_FR_COEFS, w->pc.flags, 0, (uint32_t)(sz - TSD_FRAME_HDR));
+		memcpy(d + 8, &w->pc.series, 4);
+		d[12] = w->pc.level;
+		d[13] = w->pc.kind;
+		memcpy(d + 16, &w->pc.window, 8);
+		memcpy(d + 24, &w->pc.start, 4);
+		memcpy(d + 28, &w->pn, 4);
+		memcpy(d + 32, w->pv, 8 * (size_t)w->pn);
+		if (scored)
+			memcpy(d + 32 + 8 * (size_t)w->pn, w->pscore, 4 * (size_t)w->pn);
+	}
+	w->len += sz;
+	w->pend = 0;
+	w->pn = 0;
+	return 0;
+}
+
+static int bin_name(tsd_writer *w, uint32_t s)
+{
+	unsigned char tmp[TSD_SERIES_NAME_MAX + 16];
+	const char *nm;
+	size_t nl, sz;
+	int rc;
+
+	if (s < w->nnamed && w->named[s])
+		return 0;
+	if (s >= w->nnamed) {
+		size_t nn = w->nnamed ? w->nnamed : 64;
+		while (nn <= s)
+			nn *= 2;
+		uint8_t *n2 = realloc(w->named, nn);
+		if (!n2)
+			return wfail(w, TSD_ENOMEM, "out of memory");
+		memset(n2 + w->nnamed, 0, nn - w->nnamed);
+		w->named = n2;
+		w->nnamed = nn;
+	}
+	nm = tsd_series_name(w->o.tab, s);
+	if (!nm)
+		return wfail(w, TSD_EINVAL, "unknown series id %u", s);
+	nl = tsd_series_namelen(w->o.tab, s);
+	if ((rc = flush_run(w)))
+		return rc;
+	sz = tsd_frame_name(tmp, s, nm, nl);
+	w->named[s] = 1;
+	return emit(w, tmp, sz);
+}
+
+static int bin_put(tsd_writer *w, const tsd_rec *r)
+{
+	unsigned char tmp[TSD_FRAME_HDR + 16 + 65536];
+	uint32_t s;
+	int rc;
+
+	if (!w->started) {
+		unsigned char h[8 + 56];
+		tsd_frame_stream_header(h);
+		tsd_frame_style(h + 8, &w->o.style);
+		if ((rc = emit(w, h, sizeof h)))
+			return rc;
+		w->started = 1;
+	}
+	if (r->kind != TSD_REC_CONTROL) {
+		s = r->kind == TSD_REC_SAMPLE ? r->s.series : r->kind == TSD_REC_WINDOW ? r->w.series :
+		    r->kind == TSD_REC_TIMES ? r->ts.series : r->kind == TSD_REC_COEF ? r->c.series : r->e.series;
+		if ((rc = bin_name(w, s)))
+			return rc;
+	}
+	switch (r->kind) {
+	case TSD_REC_SAMPLE:
+		if (w->pend != TSD_FR_SAMPLES || w->ps != r->s.series || w->pn == TSD_FRAME_MAXRUN) {
+			if ((rc = flush_run(w)))
+				return rc;
+			w->pend = TSD_FR_SAMPLES;
+			w->ps = r->s.series;
+		}
+		w->pt[w->pn] = r->s.t;
+		w->pv[w->pn++] = r->s.v;
+		return 0;
+	case TSD_REC_COEF: {
+		const tsd_coefs *c = &r->c;
+		uint32_t i;
+		for (i = 0; i < c->count; i++) {
+			if (w->pend != TSD_FR_COEFS || w->pn == TSD_FRAME_MAXRUN || w->pc.series != c->series ||
+			    w->pc.window != c->window || w->pc.level != c->level || w->pc.kind != c->kind ||
+			    w->pc.flags != c->flags || w->pc.start + w->pn != c->start + i) {
+				if ((rc = flush_run(w)))
+					return rc;
+				w->pend = TSD_FR_COEFS;
+				w->pc = *c;
+				w->pc.start = c->start + i;
+			}
+			w->pv[w->pn] = c->v[i];
+			w->pscore[w->pn++] = c->score ? c->score[i] : 0;
+		}
+		return 0;
+	}
+	default:
+		break;
+	}
+	if ((rc = flush_run(w)))
+		return rc;
+	switch (r->kind) {
+	case TSD_REC_WINDOW:
+		return emit(w, tmp, tsd_frame_window(tmp, &r->w));
+	case TSD_REC_END:
+		return emit(w, tmp, tsd_frame_end(tmp, r->e.series, r->e.window));
+	case TSD_REC_CONTROL:
+		return emit(w, tmp, tsd_frame_control(tmp, &r->k));
+	case TSD_REC_TIMES: {
+		uint32_t done = 0;
+		while (done < r->ts.count) {
+			uint32_t n = r->ts.count - done;
+			if (n > TSD_FRAME_MAXRUN)
+				n = TSD_FRAME_MAXRUN;
+			size_t sz = tsd_frame_times_size(n);
+			unsigned char *d = room(w, sz);
+			if (!d)
+				return w->err;
+			tsd_frame_put_header(d, TSD_FR_TIMES, 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
+			memcpy(d + 8, &r->ts.series, 4);
+			memcpy(d + 12, &n, 4);
+			memcpy(d + 16, &r->ts.window, 8);
+			memcpy(d + 24, r->ts.t + done, 8 * (size_t)n);
+			w->len += sz;
+			done += n;
+		}
+		return 0;
+	}
+	}
+	return wfail(w, TSD_EINVAL, "unknown record kind %d", r->kind);
+}
+
+/* CSV field: quote when it holds the delimiter, a quote or a line end. */
+static size_t put_field(char *d, const char *s, size_t n, int delim)
+{
+	size_t i, k = 0;
+
+	if (!memchr(s, delim, n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
+		memcpy(d, s, n);
+		return n;
+	}
+	d[k++] = '"';
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			d[k++] = '"';
+		d[k++] = s[i];
+	}
+	d[k++] = '"';
+	return k;
+}
+
+static win_info *winfo(tsd_writer *w, uint32_t s)
+{
+	if (s >= w->nwi) {
+		size_t nn = w->nwi ? w->nwi : 16;
+		while (nn <= s)
+			nn *= 2;
+		win_info *n2 = realloc(w->wi, nn * sizeof *n2);
+		if (!n2)
+			return NULL;
+		memset(n2 + w->nwi, 0, (nn - w->nwi) * sizeof *n2);
+		w->wi = n2;
+		w->nwi = nn;
+	}
+	return &w->wi[s];
+}
+
+static int64_t sample_time(const win_info *wi, double i)
+{
+	if (wi->n <= 1)
+		return wi->t_first;
+	return wi->t_first + (int64_t)llround((double)(wi->t_last - wi->t_first) * i / (wi->n - 1));
+}
+
+static int csv_header(tsd_writer *w, int kind, uint32_t series)
+{
+	char line[2 * TSD_SERIES_NAME_MAX + 64];
+	size_t k = 0;
+	int want = kind == TSD_REC_SAMPLE ? 1 : kind == TSD_REC_CONTROL ? 0 : 2;
+
+	if (!want || w->header_kind == want)
+		return 0;
+	if (w->header_kind)
+		return wfail(w, TSD_EUNSUP, "samples and coefficients in one CSV stream; use binary output");
+	w->header_kind = want;
+	if (want == 1 && w->o.style.shape != TSD_SHAPE_LONG) {
+		if (w->o.style.shape == TSD_SHAPE_SINGLE || w->o.style.shape == TSD_SHAPE_AUTO)
+			w->single = series + 1;
+	}
+	if (!w->o.header)
+		return 0;
+	if (want == 2) {
+		k = (size_t)sprintf(line, "series%1$cwindow%1$ckind%1$clevel%1$cindex%1$ct0%1$ct1%1$cvalue%1$cscore\n", w->o.delim);
+	} else if (w->single) {
+		k = put_field(line, w->o.style.time_name, strlen(w->o.style.time_name), w->o.delim);
+		line[k++] = (char)w->o.delim;
+		k += put_field(line + k, tsd_series_name(w->o.tab, series), tsd_series_namelen(w->o.tab, series), w->o.delim);
+		line[k++] = '\n';
+	} else {
+		k = (size_t)sprintf(line, "series%c", w->o.delim);
+		k += put_field(line + k, w->o.style.time_name, strlen(w->o.style.time_name), w->o.delim);
+		k += (size_t)sprintf(line + k, "%cvalue\n", w->o.delim);
+	}
+	return emit(w, line, k);
+}
+
+static int csv_put(tsd_writer *w, const tsd_rec *r)
+{
+	char *d, *d0;
+	int dl = w->o.delim, rc;
+	const tsd_tstyle *ts = &w->o.style.tstyle;
+	uint32_t s;
+
+	switch (r->kind) {
+	case TSD_REC_SAMPLE:
+		if ((rc = csv_header(w, r->kind, r->s.series)))
+			return rc;
+		if (w->single && w->single != r->s.series + 1)
+			return wfail(w, TSD_EUNSUP, "a second series ('%s') in single-series CSV output; use --shape long",
+				     tsd_series_name(w->o.tab, r->s.series));
+		if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 96)))
+			return w->err;
+		if (!w->single) {
+			d += put_field(d, tsd_series_name(w->o.tab, r->s.series), tsd_series_namelen(w->o.tab, r->s.series), dl);
+			*d++ = (char)dl;
+		}
+		d += tsd_time_format(d, r->s.t, ts);
+		*d++ = (char)dl;
+		d += tsd_format_double(d, r->s.v, w->o.precision);
+		*d++ = '\n';
+		w->len += (size_t)(d - d0);
+		return 0;
+	case TSD_REC_CONTROL: {
+		char line[512];
+		int n = snprintf(line, sizeof line, "#tsd pos topic=%.*s partition=%d offset=%lld\n",
+				 (int)r->k.topic_len, r->k.topic, (int)r->k.partition, (long long)r->k.offset);
+		return emit(w, line, (size_t)n);
+	}
+	default:
+		break;
+	}
+	s = r->kind == TSD_REC_WINDOW ? r->w.series : r->kind == TSD_REC_TIMES ? r->ts.series :
+	    r->kind == TSD_REC_COEF ? r->c.series : r->e.series;
+	if ((rc = csv_header(w, r->kind, s)))
+		return rc;
+	if (r->kind == TSD_REC_TIMES) {
+		for (uint32_t i = 0; i < r->ts.count; i++) {
+			if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 128)))
+				return w->err;
+			d += put_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
+			d += sprintf(d, "%c%lld%cT%c%c%u%c", dl, (long long)r->ts.window, dl, dl, dl, i, dl);
+			d += tsd_time_format(d, r->ts.t[i], ts);
+			d += sprintf(d, "%c%c%c\n", dl, dl, dl);
+			w->len += (size_t)(d - d0);
+		}
+		return 0;
+	}
+	if (r->kind == TSD_REC_COEF) {
+		win_info *wi = winfo(w, s);
+		if (!wi)
+			return wfail(w, TSD_ENOMEM, "out of memory");
+		for (uint32_t i = 0; i < r->c.count; i++) {
+			uint32_t k = r->c.start + i;
+			double step = ldexp(1.0, r->c.level);
+			double i0 = k * step, i1 = (k + 1) * step - 1;
+			if (wi->n && i1 > wi->n - 1)
+				i1 = wi->n - 1;
+			if (wi->n && i0 > wi->n - 1)
+				i0 = wi->n - 1;
+			if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 192)))
+				return w->err;
+			d += put_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
+			d += sprintf(d, "%c%lld%c%c%c%u%c%u%c", dl, (long long)r->c.window, dl,
+				     r->c.kind == TSD_COEF_A ? 'A' : 'D', dl, r->c.level, dl, k, dl);
+			d += tsd_time_format(d, sample_time(wi, i0), ts);
+			*d++ = (char)dl;
+			d += tsd_time_format(d, sample_time(wi, i1), ts);
+			*d++ = (char)dl;
+			d += tsd_format_double(d, r->c.v[i], w->o.precision);
+			*d++ = (char)dl;
+			if (r->c.score)
+				d += tsd_format_double(d, r->c.score[i], 0);
+			*d++ = '\n';
+			w->len += (size_t)(d - d0);
+		}
+		return 0;
+	}
+	if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 192)))
+		return w->err;
+	d += put_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
+	if (r->kind == TSD_REC_END) {
+		d += sprintf(d, "%c%lld%cE%c%c%c%c%c%c\n", dl, (long long)r->e.window, dl, dl, dl, dl, dl, dl, dl);
+	} else {
+		win_info *wi = winfo(w, s);
+		if (!wi)
+			return wfail(w, TSD_ENOMEM, "out of memory");
+		wi->t_first = r->w.t_first;
+		wi->t_last = r->w.t_last;
+		wi->n = r->w.n;
+		d += sprintf(d, "%c%lld%cW%s%s%c%u%c%u%c", dl, (long long)r->w.window, dl,
+			     r->w.flags & TSD_WIN_IRREGULAR ? "I" : "", r->w.flags & TSD_WIN_SELECTED ? "S" : "",
+			     dl, r->w.levels, dl, r->w.n, dl);
+		d += tsd_time_format(d, r->w.t_first, ts);
+		*d++ = (char)dl;
+		d += tsd_time_format(d, r->w.t_last, ts);
+		d += sprintf(d, "%c%.*s%c%.*s\n", dl, TSD_WAVELET_NAME, r->w.wavelet, dl, TSD_MODE_NAME, r->w.mode);
+	}
+	w->len += (size_t)(d - d0);
+	return 0;
+}
+
+int tsd_writer_put(tsd_writer *w, const tsd_rec *r)
+{
+	if (w->err)
+		return w->err;
+	return w->o.format == TSD_FMT_BIN ? bin_put(w, r) : csv_put(w, r);
+}
+
+int tsd_writer_sample(tsd_writer *w, uint32_t series, int64_t t, double v)
+{
+	tsd_rec r;
+
+	r.kind = TSD_REC_SAMPLE;
+	r.s.series = series;
+	r.s.t = t;
+	r.s.v = v;
+	return tsd_writer_put(w, &r);
+}
+
+int tsd_writer_flush(tsd_writer *w)
+{
+	int rc;
+
+	if (w->err)
+		return w->err;
+	if ((rc = flush_run(w)))
+		return rc;
+	return drain(w);
+}
+
+int tsd_writer_close(tsd_writer *w)
+{
+	int rc;
+
+	if (!w)
+		return 0;
+	if (w->o.format == TSD_FMT_BIN && !w->started && !w->err) {
+		/* an empty binary stream is still recognisable as one */
+		unsigned char h[8];
+		tsd_frame_stream_header(h);
+		emit(w, h, sizeof h);
+	}
+	rc = tsd_writer_flush(w);
+	free(w->buf);
+	free(w->named);
+	free(w->wi);
+	free(w);
+	return rc;
+}

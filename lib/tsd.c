@@ -1,0 +1,89 @@
+/* tsd.c: error names and strict number parsing. */
+#include "tsd.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *tsd_strerror(int err)
+{
+	switch (err) {
+	case TSD_OK: return "success";
+	case TSD_ENOMEM: return "out of memory";
+	case TSD_EINVAL: return "invalid argument";
+	case TSD_EIO: return "i/o error";
+	case TSD_EFORMAT: return "malformed input";
+	case TSD_ERANGE: return "value out of range";
+	case TSD_ETRUNC: return "truncated input";
+	case TSD_EVERSION: return "unsupported format version";
+	case TSD_EORDER: return "records out of order";
+	case TSD_ESIZE: return "size mismatch";
+	case TSD_EUNSUP: return "unsupported";
+	case TSD_ENOTFOUND: return "not found";
+	}
+	return "unknown error";
+}
+
+int tsd_parse_double(double *out, const char *s)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return TSD_EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end)
+		return TSD_EINVAL;
+	if (errno == ERANGE && isinf(v))
+		return TSD_ERANGE;
+	*out = v;
+	return 0;
+}
+
+int tsd_parse_long(long *out, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return TSD_EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end)
+		return TSD_EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return TSD_ERANGE;
+	*out = v;
+	return 0;
+}
+
+int tsd_parse_duration(int64_t *ns, const char *s)
+{
+	static const struct { const char *sfx; double mul; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+		{ "m", 60e9 }, { "min", 60e9 }, { "h", 3600e9 }, { "d", 86400e9 },
+		{ "w", 604800e9 }, { "", 1e9 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	if (!s || !*s)
+		return TSD_EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || !isfinite(v) || v < 0)
+		return TSD_EINVAL;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(end, units[i].sfx) == 0) {
+			double x = v * units[i].mul;
+			if (x > 9.2e18)
+				return TSD_ERANGE;
+			*ns = (int64_t)llround(x);
+			return 0;
+		}
+	}
+	return TSD_EINVAL;
+}

@@ -1,0 +1,49 @@
+/* tsd.h: what every tsdown module shares: version, error codes, helpers.
+ *
+ * The library never prints and never exits. Functions return 0 (or a
+ * non-negative count) on success and one of the negative TSD_E* codes on
+ * failure; tsd_strerror() names a code. Where context helps, a function
+ * takes an errbuf/errlen pair and writes a one-line message into it.
+ */
+#ifndef TSD_H
+#define TSD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TSD_VERSION "0.1.0"
+
+enum {
+	TSD_OK = 0,
+	TSD_ENOMEM = -1,   /* out of memory */
+	TSD_EINVAL = -2,   /* invalid argument or option value */
+	TSD_EIO = -3,      /* read or write error (errno is set) */
+	TSD_EFORMAT = -4,  /* malformed input */
+	TSD_ERANGE = -5,   /* value out of range */
+	TSD_ETRUNC = -6,   /* input ends inside a record or frame */
+	TSD_EVERSION = -7, /* unsupported format version */
+	TSD_EORDER = -8,   /* records out of order */
+	TSD_ESIZE = -9,    /* buffer too small or sizes do not match */
+	TSD_EUNSUP = -10,  /* unsupported operation or kind */
+	TSD_ENOTFOUND = -11, /* no such name */
+};
+
+const char *tsd_strerror(int err);
+
+/* Parse a whole string as a number; fail on trailing garbage. */
+int tsd_parse_double(double *out, const char *s);
+int tsd_parse_long(long *out, const char *s, long min, long max);
+/* Parse a duration such as "300", "5m", "1.5h", "250ms", "2d" into ns.
+ * A bare number is seconds. */
+int tsd_parse_duration(int64_t *ns, const char *s);
+
+/* Checked size arithmetic: return TSD_ERANGE on overflow. */
+static inline int tsd_mul_size(size_t *out, size_t a, size_t b)
+{
+	if (b && a > SIZE_MAX / b)
+		return TSD_ERANGE;
+	*out = a * b;
+	return 0;
+}
+
+#endif
