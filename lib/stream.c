@@ -356,6 +356,7 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 			if (rc)
 				return rfail(r, rc, "bad stream header");
 			r->pos += 8;
+			r->line--; /* stream headers are not counted as frames */
 			continue;
 		}
 		if (tsd_frame_parse_header(&type, &flags, &aux, &len, p))
@@ -838,7 +839,7 @@ static int csv_next(tsd_reader *r, tsd_rec *rec)
 		if (len == 0) {
 			/* end of input */
 			if (csv_fini(&r->csv, cb_field, cb_row, r) != 0)
-				return rfail(r, TSD_EFORMAT, "%s", csv_strerror(csv_error(&r->csv)));
+				return rfail(r, TSD_EFORMAT, "unterminated quoted field");
 			if (r->cb_err)
 				return r->cb_err;
 			if (r->qpos < r->qn)
@@ -857,12 +858,12 @@ static int csv_next(tsd_reader *r, tsd_rec *rec)
 		}
 		r->row_done = 0;
 		if (csv_parse(&r->csv, s, len, cb_field, cb_row, r) != len)
-			return rfail(r, TSD_EFORMAT, "%s", csv_strerror(csv_error(&r->csv)));
+			return rfail(r, TSD_EFORMAT, "malformed quoting");
 		if (r->cb_err)
 			return r->cb_err < 0 ? r->cb_err : TSD_EFORMAT;
 		if (!nl) {
 			if (csv_fini(&r->csv, cb_field, cb_row, r) != 0)
-				return rfail(r, TSD_EFORMAT, "%s", csv_strerror(csv_error(&r->csv)));
+				return rfail(r, TSD_EFORMAT, "unterminated quoted field");
 			if (r->cb_err)
 				return r->cb_err;
 		}
@@ -886,7 +887,7 @@ static int start(tsd_reader *r)
 	r->fmt = TSD_FMT_CSV;
 	if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xef\xbb\xbf", 3) == 0)
 		r->pos += 3;
-	if (csv_init(&r->csv, CSV_APPEND_NULL | CSV_STRICT) != 0)
+	if (csv_init(&r->csv, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0)
 		return rfail(r, TSD_ENOMEM, "out of memory");
 	r->csv_ready = 1;
 	r->row_done = 1;

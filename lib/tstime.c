@@ -83,7 +83,7 @@ static int parse_iso(int64_t *ns, tsd_tstyle *st, const char *s, size_t len)
 			p += 3;
 			if (p < len && (s[p] == '.' || s[p] == ',')) {
 				p++;
-				while (p < len && (unsigned char)s[p] - '0' < 10) {
+				while (p < len && (unsigned)((unsigned char)s[p] - '0') < 10) {
 					if (nf < 9)
 						frac = frac * 10 + (s[p] - '0');
 					nf++;
@@ -239,7 +239,9 @@ int tsd_time_format(char *buf, int64_t ns, const tsd_tstyle *st)
 		int n = sprintf(buf, "%lld", (long long)sec);
 		if (nd == 0)
 			nd = 1;
-		return n + put_frac(buf + n, fr, nd);
+		n += put_frac(buf + n, fr, nd);
+		buf[n] = 0;
+		return n;
 	}
 	/* ISO, the default for an unknown style too */
 	sec += (int64_t)st->tzmin * 60;
