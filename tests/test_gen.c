@@ -343,7 +343,7 @@ static void test_shape(void **state)
  * on in both runs (their streams are the same, so the points pair up).
  * Spike 3 and shift 1.5 make the four sums of a spike and a shift on one
  * point distinct, so each difference decodes to one sign pair. */
-static void test_spikes_and_shifts(void **state)
+static void spikes_and_shifts(double spike_rate, double shift_rate)
 {
 	enum { NS = 10, NP = 10000 };
 	tsd_gen_config c;
@@ -351,12 +351,13 @@ static void test_spikes_and_shifts(void **state)
 	tsd_gen *ga, *gb;
 	double cum[NS] = { 0 };
 	int in_drop[NS] = { 0 };
-	long spikes = 0, ups = 0, shifts = 0, both = 0, n = 0;
+	long spikes = 0, ups = 0, shifts = 0, both = 0, n = 0, elig = 0;
 	double expect_spikes, expect_shifts;
 	int r;
-	(void)state;
 
 	busy(&c, NS, NP);
+	c.spike_rate = spike_rate;
+	c.shift_rate = shift_rate;
 	c.noise_sd = 0.5;
 	c.spike_amp = 6;	/* 3 in value units */
 	c.shift_size = 1.5;
@@ -386,6 +387,7 @@ static void test_spikes_and_shifts(void **state)
 			continue;
 		}
 		assert_int_equal(a.begin & 3u, a.end & 3u);	/* instants */
+		elig++;
 		if (a.end & TSD_GEN_EV_SHIFT) {
 			sh[0] = c.shift_size;
 			sh[1] = -c.shift_size;
@@ -417,12 +419,12 @@ static void test_spikes_and_shifts(void **state)
 	assert_int_equal(tsd_gen_next(gb, &b), 0);
 	tsd_gen_free(ga);
 	tsd_gen_free(gb);
-	/* rates are per sample, suppressed inside dropouts and gaps
-	 * (about 4% of samples here), which n mostly accounts for */
-	expect_spikes = 0.01 * n;
-	expect_shifts = 0.002 * n;
-	print_message("%ld points: spikes %ld (expect ~%.0f, %ld up), "
-		      "shifts %ld (expect ~%.0f), %ld both at once\n", n,
+	/* rates are per sample, suppressed inside dropouts and gaps: count
+	 * the points outside them */
+	expect_spikes = spike_rate * elig;
+	expect_shifts = shift_rate * elig;
+	print_message("%ld points, %ld outside dropouts: spikes %ld (expect ~%.0f, %ld up), "
+		      "shifts %ld (expect ~%.0f), %ld both at once\n", n, elig,
 		      spikes, expect_spikes, ups, shifts, expect_shifts, both);
 	if (!(fabs(spikes - expect_spikes) < SIGMAS * sqrt(expect_spikes)))
 		fail_msg("spike count %ld, expected %g", spikes, expect_spikes);
@@ -430,6 +432,15 @@ static void test_spikes_and_shifts(void **state)
 		fail_msg("shift count %ld, expected %g", shifts, expect_shifts);
 	if (!(fabs(ups - spikes / 2.0) < SIGMAS * sqrt(spikes / 4.0)))
 		fail_msg("%ld of %ld spikes up", ups, spikes);
+	if (spike_rate * shift_rate * n > 100)
+		assert_true(both > 0);
+}
+
+static void test_spikes_and_shifts(void **state)
+{
+	(void)state;
+	spikes_and_shifts(0.01, 0.002);
+	spikes_and_shifts(0.2, 0.1);	/* often both on one point */
 }
 
 /* Dropouts in each mode: begin..end inclusive show the mode's value, the
