@@ -183,6 +183,11 @@ static void test_json_malformed(void **state)
 		{ "{\"a\": [[\"2014-01-01 00:00:00\"", TSD_EFORMAT, "line 1: expected ',' between start and end, found end of input" },
 		{ "{\"a\":\n [[\"2014-13-01 00:00:00\", \"2014-01-01 00:00:00\"]]}",
 		  TSD_ERANGE, "line 2: bad time \"2014-13-01 00:00:00\": value out of range" },
+		/* int64 ns reach 1677-09-21 .. 2262-04-11; whole years 1678..2261 are taken */
+		{ "{\"a\": [[\"2262-04-11 00:00:00\", 2]]}", TSD_ERANGE,
+		  "line 1: bad time \"2262-04-11 00:00:00\": value out of range" },
+		{ "{\"a\": [[\"1677-12-31 00:00:00\", 2]]}", TSD_ERANGE,
+		  "line 1: bad time \"1677-12-31 00:00:00\": value out of range" },
 		{ "{\"a\": [[\"yesterday\", 2]]}", TSD_EFORMAT, "line 1: bad time \"yesterday\": malformed input" },
 		{ "{\"a\": [[\"1397114100\", 2]]}", TSD_EFORMAT, "line 1: bad time \"1397114100\": malformed input" },
 		{ "{\n\"a\": [[\"2014-04-02 00:00:00\",\n \"2014-04-01 00:00:00\"]]}",
@@ -239,6 +244,8 @@ static void test_csv_malformed(void **state)
 		{ "a,1,2\n\n,1,2", TSD_EFORMAT, "line 3: empty series name" },
 		{ "a,1,2\nb,2014-02-30 00:00:00,2", TSD_ERANGE, "line 2: bad start time \"2014-02-30 00:00:00\": value out of range" },
 		{ "a,1,2\nb,1,later", TSD_EFORMAT, "line 2: bad end time \"later\": malformed input" },
+		{ "a,99999999999.5,2", TSD_ERANGE, "line 1: bad start time \"99999999999.5\": value out of range" },
+		{ "a,-9223372036.5,2", TSD_ERANGE, "line 1: bad start time \"-9223372036.5\": value out of range" },
 		{ "a,2,1", TSD_EINVAL, "line 1: window ends before it starts" },
 		{ "\"a,1,2", TSD_EFORMAT, "line 1: unterminated quoted field" },
 		{ "\"a\"x,1,2", TSD_EFORMAT, "line 1: text after a quoted field" },
@@ -262,6 +269,66 @@ static void test_load_errors(void **state)
 	assert_int_equal(ev.ns, 0);
 }
 
+static uint64_t rnd(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *s >> 33;
+}
+
+/* Mangled inputs (bytes replaced, deleted, cut short) must either parse
+ * or fail with "line N: ..." and an empty result; run under ASan by
+ * `make check`, this is a small deterministic fuzz. */
+static void test_mangled(void **state)
+{
+	static const char *const seeds[] = {
+		"{\"a.csv\": [[\"2014-04-10 07:15:00.000000\", \"2014-04-11 16:45:00\"],\n"
+		" [1.5, 2e1]], \"b\\u00e9\": []}\n",
+		"series,start,end\na,2014-04-10 07:15:00,2014-04-10T08:00:00Z\n\"b\"\"\",1,2\n",
+	};
+	static const char alphabet[] = "{}[],:\"\\u0123456789-+.eE \nZT:x\r";
+	char buf[256];
+	struct tsd_events ev;
+	uint64_t seed = 1;
+	char err[160];
+	size_t round, len, k;
+	int s, rc;
+
+	(void)state;
+	for (round = 0; round < 20000; round++) {
+		s = (int)(round & 1);
+		len = strlen(seeds[s]);
+		memcpy(buf, seeds[s], len);
+		for (k = 1 + rnd(&seed) % 3; k-- > 0 && len > 0;) {
+			size_t at = rnd(&seed) % len;
+			switch (rnd(&seed) % 3) {
+			case 0:
+				buf[at] = alphabet[rnd(&seed) % (sizeof alphabet - 1)];
+				break;
+			case 1:
+				memmove(buf + at, buf + at + 1, len - at - 1);
+				len--;
+				break;
+			default:
+				len = at + 1;
+			}
+		}
+		err[0] = 0;
+		rc = s ? tsd_events_read_csv(&ev, buf, len, err, sizeof err) :
+			tsd_events_read_json(&ev, buf, len, err, sizeof err);
+		if (rc < 0) {
+			if (strncmp(err, "line ", 5) != 0)
+				fail_msg("round %zu: error %d without a line: \"%s\"", round, rc, err);
+			assert_int_equal(ev.ns, 0);
+		} else {
+			assert_int_equal(rc, 0);
+			for (k = 0; k < ev.ns; k++)
+				for (size_t j = 0; j < ev.s[k].nw; j++)
+					assert_true(ev.s[k].w[j].start <= ev.s[k].w[j].end);
+			tsd_events_free(&ev);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_csv_malformed),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_mangled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
