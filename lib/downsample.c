@@ -307,30 +307,62 @@ static inline size_t lttb_bound(size_t b, double every)
 	return (size_t)floor((double)b * every) + 1;
 }
 
+static inline size_t min_size(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/* One candidate: the doubled-and-halved area as in the reference. */
+NO_CONTRACT
+static inline void lttb_try(double *best, size_t *best_j, size_t j, double xj,
+			    double yj, double ax, double ay, double dx,
+			    double dy)
+{
+	double t1 = dx * (yj - ay);	/* (ax - cx) * (by - ay) */
+	double t2 = (ax - xj) * dy;	/* (ax - bx) * (cy - ay) */
+	double area = fabs(t1 - t2) * 0.5;
+
+	if (area > *best) {
+		*best = area;
+		*best_j = j;
+	}
+}
+
+/*
+ * Bucket b is scanned for the largest triangle while the sums for the
+ * third vertex of bucket b+1 (the mean of bucket b+2) are accumulated in
+ * the same loop: the running sum is a chain of dependent additions that
+ * the area work hides. The sums keep the reference's index order.
+ */
 NO_CONTRACT
 static void lttb_core(size_t *idx, const double *x, const double *v, size_t n,
 		      size_t n_out)
 {
 	double every = (double)(n - 2) / (double)(n_out - 2);
-	size_t a = 0, b, cnt = 0;
+	size_t nb = n_out - 2, a = 0, b, k;
+	size_t cs = lttb_bound(1, every), ce = min_size(lttb_bound(2, every), n);
+	double sx = 0, sy = 0;
 
-	idx[cnt++] = 0;
-	for (b = 0; b < n_out - 2; b++) {
-		size_t s = lttb_bound(b, every), e = lttb_bound(b + 1, every);
-		size_t cs = e, ce = lttb_bound(b + 2, every), j, best_j = s;
-		double cx = 0, cy = 0, ax, ay, best = -1;
+	for (k = cs; k < ce; k++) {
+		if (x)
+			sx += x[k];
+		sy += v[k];
+	}
+	idx[0] = 0;
+	for (b = 0; b < nb; b++) {
+		size_t s = lttb_bound(b, every), e = cs;
+		size_t ns = 0, ne = 0, best_j, la, ls, common;
+		double cx, cy, ax, ay, dx, dy, best = -1, tx = 0, ty = 0;
 
-		if (ce > n)
-			ce = n;
+		best_j = s;
+		if (b + 1 < nb) {
+			ns = lttb_bound(b + 2, every);
+			ne = min_size(lttb_bound(b + 3, every), n);
+		}
 		if (x) {
-			for (j = cs; j < ce; j++) {
-				cx += x[j];
-				cy += v[j];
-			}
+			cx = sx;
 			ax = x[a];
 		} else {
-			for (j = cs; j < ce; j++)
-				cy += v[j];
 			/* the sum of cs..ce-1, exact as the reference's
 			 * running sum is below 2^53 */
 			cx = (double)((unsigned __int128)(cs + ce - 1) *
@@ -338,23 +370,49 @@ static void lttb_core(size_t *idx, const double *x, const double *v, size_t n,
 			ax = (double)a;
 		}
 		cx /= (double)(ce - cs);
-		cy /= (double)(ce - cs);
+		cy = sy / (double)(ce - cs);
 		ay = v[a];
-		for (j = s; j < e; j++) {
-			double xj = x ? x[j] : (double)j;
-			double t1 = (ax - cx) * (v[j] - ay);
-			double t2 = (ax - xj) * (cy - ay);
-			double area = fabs(t1 - t2) * 0.5;
-
-			if (area > best) {
-				best = area;
-				best_j = j;
+		dx = ax - cx;
+		dy = cy - ay;
+		la = e - s;
+		ls = ne - ns;
+		common = min_size(la, ls);
+		if (x) {
+			for (k = 0; k < common; k++) {
+				lttb_try(&best, &best_j, s + k, x[s + k],
+					 v[s + k], ax, ay, dx, dy);
+				tx += x[ns + k];
+				ty += v[ns + k];
 			}
+			for (; k < la; k++)
+				lttb_try(&best, &best_j, s + k, x[s + k],
+					 v[s + k], ax, ay, dx, dy);
+			for (k = common; k < ls; k++) {
+				tx += x[ns + k];
+				ty += v[ns + k];
+			}
+		} else {
+			for (k = 0; k < common; k++) {
+				lttb_try(&best, &best_j, s + k,
+					 (double)(s + k), v[s + k], ax, ay,
+					 dx, dy);
+				ty += v[ns + k];
+			}
+			for (; k < la; k++)
+				lttb_try(&best, &best_j, s + k,
+					 (double)(s + k), v[s + k], ax, ay,
+					 dx, dy);
+			for (k = common; k < ls; k++)
+				ty += v[ns + k];
 		}
-		idx[cnt++] = best_j;
+		idx[b + 1] = best_j;
 		a = best_j;
+		cs = ns;
+		ce = ne;
+		sx = tx;
+		sy = ty;
 	}
-	idx[cnt++] = n - 1;
+	idx[nb + 1] = n - 1;
 }
 
 ptrdiff_t tsd_ds_lttb(size_t *idx, size_t idx_cap, const double *x,
