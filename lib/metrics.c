@@ -129,31 +129,43 @@ static size_t lower_bound(const int64_t *t, size_t n, int64_t x)
 	return lo;
 }
 
+/* Is the value x, which the original takes at one or more samples in
+ * [lo, hi), reproduced within tol at any of them? */
+static int kept(const int64_t *t, const double *v, size_t lo, size_t hi,
+		const int64_t *tr, const double *vr, size_t m, double x, double tol)
+{
+	size_t i;
+
+	for (i = lo; i < hi; i++)
+		if (v[i] == x && fabs(interp_at(tr, vr, m, t[i]) - x) <= tol)
+			return 1;
+	return 0;
+}
+
 static void peaks(struct tsd_metrics *mt, const int64_t *t, const double *v,
 		  size_t n, const int64_t *tr, const double *vr, size_t m,
 		  const struct tsd_window *w, size_t nw, double tol)
 {
-	size_t k, i, imax, imin;
+	size_t k, i, lo;
+	double vmax, vmin;
 
 	for (k = 0; k < nw; k++) {
 		mt->windows++;
-		i = lower_bound(t, n, w[k].start);
+		lo = i = lower_bound(t, n, w[k].start);
 		if (i == n || t[i] > w[k].end) {
 			mt->windows_empty++;
 			continue;
 		}
-		imax = imin = i;
+		vmax = vmin = v[i];
 		for (; i < n && t[i] <= w[k].end; i++) {
-			if (v[i] > v[imax])
-				imax = i;
-			if (v[i] < v[imin])
-				imin = i;
+			if (v[i] > vmax)
+				vmax = v[i];
+			if (v[i] < vmin)
+				vmin = v[i];
 		}
 		mt->peaks_total += 2;
-		if (fabs(interp_at(tr, vr, m, t[imax]) - v[imax]) <= tol)
-			mt->peaks_kept++;
-		if (fabs(interp_at(tr, vr, m, t[imin]) - v[imin]) <= tol)
-			mt->peaks_kept++;
+		mt->peaks_kept += kept(t, v, lo, i, tr, vr, m, vmax, tol);
+		mt->peaks_kept += kept(t, v, lo, i, tr, vr, m, vmin, tol);
 	}
 }
 

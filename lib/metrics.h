@@ -47,10 +47,13 @@ struct tsd_metrics_opts {
  *            the series' position in a merge (0 for a single series).
  * win_*      the same restricted to samples with t[i] inside any window.
  * peaks      for every window holding at least one original sample, the
- *            original's largest and smallest value inside it (first
- *            occurrence) are two peaks; a peak is kept when the reduced
- *            series at that very timestamp is within the tolerance. A
- *            window with no sample counts in windows_empty only.
+ *            original's largest and smallest value inside it are two
+ *            peaks; a peak is kept when, at some sample inside the window
+ *            where the original takes that value (ties: any of them),
+ *            the reduced series is within the tolerance of it. So the
+ *            peak must appear at a time the original had it, not merely
+ *            somewhere in the window. A window with no sample counts in
+ *            windows_empty only. Cost: O(log n + window size * log m).
  * ratios     n / m and bytes_orig / bytes_red (0 when bytes unknown).
  */
 struct tsd_metrics {
@@ -83,7 +86,7 @@ void tsd_metrics_init(struct tsd_metrics *mt);
 
 /* Compare one reduced series with its original. w may be NULL when nw
  * is 0; opt may be NULL (tolerance 0, bytes unknown). n, m >= 1.
- * O(n * nw + m) time, no allocation. */
+ * O(n * nw + m) time plus the peaks', no allocation. */
 int tsd_metrics_series(struct tsd_metrics *out,
 		       const int64_t *t, const double *v, size_t n,
 		       const int64_t *tr, const double *vr, size_t m,

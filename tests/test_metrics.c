@@ -214,6 +214,28 @@ static void test_peak_duplicate_times(void **state)
 	assert_int_equal(mt.peaks_kept, 2);
 }
 
+static void test_peak_ties(void **state)
+{
+	/* v = 0 5 1 5 0 at t = 0..4, one window [0,4]: the max 5 is taken at
+	 * t = 1 and t = 3, the min 0 at t = 0 and t = 4.
+	 * Reduced (0,0) (3,5) (4,0): u(1) = 5/3 misses, u(3) = 5 hits: the
+	 * max is kept through its second occurrence; u(0) = 0: min kept.
+	 * Reduced (0,0) (4,0): u = 0 everywhere: max lost, min kept. */
+	const int64_t t[] = { 0, 1, 2, 3, 4 };
+	const double v[] = { 0, 5, 1, 5, 0 };
+	const int64_t tr1[] = { 0, 3, 4 }, tr2[] = { 0, 4 };
+	const double vr1[] = { 0, 5, 0 }, vr2[] = { 0, 0 };
+	const struct tsd_window w[] = { { 0, 4 } };
+	struct tsd_metrics mt;
+
+	(void)state;
+	assert_int_equal(tsd_metrics_series(&mt, t, v, 5, tr1, vr1, 3, w, 1, NULL), 0);
+	assert_int_equal(mt.peaks_total, 2);
+	assert_int_equal(mt.peaks_kept, 2);
+	assert_int_equal(tsd_metrics_series(&mt, t, v, 5, tr2, vr2, 2, w, 1, NULL), 0);
+	assert_int_equal(mt.peaks_kept, 1);
+}
+
 static void test_series_errors(void **state)
 {
 	const double nan_v[] = { 0, NAN, 8, 2, 0, -4 };
@@ -370,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_series_hand),
 		cmocka_unit_test(test_series_flat),
 		cmocka_unit_test(test_peak_duplicate_times),
+		cmocka_unit_test(test_peak_ties),
 		cmocka_unit_test(test_series_errors),
 		cmocka_unit_test(test_merge_hand),
 		cmocka_unit_test(test_merge_one_pass),
