@@ -5,8 +5,10 @@
  * keeps, in increasing order, into a caller buffer idx of idx_cap entries;
  * it returns the number written or a negative TSD_E* code. A tool then
  * emits the original points idx[0..count). *_length() says how many
- * entries a call may write at most. idx may be NULL (with idx_cap 0) to
- * count only.
+ * entries a call may write at most; the fixed-count methods check
+ * idx_cap against it up front, sdt and deadband (whose count is known
+ * only at the end) accept a smaller buffer and return TSD_ESIZE if it
+ * fills. idx may be NULL (with idx_cap 0) to count only.
  *
  * Every method keeps the first and the last point, and keeps all points
  * when n <= n_out.
@@ -81,7 +83,8 @@ ptrdiff_t tsd_ds_minmaxlttb(size_t *idx, size_t idx_cap, const double *x,
 /* Options of the PI-style archive filters, named as in PI:
  *   dev   CompDev (sdt) or ExcDev (deadband), in units of v, >= 0
  *   tmin  CompMin: a point closer than tmin after the last archived
- *         point is never archived (0: none); sdt only
+ *         point is never archived, the last point excepted (0: none);
+ *         sdt only
  *   tmax  CompMax / ExcMax: archive at least this often (0: never forced).
  *         When a new point lies more than tmax after the last archived
  *         one, the point before it is archived first, so archived points
