@@ -1,6 +1,8 @@
 /* stream.c: record readers and writers over CSV (libcsv) and binary frames. */
 #include "stream.h"
+#include "dwt.h"
 #include "tsd.h"
+#include "wavelet.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -923,8 +925,8 @@ int tsd_reader_next(tsd_reader *r, tsd_rec *rec)
 typedef struct {
 	int64_t t_first, t_last;
 	uint32_t n;
-	uint8_t levels;
-	int64_t window;
+	int mode;                 /* < 0: unknown wavelet or mode */
+	const tsd_wavelet *wav;
 } win_info;
 
 struct tsd_writer {
@@ -1329,20 +1331,18 @@ static int csv_put(tsd_writer *w, const tsd_rec *r)
 			return wfail(w, TSD_ENOMEM, "out of memory");
 		for (uint32_t i = 0; i < r->c.count; i++) {
 			uint32_t k = r->c.start + i;
-			double step = ldexp(1.0, r->c.level);
-			double i0 = k * step, i1 = (k + 1) * step - 1;
-			if (wi->n && i1 > wi->n - 1)
-				i1 = wi->n - 1;
-			if (wi->n && i0 > wi->n - 1)
-				i0 = wi->n - 1;
+			size_t i0 = 0, i1 = wi->n ? wi->n - 1 : 0;
+			/* the samples this coefficient depends on */
+			if (wi->wav && wi->n)
+				tsd_dwt_support(&i0, &i1, wi->n, r->c.level, k, wi->wav, wi->mode);
 			if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 192)))
 				return w->err;
 			d += put_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
 			d += sprintf(d, "%c%lld%c%c%c%u%c%u%c", dl, (long long)r->c.window, dl,
 				     r->c.kind == TSD_COEF_A ? 'A' : 'D', dl, r->c.level, dl, k, dl);
-			d += tsd_time_format(d, sample_time(wi, i0), ts);
+			d += tsd_time_format(d, sample_time(wi, (double)i0), ts);
 			*d++ = (char)dl;
-			d += tsd_time_format(d, sample_time(wi, i1), ts);
+			d += tsd_time_format(d, sample_time(wi, (double)i1), ts);
 			*d++ = (char)dl;
 			d += tsd_format_double(d, r->c.v[i], w->o.precision);
 			*d++ = (char)dl;
@@ -1365,6 +1365,10 @@ static int csv_put(tsd_writer *w, const tsd_rec *r)
 		wi->t_first = r->w.t_first;
 		wi->t_last = r->w.t_last;
 		wi->n = r->w.n;
+		wi->wav = tsd_wavelet_find(r->w.wavelet);
+		wi->mode = tsd_mode_parse(r->w.mode);
+		if (wi->mode < 0)
+			wi->wav = NULL;
 		d += sprintf(d, "%c%lld%cW%s%s%c%u%c%u%c", dl, (long long)r->w.window, dl,
 			     r->w.flags & TSD_WIN_IRREGULAR ? "I" : "", r->w.flags & TSD_WIN_SELECTED ? "S" : "",
 			     dl, r->w.levels, dl, r->w.n, dl);

@@ -1,0 +1,178 @@
+/* window.c: per-series window buffers. */
+#include "window.h"
+#include "tsd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	int64_t *t;
+	double *v;
+	size_t n, cap;
+	int64_t index;       /* current window number */
+	int open;
+} series_buf;
+
+struct tsd_winbuf {
+	size_t count, max;
+	int64_t span;
+	series_buf *s;       /* (ns) */
+	size_t ns;
+	int64_t *ot;         /* the window handed out */
+	double *ov;
+	size_t ocap;
+	uint32_t flush_at;
+};
+
+int tsd_winbuf_new(tsd_winbuf **out, size_t count, int64_t span, size_t max)
+{
+	tsd_winbuf *wb;
+
+	if ((count == 0) == (span == 0) || span < 0)
+		return TSD_EINVAL;
+	if (count && max < count)
+		max = count;
+	wb = calloc(1, sizeof *wb);
+	if (!wb)
+		return TSD_ENOMEM;
+	wb->count = count;
+	wb->span = span;
+	wb->max = max ? max : 1u << 20;
+	*out = wb;
+	return 0;
+}
+
+void tsd_winbuf_free(tsd_winbuf *wb)
+{
+	size_t i;
+
+	if (!wb)
+		return;
+	for (i = 0; i < wb->ns; i++) {
+		free(wb->s[i].t);
+		free(wb->s[i].v);
+	}
+	free(wb->s);
+	free(wb->ot);
+	free(wb->ov);
+	free(wb);
+}
+
+static int reserve(int64_t **t, double **v, size_t *cap, size_t need)
+{
+	size_t nc = *cap ? *cap : 64;
+
+	if (need <= *cap)
+		return 0;
+	while (nc < need)
+		nc *= 2;
+	int64_t *nt = realloc(*t, nc * sizeof *nt);
+	if (!nt)
+		return TSD_ENOMEM;
+	*t = nt;
+	double *nv = realloc(*v, nc * sizeof *nv);
+	if (!nv)
+		return TSD_ENOMEM;
+	*v = nv;
+	*cap = nc;
+	return 0;
+}
+
+/* Move a series' buffer out as the finished window. */
+static int hand_out(tsd_winbuf *wb, tsd_win *out, uint32_t series)
+{
+	series_buf *b = &wb->s[series];
+	int rc = reserve(&wb->ot, &wb->ov, &wb->ocap, b->n);
+
+	if (rc)
+		return rc;
+	memcpy(wb->ot, b->t, b->n * sizeof *b->t);
+	memcpy(wb->ov, b->v, b->n * sizeof *b->v);
+	out->series = series;
+	out->index = b->index;
+	out->n = b->n;
+	out->t = wb->ot;
+	out->v = wb->ov;
+	b->n = 0;
+	b->open = 0;
+	return 1;
+}
+
+static int64_t floordiv(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+int tsd_winbuf_push(tsd_winbuf *wb, tsd_win *out, uint32_t series, int64_t t, double v)
+{
+	series_buf *b;
+	int ret = 0, rc;
+
+	if (series >= wb->ns) {
+		size_t nn = wb->ns ? wb->ns * 2 : 16;
+		while (nn <= series)
+			nn *= 2;
+		series_buf *ns = realloc(wb->s, nn * sizeof *ns);
+		if (!ns)
+			return TSD_ENOMEM;
+		memset(ns + wb->ns, 0, (nn - wb->ns) * sizeof *ns);
+		wb->s = ns;
+		wb->ns = nn;
+	}
+	b = &wb->s[series];
+	if (wb->span) {
+		int64_t k = floordiv(t, wb->span);
+		if (b->open && k != b->index) {
+			if ((ret = hand_out(wb, out, series)) < 0)
+				return ret;
+		}
+		if (!b->open) {
+			b->index = k;
+			b->open = 1;
+		}
+		if (b->n >= wb->max)
+			return TSD_ERANGE;
+	} else if (!b->open) {
+		b->open = 1;
+	}
+	if ((rc = reserve(&b->t, &b->v, &b->cap, b->n + 1)))
+		return rc;
+	b->t[b->n] = t;
+	b->v[b->n++] = v;
+	if (wb->count && b->n == wb->count) {
+		ret = hand_out(wb, out, series);
+		b->index++;
+	}
+	return ret;
+}
+
+int tsd_winbuf_flush(tsd_winbuf *wb, tsd_win *out)
+{
+	while (wb->flush_at < wb->ns) {
+		series_buf *b = &wb->s[wb->flush_at++];
+		if (b->open && b->n) {
+			int64_t idx = b->index;
+			int rc = hand_out(wb, out, wb->flush_at - 1);
+			if (wb->count)
+				b->index = idx + 1;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int tsd_window_parse(size_t *count, int64_t *span, const char *s)
+{
+	long n;
+
+	*count = 0;
+	*span = 0;
+	if (tsd_parse_long(&n, s, 1, 1L << 30) == 0) {
+		*count = (size_t)n;
+		return 0;
+	}
+	if (tsd_parse_duration(span, s) == 0 && *span > 0)
+		return 0;
+	return TSD_EINVAL;
+}

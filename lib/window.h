@@ -1,0 +1,40 @@
+/* window.h: cut each series of an interleaved stream into windows.
+ *
+ * Windows are either a fixed number of samples (window k of a series is
+ * its samples k*count .. k*count+count-1) or a span of event time aligned
+ * on the epoch (window k holds the samples with k*span <= t < (k+1)*span),
+ * so that a restart from any point of a stream rebuilds the same windows.
+ * Memory: one buffer per series, never more than max samples each.
+ */
+#ifndef TSD_WINDOW_H
+#define TSD_WINDOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+	uint32_t series;
+	int64_t index;       /* window number (count: k; time: floor(t/span)) */
+	size_t n;            /* samples */
+	const int64_t *t;    /* (n) */
+	const double *v;     /* (n) */
+} tsd_win;
+
+typedef struct tsd_winbuf tsd_winbuf;
+
+/* count > 0 and span == 0: count windows; count == 0 and span > 0: time
+ * windows holding at most max samples (TSD_ERANGE past that). */
+int tsd_winbuf_new(tsd_winbuf **wb, size_t count, int64_t span, size_t max);
+void tsd_winbuf_free(tsd_winbuf *wb);
+/* Add a sample. Returns 1 when this sample completed or closed a window,
+ * which is then in *out (valid until the next call), 0 otherwise, or a
+ * negative code. A time window closes when a sample of a later window
+ * arrives; that sample starts the next one. */
+int tsd_winbuf_push(tsd_winbuf *wb, tsd_win *out, uint32_t series, int64_t t, double v);
+/* At end of input: each call hands out one partial window still open, in
+ * series order; 0 when none is left. */
+int tsd_winbuf_flush(tsd_winbuf *wb, tsd_win *out);
+/* Parse a window option: "256" (samples) or a duration "5m", "300s". */
+int tsd_window_parse(size_t *count, int64_t *span, const char *s);
+
+#endif
