@@ -124,8 +124,10 @@ static int parse_iso(int64_t *ns, tsd_tstyle *st, const char *s, size_t len)
 	}
 	if (p != len)
 		return TSD_EFORMAT;
-	*ns = ((tsd_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
-		mi * 60 + se - (int64_t)st->tzmin * 60) * NS_PER_S) + frac;
+	int64_t secs = tsd_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+		       mi * 60 + se - (int64_t)st->tzmin * 60, v;
+	if (__builtin_mul_overflow(secs, NS_PER_S, &v) || __builtin_add_overflow(v, frac, ns))
+		return TSD_ERANGE; /* outside 1677..2262, what int64 ns can hold */
 	return 0;
 }
 
@@ -184,7 +186,9 @@ int tsd_time_parse(int64_t *ns, tsd_tstyle *style, const char *s, size_t len)
 		}
 		for (k = nf; k < 9; k++)
 			fp *= 10;
-		int64_t v = ip * NS_PER_S + fp;
+		int64_t v;
+		if (__builtin_mul_overflow(ip, NS_PER_S, &v) || __builtin_add_overflow(v, fp, &v))
+			return TSD_ERANGE;
 		*ns = neg ? -v : v;
 		memset(style, 0, sizeof *style);
 		style->kind = TSD_T_SF;
