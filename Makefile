@@ -42,7 +42,8 @@ MAN1    := $(wildcard man/*.1)
 MAN5    := $(wildcard man/*.5)
 MAN7    := $(wildcard man/*.7)
 
-DEB_PKGS := libcsv-dev libcmocka-dev librdkafka-dev gnuplot-nox pkg-config
+DEB_PKGS := libcsv-dev libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-config
+BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk
 
 .PHONY: all help deps test check bench unit cli install uninstall clean demo model
 .DEFAULT_GOAL := all
@@ -86,7 +87,11 @@ $(B)/tests/%.o: tests/%.c
 $(B)/tests/test_%: $(B)/tests/test_%.o $(LIB)
 	$(CC) $(ALLCFLAGS) -o $@ $< $(LIB) -lcmocka $(LDLIBS)
 
-LDLIBS_tskafka := -lrdkafka
+# tools with extra libraries
+LDLIBS_tsconsume := -lrdkafka
+LDLIBS_tsproduce := -lrdkafka
+LDLIBS_tsbroker  := -lrdkafka
+LDLIBS_tsplot    := -lmicrohttpd
 
 unit: $(UTS) ## build and run the cmocka unit tests
 	@scripts/run-unit.sh $(UTS)
@@ -104,6 +109,7 @@ check: ## run every test under AddressSanitizer and UBSan
 		$(MAKE) --no-print-directory V=san WERROR=1 unit cli
 
 bench: all ## run the benchmarks, each beside a same-run reference
+	@scripts/deps.sh $(BENCH_PKGS)
 	@B=$(CURDIR)/$(B) scripts/bench.sh
 
 demo: all ## the main job: downsample bundled NAB data and plot it
