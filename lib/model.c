@@ -18,37 +18,143 @@
 /* ------------------------------------------------------------------ */
 /* layers; N = B*T tokens */
 
+/* Vectors of 8 floats (GNU C vector extensions): plain SSE pairs on any
+ * x86-64, one AVX register where the hot functions are cloned for it. */
+typedef float v8f __attribute__((vector_size(32)));
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+	defined(__linux__) && !defined(TSD_NO_CLONES)
+/* one copy for AVX2+FMA machines, one for the rest, picked at load time */
+#define HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define HOT
+#endif
+
+/* unaligned loads and stores; macros, since passing v8f to a function
+ * changes the ABI between the clones */
+#define LOAD8(v, p) memcpy(&(v), (p), sizeof(v8f))
+#define STORE8(p, v) memcpy((p), &(v), sizeof(v8f))
+
+typedef int32_t v8i __attribute__((vector_size(32)));
+
+/* e^x, own code so that every platform computes the same: clamp x to
+ * [-87, 88], split x = n ln2 + r with |r| <= ln2/2 (ln2 in two parts),
+ * e^r by its Taylor polynomial to degree 7 (relative error < 1e-8 on
+ * the interval; with rounding, within 2 ulp of expf), times 2^n built in
+ * the exponent bits. Scalar and 8-wide versions do the same operations. */
+#define EXP_LO -87.0f
+#define EXP_HI 88.0f
+#define EXP_LOG2E 1.44269504088896341f
+#define EXP_LN2HI 0.693145751953125f        /* 12 significant bits */
+#define EXP_LN2LO 1.42860682030941723212e-6f /* ln2 - EXP_LN2HI */
+#define EXP_ROUND 12582912.0f               /* 1.5 * 2^23 */
+#define EXP_POLY(r) (1.0f + (r) * (1.0f + (r) * (0.5f + (r) * (1.0f / 6 + \
+	(r) * (1.0f / 24 + (r) * (1.0f / 120 + (r) * (1.0f / 720 + \
+	(r) * (1.0f / 5040))))))))
+
+static inline float exp_scalar(float x)
+{
+	float n, r;
+	int32_t e;
+	uint32_t bits;
+
+	x = x < EXP_LO ? EXP_LO : x > EXP_HI ? EXP_HI : x;
+	n = (x * EXP_LOG2E + EXP_ROUND) - EXP_ROUND;
+	r = (x - n * EXP_LN2HI) - n * EXP_LN2LO;
+	e = (int32_t)n;
+	bits = (uint32_t)(e + 127) << 23;
+	memcpy(&n, &bits, sizeof n);
+	return EXP_POLY(r) * n;
+}
+
+/* p[i] = e^p[i], i < n */
+HOT
+static void exp_inplace(float *p, int n)
+{
+	const v8f lo = { EXP_LO, EXP_LO, EXP_LO, EXP_LO, EXP_LO, EXP_LO, EXP_LO, EXP_LO };
+	const v8f hi = { EXP_HI, EXP_HI, EXP_HI, EXP_HI, EXP_HI, EXP_HI, EXP_HI, EXP_HI };
+	int i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		v8f x, nn, r, sc;
+		v8i m, e;
+		LOAD8(x, p + i);
+		m = x < lo;
+		x = (v8f)(((v8i)x & ~m) | ((v8i)lo & m));
+		m = x > hi;
+		x = (v8f)(((v8i)x & ~m) | ((v8i)hi & m));
+		nn = (x * EXP_LOG2E + EXP_ROUND) - EXP_ROUND;
+		r = (x - nn * EXP_LN2HI) - nn * EXP_LN2LO;
+		e = __builtin_convertvector(nn, v8i);
+		sc = (v8f)((e + 127) << 23);
+		x = EXP_POLY(r) * sc;
+		STORE8(p + i, x);
+	}
+	for (; i < n; i++)
+		p[i] = exp_scalar(p[i]);
+}
+
 /* inp (N, IC) -> out (N, OC) = inp @ weight + bias.
- * weight (IC, OC), bias (OC) or NULL. Outputs are summed in blocks of 8
- * (which the compiler vectorises) and a scalar tail; both add the terms
- * in the same order, so results do not depend on where OC splits. */
+ * weight (IC, OC), bias (OC) or NULL. Each output is bias + sum_i x_i w_i
+ * added in the order of i, whatever the path: tiles of 4 tokens by 8
+ * outputs, single tokens, or a scalar tail when OC is not a multiple of
+ * 8. So a token's outputs do not depend on its neighbours in the batch. */
+HOT
 static void matmul_forward(float *restrict out, const float *restrict inp,
 			   const float *restrict weight,
 			   const float *restrict bias, int N, int IC, int OC)
 {
-	for (int n = 0; n < N; n++) {
+	int OC8 = OC - OC % 8, n = 0;
+
+	for (; n + 4 <= N; n += 4) {
+		const float *x0 = inp + (size_t)n * IC, *x1 = x0 + IC;
+		const float *x2 = x1 + IC, *x3 = x2 + IC;
+		float *o0 = out + (size_t)n * OC;
+
+		for (int j = 0; j < OC8; j += 8) {
+			v8f b = { 0 }, a0, a1, a2, a3;
+			const float *w = weight + j;
+			if (bias)
+				LOAD8(b, bias + j);
+			a0 = a1 = a2 = a3 = b;
+			for (int i = 0; i < IC; i++, w += OC) {
+				v8f wv;
+				LOAD8(wv, w);
+				a0 += x0[i] * wv;
+				a1 += x1[i] * wv;
+				a2 += x2[i] * wv;
+				a3 += x3[i] * wv;
+			}
+			STORE8(o0 + j, a0);
+			STORE8(o0 + OC + j, a1);
+			STORE8(o0 + 2 * OC + j, a2);
+			STORE8(o0 + 3 * OC + j, a3);
+		}
+	}
+	for (; n < N; n++) {
 		const float *x = inp + (size_t)n * IC;
 		float *o = out + (size_t)n * OC;
-		int j = 0;
-
-		for (; j + 8 <= OC; j += 8) {
-			float acc[8];
-			for (int k = 0; k < 8; k++)
-				acc[k] = bias ? bias[j + k] : 0.0f;
-			for (int i = 0; i < IC; i++) {
-				const float *w = weight + (size_t)i * OC + j;
-				float xi = x[i];
-				for (int k = 0; k < 8; k++)
-					acc[k] += xi * w[k];
+		for (int j = 0; j < OC8; j += 8) {
+			v8f a = { 0 };
+			const float *w = weight + j;
+			if (bias)
+				LOAD8(a, bias + j);
+			for (int i = 0; i < IC; i++, w += OC) {
+				v8f wv;
+				LOAD8(wv, w);
+				a += x[i] * wv;
 			}
-			for (int k = 0; k < 8; k++)
-				o[j + k] = acc[k];
+			STORE8(o + j, a);
 		}
-		for (; j < OC; j++) {
-			float acc = bias ? bias[j] : 0.0f;
+	}
+	for (n = 0; OC8 < OC && n < N; n++) {
+		const float *x = inp + (size_t)n * IC;
+		float *o = out + (size_t)n * OC;
+		for (int j = OC8; j < OC; j++) {
+			float a = bias ? bias[j] : 0.0f;
 			for (int i = 0; i < IC; i++)
-				acc += x[i] * weight[(size_t)i * OC + j];
-			o[j] = acc;
+				a += x[i] * weight[(size_t)i * OC + j];
+			o[j] = a;
 		}
 	}
 }
@@ -168,12 +274,15 @@ static void att_band(int *lo, int *hi, int t, int T, int R)
 /* qkv (B, T, 3C): per token the query, key and value vectors, each C =
  * NH heads of hs. -> att (B, NH, T, W): softmax weights, slot s of token
  * t holding key lo(t) + s (unused slots 0); out (B, T, C): per head the
- * weighted sum of values. */
+ * weighted sum of values. When hs is a multiple of 8 the dot products
+ * and sums run on 8-wide vectors (the order of the additions differs
+ * from the scalar path, so each path is tested). */
+HOT
 static void attention_forward(float *restrict out, float *restrict att,
 			      const float *restrict qkv, int B, int T, int C,
 			      int NH, int R)
 {
-	int hs = C / NH, W = att_slots(T, R);
+	int hs = C / NH, W = att_slots(T, R), vec = hs % 8 == 0;
 	size_t C3 = 3 * (size_t)C;
 	float scale = 1.0f / sqrtf((float)hs);
 
@@ -191,22 +300,47 @@ static void attention_forward(float *restrict out, float *restrict att,
 				for (int t2 = lo; t2 < hi; t2++) {
 					const float *k = qkv_b + t2 * C3 + C + h * hs;
 					float v = 0.0f;
-					for (int i = 0; i < hs; i++)
-						v += q[i] * k[i];
+					if (vec) {
+						v8f acc = { 0 };
+						for (int i = 0; i < hs; i += 8) {
+							v8f qv, kv;
+							LOAD8(qv, q + i);
+							LOAD8(kv, k + i);
+							acc += qv * kv;
+						}
+						v = ((acc[0] + acc[4]) + (acc[1] + acc[5])) +
+						    ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+					} else {
+						for (int i = 0; i < hs; i++)
+							v += q[i] * k[i];
+					}
 					v *= scale;
 					a[t2 - lo] = v;
 					if (v > maxv)
 						maxv = v;
 				}
-				for (int s = 0; s < hi - lo; s++) {
-					a[s] = expf(a[s] - maxv);
+				for (int s = 0; s < hi - lo; s++)
+					a[s] -= maxv;
+				exp_inplace(a, hi - lo);
+				for (int s = 0; s < hi - lo; s++)
 					sum += a[s];
-				}
 				inv = 1.0f / sum;
 				for (int s = 0; s < hi - lo; s++)
 					a[s] *= inv;
 				for (int s = hi - lo; s < W; s++)
 					a[s] = 0.0f;
+				if (vec) {
+					for (int i = 0; i < hs; i += 8) {
+						v8f acc = { 0 };
+						for (int t2 = lo; t2 < hi; t2++) {
+							v8f vv;
+							LOAD8(vv, qkv_b + t2 * C3 + 2 * C + h * hs + i);
+							acc += a[t2 - lo] * vv;
+						}
+						STORE8(o + i, acc);
+					}
+					continue;
+				}
 				for (int i = 0; i < hs; i++)
 					o[i] = 0.0f;
 				for (int t2 = lo; t2 < hi; t2++) {
@@ -277,27 +411,40 @@ static void attention_backward(float *restrict dqkv, float *restrict datt,
 	}
 }
 
-/* GELU, tanh form: out = x/2 (1 + tanh(k (x + a x^3))); inp, out (N) */
+/* GELU, tanh form: out = x/2 (1 + tanh(u)), u = k (x + a x^3), computed
+ * as x sigmoid(2u) = x / (1 + e^(-2u)) with the exp above. inp, out
+ * (N, H), worked row by row so a row's results do not depend on the
+ * rows around it. */
+HOT
 static void gelu_forward(float *restrict out, const float *restrict inp,
-			 size_t N)
+			 int N, int H)
 {
-	for (size_t i = 0; i < N; i++) {
-		float x = inp[i];
-		float u = GELU_K * (x + GELU_A * x * x * x);
-		out[i] = 0.5f * x * (1.0f + tanhf(u));
+	for (int n = 0; n < N; n++) {
+		const float *x = inp + (size_t)n * H;
+		float *o = out + (size_t)n * H;
+		for (int i = 0; i < H; i++) {
+			float u = GELU_K * (x[i] + GELU_A * x[i] * x[i] * x[i]);
+			o[i] = -2.0f * u;
+		}
+		exp_inplace(o, H);
+		for (int i = 0; i < H; i++)
+			o[i] = x[i] / (1.0f + o[i]);
 	}
 }
 
-/* dinp (N) <- dout (N), inp (N) */
+/* dinp (N, H) <- dout (N, H), inp (N, H) */
 static void gelu_backward(float *restrict dinp, const float *restrict dout,
-			  const float *restrict inp, size_t N)
+			  const float *restrict inp, int N, int H)
 {
-	for (size_t i = 0; i < N; i++) {
+	size_t NH = (size_t)N * H;
+
+	for (size_t i = 0; i < NH; i++) {
 		float x = inp[i];
 		float u = GELU_K * (x + GELU_A * x * x * x);
-		float th = tanhf(u);
+		float sg = 1.0f / (1.0f + exp_scalar(-2.0f * u));
 		float du = GELU_K * (1.0f + 3.0f * GELU_A * x * x);
-		float g = 0.5f * (1.0f + th) + 0.5f * x * (1.0f - th * th) * du;
+		/* d/dx x sg(2u) = sg + x sg (1 - sg) 2 du */
+		float g = sg + 2.0f * x * sg * (1.0f - sg) * du;
 		dinp[i] += g * dout[i];
 	}
 }
@@ -768,7 +915,7 @@ int tsd_model_forward(float *scores, float *logits, float *acts,
 				  a.res2 + oC, p->ln2w + l * C, p->ln2b + l * C, Ni, C);
 		matmul_forward(a.fch + oH, a.ln2 + oC, p->fcw + (size_t)l * C * H,
 			       p->fcb + l * H, Ni, C, H);
-		gelu_forward(a.fch_gelu + oH, a.fch + oH, N * H);
+		gelu_forward(a.fch_gelu + oH, a.fch + oH, Ni, H);
 		matmul_forward(a.fcproj + oC, a.fch_gelu + oH, p->fcprojw + (size_t)l * H * C,
 			       p->fcprojb + l * C, Ni, H, C);
 		residual_forward(a.res3 + oC, a.res2 + oC, a.fcproj + oC, N * C);
@@ -832,7 +979,7 @@ int tsd_model_backward(struct tsd_model *m, float *dacts, size_t dacts_len,
 		matmul_backward(d.fch_gelu + oH, g->fcprojw + (size_t)l * H * C,
 				g->fcprojb + l * C, d.fcproj + oC, a.fch_gelu + oH,
 				p->fcprojw + (size_t)l * H * C, Ni, H, C);
-		gelu_backward(d.fch + oH, d.fch_gelu + oH, a.fch + oH, N * H);
+		gelu_backward(d.fch + oH, d.fch_gelu + oH, a.fch + oH, Ni, H);
 		matmul_backward(d.ln2 + oC, g->fcw + (size_t)l * C * H, g->fcb + l * H,
 				d.fch + oH, a.ln2 + oC, p->fcw + (size_t)l * C * H,
 				Ni, C, H);

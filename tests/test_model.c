@@ -114,9 +114,10 @@ static double mm_loss(void *p)
 
 static void test_grad_matmul(void **state)
 {
-	/* OC = 11: one block of 8 and a scalar tail */
-	struct mm_ctx c = { .N = 3, .IC = 5, .OC = 11 };
-	size_t ni = 15, nw = 55, no = 33;
+	/* N = 6: a tile of 4 tokens and 2 single ones; OC = 11: a block
+	 * of 8 outputs and a scalar tail */
+	struct mm_ctx c = { .N = 6, .IC = 5, .OC = 11 };
+	size_t ni = 30, nw = 55, no = 66;
 	float *di = zero_vec(ni), *dw = zero_vec(nw), *db = zero_vec(11);
 
 	c.inp = rand_vec(ni, 1), c.w = rand_vec(nw, 1), c.b = rand_vec(11, 1);
@@ -188,11 +189,11 @@ static double att_loss(void *p)
 	return dot(c->out, c->r, (size_t)c->B * c->T * c->C);
 }
 
-static void check_attention(int R)
+static void check_attention(int R, int C, int NH)
 {
-	struct att_ctx c = { .B = 2, .T = 6, .C = 8, .NH = 2, .R = R };
-	size_t nq = 2 * 6 * 24, no = 2 * 6 * 8;
-	size_t na = 2 * 2 * 6 * (size_t)att_slots(6, R);
+	struct att_ctx c = { .B = 2, .T = 6, .C = C, .NH = NH, .R = R };
+	size_t nq = 2 * 6 * 3 * (size_t)C, no = 2 * 6 * (size_t)C;
+	size_t na = 2 * (size_t)NH * 6 * (size_t)att_slots(6, R);
 	float *dq = zero_vec(nq), *datt = zero_vec(na);
 
 	c.qkv = rand_vec(nq, 1.5f), c.att = zero_vec(na), c.out = zero_vec(no);
@@ -221,21 +222,55 @@ static void check_attention(int R)
 
 static void test_grad_attention(void **state)
 {
-	check_attention(0); /* whole window */
-	check_attention(1); /* band of 3 */
-	check_attention(2); /* band of 5 */
+	check_attention(0, 8, 2);  /* whole window, hs 4: scalar path */
+	check_attention(1, 8, 2);  /* band of 3 */
+	check_attention(2, 8, 2);  /* band of 5 */
+	check_attention(0, 16, 2); /* hs 8: vector path */
+	check_attention(2, 32, 2); /* hs 16 */
+}
+
+/* The own exp against libm's, in float64: EXP_RTOL relative over the
+ * range, both the scalar and the 8-wide code, and the clamps. */
+#define EXP_RTOL 4e-7
+
+static void test_exp(void **state)
+{
+	enum { n = 2003 };
+	float *v = malloc(n * sizeof(float));
+	assert_non_null(v);
+	for (int i = 0; i < n; i++)
+		v[i] = -87.0f + 175.0f * (float)i / (n - 1);
+	v[0] = -1e30f, v[1] = -100.0f, v[2] = 0.0f, v[3] = 1e-8f, v[4] = 100.0f;
+	for (int i = 0; i < n; i++) {
+		double x = v[i] < -87.0f ? -87.0 : v[i] > 88.0f ? 88.0 : v[i];
+		double want = exp(x);
+		assert_float_equal(exp_scalar(v[i]), want, EXP_RTOL * want);
+	}
+	{
+		float *w = malloc(n * sizeof(float));
+		assert_non_null(w);
+		memcpy(w, v, n * sizeof(float));
+		exp_inplace(w, n);
+		for (int i = 0; i < n; i++) {
+			double x = v[i] < -87.0f ? -87.0 : v[i] > 88.0f ? 88.0 : v[i];
+			assert_float_equal(w[i], exp(x), EXP_RTOL * exp(x));
+		}
+		free(w);
+	}
+	assert_true(exp_scalar(0.0f) == 1.0f);
+	free(v);
 }
 
 struct ew_ctx {
-	size_t n;
+	int n;
 	float *a, *b, *out, *r;
 };
 
 static double gelu_loss(void *p)
 {
 	struct ew_ctx *c = p;
-	gelu_forward(c->out, c->a, c->n);
-	return dot(c->out, c->r, c->n);
+	gelu_forward(c->out, c->a, 1, c->n);
+	return dot(c->out, c->r, (size_t)c->n);
 }
 
 static void test_grad_gelu(void **state)
@@ -249,12 +284,12 @@ static void test_grad_gelu(void **state)
 		float x[3] = { -1.0f, 0.5f, 2.0f }, y[3];
 		double want[3] = { -0.15880800939172324, 0.34571400982514394,
 				   1.954597694087775 };
-		gelu_forward(y, x, 3);
+		gelu_forward(y, x, 1, 3);
 		for (int i = 0; i < 3; i++)
 			assert_float_equal(y[i], want[i], 1e-6);
 	}
 	gelu_loss(&c);
-	gelu_backward(da, c.r, c.a, c.n);
+	gelu_backward(da, c.r, c.a, 1, c.n);
 	CHECK_GRAD("gelu dinp", gelu_loss, &c, c.a, da, c.n);
 	free(da), free(c.a), free(c.out), free(c.r);
 }
@@ -262,8 +297,8 @@ static void test_grad_gelu(void **state)
 static double res_loss(void *p)
 {
 	struct ew_ctx *c = p;
-	residual_forward(c->out, c->a, c->b, c->n);
-	return dot(c->out, c->r, c->n);
+	residual_forward(c->out, c->a, c->b, (size_t)c->n);
+	return dot(c->out, c->r, (size_t)c->n);
 }
 
 static void test_grad_residual(void **state)
@@ -274,7 +309,7 @@ static void test_grad_residual(void **state)
 	c.a = rand_vec(20, 1), c.b = rand_vec(20, 1), c.out = zero_vec(20);
 	c.r = rand_vec(20, 1);
 	res_loss(&c);
-	residual_backward(da, db, c.r, c.n);
+	residual_backward(da, db, c.r, (size_t)c.n);
 	CHECK_GRAD("residual dinp1", res_loss, &c, c.a, da, c.n);
 	CHECK_GRAD("residual dinp2", res_loss, &c, c.b, db, c.n);
 	free(da), free(db), free(c.a), free(c.b), free(c.out), free(c.r);
@@ -571,7 +606,7 @@ static void test_determinism(void **state)
 {
 	struct tsd_model_config cfg;
 	struct tsd_model a, b, c;
-	int T = 40;
+	int T = 41; /* not a multiple of the 4-token tiles */
 	size_t alen;
 	float *x, *acts, *s1, *s2, *s3;
 
@@ -953,6 +988,7 @@ int main(void)
 		cmocka_unit_test(test_grad_matmul),
 		cmocka_unit_test(test_grad_layernorm),
 		cmocka_unit_test(test_grad_attention),
+		cmocka_unit_test(test_exp),
 		cmocka_unit_test(test_grad_gelu),
 		cmocka_unit_test(test_grad_residual),
 		cmocka_unit_test(test_grad_head),
