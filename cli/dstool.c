@@ -1,0 +1,183 @@
+/* dstool.c: option parsing and the window-select-write loop of the
+ * downsampler tools; the methods themselves live in lib/downsample.c. */
+#include "dstool.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_WHOLE = 3001, OPT_MAXWIN = 3002 };
+
+static const struct option ds_long[] = {
+	{ "points", required_argument, 0, 'n' },
+	{ "ratio", required_argument, 0, 'r' },
+	{ "window", required_argument, 0, 'w' },
+	{ "whole", no_argument, 0, OPT_WHOLE },
+	{ "max-window", required_argument, 0, OPT_MAXWIN },
+};
+static const struct option common_long[] = { TOOL_COMMON_LONG };
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* getopt_long's table: ours, the method's, the common ones, a zero end. */
+static struct option *long_table(const dstool_method *m)
+{
+	size_t nm = 0, k = 0, i;
+	struct option *lo;
+
+	while (m->longopts && m->longopts[nm].name)
+		nm++;
+	lo = calloc(NELEM(ds_long) + nm + NELEM(common_long) + 1, sizeof *lo);
+	if (!lo)
+		tool_die(EXIT_DATA, "out of memory");
+	for (i = 0; i < NELEM(ds_long); i++)
+		lo[k++] = ds_long[i];
+	for (i = 0; i < nm; i++)
+		lo[k++] = m->longopts[i];
+	for (i = 0; i < NELEM(common_long); i++)
+		lo[k++] = common_long[i];
+	return lo;
+}
+
+/* Points to ask for in a window of n samples. */
+static size_t target(const dstool_method *m, size_t n, size_t points, double ratio)
+{
+	size_t k;
+
+	if (points)
+		return points;
+	if (ratio <= 0)
+		return 0;
+	k = (size_t)((double)n / ratio);
+	k -= k % m->granule;
+	return k < m->min_out ? m->min_out : k;
+}
+
+static double seconds(int64_t t)
+{
+	/* exact for whole seconds, which (double)t / 1e9 is not beyond 2^53 ns */
+	return (double)(t / 1000000000) + (double)(t % 1000000000) * 1e-9;
+}
+
+int dstool_main(const dstool_method *m, int argc, char **argv)
+{
+	struct option *lo = long_table(m);
+	char shortopts[128];
+	size_t count = 4096, max = 1u << 20, points = 0, cap = 0, i;
+	int64_t span = 0;
+	double ratio = 0;
+	int c, rc;
+	tool_io io;
+	tsd_winbuf *wb;
+	tsd_win win;
+	tsd_rec r;
+	size_t *idx = NULL;
+	double *x = NULL;
+
+	tool_name = m->name;
+	tool_io_init(&io);
+	snprintf(shortopts, sizeof shortopts, "n:r:w:hV%s%s", TOOL_COMMON_SHORT,
+		 m->shortopts ? m->shortopts : "");
+	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+		if (tool_io_option(&io, c, optarg))
+			continue;
+		if (m->option && m->option(c, optarg))
+			continue;
+		switch (c) {
+		case 'n':
+			points = (size_t)tool_long("-n", optarg, (long)m->min_out, 1L << 30);
+			if (points % m->granule)
+				tool_usage_error("-n: %s needs a multiple of %u points, not %zu",
+						 m->name, m->granule, points);
+			break;
+		case 'r':
+			ratio = tool_double("-r", optarg);
+			if (!(ratio >= 1) || ratio > 1e15)
+				tool_usage_error("-r: ratio '%s' must be at least 1", optarg);
+			break;
+		case 'w':
+			if (!strcmp(optarg, "0"))
+				count = SIZE_MAX, span = 0;
+			else if (tsd_window_parse(&count, &span, optarg))
+				tool_usage_error("-w: '%s' is neither a sample count nor a duration", optarg);
+			break;
+		case OPT_WHOLE: count = SIZE_MAX, span = 0; break;
+		case OPT_MAXWIN: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
+		case 'h':
+			fputs(m->usage, stdout);
+			return fclose(stdout) ? EXIT_DATA : 0;
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n", m->name);
+			return EXIT_USAGE;
+		}
+	}
+	free(lo);
+	if (points && ratio > 0)
+		tool_usage_error("-n and -r: give one of them");
+	if (!points && !(ratio > 0) && !m->count_optional)
+		tool_usage_error("give the output size: -n POINTS or -r RATIO");
+	if (m->check)
+		m->check(points || ratio > 0);
+	tool_io_files(&io, argc - optind, argv + optind);
+	if ((rc = tsd_winbuf_new(&wb, count, span, max)) < 0)
+		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+
+	for (;;) {
+		int more = tool_next(&io, &r);
+		if (more && r.kind != TSD_REC_SAMPLE) {
+			if (r.kind == TSD_REC_CONTROL)
+				tool_put(&io, &r);
+			else
+				tool_die(EXIT_DATA, "%s: expected samples, found wavelet coefficients",
+					 tool_where(&io));
+			continue;
+		}
+		rc = more ? tsd_winbuf_push(wb, &win, r.s.series, r.s.t, r.s.v)
+			  : tsd_winbuf_flush(wb, &win);
+		if (rc == TSD_ERANGE)
+			tool_die(EXIT_DATA, "%s: a window of series '%s' holds more than %zu samples; "
+				 "use a shorter -w or raise --max-window", tool_where(&io),
+				 tsd_series_name(io.tab, r.s.series), max);
+		if (rc < 0)
+			tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+		if (rc == 0) {
+			if (!more)
+				break;
+			continue;
+		}
+		if (win.n > cap) {
+			size_t nc = cap ? cap : 256;
+			while (nc < win.n)
+				nc *= 2;
+			free(idx);
+			free(x);
+			idx = malloc(nc * sizeof *idx);
+			x = m->needs_x ? malloc(nc * sizeof *x) : NULL;
+			if (!idx || (m->needs_x && !x))
+				tool_die(EXIT_DATA, "out of memory");
+			cap = nc;
+		}
+		if (m->needs_x)
+			for (i = 0; i < win.n; i++)
+				x[i] = seconds(win.t[i]);
+		dstool_call call = {
+			.w = &win, .x = x,
+			.n_out = target(m, win.n, points, ratio),
+			.series = tsd_series_name(io.tab, win.series),
+		};
+		ptrdiff_t k = m->select(idx, cap, &call);
+		if (k == TSD_EORDER)
+			tool_die(EXIT_DATA, "series '%s' window %lld: times must increase strictly "
+				 "(read with --order drop or strict)", call.series, (long long)win.index);
+		if (k < 0)
+			tool_die(EXIT_DATA, "series '%s' window %lld: %s", call.series,
+				 (long long)win.index, tsd_strerror((int)k));
+		for (i = 0; i < (size_t)k; i++)
+			tool_sample(&io, win.series, win.t[idx[i]], win.v[idx[i]]);
+	}
+	tsd_winbuf_free(wb);
+	free(idx);
+	free(x);
+	tool_finish(&io);
+	return 0;
+}
