@@ -47,6 +47,7 @@ BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk
 
 .PHONY: all help deps test check bench unit cli install uninstall clean demo model
 .DEFAULT_GOAL := all
+.SECONDARY:
 
 all: deps $(BINS) ## build the library and every tool into build/rel/bin
 
@@ -54,7 +55,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
 deps: ## install the Debian packages the build needs, when missing
-	@scripts/deps.sh $(DEB_PKGS)
+	@sh scripts/deps.sh $(DEB_PKGS)
 
 $(B)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -94,10 +95,10 @@ LDLIBS_tsbroker  := -lrdkafka
 LDLIBS_tsplot    := -lmicrohttpd
 
 unit: $(UTS) ## build and run the cmocka unit tests
-	@scripts/run-unit.sh $(UTS)
+	@sh scripts/run-unit.sh $(UTS)
 
 cli: $(BINS) ## run the command-line tests
-	@TSD_BIN=$(CURDIR)/$(B)/bin scripts/run-cli.sh tests/cli/*.sh
+	@TSD_BIN=$(CURDIR)/$(B)/bin bash scripts/run-cli.sh tests/cli/*.sh
 
 test: ## build with -Werror and run every test (unit and command line)
 	@$(MAKE) --no-print-directory deps
@@ -109,7 +110,7 @@ check: ## run every test under AddressSanitizer and UBSan
 		$(MAKE) --no-print-directory V=san WERROR=1 unit cli
 
 bench: all ## run the benchmarks, each beside a same-run reference
-	@scripts/deps.sh $(BENCH_PKGS)
+	@sh scripts/deps.sh $(BENCH_PKGS)
 	@B=$(CURDIR)/$(B) scripts/bench.sh
 
 demo: all ## the main job: downsample bundled NAB data and plot it

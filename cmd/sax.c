@@ -250,6 +250,7 @@ int main(int argc, char **argv)
 	uint8_t *sym = NULL;
 	size_t cap = 0;
 	int delim = io.out_delim ? io.out_delim : ',';
+	tsd_tstyle in_style = { .kind = TSD_T_ISO, .sep = ' ' };
 
 	tool_io_files(&io, argc - optind, argv + optind);
 	tsd_sax_breakpoints(bp, alpha);
@@ -288,7 +289,9 @@ int main(int argc, char **argv)
 			tool_die(EXIT_DATA, "series '%s' window %lld: %s", tsd_series_name(io.tab, win.series),
 				 (long long)win.index, tsd_strerror(rc));
 		char a[TSD_TIME_MAX], b[TSD_TIME_MAX], m[32], s[32];
-		const tsd_tstyle *ts = io.out_tstyle.kind ? &io.out_tstyle : &tsd_reader_style(io.r)->tstyle;
+		if (io.r && !io.out_tstyle.kind)
+			in_style = tsd_reader_style(io.r)->tstyle;
+		const tsd_tstyle *ts = io.out_tstyle.kind ? &io.out_tstyle : &in_style;
 		tsd_time_format(a, w.start, ts);
 		tsd_time_format(b, w.end, ts);
 		tsd_format_double(m, w.mean, io.precision);

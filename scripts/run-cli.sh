@@ -5,7 +5,7 @@
 : "${TSD_BIN:?TSD_BIN must be set}"
 export TSD_BIN PATH="$TSD_BIN:$PATH"
 export TSD_ROOT=${TSD_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
-export TSD_DATA=${TSD_DATA:-$(cd "$TSD_ROOT/../shared/data" 2>/dev/null && pwd)}
+export TSD_DATA=${TSD_DATA:-$(cd "$TSD_ROOT/../shared/data/nab" 2>/dev/null && pwd)}
 tally=$(mktemp); trap 'rm -f "$tally"' EXIT
 export TSD_TALLY=$tally
 for s in "$@"; do
