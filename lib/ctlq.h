@@ -1,0 +1,46 @@
+/* ctlq.h: hold source positions (CONTROL records) back until the output
+ * that covers them has been written.
+ *
+ * A windowing tool keeps samples in open windows; a position that arrives
+ * after such a sample must not reach the sink before that sample's window
+ * is emitted, or the sink would commit an offset whose data is not yet in
+ * its output. The queue numbers the samples (each tsd_ctlq_hold is one),
+ * tags each position with the number of samples read before it, and
+ * releases a position once every sample read before it has left its window:
+ *
+ *     CONTROL read             tsd_ctlq_control(q, &rec.k)
+ *     SAMPLE of series s       tsd_ctlq_hold(q, s)   (the sample is now held)
+ *     window of s emitted      tsd_ctlq_done(q, s)   (all that s held is out)
+ *     after writing outputs    while (tsd_ctlq_next(q, &rec) == 1) put(&rec)
+ *
+ * A count window completed by a sample: hold, then done. A time window
+ * closed by a sample of the next window: done, then hold (the sample opens
+ * the next window). Positions leave in the order they came. Memory: one
+ * entry per queued position and per series, plus a FIFO of window starts.
+ */
+#ifndef TSD_CTLQ_H
+#define TSD_CTLQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+typedef struct tsd_ctlq tsd_ctlq;
+
+int tsd_ctlq_new(tsd_ctlq **q);
+void tsd_ctlq_free(tsd_ctlq *q);
+/* Queue a position (the topic is copied). */
+int tsd_ctlq_control(tsd_ctlq *q, const tsd_control *k);
+/* The next input sample belongs to series key and stays held in its open
+ * window until tsd_ctlq_done(q, key). */
+int tsd_ctlq_hold(tsd_ctlq *q, uint32_t key);
+/* Everything series key held is now reflected in the output. */
+void tsd_ctlq_done(tsd_ctlq *q, uint32_t key);
+/* 1: the oldest releasable position is in *rec (kind CONTROL; its topic is
+ * valid until the next call); 0: none may be released yet. */
+int tsd_ctlq_next(tsd_ctlq *q, tsd_rec *rec);
+/* Positions queued and not yet released. */
+size_t tsd_ctlq_pending(const tsd_ctlq *q);
+
+#endif
