@@ -1,0 +1,714 @@
+/* kafka.c: client properties and message payloads for the Kafka tools
+ * (no librdkafka here: the tools own the client handles). */
+#include "kafka.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame.h"
+#include "stream.h"
+#include "tsd.h"
+
+/* ---- properties */
+
+typedef struct {
+	char *name, *value;
+} kv;
+
+struct tsd_kconf {
+	kv *v;
+	size_t n, cap;
+};
+
+int tsd_kconf_new(tsd_kconf **c)
+{
+	*c = calloc(1, sizeof **c);
+	return *c ? 0 : TSD_ENOMEM;
+}
+
+void tsd_kconf_free(tsd_kconf *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].name);
+		free(c->v[i].value);
+	}
+	free(c->v);
+	free(c);
+}
+
+static int kconf_addn(tsd_kconf *c, const char *name, size_t nl, const char *value, size_t vl)
+{
+	char *n = NULL, *v = NULL;
+	size_t i;
+
+	if (!(n = strndup(name, nl)) || !(v = strndup(value, vl)))
+		goto nomem;
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].name, n))
+			break;
+	if (i < c->n) {
+		free(n);
+		free(c->v[i].value);
+		c->v[i].value = v;
+		return 0;
+	}
+	if (c->n == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 16;
+		kv *nv = realloc(c->v, nc * sizeof *nv);
+		if (!nv)
+			goto nomem;
+		c->v = nv;
+		c->cap = nc;
+	}
+	c->v[c->n].name = n;
+	c->v[c->n++].value = v;
+	return 0;
+nomem:
+	free(n);
+	free(v);
+	return TSD_ENOMEM;
+}
+
+int tsd_kconf_add(tsd_kconf *c, const char *name, const char *value)
+{
+	return kconf_addn(c, name, strlen(name), value, strlen(value));
+}
+
+int tsd_kconf_set(tsd_kconf *c, const char *arg, char *errbuf, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg) {
+		snprintf(errbuf, errlen, "'%s' is not name=value", arg);
+		return TSD_EINVAL;
+	}
+	return kconf_addn(c, arg, (size_t)(eq - arg), eq + 1, strlen(eq + 1));
+}
+
+static void trim(const char **s, const char **e)
+{
+	while (*s < *e && isspace((unsigned char)**s))
+		(*s)++;
+	while (*e > *s && isspace((unsigned char)(*e)[-1]))
+		(*e)--;
+}
+
+int tsd_kconf_file(tsd_kconf *c, const char *path, char *errbuf, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0;
+	int rc = 0;
+
+	if (!f) {
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		return TSD_EIO;
+	}
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		const char *s = line, *e = line + n, *eq, *ne, *vs;
+		lineno++;
+		trim(&s, &e);
+		if (s == e || *s == '#')
+			continue;
+		if (!(eq = memchr(s, '=', (size_t)(e - s))) || eq == s) {
+			snprintf(errbuf, errlen, "%s:%ld: expected name=value", path, lineno);
+			rc = TSD_EFORMAT;
+			break;
+		}
+		ne = eq;
+		vs = eq + 1;
+		trim(&s, &ne);
+		trim(&vs, &e);
+		if ((rc = kconf_addn(c, s, (size_t)(ne - s), vs, (size_t)(e - vs))) < 0) {
+			snprintf(errbuf, errlen, "%s", tsd_strerror(rc));
+			break;
+		}
+	}
+	if (!rc && ferror(f)) {
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		rc = TSD_EIO;
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+size_t tsd_kconf_count(const tsd_kconf *c)
+{
+	return c->n;
+}
+
+void tsd_kconf_item(const tsd_kconf *c, size_t i, const char **name, const char **value)
+{
+	*name = c->v[i].name;
+	*value = c->v[i].value;
+}
+
+const char *tsd_kconf_get(const tsd_kconf *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].name, name))
+			return c->v[i].value;
+	return NULL;
+}
+
+int tsd_kconf_take(tsd_kconf *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].name, name)) {
+			free(c->v[i].name);
+			free(c->v[i].value);
+			memmove(c->v + i, c->v + i + 1, (c->n - i - 1) * sizeof *c->v);
+			c->n--;
+			return 1;
+		}
+	return 0;
+}
+
+/* ---- decoding */
+
+struct tsd_kdec {
+	tsd_series_tab *tab;
+	int time_unit;
+	tsd_tstyle tstyle;
+	const char *name;
+	size_t namelen;
+	/* CSV */
+	const char *s, *e;     /* rest of the payload */
+	long line;
+	char *fld;             /* unquoted fields */
+	size_t fld_cap;
+	/* binary: an 8-byte aligned copy */
+	unsigned char *bin;
+	size_t bin_cap, bin_len, bin_pos;
+	uint32_t *idmap;       /* message id -> 1 + table id */
+	size_t nidmap;
+	const unsigned char *run; /* samples left in a SAMPLES frame */
+	uint32_t run_left, run_series;
+	int is_bin;
+	int inwin;             /* binary: inside WINDOW .. END */
+	uint64_t nrec;         /* binary: records of this payload so far */
+	char err[160];
+};
+
+int tsd_kdec_new(tsd_kdec **d, tsd_series_tab *tab, int time_unit)
+{
+	if (!(*d = calloc(1, sizeof **d)))
+		return TSD_ENOMEM;
+	(*d)->tab = tab;
+	(*d)->time_unit = time_unit;
+	return 0;
+}
+
+void tsd_kdec_free(tsd_kdec *d)
+{
+	if (!d)
+		return;
+	free(d->fld);
+	free(d->bin);
+	free(d->idmap);
+	free(d);
+}
+
+const char *tsd_kdec_errmsg(const tsd_kdec *d)
+{
+	return d->err;
+}
+
+const tsd_tstyle *tsd_kdec_tstyle(const tsd_kdec *d)
+{
+	return &d->tstyle;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int dfail(tsd_kdec *d, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+
+	if (!d->is_bin)
+		n = snprintf(d->err, sizeof d->err, "line %ld: ", d->line);
+	va_start(ap, fmt);
+	vsnprintf(d->err + n, sizeof d->err - (size_t)n, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int tsd_kdec_open(tsd_kdec *d, const void *payload, size_t len, const char *name, size_t namelen)
+{
+	const unsigned char *p = payload;
+
+	d->name = name;
+	d->namelen = namelen;
+	d->err[0] = 0;
+	d->line = 0;
+	d->run_left = 0;
+	d->inwin = 0;
+	d->nrec = 0;
+	d->is_bin = len > 0 && p[0] == TSD_FRAME_MAGIC0;
+	if (!d->is_bin) {
+		d->s = payload;
+		d->e = d->s + len;
+		return 0;
+	}
+	if (len > d->bin_cap) {
+		unsigned char *nb = malloc(len); /* malloc alignment is at least 8 */
+		if (!nb)
+			return TSD_ENOMEM;
+		free(d->bin);
+		d->bin = nb;
+		d->bin_cap = len;
+	}
+	memcpy(d->bin, payload, len);
+	d->bin_len = len;
+	d->bin_pos = 0;
+	for (size_t i = 0; i < d->nidmap; i++)
+		d->idmap[i] = 0;
+	return 0;
+}
+
+/* Split one line into fields (RFC 4180 quotes); fields point into d->fld
+ * or the line. Returns the number of fields (at most max) or -1. */
+static int split(tsd_kdec *d, const char *s, size_t n, const char **f, size_t *fl, int max)
+{
+	size_t need = n + 1, k = 0, i = 0;
+	int nf = 0;
+
+	if (need > d->fld_cap) {
+		char *nb = realloc(d->fld, need);
+		if (!nb)
+			return -2;
+		d->fld = nb;
+		d->fld_cap = need;
+	}
+	for (;;) {
+		if (nf == max)
+			return -1;
+		if (i < n && s[i] == '"') {
+			size_t st = k;
+			i++;
+			for (;;) {
+				if (i >= n)
+					return -1;
+				if (s[i] == '"') {
+					if (i + 1 < n && s[i + 1] == '"') {
+						d->fld[k++] = '"';
+						i += 2;
+						continue;
+					}
+					i++;
+					break;
+				}
+				d->fld[k++] = s[i++];
+			}
+			f[nf] = d->fld + st;
+			fl[nf++] = k - st;
+			if (i < n && s[i] != ',')
+				return -1;
+		} else {
+			const char *c = memchr(s + i, ',', n - i);
+			size_t e = c ? (size_t)(c - s) : n;
+			f[nf] = s + i;
+			fl[nf++] = e - i;
+			i = e;
+		}
+		if (i >= n)
+			return nf;
+		i++; /* the comma */
+	}
+}
+
+static int csv_next(tsd_kdec *d, tsd_rec *rec)
+{
+	while (d->s < d->e) {
+		const char *s = d->s, *nl = memchr(s, '\n', (size_t)(d->e - s)), *f[3];
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(d->e - s), fl[3];
+		int nf, rc, si;
+		int64_t t;
+		double v;
+		uint32_t id;
+
+		d->s = nl ? nl + 1 : d->e;
+		d->line++;
+		if (n && s[n - 1] == '\r')
+			n--;
+		if (!n || s[0] == '#')
+			continue;
+		nf = split(d, s, n, f, fl, 3);
+		if (nf == -2)
+			return dfail(d, TSD_ENOMEM, "out of memory");
+		if (nf < 2)
+			return dfail(d, TSD_EFORMAT, "expected series,time,value or time,value: '%.*s'",
+				     (int)(n > 60 ? 60 : n), s);
+		if (fl[nf - 1] == 5 && !strncasecmp(f[nf - 1], "value", 5))
+			continue; /* a header line */
+		si = nf == 3;
+		if (!si && !d->name)
+			return dfail(d, TSD_EFORMAT, "time,value without a key naming the series");
+		tsd_tstyle st = { .kind = (uint8_t)d->time_unit };
+		if (tsd_time_parse(&t, &st, f[si], fl[si]) < 0)
+			return dfail(d, TSD_EFORMAT, "bad time '%.*s'", (int)(fl[si] > 40 ? 40 : fl[si]), f[si]);
+		d->tstyle = st;
+		if (fl[si + 1] == 0 || (fl[si + 1] == 3 && !strncasecmp(f[si + 1], "nan", 3)))
+			continue; /* a missing sample */
+		if (tsd_scan_double(&v, f[si + 1], fl[si + 1]) < 0 || !isfinite(v))
+			return dfail(d, TSD_EFORMAT, "bad value '%.*s'",
+				     (int)(fl[si + 1] > 40 ? 40 : fl[si + 1]), f[si + 1]);
+		if (si) {
+			if (fl[0] == 0 || fl[0] > TSD_SERIES_NAME_MAX)
+				return dfail(d, TSD_EFORMAT, "bad series name");
+			rc = tsd_series_intern(&id, d->tab, f[0], fl[0]);
+		} else {
+			rc = tsd_series_intern(&id, d->tab, d->name, d->namelen);
+		}
+		if (rc < 0)
+			return dfail(d, rc, "series: %s", tsd_strerror(rc));
+		rec->kind = TSD_REC_SAMPLE;
+		rec->s.series = id;
+		rec->s.t = t;
+		rec->s.v = v;
+		return 1;
+	}
+	return 0;
+}
+
+static int map_series(tsd_kdec *d, uint32_t *s)
+{
+	if (*s >= d->nidmap || !d->idmap[*s])
+		return dfail(d, TSD_EFORMAT, "series id %u used before its name frame", *s);
+	*s = d->idmap[*s] - 1;
+	return 0;
+}
+
+static int bin_next(tsd_kdec *d, tsd_rec *rec)
+{
+	for (;;) {
+		const unsigned char *p;
+		uint32_t len, count;
+		unsigned flags, aux;
+		int type, rc;
+
+		if (d->run_left) {
+			memcpy(&rec->s.t, d->run, 8);
+			memcpy(&rec->s.v, d->run + 8, 8);
+			rec->kind = TSD_REC_SAMPLE;
+			rec->s.series = d->run_series;
+			d->run += 16;
+			d->run_left--;
+			d->nrec++;
+			if (!isfinite(rec->s.v))
+				return dfail(d, TSD_EFORMAT, "non-finite sample value");
+			return 1;
+		}
+		if (d->bin_pos == d->bin_len) {
+			if (d->inwin)
+				return dfail(d, TSD_ETRUNC, "payload ends inside a window (no END frame)");
+			if (!d->nrec)
+				return dfail(d, TSD_EFORMAT, "payload holds no records");
+			return 0;
+		}
+		if (d->bin_len - d->bin_pos < TSD_FRAME_HDR)
+			return dfail(d, TSD_ETRUNC, "payload ends inside a frame header");
+		p = d->bin + d->bin_pos;
+		if (p[0] == TSD_FRAME_MAGIC0) {
+			if ((rc = tsd_frame_check_header(p)) < 0)
+				return dfail(d, rc, "bad stream header");
+			d->bin_pos += 8;
+			continue;
+		}
+		if (tsd_frame_parse_header(&type, &flags, &aux, &len, p) < 0)
+			return dfail(d, TSD_EFORMAT, "bad frame header");
+		if (len > d->bin_len - d->bin_pos - TSD_FRAME_HDR)
+			return dfail(d, TSD_ETRUNC, "payload ends inside a '%c' frame", type);
+		d->bin_pos += TSD_FRAME_HDR + len;
+		p += TSD_FRAME_HDR;
+		if (type == TSD_FR_NAME) {
+			uint32_t sid, id;
+			const char *nm;
+			size_t nl;
+			if (tsd_frame_decode_name(&sid, &nm, &nl, p, len) < 0 || !nl || sid >= TSD_SERIES_MAX)
+				return dfail(d, TSD_EFORMAT, "bad name frame");
+			if ((rc = tsd_series_intern(&id, d->tab, nm, nl)) < 0)
+				return dfail(d, rc, "series: %s", tsd_strerror(rc));
+			if (sid >= d->nidmap) {
+				size_t nn = d->nidmap ? d->nidmap : 8;
+				while (nn <= sid)
+					nn *= 2;
+				uint32_t *m = realloc(d->idmap, nn * sizeof *m);
+				if (!m)
+					return dfail(d, TSD_ENOMEM, "out of memory");
+				memset(m + d->nidmap, 0, (nn - d->nidmap) * sizeof *m);
+				d->idmap = m;
+				d->nidmap = nn;
+			}
+			d->idmap[sid] = id + 1;
+			continue;
+		}
+		if (type == TSD_FR_STYLE)
+			continue;
+		rc = tsd_frame_decode(rec, &count, p, len, type, flags, aux);
+		if (rc == TSD_EUNSUP)
+			continue;
+		if (rc < 0)
+			return dfail(d, rc, "malformed '%c' frame", type);
+		switch (rec->kind) {
+		case TSD_REC_SAMPLE:
+			if (map_series(d, &rec->s.series))
+				return TSD_EFORMAT;
+			if (d->inwin)
+				return dfail(d, TSD_EFORMAT, "samples inside a window");
+			d->run = p + 8;
+			d->run_left = count;
+			d->run_series = rec->s.series;
+			continue;
+		case TSD_REC_WINDOW:
+			if (d->inwin)
+				return dfail(d, TSD_EFORMAT, "a window inside a window");
+			d->inwin = 1;
+			rc = map_series(d, &rec->w.series);
+			break;
+		case TSD_REC_TIMES: rc = d->inwin ? map_series(d, &rec->ts.series) : -1; break;
+		case TSD_REC_COEF: rc = d->inwin ? map_series(d, &rec->c.series) : -1; break;
+		case TSD_REC_END:
+			rc = d->inwin ? map_series(d, &rec->e.series) : -1;
+			d->inwin = 0;
+			break;
+		case TSD_REC_CONTROL: continue; /* positions inside a payload mean nothing */
+		}
+		if (rc == -1)
+			return dfail(d, TSD_EFORMAT, "a '%c' frame outside a window", type);
+		if (rc)
+			return TSD_EFORMAT;
+		d->nrec++;
+		return 1;
+	}
+}
+
+int tsd_kdec_next(tsd_kdec *d, tsd_rec *rec)
+{
+	return d->is_bin ? bin_next(d, rec) : csv_next(d, rec);
+}
+
+/* ---- encoding */
+
+struct tsd_kenc {
+	int format;
+	const tsd_series_tab *tab;
+	const tsd_tstyle *tstyle;
+	int precision;
+	unsigned char *buf;
+	size_t len, cap;
+	int done, inwin;
+	uint32_t series;
+	int64_t window;
+};
+
+int tsd_kenc_new(tsd_kenc **e, int format, const tsd_series_tab *tab, const tsd_tstyle *tstyle, int precision)
+{
+	if (format != TSD_KFMT_CSV && format != TSD_KFMT_BIN)
+		return TSD_EINVAL;
+	if (!(*e = calloc(1, sizeof **e)))
+		return TSD_ENOMEM;
+	(*e)->format = format;
+	(*e)->tab = tab;
+	(*e)->tstyle = tstyle;
+	(*e)->precision = precision;
+	return 0;
+}
+
+void tsd_kenc_free(tsd_kenc *e)
+{
+	if (!e)
+		return;
+	free(e->buf);
+	free(e);
+}
+
+static unsigned char *room(tsd_kenc *e, size_t n)
+{
+	if (n > SIZE_MAX - e->len)
+		return NULL;
+	if (e->len + n > e->cap) {
+		size_t nc = e->cap ? e->cap : 256;
+		while (nc < e->len + n) {
+			if (nc > SIZE_MAX / 2)
+				return NULL;
+			nc *= 2;
+		}
+		unsigned char *nb = realloc(e->buf, nc);
+		if (!nb)
+			return NULL;
+		e->buf = nb;
+		e->cap = nc;
+	}
+	return e->buf + e->len;
+}
+
+/* stream header and the NAME frame of the message's series (id 0) */
+static int bin_start(tsd_kenc *e, uint32_t series)
+{
+	const char *nm = tsd_series_name(e->tab, series);
+	size_t nl = tsd_series_namelen(e->tab, series), sz = 8 + tsd_frame_name_size(nl);
+	unsigned char *d = room(e, sz);
+
+	if (!d)
+		return TSD_ENOMEM;
+	tsd_frame_stream_header(d);
+	tsd_frame_name(d + 8, 0, nm, nl);
+	e->len += sz;
+	e->series = series;
+	return 0;
+}
+
+static int csv_sample(tsd_kenc *e, const tsd_rec *r)
+{
+	const char *nm = tsd_series_name(e->tab, r->s.series);
+	size_t nl = tsd_series_namelen(e->tab, r->s.series), k = 0;
+	unsigned char *d = room(e, 2 * nl + 4 + TSD_TIME_MAX + 40);
+	int quote = memchr(nm, ',', nl) || memchr(nm, '"', nl) || memchr(nm, '\n', nl) || memchr(nm, '\r', nl);
+
+	if (!d)
+		return TSD_ENOMEM;
+	if (quote) {
+		d[k++] = '"';
+		for (size_t i = 0; i < nl; i++) {
+			if (nm[i] == '"')
+				d[k++] = '"';
+			d[k++] = (unsigned char)nm[i];
+		}
+		d[k++] = '"';
+	} else {
+		memcpy(d, nm, nl);
+		k = nl;
+	}
+	d[k++] = ',';
+	k += (size_t)tsd_time_format((char *)d + k, r->s.t, e->tstyle);
+	d[k++] = ',';
+	k += (size_t)tsd_format_double((char *)d + k, r->s.v, e->precision);
+	e->len += k;
+	e->series = r->s.series;
+	return 0;
+}
+
+int tsd_kenc_put(tsd_kenc *e, const tsd_rec *r)
+{
+	unsigned char *d;
+	size_t sz;
+	int rc;
+
+	if (e->done) {
+		e->len = 0;
+		e->done = 0;
+	}
+	if (r->kind == TSD_REC_SAMPLE) {
+		if (e->inwin)
+			return TSD_EFORMAT;
+		if (e->format == TSD_KFMT_CSV) {
+			if ((rc = csv_sample(e, r)) < 0)
+				return rc;
+		} else {
+			if ((rc = bin_start(e, r->s.series)) < 0)
+				return rc;
+			if (!(d = room(e, sz = tsd_frame_samples_size(1))))
+				return TSD_ENOMEM;
+			uint32_t zero = 0, one = 1;
+			tsd_frame_put_header(d, TSD_FR_SAMPLES, 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
+			memcpy(d + 8, &zero, 4);
+			memcpy(d + 12, &one, 4);
+			memcpy(d + 16, &r->s.t, 8);
+			memcpy(d + 24, &r->s.v, 8);
+			e->len += sz;
+		}
+		e->done = 1;
+		return 1;
+	}
+	if (e->format == TSD_KFMT_CSV)
+		return TSD_EUNSUP;
+	switch (r->kind) {
+	case TSD_REC_WINDOW: {
+		tsd_window w = r->w;
+		if (e->inwin)
+			return TSD_EFORMAT;
+		if ((rc = bin_start(e, w.series)) < 0)
+			return rc;
+		if (!(d = room(e, 72)))
+			return TSD_ENOMEM;
+		w.series = 0;
+		e->len += tsd_frame_window(d, &w);
+		e->inwin = 1;
+		e->window = w.window;
+		return 0;
+	}
+	case TSD_REC_TIMES: {
+		uint32_t zero = 0;
+		if (!e->inwin || r->ts.series != e->series)
+			return TSD_EFORMAT;
+		if (r->ts.count > (TSD_FRAME_MAXLEN - 16) / 8)
+			return TSD_ERANGE;
+		if (!(d = room(e, sz = tsd_frame_times_size(r->ts.count))))
+			return TSD_ENOMEM;
+		tsd_frame_put_header(d, TSD_FR_TIMES, 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
+		memcpy(d + 8, &zero, 4);
+		memcpy(d + 12, &r->ts.count, 4);
+		memcpy(d + 16, &r->ts.window, 8);
+		memcpy(d + 24, r->ts.t, 8 * (size_t)r->ts.count);
+		e->len += sz;
+		return 0;
+	}
+	case TSD_REC_COEF: {
+		const tsd_coefs *c = &r->c;
+		int scored = c->score != NULL;
+		uint32_t zero = 0;
+		if (!e->inwin || c->series != e->series)
+			return TSD_EFORMAT;
+		if (!c->count || c->count > TSD_FRAME_MAXRUN * 256u)
+			return TSD_ERANGE;
+		if (!(d = room(e, sz = tsd_frame_coefs_size(c->count, scored))))
+			return TSD_ENOMEM;
+		memset(d, 0, sz);
+		tsd_frame_put_header(d, TSD_FR_COEFS, (c->flags & ~TSD_COEF_SCORED) | (scored ? TSD_COEF_SCORED : 0),
+				     0, (uint32_t)(sz - TSD_FRAME_HDR));
+		memcpy(d + 8, &zero, 4);
+		d[12] = c->level;
+		d[13] = c->kind;
+		memcpy(d + 16, &c->window, 8);
+		memcpy(d + 24, &c->start, 4);
+		memcpy(d + 28, &c->count, 4);
+		memcpy(d + 32, c->v, 8 * (size_t)c->count);
+		if (scored)
+			memcpy(d + 32 + 8 * (size_t)c->count, c->score, 4 * (size_t)c->count);
+		e->len += sz;
+		return 0;
+	}
+	case TSD_REC_END:
+		if (!e->inwin || r->e.series != e->series)
+			return TSD_EFORMAT;
+		if (!(d = room(e, 24)))
+			return TSD_ENOMEM;
+		e->len += tsd_frame_end(d, 0, r->e.window);
+		e->inwin = 0;
+		e->done = 1;
+		return 1;
+	}
+	return TSD_EINVAL;
+}
+
+const void *tsd_kenc_data(const tsd_kenc *e, size_t *len)
+{
+	*len = e->len;
+	return e->buf;
+}
+
+uint32_t tsd_kenc_series(const tsd_kenc *e)
+{
+	return e->series;
+}
