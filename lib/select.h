@@ -1,0 +1,42 @@
+/* select.h: which detail coefficients of a window to keep (the rules of
+ * thresh), as pure functions over coefficient arrays.
+ *
+ * Every rule writes a keep mask (1 keep, 0 drop) for n coefficients and
+ * returns how many it keeps. elig, when not NULL, marks the coefficients
+ * that may be kept at all (those present in the stream); the others get 0.
+ */
+#ifndef TSD_SELECT_H
+#define TSD_SELECT_H
+
+#include <stddef.h>
+
+/* Donoho's noise estimate from the finest details d (n of them):
+ * sigma = median(|d|) / 0.6745, the median absolute deviation of
+ * coefficients whose median is zero. The median of an even count is the
+ * mean of the middle two, as numpy.median. work: n doubles. Sets 0 for
+ * n = 0. */
+int tsd_select_sigma(double *sigma, double *work, const double *d, size_t n);
+/* The universal threshold sigma * sqrt(2 ln n) for a window of n samples
+ * (0 when n < 2). */
+double tsd_select_universal(double sigma, size_t n);
+
+/* Keep |d[i]| >= thr. */
+size_t tsd_select_abs(unsigned char *keep, const double *d, const unsigned char *elig, size_t n, double thr);
+/* Keep score[i] >= thr. */
+size_t tsd_select_score(unsigned char *keep, const float *score, const unsigned char *elig, size_t n, double thr);
+/* Keep the k largest |d[i]| (of ties, the lower indices). work: n doubles.
+ * Returns min(k, eligible count). */
+size_t tsd_select_top(unsigned char *keep, double *work, const double *d, const unsigned char *elig,
+		      size_t n, size_t k);
+
+/* Details to keep for a reduced series of `points` points per window
+ * when the coarse grid already takes `coarse` (tsd_reduce_coarse()) and
+ * m details are there: points - coarse, clamped to 0..m. */
+size_t tsd_select_budget(size_t points, size_t coarse, size_t m);
+/* Points per window for a compression ratio: n / ratio rounded to the
+ * nearest (halves up), at least 1. 0 when ratio is not >= 1. */
+size_t tsd_select_ratio_points(size_t n, double ratio);
+/* Details kept for a keep fraction f (0..1) of m: m * f rounded. */
+size_t tsd_select_fraction(size_t m, double f);
+
+#endif
