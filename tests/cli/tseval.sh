@@ -116,7 +116,7 @@ ck events-partly-outside 0 "tseval: series 'v': 1 of 2 event windows hold no sam
 ck events-no-series 1 "tseval: evx.csv: names none of the series of o.csv (name them with -N or --name-from-file)" \
 	'tseval -e evx.csv o.csv r.csv'
 ck no-file 1 "tseval: nope.csv: No such file or directory" 'tseval o.csv nope.csv'
-ck coefs 1 '*' 'tseval o.csv <(printf "series,window,kind,level,index,t0,t1,value,score\nv,0,a,1,0,0,4,0,\n")'
+ck coefs 1 '*' 'tseval o.csv <(printf "series,window,kind,level,index,t0,t1,value,score\nv,0,A,1,0,0,4,0,\n")'
 
 # Usage errors: exit 2.
 ck one-input 2 "tseval: need two inputs: ORIGINAL REDUCED
