@@ -3,7 +3,6 @@
 #include <fnmatch.h>
 #include <limits.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,7 +118,7 @@ int main(int argc, char **argv)
 		}
 		if (!ss->sel)
 			continue;
-		if (r.kind == TSD_REC_SAMPLE) {
+		if (r.kind == TSD_REC_SAMPLE && (info || head >= 0)) {
 			if (head >= 0 && ss->n >= (uint64_t)head)
 				continue;
 			if (!ss->n) {
@@ -128,8 +127,8 @@ int main(int argc, char **argv)
 			}
 			ss->n++;
 			ss->t1 = r.s.t;
-			ss->lo = fmin(ss->lo, r.s.v);
-			ss->hi = fmax(ss->hi, r.s.v);
+			ss->lo = r.s.v < ss->lo ? r.s.v : ss->lo;
+			ss->hi = r.s.v > ss->hi ? r.s.v : ss->hi;
 			ss->sum += r.s.v;
 		}
 		if (!info)

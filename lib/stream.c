@@ -6,6 +6,7 @@
 
 #include <csv.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -85,6 +86,32 @@ int tsd_scan_double(double *out, const char *s, size_t len)
 		*out = neg ? -v : v;
 		return 0;
 	}
+#if LDBL_MANT_DIG == 64
+	/* 16 to 19 digits (printed doubles often have 17): x87 extended
+	 * precision holds the mantissa and the power of ten exactly, so the
+	 * quotient or product is one correctly rounded 64-bit result. Rounding
+	 * that again to 53 bits is exact unless it lies next to a halfway
+	 * point between two doubles; then strtod decides. */
+	if (any && p == e && nd <= 19 && exp10 >= -27 && exp10 <= 27) {
+		long double x = (long double)m, q = 1;
+		for (int k = exp10 < 0 ? -exp10 : exp10; k; k--)
+			q *= 10; /* exact up to 10^27 in 64 bits of mantissa */
+		x = exp10 < 0 ? x / q : x * q;
+		if (x != 0 && isfinite(x)) {
+			int ex;
+			long double fr = frexpl(x, &ex);           /* [0.5, 1) */
+			uint64_t mant = (uint64_t)ldexpl(fr, 64);  /* all 64 bits */
+			unsigned low = (unsigned)(mant & 0x7ff);    /* the 11 dropped bits */
+			if (low > 0x401 || low < 0x3ff) {
+				if (ex > -1021 && ex < 1024) {
+					double v = (double)x;
+					*out = neg ? -v : v;
+					return 0;
+				}
+			}
+		}
+	}
+#endif
 	/* slow path: strtod on a NUL-terminated copy (also nan, inf) */
 	if (len == 0 || len >= sizeof tmp)
 		return TSD_EFORMAT;
@@ -756,7 +783,42 @@ static int csv_row(tsd_reader *r)
 }
 
 static int space_char(unsigned char c) { return c == ' '; }
-static int space_tab(unsigned char c) { return c == ' ' || c == '\t'; }
+
+/* A line with no double quote and no carriage return before its end
+ * splits into the same fields as libcsv gives it (libcsv's unquoted-field
+ * rules: fields end at the delimiter, spaces and tabs around them are
+ * trimmed, or only spaces with a tab delimiter) without the per-byte
+ * state machine; test_stream checks both paths agree. Lines with quotes
+ * always go through libcsv. */
+static int fast_split(tsd_reader *r, const unsigned char *s, size_t len)
+{
+	const unsigned char *e = s + len;
+	int tab = r->o.delim == '\t';
+
+	while (e > s && (e[-1] == '\n' || e[-1] == '\r'))
+		e--;
+	r->nf = 0;
+	r->fbuf_len = 0;
+	if (e == s)
+		return 0; /* empty line: no record, as libcsv */
+	for (;;) {
+		const unsigned char *d = memchr(s, r->o.delim, (size_t)(e - s)), *fe = d ? d : e;
+		const unsigned char *a = s, *b = fe;
+		while (a < b && (*a == ' ' || (!tab && *a == '\t')))
+			a++;
+		while (b > a && (b[-1] == ' ' || (!tab && b[-1] == '\t')))
+			b--;
+		cb_field((void *)(uintptr_t)a, (size_t)(b - a), r);
+		if (!d)
+			break;
+		s = d + 1;
+	}
+	if (!r->cb_err)
+		r->cb_err = csv_row(r);
+	r->nf = 0;
+	r->fbuf_len = 0;
+	return r->cb_err;
+}
 
 static int detect_delim(const unsigned char *s, size_t n)
 {
@@ -858,6 +920,14 @@ static int csv_next(tsd_reader *r, tsd_rec *rec)
 			}
 			continue;
 		}
+		if (at_start && !r->o.slow_csv && !memchr(s, '"', len)) {
+			const unsigned char *cr = memchr(s, '\r', len);
+			if (!cr || cr + 1 == s + len || (cr + 2 == s + len && cr[1] == '\n')) {
+				if ((rc = fast_split(r, s, len)))
+					return rc < 0 ? rc : TSD_EFORMAT;
+				continue;
+			}
+		}
 		r->row_done = 0;
 		if (csv_parse(&r->csv, s, len, cb_field, cb_row, r) != len)
 			return rfail(r, TSD_EFORMAT, "malformed quoting");
@@ -902,7 +972,11 @@ static int start(tsd_reader *r)
 		r->o.delim = detect_delim(s, nl ? (size_t)(nl - s) : r->end - r->pos);
 	}
 	csv_set_delim(&r->csv, (unsigned char)r->o.delim);
-	csv_set_space_func(&r->csv, r->o.delim == '\t' ? space_char : space_tab);
+	/* libcsv trims spaces and tabs around unquoted fields by default (a
+	 * plain comparison, faster than a callback); tab-separated input
+	 * trims spaces only */
+	if (r->o.delim == '\t')
+		csv_set_space_func(&r->csv, space_char);
 	return 0;
 }
 

@@ -56,6 +56,7 @@ typedef struct {
 	const char *rename;    /* series name for single-series input */
 	int order;             /* enum tsd_order */
 	tsd_series_tab *tab;   /* series names; shared with writers */
+	int slow_csv;          /* every line through libcsv (no fast path) */
 } tsd_reader_opts;
 
 typedef struct tsd_reader tsd_reader;

@@ -383,6 +383,52 @@ static void test_numbers(void **state)
 	assert_string_equal(buf, "0.1");
 }
 
+/* The fast splitter for quote-free lines and libcsv give the same records. */
+static void test_fast_path_matches_libcsv(void **state)
+{
+	static const char *cells[] = { "1", " 2 ", "\t3", "4.5e1", "", "nan", "-0.25 ", "  7",
+				       "18.090486228499998", "0.30000000000000004", "1e-300" };
+	char text[1 << 16];
+	size_t len = 0;
+	uint64_t seed = 99;
+	(void)state;
+	len += (size_t)sprintf(text + len, "time,a,b, c \n");
+	for (int row = 0; row < 500; row++) {
+		len += (size_t)sprintf(text + len, "%d", 1000 + row);
+		for (int k = 0; k < 3; k++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			len += (size_t)sprintf(text + len, ",%s", cells[(seed >> 33) % 11]);
+		}
+		len += (size_t)sprintf(text + len, row % 7 ? "\n" : "\r\n");
+	}
+	tsd_rec a, b;
+	tsd_reader_opts o = { .name = "x" };
+	tsd_reader *ra, *rb;
+	o.tab = tsd_series_new();
+	int fa = mem_fd(text, len), fb = mem_fd(text, len);
+	assert_int_equal(tsd_reader_open(&ra, fa, &o), 0);
+	o.slow_csv = 1;
+	assert_int_equal(tsd_reader_open(&rb, fb, &o), 0);
+	int n = 0, x, y;
+	while ((x = tsd_reader_next(ra, &a)) == 1) {
+		y = tsd_reader_next(rb, &b);
+		assert_int_equal(y, 1);
+		assert_int_equal(a.s.series, b.s.series);
+		assert_int_equal(a.s.t, b.s.t);
+		assert_memory_equal(&a.s.v, &b.s.v, sizeof a.s.v);
+		n++;
+	}
+	assert_int_equal(x, 0);
+	assert_int_equal(tsd_reader_next(rb, &b), 0);
+	assert_true(n > 900);
+	assert_string_equal(tsd_series_name(o.tab, 2), "c");
+	tsd_reader_close(ra);
+	tsd_reader_close(rb);
+	tsd_series_free(o.tab);
+	close(fa);
+	close(fb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_bad_binary),
 		cmocka_unit_test(test_csv_writer),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_fast_path_matches_libcsv),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
