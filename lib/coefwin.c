@@ -1,0 +1,353 @@
+/* coefwin.c: levels, layout, times and run assembly of one coefficient
+ * window (see coefwin.h). */
+#include "coefwin.h"
+#include "tsd.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int tsd_coefwin_level_ok(size_t n, unsigned J, unsigned F)
+{
+	if (n == 0 || J == 0 || J > TSD_COEFWIN_MAXJ)
+		return 0;
+	return J == 1 || J <= tsd_dwt_max_level(n, F);
+}
+
+int tsd_coefwin_levels(unsigned *out, size_t n, unsigned J, unsigned F, int partial)
+{
+	unsigned top;
+
+	if (!out || n == 0 || J == 0 || J > TSD_COEFWIN_MAXJ || F < 2)
+		return TSD_EINVAL;
+	top = tsd_dwt_max_level(n, F);
+	if (J <= top) {
+		*out = J;
+		return 0;
+	}
+	if (!partial)
+		return TSD_ERANGE;
+	*out = top ? top : 1;
+	return 0;
+}
+
+/* one level past the deepest that tsd_wavedec accepts */
+static int single_past_max(size_t n, unsigned J, const tsd_wavelet *w)
+{
+	return J == 1 && w && tsd_dwt_max_level(n, w->len) == 0;
+}
+
+int tsd_coefwin_lengths(size_t *lens, size_t n, unsigned J, const tsd_wavelet *w, enum tsd_mode mode)
+{
+	if (!lens || !w)
+		return TSD_EINVAL;
+	if (single_past_max(n, J, w)) {
+		size_t nc = tsd_dwt_len(n, w->len, mode);
+		if (!nc)
+			return TSD_EINVAL;
+		lens[0] = lens[1] = nc;
+		return 0;
+	}
+	return tsd_wavedec_lengths(lens, n, J, w, mode);
+}
+
+size_t tsd_coefwin_total(size_t n, unsigned J, const tsd_wavelet *w, enum tsd_mode mode)
+{
+	if (single_past_max(n, J, w)) {
+		size_t nc = tsd_dwt_len(n, w->len, mode);
+		return nc > SIZE_MAX / 2 ? 0 : 2 * nc;
+	}
+	return tsd_wavedec_total(n, J, w, mode);
+}
+
+size_t tsd_coefwin_work_len(size_t n, unsigned J, const tsd_wavelet *w, enum tsd_mode mode)
+{
+	if (single_past_max(n, J, w))
+		return tsd_idwt_len(tsd_dwt_len(n, w->len, mode), w->len, mode);
+	return tsd_wavedec_work_len(n, J, w, mode);
+}
+
+int tsd_coefwin_decompose(double *coeffs, double *work, const double *x, size_t n,
+			  unsigned J, const tsd_wavelet *w, enum tsd_mode mode)
+{
+	if (single_past_max(n, J, w)) {
+		size_t nc = tsd_dwt_len(n, w->len, mode);
+		if (!coeffs || !nc)
+			return TSD_EINVAL;
+		return tsd_dwt_forward(coeffs, coeffs + nc, x, n, w, mode);
+	}
+	return tsd_wavedec(coeffs, work, x, n, J, w, mode);
+}
+
+int tsd_coefwin_reconstruct(double *x, size_t n, const double *coeffs, double *work,
+			    unsigned J, const tsd_wavelet *w, enum tsd_mode mode)
+{
+	if (single_past_max(n, J, w)) {
+		size_t nc = tsd_dwt_len(n, w->len, mode);
+		size_t nx = tsd_idwt_len(nc, w->len, mode);
+		int rc;
+		if (!x || !coeffs || !work || !nc || nx < n)
+			return TSD_EINVAL;
+		if ((rc = tsd_idwt(work, coeffs, coeffs + nc, nc, w, mode)) < 0)
+			return rc;
+		memcpy(x, work, n * sizeof *x);
+		return 0;
+	}
+	return tsd_waverec(x, n, coeffs, work, J, w, mode);
+}
+
+int tsd_coefwin_regular(const int64_t *t, size_t n)
+{
+	int64_t step;
+	size_t i;
+
+	if (n < 2)
+		return 1;
+	if (t[n - 1] < t[0])
+		return 0;
+	/* t[n-1] - t[0] may overflow for wild inputs: compare in unsigned */
+	uint64_t span = (uint64_t)t[n - 1] - (uint64_t)t[0];
+	if (span % (n - 1))
+		return 0;
+	step = (int64_t)(span / (n - 1));
+	for (i = 1; i < n; i++)
+		if ((uint64_t)t[i] - (uint64_t)t[i - 1] != (uint64_t)step)
+			return 0;
+	return 1;
+}
+
+int64_t tsd_coefwin_time(int64_t t_first, int64_t t_last, size_t n, size_t i)
+{
+	if (n < 2 || i == 0)
+		return t_first;
+	if (i >= n - 1)
+		return t_last;
+	__int128 d = (__int128)t_last - t_first;
+	__int128 q = d * (__int128)i;
+	__int128 den = (__int128)(n - 1);
+	/* round half away from zero */
+	q = q >= 0 ? (q + den / 2) / den : -((-q + den / 2) / den);
+	return (int64_t)(t_first + q);
+}
+
+void tsd_coefwin_init(tsd_coefwin *cw)
+{
+	memset(cw, 0, sizeof *cw);
+}
+
+void tsd_coefwin_free(tsd_coefwin *cw)
+{
+	if (!cw)
+		return;
+	free(cw->c);
+	free(cw->score);
+	free(cw->have);
+	free(cw->t);
+	tsd_coefwin_init(cw);
+}
+
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+static void band_name(char *buf, size_t len, const tsd_coefwin *cw, unsigned b)
+{
+	if (b == 0)
+		snprintf(buf, len, "approximation (level %u)", cw->J);
+	else
+		snprintf(buf, len, "detail level %u", cw->J + 1 - b);
+}
+
+int tsd_coefwin_begin(tsd_coefwin *cw, const tsd_window *hdr, char *err, size_t errlen)
+{
+	char name[TSD_MODE_NAME + 1];
+	int mode;
+	unsigned b;
+
+	if (cw->open)
+		return fail(err, errlen, TSD_EORDER, "window %lld starts before the end of window %lld",
+			    (long long)hdr->window, (long long)cw->hdr.window);
+	cw->hdr = *hdr;
+	cw->open = 0;
+	memcpy(name, hdr->wavelet, TSD_WAVELET_NAME);
+	name[TSD_WAVELET_NAME] = 0;
+	if (!(cw->w = tsd_wavelet_find(name)))
+		return fail(err, errlen, TSD_ENOTFOUND, "unknown wavelet '%s'", name);
+	memcpy(name, hdr->mode, TSD_MODE_NAME);
+	name[TSD_MODE_NAME] = 0;
+	if ((mode = tsd_mode_parse(name)) < 0)
+		return fail(err, errlen, TSD_ENOTFOUND, "unknown mode '%s'", name);
+	cw->mode = (enum tsd_mode)mode;
+	cw->n = hdr->n;
+	cw->J = hdr->levels;
+	if (cw->n == 0 || cw->n > TSD_COEFWIN_MAXN)
+		return fail(err, errlen, TSD_ERANGE, "%zu samples (want 1..%u)", cw->n, TSD_COEFWIN_MAXN);
+	if (!tsd_coefwin_level_ok(cw->n, cw->J, cw->w->len))
+		return fail(err, errlen, TSD_ERANGE, "%u levels of %s do not fit %zu samples",
+			    cw->J, cw->w->name, cw->n);
+	if (tsd_coefwin_lengths(cw->lens, cw->n, cw->J, cw->w, cw->mode) < 0)
+		return fail(err, errlen, TSD_ERANGE, "bad window header");
+	cw->off[0] = 0;
+	for (b = 0; b <= cw->J; b++)
+		cw->off[b + 1] = cw->off[b] + cw->lens[b];
+	cw->m = cw->off[cw->J + 1];
+	if (cw->m > cw->mcap) {
+		double *c = realloc(cw->c, cw->m * sizeof *c);
+		if (c)
+			cw->c = c;
+		float *s = realloc(cw->score, cw->m * sizeof *s);
+		if (s)
+			cw->score = s;
+		unsigned char *h = realloc(cw->have, cw->m);
+		if (h)
+			cw->have = h;
+		if (!c || !s || !h)
+			return fail(err, errlen, TSD_ENOMEM, "out of memory");
+		cw->mcap = cw->m;
+	}
+	if (cw->n > cw->ncap) {
+		int64_t *t = realloc(cw->t, cw->n * sizeof *t);
+		if (!t)
+			return fail(err, errlen, TSD_ENOMEM, "out of memory");
+		cw->t = t;
+		cw->ncap = cw->n;
+	}
+	memset(cw->c, 0, cw->m * sizeof *cw->c);
+	memset(cw->score, 0, cw->m * sizeof *cw->score);
+	memset(cw->have, 0, cw->m);
+	cw->band = 0;
+	cw->next = 0;
+	cw->nt = 0;
+	cw->nruns = 0;
+	cw->scored = 1;
+	cw->open = 1;
+	return 0;
+}
+
+int tsd_coefwin_times(tsd_coefwin *cw, const tsd_times *ts, char *err, size_t errlen)
+{
+	if (!cw->open || ts->window != cw->hdr.window)
+		return fail(err, errlen, TSD_EORDER, "sample times outside their window");
+	if (!(cw->hdr.flags & TSD_WIN_IRREGULAR))
+		return fail(err, errlen, TSD_EORDER, "sample times in a window not marked irregular");
+	if (ts->count > cw->n - cw->nt)
+		return fail(err, errlen, TSD_ERANGE, "more than %zu sample times", cw->n);
+	memcpy(cw->t + cw->nt, ts->t, ts->count * sizeof *ts->t);
+	cw->nt += ts->count;
+	return 0;
+}
+
+int tsd_coefwin_add(tsd_coefwin *cw, const tsd_coefs *c, char *err, size_t errlen)
+{
+	char what[48], prev[48];
+	unsigned b;
+	size_t i;
+
+	if (!cw->open || c->window != cw->hdr.window)
+		return fail(err, errlen, TSD_EORDER, "coefficients of window %lld outside a WINDOW .. END",
+			    (long long)c->window);
+	if (c->kind == TSD_COEF_A) {
+		if (c->level != cw->J)
+			return fail(err, errlen, TSD_ERANGE, "approximation at level %u in a window of %u levels",
+				    c->level, cw->J);
+		b = 0;
+	} else {
+		if (c->level < 1 || c->level > cw->J)
+			return fail(err, errlen, TSD_ERANGE, "detail level %u in a window of %u levels",
+				    c->level, cw->J);
+		b = cw->J + 1 - c->level;
+	}
+	band_name(what, sizeof what, cw, b);
+	if (b < cw->band) {
+		band_name(prev, sizeof prev, cw, cw->band);
+		return fail(err, errlen, TSD_EORDER, "%s after %s (out of order)", what, prev);
+	}
+	if (b > cw->band) {
+		/* the bands passed over must be complete, or may be dropped */
+		for (unsigned k = cw->band; k < b; k++) {
+			size_t got = k == cw->band ? cw->next : 0;
+			if (got < cw->lens[k] && (k == 0 || !(cw->hdr.flags & TSD_WIN_SELECTED))) {
+				band_name(prev, sizeof prev, cw, k);
+				if (got)
+					return fail(err, errlen, TSD_EORDER, "%s incomplete (%zu of %zu coefficients) before %s",
+						    prev, got, cw->lens[k], what);
+				return fail(err, errlen, TSD_EORDER, "%s missing before %s", prev, what);
+			}
+		}
+		cw->band = b;
+		cw->next = 0;
+	}
+	if (c->start < cw->next)
+		return fail(err, errlen, TSD_EORDER, "%s index %u after index %zu (out of order)",
+			    what, c->start, cw->next - 1);
+	if (c->start > cw->next && (b == 0 || !(cw->hdr.flags & TSD_WIN_SELECTED)))
+		return fail(err, errlen, TSD_EORDER, "%s indices %zu..%u missing", what, cw->next, c->start - 1);
+	if (c->count > cw->lens[b] || c->start > cw->lens[b] - c->count)
+		return fail(err, errlen, TSD_ERANGE, "%s index %llu past the band's %zu coefficients",
+			    what, (unsigned long long)c->start + c->count - 1, cw->lens[b]);
+	double *dst = cw->c + cw->off[b] + c->start;
+	memcpy(dst, c->v, c->count * sizeof *c->v);
+	memset(cw->have + cw->off[b] + c->start, 1, c->count);
+	if (c->score && (c->flags & TSD_COEF_SCORED)) {
+		float *sd = cw->score + cw->off[b] + c->start;
+		for (i = 0; i < c->count; i++)
+			sd[i] = c->score[i];
+	} else {
+		cw->scored = 0;
+	}
+	cw->next = c->start + c->count;
+	cw->nruns++;
+	return 0;
+}
+
+int tsd_coefwin_end(tsd_coefwin *cw, char *err, size_t errlen)
+{
+	char what[48];
+	unsigned k;
+	size_t i;
+
+	if (!cw->open)
+		return fail(err, errlen, TSD_EORDER, "END outside a window");
+	cw->open = 0; /* closed, complete or not */
+	for (k = cw->band; k <= cw->J; k++) {
+		size_t got = k == cw->band ? cw->next : 0;
+		if (got < cw->lens[k] && (k == 0 || !(cw->hdr.flags & TSD_WIN_SELECTED))) {
+			band_name(what, sizeof what, cw, k);
+			if (got)
+				return fail(err, errlen, TSD_EORDER, "%s incomplete (%zu of %zu coefficients)",
+					    what, got, cw->lens[k]);
+			return fail(err, errlen, TSD_EORDER, "%s missing", what);
+		}
+	}
+	if (cw->hdr.flags & TSD_WIN_IRREGULAR) {
+		if (cw->nt != cw->n)
+			return fail(err, errlen, TSD_EORDER, "%zu of %zu sample times", cw->nt, cw->n);
+	} else {
+		for (i = 0; i < cw->n; i++)
+			cw->t[i] = tsd_coefwin_time(cw->hdr.t_first, cw->hdr.t_last, cw->n, i);
+	}
+	if (!cw->nruns)
+		cw->scored = 0;
+	return 0;
+}
+
+unsigned tsd_coefwin_band(const tsd_coefwin *cw, size_t i)
+{
+	unsigned b = 0;
+
+	while (b < cw->J && i >= cw->off[b + 1])
+		b++;
+	return b;
+}

@@ -1,0 +1,45 @@
+/* reduce.h: the reduced series of a window, merge's default output: a
+ * plain (time, value) series with fewer points than the window, whose
+ * straight-line interpolation follows the reconstruction.
+ *
+ * The rule. A window of n samples and J levels has a coarse grid of
+ * ceil(n / 2^J) dyadic blocks of 2^J samples (the last may be shorter);
+ * each block gives one point, at its middle sample (the lower of two).
+ * Then each kept detail coefficient, coarsest level first and in index
+ * order within a level, adds one point: the sample, not yet a point,
+ * where the reconstruction departs most from the line through the points
+ * so far, looked for among the samples the coefficient covers
+ * (tsd_dwt_support), or when all of those are points already, the nearest
+ * sample that is not. So a window gives exactly
+ *
+ *     min(n, ceil(n / 2^J) + kept)
+ *
+ * points, each a sample of the reconstruction at its own time: a region
+ * where no detail was kept is at the coarse rate, one with details at the
+ * finer rate their levels imply. Beyond the first and last point of the
+ * window the line is taken as flat.
+ */
+#ifndef TSD_REDUCE_H
+#define TSD_REDUCE_H
+
+#include <stddef.h>
+
+#include "dwt.h"
+#include "wavelet.h"
+
+/* ceil(n / 2^J): points of the coarse grid (n for J = 0). */
+size_t tsd_reduce_coarse(size_t n, unsigned J);
+/* min(n, tsd_reduce_coarse(n, J) + kept): points of a window. */
+size_t tsd_reduce_len(size_t n, unsigned J, size_t kept);
+
+/* Choose the points of a window. idx: tsd_reduce_len() entries, written
+ * with the chosen sample indices in increasing order. mark: n bytes of
+ * scratch. y: (n) the reconstruction. keep: (m) 1 for each coefficient
+ * kept, in the layout [cA_J, cD_J, ..., cD_1] whose J + 1 band lengths are
+ * lens (the approximation part is not read). Returns the number of points
+ * or a negative code. */
+int tsd_reduce(size_t *idx, unsigned char *mark, const double *y, size_t n,
+	       const unsigned char *keep, const size_t *lens, unsigned J,
+	       const tsd_wavelet *w, enum tsd_mode mode);
+
+#endif

@@ -1,0 +1,243 @@
+/* test_reduce.c: the reduced-series rule (point counts, placement,
+ * everything kept gives the window back) and the perfect reconstruction
+ * of the transform the tools call (tsd_coefwin_decompose/_reconstruct)
+ * over every wavelet x mode x window length 1..64 and some longer ones. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coefwin.h"
+#include "reduce.h"
+#include "tsd.h"
+
+/* |reconstruct(decompose(x)) - x| <= TOL_PR * max(1, max |x|) */
+#define TOL_PR 1e-9
+
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+
+static uint64_t next(void)
+{
+	rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+	return rng >> 33;
+}
+
+static void gen(double *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = (double)((int64_t)(next() % 2001) - 1000) / 64.0 + 50;
+}
+
+static void roundtrip(const tsd_wavelet *w, int mode, size_t n, unsigned J)
+{
+	size_t m = tsd_coefwin_total(n, J, w, mode), wl = tsd_coefwin_work_len(n, J, w, mode);
+	double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+	double *c = malloc(m * sizeof *c), *work = malloc((wl ? wl : 1) * sizeof *work);
+	double scale = 1, err = 0;
+
+	assert_true(m > 0);
+	assert_true(x && y && c && work);
+	gen(x, n);
+	for (size_t i = 0; i < n; i++)
+		scale = fmax(scale, fabs(x[i]));
+	assert_int_equal(tsd_coefwin_decompose(c, work, x, n, J, w, mode), 0);
+	assert_int_equal(tsd_coefwin_reconstruct(y, n, c, work, J, w, mode), 0);
+	for (size_t i = 0; i < n; i++)
+		err = fmax(err, fabs(y[i] - x[i]));
+	if (err > TOL_PR * scale)
+		fail_msg("%s %s n=%zu J=%u: max error %g (scale %g)", w->name,
+			 tsd_mode_name(mode), n, J, err, scale);
+	free(x);
+	free(y);
+	free(c);
+	free(work);
+}
+
+static void test_perfect_reconstruction(void **state)
+{
+	static const size_t longer[] = { 100, 255, 256, 257, 1000, 1023, 4097 };
+	size_t count = 0;
+
+	(void)state;
+	for (size_t wi = 0; wi < tsd_wavelet_count(); wi++) {
+		const tsd_wavelet *w = tsd_wavelet_at(wi);
+		for (int mode = 0; mode < TSD_MODE_COUNT; mode++) {
+			for (size_t n = 1; n <= 64; n++) {
+				unsigned top = tsd_dwt_max_level(n, w->len);
+				/* one level always; every level that fits */
+				for (unsigned J = 1; J <= (top ? top : 1); J++, count++)
+					roundtrip(w, mode, n, J);
+			}
+			for (size_t k = 0; k < sizeof longer / sizeof *longer; k++) {
+				size_t n = longer[k];
+				unsigned top = tsd_dwt_max_level(n, w->len);
+				roundtrip(w, mode, n, 1);
+				if (top > 1)
+					roundtrip(w, mode, n, top);
+				count += 1 + (top > 1);
+			}
+		}
+	}
+	assert_true(count > 30000);
+}
+
+static void test_levels(void **state)
+{
+	unsigned J = 99;
+
+	(void)state;
+	/* db4 (F = 8): J levels need n >= 7 * 2^J */
+	assert_int_equal(tsd_coefwin_levels(&J, 256, 4, 8, 0), 0);
+	assert_int_equal(J, 4);
+	assert_int_equal(tsd_coefwin_levels(&J, 111, 4, 8, 0), TSD_ERANGE);
+	assert_int_equal(tsd_coefwin_levels(&J, 112, 4, 8, 0), 0);
+	/* a partial window: the deepest that fits, at least 1 */
+	assert_int_equal(tsd_coefwin_levels(&J, 111, 4, 8, 1), 0);
+	assert_int_equal(J, 3);
+	assert_int_equal(tsd_coefwin_levels(&J, 3, 4, 8, 1), 0);
+	assert_int_equal(J, 1);
+	assert_int_equal(tsd_coefwin_levels(&J, 3, 4, 8, 0), TSD_ERANGE);
+	assert_int_equal(tsd_coefwin_levels(&J, 0, 4, 8, 1), TSD_EINVAL);
+	assert_true(tsd_coefwin_level_ok(1, 1, 40));
+	assert_false(tsd_coefwin_level_ok(100, 2, 40));
+	assert_true(tsd_coefwin_level_ok(156, 2, 40));
+}
+
+static void test_counts(void **state)
+{
+	(void)state;
+	assert_int_equal(tsd_reduce_coarse(256, 4), 16);
+	assert_int_equal(tsd_reduce_coarse(257, 4), 17);
+	assert_int_equal(tsd_reduce_coarse(5, 4), 1);
+	assert_int_equal(tsd_reduce_coarse(5, 0), 5);
+	assert_int_equal(tsd_reduce_len(256, 4, 16), 32);
+	assert_int_equal(tsd_reduce_len(256, 4, 240), 256);
+	assert_int_equal(tsd_reduce_len(256, 4, 1000), 256);
+}
+
+/* Random keep masks: the count is the formula, indices increase, the
+ * coarse block centres are all there. */
+static void test_rule(void **state)
+{
+	static const char *wavs[] = { "haar", "db4", "sym8", "coif3", "db20" };
+	static const int modes[] = { TSD_MODE_SYMMETRIC, TSD_MODE_PERIODIZATION, TSD_MODE_ZERO, TSD_MODE_REFLECT };
+	size_t cases = 0;
+
+	(void)state;
+	for (size_t a = 0; a < sizeof wavs / sizeof *wavs; a++)
+	for (size_t b = 0; b < sizeof modes / sizeof *modes; b++)
+	for (size_t n = 1; n <= 300; n += 1 + n / 8) {
+		const tsd_wavelet *w = tsd_wavelet_find(wavs[a]);
+		unsigned top = tsd_dwt_max_level(n, w->len), J = top ? top : 1;
+		size_t lens[TSD_COEFWIN_MAXJ + 1], m = tsd_coefwin_total(n, J, w, modes[b]);
+		size_t wl = tsd_coefwin_work_len(n, J, w, modes[b]);
+		double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), *c = malloc(m * sizeof *c);
+		double *work = malloc((wl ? wl : 1) * sizeof *work);
+		unsigned char *keep = malloc(m), *mark = malloc(n);
+		size_t *idx = malloc(n * sizeof *idx);
+		assert_true(x && y && c && work && keep && mark && idx);
+		assert_int_equal(tsd_coefwin_lengths(lens, n, J, w, modes[b]), 0);
+		gen(x, n);
+		assert_int_equal(tsd_coefwin_decompose(c, work, x, n, J, w, modes[b]), 0);
+		for (unsigned p = 0; p <= 4; p++) {
+			size_t kept = 0;
+			for (size_t i = 0; i < m; i++) {
+				/* p/4 of the details, at random */
+				keep[i] = i < lens[0] || next() % 4 < p;
+				if (!keep[i])
+					c[i] = 0;
+				kept += i >= lens[0] && keep[i];
+			}
+			assert_int_equal(tsd_coefwin_reconstruct(y, n, c, work, J, w, modes[b]), 0);
+			int got = tsd_reduce(idx, mark, y, n, keep, lens, J, w, modes[b]);
+			assert_int_equal(got, tsd_reduce_len(n, J, kept));
+			for (int i = 1; i < got; i++)
+				assert_true(idx[i] > idx[i - 1]);
+			assert_true(idx[got - 1] < n);
+			size_t B = (size_t)1 << J;
+			for (size_t s = 0; s < n; s += B) {
+				size_t e = s + B < n ? s + B - 1 : n - 1, cen = s + (e - s) / 2;
+				int found = 0;
+				for (int i = 0; i < got; i++)
+					found |= idx[i] == cen;
+				assert_true(found);
+			}
+			cases++;
+		}
+		free(x);
+		free(y);
+		free(c);
+		free(work);
+		free(keep);
+		free(mark);
+		free(idx);
+	}
+	assert_true(cases > 1000);
+}
+
+/* One kept detail of haar/periodization over a spike: its point lands on
+ * the spike; nothing kept gives the coarse grid; everything kept gives
+ * every sample. */
+static void test_placement(void **state)
+{
+	const tsd_wavelet *w = tsd_wavelet_find("haar");
+	enum { N = 64, J = 3 };
+	size_t lens[J + 1], idx[N], m;
+	double x[N], c[N], work[2 * N];
+	unsigned char keep[N], mark[N];
+	int got;
+
+	(void)state;
+	for (size_t i = 0; i < N; i++)
+		x[i] = 10;
+	x[37] = 30;
+	m = tsd_coefwin_total(N, J, w, TSD_MODE_PERIODIZATION);
+	assert_int_equal(m, N);
+	assert_int_equal(tsd_coefwin_lengths(lens, N, J, w, TSD_MODE_PERIODIZATION), 0);
+	assert_true(tsd_coefwin_work_len(N, J, w, TSD_MODE_PERIODIZATION) <= 2 * N);
+	assert_int_equal(tsd_coefwin_decompose(c, work, x, N, J, w, TSD_MODE_PERIODIZATION), 0);
+
+	/* nothing kept: 8 points at the block centres 3, 11, ... */
+	memset(keep, 0, sizeof keep);
+	memset(keep, 1, lens[0]);
+	got = tsd_reduce(idx, mark, x, N, keep, lens, J, w, TSD_MODE_PERIODIZATION);
+	assert_int_equal(got, 8);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(idx[i], 8 * i + 3);
+
+	/* the finest detail over 36..37 kept: its point is sample 37 */
+	memset(keep, 0, sizeof keep);
+	memset(keep, 1, lens[0]);
+	keep[N - lens[3] + 18] = 1;
+	got = tsd_reduce(idx, mark, x, N, keep, lens, J, w, TSD_MODE_PERIODIZATION);
+	assert_int_equal(got, 9);
+	int found = 0;
+	for (int i = 0; i < got; i++)
+		found |= idx[i] == 37;
+	assert_true(found);
+
+	/* everything kept: every sample */
+	memset(keep, 1, sizeof keep);
+	got = tsd_reduce(idx, mark, x, N, keep, lens, J, w, TSD_MODE_PERIODIZATION);
+	assert_int_equal(got, N);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(idx[i], (size_t)i);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_placement),
+		cmocka_unit_test(test_rule),
+		cmocka_unit_test(test_perfect_reconstruction),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
