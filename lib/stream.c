@@ -360,10 +360,12 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 			rec->s.series = r->run_series;
 			r->run += 16;
 			r->run_left--;
-			if ((rc = check_order(r, rec->s.series, rec->s.t)) < 0)
-				return rc;
-			if (rc)
-				continue;
+			if (r->o.order != TSD_ORDER_ANY) {
+				if ((rc = check_order(r, rec->s.series, rec->s.t)) < 0)
+					return rc;
+				if (rc)
+					continue;
+			}
 			return 1;
 		}
 		rc = fill(r, TSD_FRAME_HDR);
@@ -1202,6 +1204,13 @@ static int bin_put(tsd_writer *w, const tsd_rec *r)
 		if ((rc = emit(w, h, sizeof h)))
 			return rc;
 		w->started = 1;
+	}
+	if (r->kind == TSD_REC_SAMPLE && w->pend == TSD_FR_SAMPLES && w->ps == r->s.series &&
+	    w->pn < TSD_FRAME_MAXRUN) {
+		/* the common case: one more sample of the run being packed */
+		w->pt[w->pn] = r->s.t;
+		w->pv[w->pn++] = r->s.v;
+		return 0;
 	}
 	if (r->kind != TSD_REC_CONTROL) {
 		s = r->kind == TSD_REC_SAMPLE ? r->s.series : r->kind == TSD_REC_WINDOW ? r->w.series :
