@@ -1,0 +1,51 @@
+#!/bin/bash
+# The main job on bundled data (make demo): take a real data-center series,
+# downsample it with each method, measure what each kept, and plot the
+# original and the wavelet-reduced series. Output goes to demo/.
+set -eu
+BIN=${B:?}/bin
+export PATH="$BIN:$PATH"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+NAB=${NAB:-$ROOT/../shared/data/nab}
+IN=$NAB/machine_temperature_system_failure.csv
+OUT=${OUT:-$ROOT/demo}
+mkdir -p "$OUT"
+
+echo "input: $IN ($(($(wc -l < "$IN") - 1)) samples)"
+tsconv -i "$IN"
+
+echo; echo "== CSV -> binary -> CSV"
+tsconv -o bin "$IN" > "$OUT/machine.bin"
+tsconv "$OUT/machine.bin" > "$OUT/machine.csv"
+cmp "$IN" "$OUT/machine.csv" && echo "round trip through $(stat -c %s "$OUT/machine.bin") bytes of binary frames: identical"
+
+echo; echo "== PAA (raw means of 8 samples) and SAX (words of 8 letters per day)"
+paa -Z -w 256 -g 8 "$IN" 2>/dev/null > "$OUT/paa.csv"
+echo "paa: $(($(wc -l < "$OUT/paa.csv") - 1)) points"
+sax -w 1d -g 36 -a 8 "$IN" 2>/dev/null > "$OUT/sax.csv"
+head -4 "$OUT/sax.csv"
+sax -D "$OUT/sax.csv" > "$OUT/sax-decoded.csv"
+
+if [ -x "$BIN/dwt" ] && [ -x "$BIN/thresh" ] && [ -x "$BIN/merge" ]; then
+	echo; echo "== wavelet: dwt -w 256 -J 4 | thresh --ratio 8 | merge"
+	dwt -w 256 -J 4 "$IN" 2>/dev/null | thresh --ratio 8 | merge > "$OUT/wavelet.csv"
+	echo "reduced: $(($(wc -l < "$OUT/wavelet.csv") - 1)) points"
+	if [ -x "$BIN/tscore" ]; then
+		dwt -w 256 -J 4 "$IN" 2>/dev/null | tscore | thresh --ratio 8 | merge > "$OUT/learned.csv"
+		echo "learned scorer: $(($(wc -l < "$OUT/learned.csv") - 1)) points"
+	fi
+fi
+if [ -x "$BIN/tseval" ]; then
+	echo; echo "== fidelity against the original (tseval)"
+	for f in paa wavelet learned; do
+		[ -f "$OUT/$f.csv" ] || continue
+		echo "-- $f"
+		tseval -N value -e "$NAB/anomaly_windows.json" --events-key machine_temperature_system_failure \
+			"$IN" "$OUT/$f.csv" 2>/dev/null || tseval "$IN" "$OUT/$f.csv" 2>/dev/null || true
+	done
+fi
+if [ -x "$BIN/tsplot" ] && [ -f "$OUT/wavelet.csv" ]; then
+	tsplot --output "$OUT/chart.png" "$IN" "$OUT/wavelet.csv" 2>/dev/null &&
+		echo "chart: $OUT/chart.png"
+fi
+echo; echo "outputs in $OUT/"
