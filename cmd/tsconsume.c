@@ -1,0 +1,528 @@
+/* tsconsume: read Kafka topics and write their records to stdout, each
+ * batch followed by the source positions (CONTROL records) that a sink
+ * commits once the output covering them is safely written. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "kafka.h"
+#include "tool.h"
+
+static const char usage[] =
+"usage: tsconsume -b BROKERS [-G GROUP] -t TOPIC... [options]\n"
+"       tsconsume -b BROKERS -G GROUP [options] TOPIC...\n"
+"Consume Kafka messages (CSV lines or binary frames, see tsconsume(1)) and\n"
+"write their records to stdout. After each batch, one position per partition\n"
+"(a '#tsd pos' line or a 'K' frame) says how far the output has read; it\n"
+"never commits offsets itself: tsproduce does, once the output is written.\n"
+"\n"
+"  -b, --brokers LIST     bootstrap servers host:port,... (bootstrap.servers)\n"
+"  -t, --topic TOPIC      topic to read (repeatable)\n"
+"  -G, --group GROUP      consumer group: partitions are shared among the\n"
+"                         members, reading starts at the committed offsets\n"
+"  -p, --partition N      without -G: read only partition N\n"
+"  -O, --offset OFF       without -G, where to start: beginning (default), end,\n"
+"                         stored (committed offset of -X group.id), N (absolute),\n"
+"                         -N (N before the end), s@MS (first at or after time MS);\n"
+"                         with -G: where a partition without a committed offset\n"
+"                         starts: beginning (default) or end\n"
+"  -e, --exit             exit when every partition is read to its end\n"
+"  -c, --count N          exit after N messages\n"
+"  -X, --property P=V     librdkafka property (repeatable; see CONFIGURATION.md)\n"
+"  -F, --config FILE      librdkafka properties from a file (name=value lines)\n"
+"      --dead-letter T    send malformed messages to topic T (with headers\n"
+"                         tsd.topic, tsd.partition, tsd.offset, tsd.error)\n"
+"                         instead of stopping\n"
+"      --batch N          most messages between positions (default 10000)\n"
+"      --timeout DUR      give up when no broker answers for DUR (default 10s;\n"
+"                         0: wait for ever)\n"
+"  -q, --quiet            no notices on stderr (rebalances, dead letters)\n"
+"  -v, --verbose          librdkafka's log messages on stderr\n"
+"  -o, --output-format F  csv (default) or bin\n"
+"      --time-format S    output times as iso, iso-t, s, ms, us, ns or sf\n"
+"                         (default: as the first CSV message, else iso)\n"
+"      --time-unit U      unit of integer times in messages: s, ms, us, ns\n"
+"      --precision N      significant digits of CSV values (default: exact)\n"
+"      --no-header        no CSV header line\n"
+"  -h, --help             this help;  -V, --version  the version\n"
+"\nExit status: 0 success (-e, -c, or stopped by SIGINT/SIGTERM), 1 a malformed\n"
+"message without --dead-letter, unreachable brokers or another Kafka error,\n"
+"2 usage error.\n";
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig) { (void)sig; stop = 1; }
+
+typedef struct {
+	char *topic;
+	int32_t partition;
+	int64_t next;          /* next offset to consume; -1 none read yet */
+	int dirty;             /* read since the last position written */
+	int eof;               /* at the end (with -e) */
+	int assigned;
+} part;
+
+static part *parts;
+static size_t nparts;
+static tool_io io;
+static int quiet, verbose, exit_eof;
+static size_t nassigned;
+static int64_t down_since; /* ms, 0: brokers up */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static part *find_part(const char *topic, int32_t partition)
+{
+	static size_t hint;
+
+	if (hint < nparts && parts[hint].partition == partition && !strcmp(parts[hint].topic, topic))
+		return &parts[hint];
+	for (size_t i = 0; i < nparts; i++)
+		if (parts[i].partition == partition && !strcmp(parts[i].topic, topic))
+			return &parts[hint = i];
+	part *np = realloc(parts, (nparts + 1) * sizeof *np);
+	if (!np || !(np[nparts].topic = strdup(topic)))
+		tool_die(EXIT_DATA, "out of memory");
+	parts = np;
+	parts[nparts].partition = partition;
+	parts[nparts].next = -1;
+	parts[nparts].dirty = parts[nparts].eof = parts[nparts].assigned = 0;
+	return &parts[hint = nparts++];
+}
+
+/* One position per partition read since the last call, then flush. */
+static void positions(void)
+{
+	tsd_rec r;
+
+	for (size_t i = 0; i < nparts; i++) {
+		part *p = &parts[i];
+		if (!p->dirty)
+			continue;
+		memset(&r, 0, sizeof r);
+		r.kind = TSD_REC_CONTROL;
+		r.k.what = TSD_CTL_POSITION;
+		r.k.topic = p->topic;
+		r.k.topic_len = (uint16_t)strlen(p->topic);
+		r.k.partition = p->partition;
+		r.k.offset = p->next;
+		tool_put(&io, &r);
+		p->dirty = 0;
+	}
+	if (io.w && tsd_writer_flush(io.w) < 0)
+		tool_die(EXIT_DATA, "%s", tsd_writer_errmsg(io.w));
+}
+
+static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts_, void *opaque)
+{
+	(void)opaque;
+	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		for (int i = 0; i < parts_->cnt; i++) {
+			part *p = find_part(parts_->elems[i].topic, parts_->elems[i].partition);
+			p->assigned = 1;
+			p->eof = 0;
+		}
+		nassigned = (size_t)parts_->cnt;
+		if (!quiet)
+			tool_warn("assigned %d partition%s", parts_->cnt, parts_->cnt == 1 ? "" : "s");
+		rd_kafka_assign(rk, parts_);
+	} else {
+		/* what was read from the partitions leaving us is on stdout:
+		 * say so before they go */
+		positions();
+		for (size_t i = 0; i < nparts; i++)
+			parts[i].assigned = 0;
+		nassigned = 0;
+		if (!quiet)
+			tool_warn("revoked %d partition%s", parts_->cnt, parts_->cnt == 1 ? "" : "s");
+		rd_kafka_assign(rk, NULL);
+	}
+}
+
+static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+	(void)rk;
+	(void)opaque;
+	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+		if (!down_since)
+			down_since = now_ms();
+	} else if (err == RD_KAFKA_RESP_ERR__FATAL) {
+		tool_die(EXIT_DATA, "fatal Kafka error: %s", reason);
+	}
+}
+
+static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+	(void)rk;
+	(void)fac;
+	if (verbose)
+		tool_warn("kafka: %s %s", fac, buf);
+}
+
+static int dlq_err;
+static void dlq_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+	(void)rk;
+	(void)opaque;
+	dlq_err = m->err;
+}
+
+/* Samples of one message, decoded before any is written, so that a bad
+ * message is refused whole. */
+static struct { uint32_t s; int64_t t; double v; } *smp;
+static size_t nsmp, capsmp;
+
+static void set_conf(rd_kafka_conf_t *conf, const char *n, const char *v, int strict)
+{
+	char errstr[512];
+
+	if (rd_kafka_conf_set(conf, n, v, errstr, sizeof errstr) != RD_KAFKA_CONF_OK && strict)
+		tool_usage_error("-X %s: %s", n, errstr);
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_DLQ = 3000, O_BATCH, O_TIMEOUT, O_TFMT };
+	static const struct option lopts[] = {
+		{ "brokers", required_argument, 0, 'b' }, { "topic", required_argument, 0, 't' },
+		{ "group", required_argument, 0, 'G' }, { "partition", required_argument, 0, 'p' },
+		{ "offset", required_argument, 0, 'O' }, { "exit", no_argument, 0, 'e' },
+		{ "count", required_argument, 0, 'c' }, { "property", required_argument, 0, 'X' },
+		{ "config", required_argument, 0, 'F' }, { "dead-letter", required_argument, 0, O_DLQ },
+		{ "batch", required_argument, 0, O_BATCH }, { "timeout", required_argument, 0, O_TIMEOUT },
+		{ "quiet", no_argument, 0, 'q' }, { "verbose", no_argument, 0, 'v' }, { "output-format", required_argument, 0, 'o' },
+		{ "time-format", required_argument, 0, O_TFMT }, { "time-unit", required_argument, 0, 1001 },
+		{ "precision", required_argument, 0, 1004 }, { "no-header", no_argument, 0, 1005 },
+		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' }, { 0, 0, 0, 0 },
+	};
+	const char *brokers = NULL, *group = NULL, *offset = "beginning", *dlq_topic = NULL;
+	char **topics = NULL, errstr[512];
+	size_t ntopics = 0, batch = 10000;
+	long partition = -1;
+	long long count = -1, nmsg = 0;
+	int64_t timeout_ms = 10000, off_val = RD_KAFKA_OFFSET_BEGINNING;
+	int c, rc, tfmt_set = 0;
+	tsd_kconf *kc;
+	tsd_kdec *dec;
+	rd_kafka_conf_t *conf;
+	rd_kafka_t *rk, *dlq = NULL;
+	struct sigaction sa;
+
+	tool_name = "tsconsume";
+	tool_io_init(&io);
+	io.out_shape = TSD_SHAPE_LONG;
+	if (tsd_kconf_new(&kc) < 0)
+		tool_die(EXIT_DATA, "out of memory");
+	while ((c = getopt_long(argc, argv, "b:t:G:p:O:ec:X:F:qvo:hV", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'b': brokers = optarg; break;
+		case 't':
+			if (!*optarg)
+				tool_usage_error("-t: empty topic name");
+			if (!(topics = realloc(topics, (ntopics + 1) * sizeof *topics)))
+				tool_die(EXIT_DATA, "out of memory");
+			topics[ntopics++] = optarg;
+			break;
+		case 'G': group = optarg; break;
+		case 'p': partition = tool_long("-p", optarg, 0, INT32_MAX); break;
+		case 'O': offset = optarg; break;
+		case 'e': exit_eof = 1; break;
+		case 'c': count = tool_long("-c", optarg, 1, LONG_MAX); break;
+		case 'X':
+			if (tsd_kconf_set(kc, optarg, errstr, sizeof errstr) < 0)
+				tool_usage_error("-X: %s", errstr);
+			break;
+		case 'F':
+			if (tsd_kconf_file(kc, optarg, errstr, sizeof errstr) < 0)
+				tool_usage_error("-F: %s", errstr);
+			break;
+		case 'q': quiet = 1; break;
+		case 'v': verbose = 1; break;
+		case O_DLQ: dlq_topic = optarg; break;
+		case O_BATCH: batch = (size_t)tool_long("--batch", optarg, 1, 10000000); break;
+		case O_TIMEOUT:
+			timeout_ms = strcmp(optarg, "0") ? tool_duration("--timeout", optarg) / 1000000 : 0;
+			break;
+		case O_TFMT: tool_io_option(&io, 't', optarg); tfmt_set = 1; break;
+		case 'h':
+			fputs(usage, stdout);
+			return fclose(stdout) ? EXIT_DATA : 0;
+		default:
+			if (tool_io_option(&io, c, optarg))
+				break;
+			fprintf(stderr, "Try 'tsconsume --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (!(topics = realloc(topics, (ntopics + 1) * sizeof *topics)))
+			tool_die(EXIT_DATA, "out of memory");
+		topics[ntopics++] = argv[optind];
+	}
+	if (!ntopics)
+		tool_usage_error("no topic (-t TOPIC)");
+	if (!brokers && !tsd_kconf_get(kc, "bootstrap.servers") && !tsd_kconf_get(kc, "metadata.broker.list"))
+		tool_usage_error("no brokers (-b host:port)");
+	if (group && partition >= 0)
+		tool_usage_error("-p: partitions are assigned by the group (-G)");
+	if (partition >= 0 && ntopics != 1)
+		tool_usage_error("-p: one topic only");
+	if (!strcmp(offset, "beginning"))
+		off_val = RD_KAFKA_OFFSET_BEGINNING;
+	else if (!strcmp(offset, "end"))
+		off_val = RD_KAFKA_OFFSET_END;
+	else if (group)
+		tool_usage_error("-O: with -G only 'beginning' or 'end'");
+	else if (!strcmp(offset, "stored"))
+		off_val = RD_KAFKA_OFFSET_STORED;
+	else if (!strncmp(offset, "s@", 2))
+		off_val = tool_long("-O", offset + 2, 0, LONG_MAX); /* a time: resolved below */
+	else if (offset[0] == '-')
+		off_val = RD_KAFKA_OFFSET_TAIL(tool_long("-O", offset + 1, 1, INT32_MAX));
+	else
+		off_val = tool_long("-O", offset, 0, LONG_MAX);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	conf = rd_kafka_conf_new();
+	set_conf(conf, "enable.auto.commit", "false", 1);
+	set_conf(conf, "enable.auto.offset.store", "false", 1);
+	set_conf(conf, "enable.partition.eof", exit_eof ? "true" : "false", 1);
+	set_conf(conf, "isolation.level", "read_committed", 1);
+	set_conf(conf, "auto.offset.reset", off_val == RD_KAFKA_OFFSET_END ? "latest" : "earliest", 1);
+	if (brokers)
+		set_conf(conf, "bootstrap.servers", brokers, 1);
+	/* the consumer needs a group id even when it does not join the group */
+	set_conf(conf, "group.id", group ? group : "tsconsume", 1);
+	for (size_t i = 0; i < tsd_kconf_count(kc); i++) {
+		const char *n, *v;
+		tsd_kconf_item(kc, i, &n, &v);
+		set_conf(conf, n, v, 1);
+	}
+	rd_kafka_conf_set_error_cb(conf, on_error);
+	rd_kafka_conf_set_log_cb(conf, on_log);
+	if (group)
+		rd_kafka_conf_set_rebalance_cb(conf, rebalance);
+	if (dlq_topic) {
+		rd_kafka_conf_t *pc = rd_kafka_conf_new();
+		set_conf(pc, "enable.idempotence", "true", 1);
+		if (brokers)
+			set_conf(pc, "bootstrap.servers", brokers, 1);
+		for (size_t i = 0; i < tsd_kconf_count(kc); i++) {
+			const char *n, *v;
+			tsd_kconf_item(kc, i, &n, &v);
+			set_conf(pc, n, v, 0); /* consumer-only properties do not apply */
+		}
+		rd_kafka_conf_set_dr_msg_cb(pc, dlq_dr);
+		rd_kafka_conf_set_log_cb(pc, on_log);
+		if (!(dlq = rd_kafka_new(RD_KAFKA_PRODUCER, pc, errstr, sizeof errstr)))
+			tool_die(EXIT_DATA, "dead-letter producer: %s", errstr);
+	}
+	if (!(rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr)))
+		tool_die(EXIT_DATA, "%s", errstr);
+	rd_kafka_poll_set_consumer(rk);
+
+	/* reachable at all? */
+	{
+		const struct rd_kafka_metadata *md;
+		rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, NULL, &md,
+							    timeout_ms ? (int)timeout_ms : 3600000);
+		if (err)
+			tool_die(EXIT_DATA, "cannot reach the brokers (%s) within %lld ms: %s",
+				 brokers ? brokers : tsd_kconf_get(kc, "bootstrap.servers"),
+				 (long long)timeout_ms, rd_kafka_err2str(err));
+		for (size_t i = 0; i < ntopics && !group; i++) {
+			int found = 0;
+			for (int j = 0; j < md->topic_cnt; j++) {
+				const struct rd_kafka_metadata_topic *mt = &md->topics[j];
+				if (strcmp(mt->topic, topics[i]))
+					continue;
+				found = 1;
+				for (int k = 0; k < mt->partition_cnt; k++)
+					if (partition < 0 || mt->partitions[k].id == partition)
+						find_part(topics[i], mt->partitions[k].id)->assigned = 1;
+				if (partition >= 0 && !find_part(topics[i], (int32_t)partition)->assigned)
+					tool_die(EXIT_DATA, "topic '%s' has no partition %ld", topics[i], partition);
+			}
+			if (!found)
+				tool_die(EXIT_DATA, "no topic '%s' on the brokers", topics[i]);
+		}
+		rd_kafka_metadata_destroy(md);
+	}
+
+	if (group) {
+		rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new((int)ntopics);
+		for (size_t i = 0; i < ntopics; i++)
+			rd_kafka_topic_partition_list_add(sub, topics[i], RD_KAFKA_PARTITION_UA);
+		rd_kafka_resp_err_t err = rd_kafka_subscribe(rk, sub);
+		rd_kafka_topic_partition_list_destroy(sub);
+		if (err)
+			tool_die(EXIT_DATA, "subscribe: %s", rd_kafka_err2str(err));
+	} else {
+		rd_kafka_topic_partition_list_t *as = rd_kafka_topic_partition_list_new((int)nparts);
+		for (size_t i = 0; i < nparts; i++)
+			rd_kafka_topic_partition_list_add(as, parts[i].topic, parts[i].partition)->offset =
+				off_val;
+		if (!strncmp(offset, "s@", 2)) {
+			rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(rk, as, (int)(timeout_ms ? timeout_ms : 60000));
+			if (err)
+				tool_die(EXIT_DATA, "-O %s: %s", offset, rd_kafka_err2str(err));
+			for (int i = 0; i < as->cnt; i++)
+				if (as->elems[i].offset < 0)
+					as->elems[i].offset = RD_KAFKA_OFFSET_END;
+		}
+		nassigned = nparts;
+		rd_kafka_resp_err_t err = rd_kafka_assign(rk, as);
+		rd_kafka_topic_partition_list_destroy(as);
+		if (err)
+			tool_die(EXIT_DATA, "assign: %s", rd_kafka_err2str(err));
+	}
+	if (tsd_kdec_new(&dec, io.tab, io.in.time_unit) < 0)
+		tool_die(EXIT_DATA, "out of memory");
+
+	size_t inbatch = 0;
+	while (!stop && (count < 0 || nmsg < count)) {
+		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, inbatch ? 0 : 100);
+		if (!m) {
+			if (inbatch) {
+				positions();
+				inbatch = 0;
+			}
+			if (down_since && timeout_ms && now_ms() - down_since > timeout_ms) {
+				const struct rd_kafka_metadata *md;
+				if (rd_kafka_metadata(rk, 0, NULL, &md, 2000))
+					tool_die(EXIT_DATA, "no broker has answered for %lld ms",
+						 (long long)(now_ms() - down_since));
+				rd_kafka_metadata_destroy(md);
+				down_since = 0;
+			}
+			continue;
+		}
+		down_since = 0;
+		if (m->err) {
+			if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+				part *p = find_part(rd_kafka_topic_name(m->rkt), m->partition);
+				p->eof = 1;
+				rd_kafka_message_destroy(m);
+				size_t neof = 0;
+				for (size_t i = 0; i < nparts; i++)
+					neof += parts[i].assigned && parts[i].eof;
+				if (exit_eof && nassigned && neof >= nassigned)
+					break;
+				continue;
+			}
+			if (m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC || m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+			    m->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED || m->err == RD_KAFKA_RESP_ERR__FATAL) {
+				positions();
+				tool_die(EXIT_DATA, "%s: %s", m->rkt ? rd_kafka_topic_name(m->rkt) : "kafka",
+					 rd_kafka_message_errstr(m));
+			}
+			if (!quiet)
+				tool_warn("%s", rd_kafka_message_errstr(m));
+			rd_kafka_message_destroy(m);
+			continue;
+		}
+		const char *topic = rd_kafka_topic_name(m->rkt);
+		part *p = find_part(topic, m->partition);
+		const char *name = m->key_len ? m->key : topic;
+		size_t namelen = m->key_len ? m->key_len : strlen(topic);
+		int other = 0;
+		tsd_rec r;
+
+		nsmp = 0;
+		rc = tsd_kdec_open(dec, m->payload ? m->payload : "", m->len, name, namelen);
+		while (rc >= 0 && (rc = tsd_kdec_next(dec, &r)) == 1) {
+			if (r.kind != TSD_REC_SAMPLE) {
+				other = 1;
+				continue;
+			}
+			if (nsmp == capsmp) {
+				capsmp = capsmp ? 2 * capsmp : 64;
+				if (!(smp = realloc(smp, capsmp * sizeof *smp)))
+					tool_die(EXIT_DATA, "out of memory");
+			}
+			smp[nsmp].s = r.s.series, smp[nsmp].t = r.s.t, smp[nsmp++].v = r.s.v;
+		}
+		if (rc < 0) {
+			char where[600];
+			snprintf(where, sizeof where, "%s [%d] at offset %lld", topic, (int)m->partition,
+				 (long long)m->offset);
+			if (!dlq) {
+				positions(); /* what came before is good */
+				tool_finish(&io);
+				tool_die(EXIT_DATA, "%s: %s (use --dead-letter TOPIC to set such messages aside)",
+					 where, tsd_kdec_errmsg(dec));
+			}
+			char pbuf[16], obuf[24];
+			snprintf(pbuf, sizeof pbuf, "%d", (int)m->partition);
+			snprintf(obuf, sizeof obuf, "%lld", (long long)m->offset);
+			const char *em = tsd_kdec_errmsg(dec);
+			dlq_err = -1;
+			rd_kafka_resp_err_t err = rd_kafka_producev(dlq, RD_KAFKA_V_TOPIC(dlq_topic),
+				RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+				RD_KAFKA_V_VALUE(m->payload, m->len), RD_KAFKA_V_KEY(m->key, m->key_len),
+				RD_KAFKA_V_HEADER("tsd.topic", topic, -1), RD_KAFKA_V_HEADER("tsd.partition", pbuf, -1),
+				RD_KAFKA_V_HEADER("tsd.offset", obuf, -1), RD_KAFKA_V_HEADER("tsd.error", em, -1),
+				RD_KAFKA_V_END);
+			if (!err)
+				rd_kafka_flush(dlq, timeout_ms ? (int)timeout_ms : 3600000);
+			if (err || dlq_err) {
+				positions();
+				tool_finish(&io);
+				tool_die(EXIT_DATA, "%s: %s; and the dead-letter topic '%s' did not take it: %s",
+					 where, em, dlq_topic, rd_kafka_err2str(err ? err : dlq_err < 0 ?
+						RD_KAFKA_RESP_ERR__TIMED_OUT : (rd_kafka_resp_err_t)dlq_err));
+			}
+			if (!quiet)
+				tool_warn("%s: %s: sent to '%s'", where, em, dlq_topic);
+		} else if (other) {
+			/* windows of coefficients: decode again, writing as we go */
+			tsd_kdec_open(dec, m->payload, m->len, name, namelen);
+			while (tsd_kdec_next(dec, &r) == 1)
+				tool_put(&io, &r);
+		} else {
+			if (!tfmt_set && !io.w && tsd_kdec_tstyle(dec)->kind) {
+				io.out_tstyle = *tsd_kdec_tstyle(dec);
+				tfmt_set = 1;
+			}
+			for (size_t i = 0; i < nsmp; i++)
+				tool_sample(&io, smp[i].s, smp[i].t, smp[i].v);
+		}
+		p->next = m->offset + 1;
+		p->dirty = 1;
+		p->eof = 0;
+		rd_kafka_message_destroy(m);
+		nmsg++;
+		if (++inbatch >= batch) {
+			positions();
+			inbatch = 0;
+		}
+	}
+	positions();
+	tool_finish(&io);
+	rd_kafka_consumer_close(rk);
+	rd_kafka_destroy(rk);
+	if (dlq)
+		rd_kafka_destroy(dlq);
+	tsd_kdec_free(dec);
+	tsd_kconf_free(kc);
+	for (size_t i = 0; i < nparts; i++)
+		free(parts[i].topic);
+	free(parts);
+	free(smp);
+	free(topics);
+	return 0;
+}
