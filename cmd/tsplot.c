@@ -1,0 +1,1083 @@
+/* tsplot: draw streams of series with one gnuplot kept fed through a pipe:
+ * live (a rolling span refreshed at a steady rate), into files rewritten
+ * at each refresh, in the terminal, or on a small web page. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gnuplot.h"
+#include "plotbuf.h"
+#include "tool.h"
+
+static const char usage[] =
+"usage: tsplot [options] [FILE...]\n"
+"Plot the series of the input with gnuplot as they arrive. Several FILEs\n"
+"are read at the same time (e.g. an original and a downsampled stream)\n"
+"and drawn over each other: a series of the same name has one colour,\n"
+"the first input thin lines, the others lines with points.\n"
+"\n"
+"  -s, --series PAT       plot the series whose name matches the shell\n"
+"                         pattern PAT (repeatable; default all)\n"
+"      --span DUR         rolling window of event time: 15m, 1h... (default:\n"
+"                         all of the input)\n"
+"  -r, --refresh DUR      redraw period (default 1s)\n"
+"      --once             draw once, at the end of the input\n"
+"  -T, --terminal T       gnuplot terminal: qt, x11, wxt, dumb, sixelgd,\n"
+"                         pngcairo, png, svg (default: from --output, else\n"
+"                         qt or x11 when $DISPLAY is set, else dumb)\n"
+"      --output FILE      write the chart to FILE (rewritten at each\n"
+"                         refresh; .png, .svg or .txt pick the terminal)\n"
+"      --size WxH         chart size in pixels (dumb: characters)\n"
+"      --columns N        buckets across the chart (default: its width)\n"
+"      --panels           one panel per series name\n"
+"      --yrange LO:HI     fixed value range; * or empty for automatic\n"
+"      --title TEXT       chart title\n"
+"      --labels A,B,...   names of the inputs in the key (default: file names)\n"
+"      --serve PORT       serve a page showing the live chart on PORT\n"
+"      --bind ADDR        address to serve on (default 127.0.0.1)\n"
+"      --persist          keep an interactive window open after the end\n"
+"      --gnuplot PROG     gnuplot program (default gnuplot)\n"
+"  -v, --verbose          counts on stderr at the end\n"
+"  -d, --delimiter C      input field delimiter (default: detect)\n"
+"  -N, --name NAME        name of the series of single-series input\n"
+"      --time-unit U      unit of integer input times: s, ms, us, ns\n"
+"      --order O          drop (default), strict, dupok or any\n"
+"  -h, --help             this help;  -V, --version  the version\n"
+"\nExit status: 0 success (also on SIGINT), 1 bad input, gnuplot failure or\n"
+"a port in use, 2 usage error.\n";
+
+#define MAX_INPUTS 16
+#define BATCH 512
+#define MSGLEN 8192
+
+typedef struct {
+	uint32_t id;
+	int64_t t;
+	double v;
+} sample;
+
+typedef struct {
+	int index;
+	const char *path, *label;
+	tsd_reader_opts opts;
+	tsd_series_tab *tab;
+	int32_t *map;              /* (nmap) local id -> plot id, -1 not shown, -2 unknown */
+	size_t nmap;
+	sample batch[BATCH];
+	size_t nb;
+	char err[1024];
+	uint64_t samples;
+} input;
+
+typedef struct {
+	char *name;                /* as read */
+	int input;
+	uint32_t group;            /* name index: colour and panel */
+	int64_t last_t;
+	int sent;                  /* data block $dN holds points */
+	int64_t sent_last;         /* last point time sent */
+} pseries;
+
+static struct {
+	/* options */
+	char **pats;
+	int npats;
+	long *matched;
+	int64_t span, refresh;
+	int once, panels, verbose, persist;
+	const char *term, *output, *title, *yrange, *bind, *gnuplot;
+	char *labels[MAX_INPUTS];
+	int w, h, columns, port;
+	int tty_dumb;
+	/* shared with reader threads (lock) */
+	pthread_mutex_t lock;
+	tsd_plotbuf *pb;
+	pseries *ps;
+	uint32_t nps, cps;
+	tsd_series_tab *groups;
+	int layout_changed;
+	int notify[2];
+	/* main */
+	tsd_gnuplot *gp;
+	int64_t plot_sync;         /* sync after the last plot */
+	int64_t rename_sync;       /* rename tmp to output once synced */
+	char tmp[4096];
+	int file_out;
+	long refreshes, late;
+	int gp_failed;
+	/* t, v scratch for tsd_plotbuf_points */
+	int64_t *pt;
+	double *pv;
+	/* web */
+	struct MHD_Daemon *mhd;
+	pthread_mutex_t web_lock;
+	char *chart;
+	size_t nchart;
+	long chart_seq;
+	char tmpdir[256];
+} g = { .lock = PTHREAD_MUTEX_INITIALIZER, .web_lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void die_gp(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* ------------------------------------------------------------ messages */
+
+static void show_gnuplot(const char *msg)
+{
+	const char *s = msg;
+
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		size_t k = 0;
+		while (k < n && (s[k] == ' ' || s[k] == '\t'))
+			k++;
+		if (k < n)
+			fprintf(stderr, "tsplot: gnuplot: %.*s\n", (int)n, s);
+		s += n + (nl != NULL);
+	}
+}
+
+static void drain_gnuplot(void)
+{
+	char msg[MSGLEN];
+	size_t got;
+	int rc;
+
+	do {
+		rc = tsd_gnuplot_read(g.gp, msg, sizeof msg, &got);
+		if (got)
+			show_gnuplot(msg);
+	} while (got);
+	if (rc == 1)
+		die_gp("gnuplot has exited");
+	if (rc < 0)
+		die_gp("reading gnuplot's messages:");
+}
+
+static void cleanup_files(void)
+{
+	if (g.tmp[0])
+		unlink(g.tmp);
+	if (g.tmpdir[0]) {
+		char p[300];
+		snprintf(p, sizeof p, "%s/chart.png", g.tmpdir);
+		unlink(p);
+		snprintf(p, sizeof p, "%s/chart.svg", g.tmpdir);
+		unlink(p);
+		rmdir(g.tmpdir);
+	}
+}
+
+/* Die with a message after ending gnuplot and showing what it said. */
+static void die_gp(const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+	char msg[MSGLEN];
+	size_t got = 0;
+	int st = 0;
+
+	if (g.gp) {
+		tsd_gnuplot_close(g.gp, &st, msg, sizeof msg, &got);
+		g.gp = NULL;
+		if (got)
+			show_gnuplot(msg);
+	}
+	cleanup_files();
+	errno = e;
+	fprintf(stderr, "tsplot: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (fmt[strlen(fmt) - 1] == ':')
+		fprintf(stderr, " %s", strerror(e));
+	if (WIFSIGNALED(st))
+		fprintf(stderr, " (killed by signal %d)", WTERMSIG(st));
+	else if (WIFEXITED(st) && WEXITSTATUS(st))
+		fprintf(stderr, " (status %d)", WEXITSTATUS(st));
+	fputc('\n', stderr);
+	exit(EXIT_DATA);
+}
+
+/* ------------------------------------------------------------- readers */
+
+static int match(const char *name)
+{
+	int i, any = 0;
+
+	if (!g.npats)
+		return 1;
+	for (i = 0; i < g.npats; i++)
+		if (fnmatch(g.pats[i], name, 0) == 0)
+			g.matched[i]++, any = 1;
+	return any;
+}
+
+/* Under the lock: the plot id of a new series of input `in`, or -1. */
+static int32_t add_series(input *in, uint32_t local)
+{
+	const char *name = tsd_series_name(in->tab, local);
+	pseries *p;
+	uint32_t grp;
+
+	if (!match(name))
+		return -1;
+	if (g.nps == g.cps) {
+		uint32_t nc = g.cps ? g.cps * 2 : 64;
+		pseries *np = realloc(g.ps, nc * sizeof *np);
+		if (!np)
+			return -3;
+		g.ps = np;
+		g.cps = nc;
+	}
+	if (tsd_series_intern(&grp, g.groups, name, strlen(name)) < 0)
+		return -3;
+	p = &g.ps[g.nps];
+	memset(p, 0, sizeof *p);
+	if (!(p->name = strdup(name)))
+		return -3;
+	p->input = in->index;
+	p->group = grp;
+	p->last_t = INT64_MIN;
+	g.layout_changed = 1;
+	return (int32_t)g.nps++;
+}
+
+static int flush_batch(input *in)
+{
+	size_t i;
+	int rc = 0;
+
+	if (!in->nb)
+		return 0;
+	pthread_mutex_lock(&g.lock);
+	for (i = 0; i < in->nb && rc >= 0; i++) {
+		sample *s = &in->batch[i];
+		if (s->id >= in->nmap) {
+			size_t nn = in->nmap ? in->nmap * 2 : 64, j;
+			while (nn <= s->id)
+				nn *= 2;
+			int32_t *nm = realloc(in->map, nn * sizeof *nm);
+			if (!nm) {
+				rc = TSD_ENOMEM;
+				break;
+			}
+			for (j = in->nmap; j < nn; j++)
+				nm[j] = -2;
+			in->map = nm;
+			in->nmap = nn;
+		}
+		if (in->map[s->id] == -2 && (in->map[s->id] = add_series(in, s->id)) == -3)
+			rc = TSD_ENOMEM;
+		int32_t id = in->map[s->id];
+		if (id < 0)
+			continue;
+		rc = tsd_plotbuf_push(g.pb, (uint32_t)id, s->t, s->v);
+		if (rc >= 0 && s->t > g.ps[id].last_t)
+			g.ps[id].last_t = s->t;
+	}
+	pthread_mutex_unlock(&g.lock);
+	in->nb = 0;
+	if (rc < 0)
+		snprintf(in->err, sizeof in->err, "%s", tsd_strerror(rc));
+	return rc < 0 ? rc : 0;
+}
+
+static int on_idle(void *arg)
+{
+	return flush_batch(arg) < 0 ? 0 : 0;
+}
+
+static void *reader_main(void *arg)
+{
+	input *in = arg;
+	tsd_reader *r = NULL;
+	tsd_rec rec;
+	int fd = 0, rc;
+	char c = 1;
+
+	if (strcmp(in->path, "-") != 0 && (fd = open(in->path, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(in->err, sizeof in->err, "%s: %s", in->path, strerror(errno));
+		goto done;
+	}
+	in->opts.tab = in->tab;
+	in->opts.name = in->path;
+	if ((rc = tsd_reader_open(&r, fd, &in->opts)) < 0) {
+		snprintf(in->err, sizeof in->err, "%s", tsd_strerror(rc));
+		goto done;
+	}
+	tsd_reader_on_idle(r, on_idle, in);
+	while ((rc = tsd_reader_next(r, &rec)) > 0) {
+		if (rec.kind == TSD_REC_CONTROL)
+			continue;
+		if (rec.kind != TSD_REC_SAMPLE) {
+			snprintf(in->err, sizeof in->err, "%s: expected samples, found wavelet coefficients",
+				 tsd_reader_where(r));
+			goto done;
+		}
+		in->batch[in->nb++] = (sample){ rec.s.series, rec.s.t, rec.s.v };
+		in->samples++;
+		if (in->nb == BATCH && flush_batch(in) < 0)
+			goto done;
+	}
+	if (rc < 0) {
+		snprintf(in->err, sizeof in->err, "%s", tsd_reader_errmsg(r));
+		goto done;
+	}
+	flush_batch(in);
+	long first;
+	uint64_t nd = tsd_reader_dropped(r, &first);
+	if (nd)
+		fprintf(stderr, "tsplot: %s: %llu sample%s not later than the one before dropped (first at line %ld; see --order)\n",
+			strcmp(in->path, "-") ? in->path : "<stdin>", (unsigned long long)nd, nd == 1 ? "" : "s", first);
+done:
+	if (r)
+		tsd_reader_close(r);
+	if (fd > 0)
+		close(fd);
+	while (write(g.notify[1], &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+/* ------------------------------------------------------------- drawing */
+
+/* Quote s as a gnuplot double-quoted string into buf. */
+static const char *quote(char *buf, size_t len, const char *s)
+{
+	size_t n = 0;
+
+	buf[n++] = '"';
+	for (; *s && n + 4 < len; s++) {
+		if (*s == '"' || *s == '\\')
+			buf[n++] = '\\';
+		buf[n++] = (unsigned char)*s < ' ' ? ' ' : *s;
+	}
+	buf[n++] = '"';
+	buf[n] = 0;
+	return buf;
+}
+
+/* Seconds since the epoch with up to 9 decimals, written fast. */
+static size_t fmt_time(char *p, int64_t ns)
+{
+	int64_t s = ns / 1000000000, f = ns % 1000000000;
+	char tmp[32];
+	size_t n = 0, k;
+	uint64_t u;
+
+	if (f < 0)
+		f += 1000000000, s--;
+	if (s < 0)
+		p[n++] = '-', u = (uint64_t)(-(s + 1)) + 1;
+	else
+		u = (uint64_t)s;
+	k = 0;
+	do
+		tmp[k++] = (char)('0' + u % 10), u /= 10;
+	while (u);
+	while (k)
+		p[n++] = tmp[--k];
+	if (f) {
+		int d = 9;
+		while (f % 10 == 0)
+			f /= 10, d--;
+		p[n++] = '.';
+		for (k = (size_t)d; k > 0; k--)
+			p[n + k - 1] = (char)('0' + f % 10), f /= 10;
+		n += (size_t)d;
+	}
+	return n;
+}
+
+static const char *time_format(int64_t extent)
+{
+	int64_t s = extent / 1000000000;
+
+	if (s <= 180)
+		return "%H:%M:%S";
+	if (s <= 2 * 86400)
+		return "%H:%M";
+	if (s <= 20 * 86400)
+		return "%m-%d %H:%M";
+	return "%Y-%m-%d";
+}
+
+/* Under the lock: data blocks of the changed series. */
+static int send_data(void)
+{
+	size_t cap = tsd_plotbuf_points_len(g.pb);
+	uint32_t i;
+
+	for (i = 0; i < g.nps; i++) {
+		long n, j;
+		char *p, *p0;
+		if (!tsd_plotbuf_changed(g.pb, i))
+			continue;
+		n = tsd_plotbuf_points(g.pt, g.pv, g.pb, i, cap);
+		if (n < 0)
+			return (int)n;
+		tsd_plotbuf_clear_changed(g.pb, i);
+		/* "$dN << EOD\n" + 56 bytes a point + "EOD\n" */
+		if (!(p0 = p = tsd_gnuplot_reserve(g.gp, 64 + (size_t)n * 56)))
+			return TSD_ENOMEM;
+		p += sprintf(p, "$d%" PRIu32 " << EOD\n", i);
+		for (j = 0; j < n; j++) {
+			p += fmt_time(p, g.pt[j]);
+			*p++ = ' ';
+			p += tsd_format_double(p, g.pv[j], 8);
+			*p++ = '\n';
+		}
+		p += sprintf(p, "EOD\n");
+		tsd_gnuplot_commit(g.gp, (size_t)(p - p0));
+		g.ps[i].sent = n > 0;
+		if (n > 0)
+			g.ps[i].sent_last = g.pt[n - 1];
+	}
+	return 0;
+}
+
+static int curve(uint32_t i, int first)
+{
+	char q[600];
+	const pseries *p = &g.ps[i];
+	const char *name = p->name;
+	char title[1100];
+
+	if (g.labels[1] || p->input > 0)
+		snprintf(title, sizeof title, "%s %s", name, g.labels[p->input]);
+	else
+		snprintf(title, sizeof title, "%s", name);
+	return tsd_gnuplot_printf(g.gp, "%s$d%" PRIu32 " using 1:2 with %s lc %u title %s",
+				  first ? "plot " : ", ", i,
+				  p->input == 0 ? "lines lw 1" : "linespoints lw 2 pt 7 ps 0.5",
+				  (unsigned)(p->group % 8) + 1, quote(q, sizeof q, title));
+}
+
+/* Under the lock: the plot command(s) for what is shown in [t0, t1]. */
+static int send_plot(int64_t t0, int64_t t1, int *ncurves)
+{
+	char a[40], b[40], q[600];
+	uint32_t ngroups = tsd_series_count(g.groups), gi, i;
+	int rc = 0, any;
+
+	*ncurves = 0;
+	a[fmt_time(a, t0)] = 0;
+	b[fmt_time(b, t1 > t0 ? t1 : t0 + 1000000000)] = 0;
+	rc |= tsd_gnuplot_printf(g.gp, "set xrange [%s:%s]\nset format x \"%s\"\n", a, b,
+				 time_format(t1 - t0));
+	if (g.tty_dumb)
+		rc |= tsd_gnuplot_printf(g.gp, "print \"\\033[H\\033[2J\"\n");
+	if (g.file_out)
+		rc |= tsd_gnuplot_printf(g.gp, "set output %s\n", quote(q, sizeof q, g.tmp));
+	if (g.panels) {
+		uint32_t shown = 0;
+		for (gi = 0; gi < ngroups; gi++)
+			for (i = 0; i < g.nps; i++)
+				if (g.ps[i].group == gi && g.ps[i].sent && g.ps[i].sent_last >= t0) {
+					shown++;
+					break;
+				}
+		if (!shown)
+			return rc;
+		rc |= tsd_gnuplot_printf(g.gp, "set multiplot layout %u,1\n", shown);
+		for (gi = 0; gi < ngroups; gi++) {
+			any = 0;
+			for (i = 0; i < g.nps; i++) {
+				if (g.ps[i].group != gi || !g.ps[i].sent || g.ps[i].sent_last < t0)
+					continue;
+				rc |= curve(i, !any);
+				any = 1;
+				++*ncurves;
+			}
+			if (any)
+				rc |= tsd_gnuplot_printf(g.gp, "\n");
+		}
+		rc |= tsd_gnuplot_printf(g.gp, "unset multiplot\n");
+	} else {
+		any = 0;
+		for (i = 0; i < g.nps; i++) {
+			if (!g.ps[i].sent || g.ps[i].sent_last < t0)
+				continue;
+			rc |= curve(i, !any);
+			any = 1;
+			++*ncurves;
+		}
+		if (any)
+			rc |= tsd_gnuplot_printf(g.gp, "\n");
+	}
+	if (g.file_out)
+		rc |= tsd_gnuplot_printf(g.gp, "unset output\n");
+	return rc < 0 ? TSD_ENOMEM : 0;
+}
+
+static void load_chart(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *b;
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && st.st_size > 0 && (b = malloc((size_t)st.st_size))) {
+		ssize_t n = read(fd, b, (size_t)st.st_size);
+		if (n == st.st_size) {
+			pthread_mutex_lock(&g.web_lock);
+			free(g.chart);
+			g.chart = b;
+			g.nchart = (size_t)n;
+			g.chart_seq++;
+			pthread_mutex_unlock(&g.web_lock);
+		} else {
+			free(b);
+		}
+	}
+	close(fd);
+}
+
+static void check_rename(void)
+{
+	if (!g.rename_sync || tsd_gnuplot_synced(g.gp) < g.rename_sync)
+		return;
+	g.rename_sync = 0;
+	if (rename(g.tmp, g.output) < 0)
+		die_gp("%s:", g.output);
+	if (g.mhd)
+		load_chart(g.output);
+}
+
+/* One refresh: data of the changed series, then the plot. */
+static void refresh(void)
+{
+	int64_t t0, t1, s;
+	int rc, n = 0;
+
+	pthread_mutex_lock(&g.lock);
+	if (tsd_plotbuf_range(&t0, &t1, g.pb) < 0) {
+		pthread_mutex_unlock(&g.lock);
+		return;
+	}
+	rc = send_data();
+	if (rc >= 0)
+		rc = send_plot(t0, t1, &n);
+	pthread_mutex_unlock(&g.lock);
+	if (rc < 0)
+		die_gp("%s", tsd_strerror(rc));
+	if (!n) {
+		/* nothing to draw: send the data blocks only */
+		if (tsd_gnuplot_send(g.gp) < 0)
+			die_gp("gnuplot has exited");
+		return;
+	}
+	if ((s = tsd_gnuplot_sync(g.gp)) < 0)
+		die_gp("%s", tsd_strerror((int)s));
+	if (tsd_gnuplot_send(g.gp) < 0)
+		die_gp("gnuplot has exited");
+	g.plot_sync = s;
+	if (g.file_out)
+		g.rename_sync = s;
+	g.refreshes++;
+}
+
+static int busy(void)
+{
+	return tsd_gnuplot_synced(g.gp) < g.plot_sync;
+}
+
+/* ----------------------------------------------------------------- web */
+
+static const char page[] =
+"<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>tsplot</title>\n"
+"<style>body{margin:0;background:#fff;font:13px sans-serif}img{display:block;max-width:100%%}"
+"#s{color:#888;padding:2px 6px}</style></head>\n<body>\n"
+"<img id=\"c\" src=\"%s\" alt=\"chart\">\n<div id=\"s\"></div>\n<script>\n"
+"var c=document.getElementById('c'),s=document.getElementById('s'),n=0;\n"
+"setInterval(function(){var i=new Image();i.onload=function(){c.src=i.src;n++;"
+"s.textContent='updated '+new Date().toLocaleTimeString()};\n"
+"i.src='%s?'+Date.now()},%ld);\n</script>\n</body></html>\n";
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *con, const char *url,
+			      const char *method, const char *version, const char *data,
+			      size_t *data_len, void **con_cls)
+{
+	const char *chart = strcmp(g.term, "svg") == 0 ? "/chart.svg" : "/chart.png";
+	struct MHD_Response *res;
+	enum MHD_Result ret;
+	unsigned code = MHD_HTTP_OK;
+	const char *type = "text/html; charset=utf-8";
+
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return MHD_NO;
+	if (strcmp(url, "/") == 0) {
+		char buf[sizeof page + 64];
+		long ms = (long)(g.refresh / 1000000);
+		int n = snprintf(buf, sizeof buf, page, chart + 1, chart + 1, ms < 100 ? 100 : ms);
+		res = MHD_create_response_from_buffer((size_t)n, buf, MHD_RESPMEM_MUST_COPY);
+	} else if (strcmp(url, chart) == 0) {
+		pthread_mutex_lock(&g.web_lock);
+		if (g.chart) {
+			res = MHD_create_response_from_buffer(g.nchart, g.chart, MHD_RESPMEM_MUST_COPY);
+			type = chart[7] == 's' ? "image/svg+xml" : "image/png";
+		} else {
+			static const char none[] = "no chart yet\n";
+			res = MHD_create_response_from_buffer(sizeof none - 1, (void *)(uintptr_t)none,
+							      MHD_RESPMEM_PERSISTENT);
+			code = MHD_HTTP_SERVICE_UNAVAILABLE;
+			type = "text/plain";
+		}
+		pthread_mutex_unlock(&g.web_lock);
+	} else {
+		static const char nf[] = "not found\n";
+		res = MHD_create_response_from_buffer(sizeof nf - 1, (void *)(uintptr_t)nf,
+						      MHD_RESPMEM_PERSISTENT);
+		code = MHD_HTTP_NOT_FOUND;
+		type = "text/plain";
+	}
+	if (!res)
+		return MHD_NO;
+	MHD_add_response_header(res, "Content-Type", type);
+	MHD_add_response_header(res, "Cache-Control", "no-store");
+	ret = MHD_queue_response(con, code, res);
+	MHD_destroy_response(res);
+	return ret;
+}
+
+static void serve(void)
+{
+	struct sockaddr_in sa;
+	int fd, one = 1;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)g.port);
+	if (inet_pton(AF_INET, g.bind, &sa.sin_addr) != 1)
+		tool_usage_error("--bind: '%s' is not an IPv4 address", g.bind);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		die_gp("socket:");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 64) < 0)
+		die_gp("--serve %s:%d:", g.bind, g.port);
+	g.mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, answer, NULL,
+				 MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_END);
+	if (!g.mhd)
+		die_gp("--serve %s:%d: cannot start the web server", g.bind, g.port);
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static const char *term_package(const char *t)
+{
+	if (!strcmp(t, "qt"))
+		return " (Debian: install gnuplot-qt)";
+	if (!strcmp(t, "x11"))
+		return " (Debian: install gnuplot-x11 or gnuplot-qt)";
+	if (!strcmp(t, "wxt"))
+		return " (Debian: install gnuplot-qt)";
+	return "";
+}
+
+static int has_term(const char *terms, const char *t)
+{
+	size_t n = strlen(t);
+	const char *p = terms;
+
+	while ((p = strstr(p, t))) {
+		if ((p == terms || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+static void start_gnuplot(void)
+{
+	char err[512], terms[4096], *argv[3];
+	char msg[MSGLEN];
+	size_t got;
+	int rc, n = 0;
+	int64_t s;
+
+	argv[n++] = (char *)(uintptr_t)(g.gnuplot ? g.gnuplot : "gnuplot");
+	if (g.persist)
+		argv[n++] = (char *)(uintptr_t)"-persist";
+	argv[n] = NULL;
+	if (tsd_gnuplot_open(&g.gp, argv, -1, err, sizeof err) < 0)
+		tool_die(EXIT_DATA, "%s%s", err, g.gnuplot ? "" : " (Debian: install gnuplot-nox or gnuplot-qt)");
+	rc = tsd_gnuplot_query(g.gp, terms, sizeof terms, "GPVAL_TERMINALS", 20000);
+	if (rc != 0) {
+		if (rc == 2)
+			die_gp("'%s' did not answer within 20 s", argv[0]);
+		die_gp("'%s' does not behave as gnuplot 5", argv[0]);
+	}
+	if (!g.term) {
+		const char *disp = getenv("DISPLAY");
+		if (disp && *disp && has_term(terms, "qt"))
+			g.term = "qt";
+		else if (disp && *disp && has_term(terms, "x11"))
+			g.term = "x11";
+		else
+			g.term = "dumb";
+	}
+	if (!has_term(terms, g.term))
+		die_gp("this gnuplot has no '%s' terminal%s", g.term, term_package(g.term));
+	/* the terminal and the fixed parts of the chart */
+	if (!strcmp(g.term, "dumb")) {
+		if (!g.w) {
+			struct winsize ws;
+			if (!g.output && isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 && ws.ws_row > 8)
+				g.w = ws.ws_col - 1, g.h = ws.ws_row - 1;
+			else
+				g.w = 100, g.h = 30;
+		}
+		tsd_gnuplot_printf(g.gp, "set terminal dumb size %d,%d mono\n", g.w, g.h);
+		g.tty_dumb = !g.output && isatty(1);
+		if (g.tty_dumb)
+			tsd_gnuplot_printf(g.gp, "set print \"-\"\n");
+	} else if (!strcmp(g.term, "qt") || !strcmp(g.term, "x11") || !strcmp(g.term, "wxt")) {
+		if (!g.w)
+			g.w = 1000, g.h = 500;
+		tsd_gnuplot_printf(g.gp, "set terminal %s size %d,%d noraise title 'tsplot'\n",
+				   g.term, g.w, g.h);
+	} else {
+		if (!g.w)
+			g.w = 900, g.h = 500;
+		tsd_gnuplot_printf(g.gp, "set terminal %s size %d,%d\n", g.term, g.w, g.h);
+	}
+	tsd_gnuplot_printf(g.gp, "set termoption noenhanced\nset xdata time\nset timefmt \"%%s\"\n"
+			   "set grid\nset key outside right top\nset datafile separator whitespace\n");
+	if (g.yrange)
+		tsd_gnuplot_printf(g.gp, "set yrange [%s]\n", g.yrange);
+	if (g.title) {
+		char q[600];
+		tsd_gnuplot_printf(g.gp, "set title %s\n", quote(q, sizeof q, g.title));
+	}
+	if ((s = tsd_gnuplot_sync(g.gp)) < 0 || tsd_gnuplot_send(g.gp) < 0)
+		die_gp("gnuplot has exited");
+	rc = tsd_gnuplot_wait(g.gp, s, 20000, msg, sizeof msg, &got);
+	if (got) {
+		show_gnuplot(msg);
+		die_gp("gnuplot refused the chart settings");
+	}
+	if (rc)
+		die_gp("gnuplot has exited");
+}
+
+static void parse_size(const char *s)
+{
+	char *e;
+	long w = strtol(s, &e, 10), h;
+
+	if (e == s || (*e != 'x' && *e != ','))
+		tool_usage_error("--size: '%s' is not WxH", s);
+	h = strtol(e + 1, &e, 10);
+	if (*e || w < 10 || h < 5 || w > 20000 || h > 20000)
+		tool_usage_error("--size: '%s' is not WxH (10x5 to 20000x20000)", s);
+	g.w = (int)w;
+	g.h = (int)h;
+}
+
+static void check_yrange(const char *s)
+{
+	const char *c = strchr(s, ':');
+	char a[64], b[64];
+	double d;
+
+	if (!c || strchr(c + 1, ':') || (size_t)(c - s) >= sizeof a || strlen(c + 1) >= sizeof b)
+		tool_usage_error("--yrange: '%s' is not LO:HI", s);
+	memcpy(a, s, (size_t)(c - s));
+	a[c - s] = 0;
+	strcpy(b, c + 1);
+	if ((a[0] && strcmp(a, "*") && tsd_parse_double(&d, a)) ||
+	    (b[0] && strcmp(b, "*") && tsd_parse_double(&d, b)))
+		tool_usage_error("--yrange: '%s' is not LO:HI (numbers, * or empty)", s);
+}
+
+static const char *term_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot && !strcmp(dot, ".png"))
+		return "pngcairo";
+	if (dot && !strcmp(dot, ".svg"))
+		return "svg";
+	if (dot && !strcmp(dot, ".txt"))
+		return "dumb";
+	return NULL;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_SPAN = 2000, O_ONCE, O_OUTPUT, O_SIZE, O_COLUMNS, O_PANELS, O_YRANGE, O_TITLE,
+	       O_LABELS, O_SERVE, O_BIND, O_PERSIST, O_GNUPLOT };
+	static const struct option lopts[] = {
+		{ "series", required_argument, 0, 's' }, { "span", required_argument, 0, O_SPAN },
+		{ "refresh", required_argument, 0, 'r' }, { "once", no_argument, 0, O_ONCE },
+		{ "terminal", required_argument, 0, 'T' }, { "output", required_argument, 0, O_OUTPUT },
+		{ "size", required_argument, 0, O_SIZE }, { "columns", required_argument, 0, O_COLUMNS },
+		{ "panels", no_argument, 0, O_PANELS }, { "yrange", required_argument, 0, O_YRANGE },
+		{ "title", required_argument, 0, O_TITLE }, { "labels", required_argument, 0, O_LABELS },
+		{ "serve", required_argument, 0, O_SERVE }, { "bind", required_argument, 0, O_BIND },
+		{ "persist", no_argument, 0, O_PERSIST }, { "gnuplot", required_argument, 0, O_GNUPLOT },
+		{ "verbose", no_argument, 0, 'v' },
+		{ "delimiter", required_argument, 0, 'd' }, { "name", required_argument, 0, 'N' },
+		{ "time-unit", required_argument, 0, 1001 }, { "order", required_argument, 0, 1003 },
+		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' },
+		{ 0, 0, 0, 0 },
+	};
+	static input inputs[MAX_INPUTS];
+	static char *dash[] = { "-" };
+	pthread_t th[MAX_INPUTS];
+	char **files;
+	int nfiles, c, i, rc, ndone = 0, sfd, stop = 0;
+	char *labels = NULL;
+	tool_io io;
+	sigset_t sigs;
+	int64_t next;
+
+	tool_name = "tsplot";
+	tool_io_init(&io);
+	g.refresh = 1000000000;
+	g.bind = "127.0.0.1";
+	while ((c = getopt_long(argc, argv, "s:r:T:vd:N:hV", lopts, NULL)) != -1) {
+		if (c != 'h' && tool_io_option(&io, c, optarg))
+			continue;
+		switch (c) {
+		case 's':
+			if (!(g.pats = realloc(g.pats, (size_t)(g.npats + 1) * sizeof *g.pats)))
+				tool_die(EXIT_DATA, "out of memory");
+			g.pats[g.npats++] = optarg;
+			break;
+		case O_SPAN: g.span = tool_duration("--span", optarg); break;
+		case 'r': g.refresh = tool_duration("--refresh", optarg); break;
+		case O_ONCE: g.once = 1; break;
+		case 'T': g.term = optarg; break;
+		case O_OUTPUT: g.output = optarg; break;
+		case O_SIZE: parse_size(optarg); break;
+		case O_COLUMNS: g.columns = (int)tool_long("--columns", optarg, 1, TSD_PLOTBUF_COLUMNS_MAX); break;
+		case O_PANELS: g.panels = 1; break;
+		case O_YRANGE: check_yrange(optarg); g.yrange = optarg; break;
+		case O_TITLE: g.title = optarg; break;
+		case O_LABELS: labels = optarg; break;
+		case O_SERVE: g.port = (int)tool_long("--serve", optarg, 1, 65535); break;
+		case O_BIND: g.bind = optarg; break;
+		case O_PERSIST: g.persist = 1; break;
+		case O_GNUPLOT: g.gnuplot = optarg; break;
+		case 'v': g.verbose = 1; break;
+		case 'h':
+			fputs(usage, stdout);
+			return fclose(stdout) ? EXIT_DATA : 0;
+		default:
+			fprintf(stderr, "Try 'tsplot --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	nfiles = argc - optind;
+	files = argv + optind;
+	if (!nfiles)
+		files = dash, nfiles = 1;
+	if (nfiles > MAX_INPUTS)
+		tool_usage_error("at most %d inputs", MAX_INPUTS);
+	if (nfiles > 1 && io.in.rename)
+		tool_usage_error("-N: one name for several inputs");
+	for (i = 0; i < nfiles; i++)
+		for (int j = 0; j < i; j++)
+			if (!strcmp(files[i], "-") && !strcmp(files[j], "-"))
+				tool_usage_error("stdin given twice");
+	/* labels of the inputs */
+	for (i = 0; i < nfiles; i++) {
+		char *l = NULL;
+		if (labels) {
+			l = strsep(&labels, ",");
+			if (!l || !*l)
+				tool_usage_error("--labels: one non-empty label per input");
+		} else if (nfiles > 1) {
+			const char *b = strrchr(files[i], '/');
+			l = strdup(!strcmp(files[i], "-") ? "stdin" : b ? b + 1 : files[i]);
+			if (!l)
+				tool_die(EXIT_DATA, "out of memory");
+		} else {
+			l = (char *)(uintptr_t)"";
+		}
+		g.labels[i] = l;
+	}
+	if (labels)
+		tool_usage_error("--labels: more labels than inputs");
+	if (g.output && !g.term && !(g.term = term_of(g.output)))
+		tool_usage_error("--output: say the terminal with -T (no .png, .svg or .txt ending)");
+	if (g.port && !g.term)
+		g.term = "pngcairo";
+	if (g.port && strcmp(g.term, "pngcairo") && strcmp(g.term, "png") && strcmp(g.term, "svg"))
+		tool_usage_error("--serve: the terminal must be pngcairo, png or svg, not '%s'", g.term);
+	if (g.term && (!strcmp(g.term, "qt") || !strcmp(g.term, "x11") || !strcmp(g.term, "wxt")) &&
+	    (g.output || g.port))
+		tool_usage_error("-T %s: an interactive window has no --output or --serve", g.term);
+	if (!(g.matched = calloc((size_t)g.npats + 1, sizeof *g.matched)) || !(g.groups = tsd_series_new()))
+		tool_die(EXIT_DATA, "out of memory");
+
+	/* signals: SIGINT and SIGTERM arrive on a signalfd in the main loop */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	if ((sfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0 || pipe2(g.notify, O_CLOEXEC) < 0)
+		tool_die(EXIT_DATA, "signalfd:");
+
+	start_gnuplot();
+	if (g.port && !g.output) {
+		snprintf(g.tmpdir, sizeof g.tmpdir, "%s/tsplot-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		if (!mkdtemp(g.tmpdir)) {
+			g.tmpdir[0] = 0;
+			die_gp("mkdtemp:");
+		}
+		static char out[300];
+		snprintf(out, sizeof out, "%s/chart.%s", g.tmpdir, strcmp(g.term, "svg") ? "png" : "svg");
+		g.output = out;
+	}
+	if (g.output) {
+		g.file_out = 1;
+		snprintf(g.tmp, sizeof g.tmp, "%s.tsplot-tmp", g.output);
+	}
+	if (g.port)
+		serve();
+	{
+		int cols = g.columns ? g.columns : g.w;
+		if ((rc = tsd_plotbuf_new(&g.pb, (size_t)cols, g.span)) < 0)
+			die_gp("%s", tsd_strerror(rc));
+		size_t cap = tsd_plotbuf_points_len(g.pb);
+		if (!(g.pt = malloc(cap * sizeof *g.pt)) || !(g.pv = malloc(cap * sizeof *g.pv)))
+			die_gp("out of memory");
+	}
+	for (i = 0; i < nfiles; i++) {
+		input *in = &inputs[i];
+		in->index = i;
+		in->path = files[i];
+		in->label = g.labels[i];
+		in->opts = io.in;
+		if (!(in->tab = tsd_series_new()))
+			die_gp("out of memory");
+		if ((rc = pthread_create(&th[i], NULL, reader_main, in)) != 0) {
+			errno = rc;
+			die_gp("pthread_create:");
+		}
+	}
+
+	next = now_ns() + g.refresh;
+	while (!stop) {
+		struct pollfd p[3] = {
+			{ .fd = sfd, .events = POLLIN },
+			{ .fd = g.notify[0], .events = POLLIN },
+			{ .fd = tsd_gnuplot_fd(g.gp), .events = POLLIN },
+		};
+		int64_t left = next - now_ns();
+		int timeout = g.once ? -1 : left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+		if (poll(p, 3, timeout) < 0 && errno != EINTR)
+			die_gp("poll:");
+		if (p[0].revents) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof si) > 0)
+				stop = 2;
+		}
+		if (p[1].revents) {
+			char b[16];
+			ssize_t n = read(g.notify[0], b, sizeof b);
+			if (n > 0)
+				ndone += (int)n;
+			for (i = 0; i < nfiles; i++)
+				if (inputs[i].err[0])
+					die_gp("%s", inputs[i].err);
+			if (ndone >= nfiles)
+				stop = 1;
+		}
+		if (p[2].revents)
+			drain_gnuplot();
+		check_rename();
+		if (!g.once && now_ns() >= next) {
+			if (busy())
+				g.late++;
+			else
+				refresh();
+			next += g.refresh;
+			if (next < now_ns())
+				next = now_ns() + g.refresh;
+		}
+	}
+
+	/* the last chart: wait for the one being drawn, draw, wait */
+	for (i = 0; i < g.npats; i++)
+		if (!g.matched[i]) {
+			if (stop == 1)
+				die_gp("no series matches '%s'", g.pats[i]);
+			tool_warn("no series matches '%s'", g.pats[i]);
+		}
+	{
+		char msg[MSGLEN];
+		size_t got;
+		int st;
+		if (g.nps == 0 && stop == 1 && !g.npats)
+			die_gp("no samples in the input");
+		rc = tsd_gnuplot_wait(g.gp, g.plot_sync, -1, msg, sizeof msg, &got);
+		if (got)
+			show_gnuplot(msg);
+		if (rc == 1)
+			die_gp("gnuplot has exited");
+		check_rename();
+		refresh();
+		rc = tsd_gnuplot_wait(g.gp, g.plot_sync, -1, msg, sizeof msg, &got);
+		if (got)
+			show_gnuplot(msg);
+		if (rc == 1)
+			die_gp("gnuplot has exited");
+		check_rename();
+		if (g.mhd)
+			MHD_stop_daemon(g.mhd);
+		rc = tsd_gnuplot_close(g.gp, &st, msg, sizeof msg, &got);
+		g.gp = NULL;
+		if (got)
+			show_gnuplot(msg);
+		if (g.tmpdir[0])
+			cleanup_files();
+		if (g.verbose) {
+			uint64_t ns = 0;
+			for (i = 0; i < nfiles; i++)
+				ns += inputs[i].samples;
+			fprintf(stderr, "tsplot: %" PRIu64 " samples, %u series, %ld refreshes, %ld late\n",
+				ns, g.nps, g.refreshes, g.late);
+		}
+		if (rc < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+			if (WIFSIGNALED(st))
+				tool_die(EXIT_DATA, "gnuplot was killed by signal %d", WTERMSIG(st));
+			tool_die(EXIT_DATA, "gnuplot reported errors (status %d)", WEXITSTATUS(st));
+		}
+	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		tool_die(EXIT_DATA, "write error:");
+	/* reader threads still blocked on input (after SIGINT) end with us */
+	return 0;
+}
