@@ -293,7 +293,8 @@ int tsd_coefwin_add(tsd_coefwin *cw, const tsd_coefs *c, char *err, size_t errle
 		return fail(err, errlen, TSD_EORDER, "%s index %u after index %zu (out of order)",
 			    what, c->start, cw->next - 1);
 	if (c->start > cw->next && (b == 0 || !(cw->hdr.flags & TSD_WIN_SELECTED)))
-		return fail(err, errlen, TSD_EORDER, "%s indices %zu..%u missing", what, cw->next, c->start - 1);
+		return fail(err, errlen, TSD_EORDER, "%s index %u where %zu was due (missing or out of order)",
+			    what, c->start, cw->next);
 	if (c->count > cw->lens[b] || c->start > cw->lens[b] - c->count)
 		return fail(err, errlen, TSD_ERANGE, "%s index %llu past the band's %zu coefficients",
 			    what, (unsigned long long)c->start + c->count - 1, cw->lens[b]);

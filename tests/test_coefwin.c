@@ -107,7 +107,7 @@ static void test_errors(void **state)
 	assert_int_equal(add(&cw, TSD_COEF_D, 1, 0, 8), TSD_EORDER);
 	assert_string_equal(err, "detail level 2 missing before detail level 1");
 	assert_int_equal(add(&cw, TSD_COEF_D, 2, 1, 3), TSD_EORDER);
-	assert_string_equal(err, "detail level 2 indices 0..0 missing");
+	assert_string_equal(err, "detail level 2 index 1 where 0 was due (missing or out of order)");
 	assert_int_equal(add(&cw, TSD_COEF_D, 2, 0, 4), 0);
 	assert_int_equal(add(&cw, TSD_COEF_D, 2, 3, 1), TSD_EORDER);
 	assert_string_equal(err, "detail level 2 index 3 after index 3 (out of order)");

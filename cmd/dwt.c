@@ -1,0 +1,208 @@
+/* dwt: multilevel discrete wavelet transform of every series, window by
+ * window, into a stream of coefficient records (WINDOW, TIMES, COEF, END). */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coefwin.h"
+#include "tool.h"
+#include "window.h"
+
+static const char usage[] =
+"usage: dwt [options] [FILE...]\n"
+"Cut each series into windows and replace each window by its multilevel\n"
+"discrete wavelet transform: the approximation at level J and the details\n"
+"of levels J..1, as PyWavelets' wavedec computes them.\n"
+"\n"
+"  -W, --wavelet NAME     haar, db1-db20, sym2-sym20, coif1-coif5 (default db4)\n"
+"  -m, --mode MODE        boundary extension: symmetric (default), periodization,\n"
+"                         zero, constant, reflect, periodic, smooth,\n"
+"                         antisymmetric, antireflect\n"
+"  -J, --levels J         decomposition levels (default 4)\n"
+"  -w, --window W         samples per window (256), or a span of event time\n"
+"                         aligned on the epoch: 5m, 1h, 1d\n"
+"      --max-window N     most samples a time window may hold (default 1048576)\n"
+"      --list             list the wavelets and modes, and exit\n"
+TOOL_COMMON_HELP
+"\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
+
+static void list(void)
+{
+	size_t i;
+
+	for (i = 0; i < tsd_wavelet_count(); i++) {
+		const tsd_wavelet *w = tsd_wavelet_at(i);
+		printf("wavelet %s %u\n", w->name, w->len);
+	}
+	for (i = 0; i < TSD_MODE_COUNT; i++)
+		printf("mode %s\n", tsd_mode_name((enum tsd_mode)i));
+	if (fclose(stdout))
+		tool_die(EXIT_DATA, "write error:");
+	exit(0);
+}
+
+static void *grow(void *p, size_t *cap, size_t want, size_t size)
+{
+	if (want <= *cap)
+		return p;
+	if (!(p = realloc(p, want * size)))
+		tool_die(EXIT_DATA, "out of memory");
+	*cap = want;
+	return p;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "wavelet", required_argument, 0, 'W' }, { "mode", required_argument, 0, 'm' },
+		{ "levels", required_argument, 0, 'J' }, { "window", required_argument, 0, 'w' },
+		{ "max-window", required_argument, 0, 2000 }, { "list", no_argument, 0, 2001 },
+		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+	};
+	size_t count = 256, max = 1u << 20, ccap = 0, wcap = 0, scap = 0, nseen = 0;
+	unsigned char *seen = NULL; /* (nseen) time windows: a series' first window is done */
+	int64_t span = 0;
+	unsigned J = 4;
+	int c, rc, mode = TSD_MODE_SYMMETRIC;
+	const tsd_wavelet *wav = tsd_wavelet_find("db4");
+	double *coef = NULL, *work = NULL;
+	tool_io io;
+	tsd_winbuf *wb;
+	tsd_win win;
+	tsd_rec r, o;
+
+	tool_name = "dwt";
+	tool_io_init(&io);
+	while ((c = getopt_long(argc, argv, "W:m:J:w:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
+		if (tool_io_option(&io, c, optarg))
+			continue;
+		switch (c) {
+		case 'W':
+			if (!(wav = tsd_wavelet_find(optarg)))
+				tool_usage_error("-W: unknown wavelet '%s' (see dwt --list)", optarg);
+			break;
+		case 'm':
+			if ((mode = tsd_mode_parse(optarg)) < 0)
+				tool_usage_error("-m: unknown mode '%s' (see dwt --list)", optarg);
+			break;
+		case 'J': J = (unsigned)tool_long("-J", optarg, 1, TSD_COEFWIN_MAXJ); break;
+		case 'w':
+			if (tsd_window_parse(&count, &span, optarg) || (count == 0 && span == 0))
+				tool_usage_error("-w: '%s' is neither a sample count nor a duration", optarg);
+			break;
+		case 2000: max = (size_t)tool_long("--max-window", optarg, 1, TSD_COEFWIN_MAXN); break;
+		case 2001: list(); break;
+		case 'h':
+			fputs(usage, stdout);
+			return fclose(stdout) ? EXIT_DATA : 0;
+		default:
+			fprintf(stderr, "Try 'dwt --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (count > TSD_COEFWIN_MAXN)
+		tool_usage_error("-w: window of %zu samples is too large (at most %u)", count, TSD_COEFWIN_MAXN);
+	tool_io_files(&io, argc - optind, argv + optind);
+	if ((rc = tsd_winbuf_new(&wb, count, span, max)) < 0)
+		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+
+	for (;;) {
+		int more = tool_next(&io, &r);
+		if (more && r.kind != TSD_REC_SAMPLE) {
+			if (r.kind == TSD_REC_CONTROL)
+				tool_put(&io, &r);
+			else
+				tool_die(EXIT_DATA, "%s: expected samples, found wavelet coefficients", tool_where(&io));
+			continue;
+		}
+		rc = more ? tsd_winbuf_push(wb, &win, r.s.series, r.s.t, r.s.v) : tsd_winbuf_flush(wb, &win);
+		if (rc == TSD_ERANGE)
+			tool_die(EXIT_DATA, "%s: a window of series '%s' holds more than %zu samples; "
+				 "use a shorter -w or raise --max-window", tool_where(&io),
+				 tsd_series_name(io.tab, r.s.series), max);
+		if (rc < 0)
+			tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+		if (rc == 0) {
+			if (!more)
+				break;
+			continue;
+		}
+
+		/* the window's levels: the last window of a series may be short,
+		 * and so may the first of time windows (they align on the epoch) */
+		unsigned Jw;
+		const char *sname = tsd_series_name(io.tab, win.series);
+		int partial = !more;
+		if (span) {
+			seen = grow(seen, &scap, win.series + 1, 1);
+			for (; nseen <= win.series; nseen++)
+				seen[nseen] = 0;
+			partial |= !seen[win.series];
+			seen[win.series] = 1;
+		}
+		if (tsd_coefwin_levels(&Jw, win.n, J, wav->len, partial) < 0) {
+			if (win.n < wav->len)
+				tool_die(EXIT_DATA, "%s: series '%s' window %lld: %zu samples, shorter than the "
+					 "%u-tap %s filter", tool_where(&io), sname, (long long)win.index,
+					 win.n, wav->len, wav->name);
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %u levels of %s need %zu samples, "
+				 "the window has %zu (at most %u levels)", tool_where(&io), sname,
+				 (long long)win.index, J, wav->name, ((size_t)wav->len - 1) << J, win.n,
+				 tsd_dwt_max_level(win.n, wav->len));
+		}
+		size_t lens[TSD_COEFWIN_MAXJ + 1], m = tsd_coefwin_total(win.n, Jw, wav, mode);
+		size_t wl = tsd_coefwin_work_len(win.n, Jw, wav, mode);
+		coef = grow(coef, &ccap, m ? m : 1, sizeof *coef);
+		work = grow(work, &wcap, wl ? wl : 1, sizeof *work);
+		if (!m || tsd_coefwin_lengths(lens, win.n, Jw, wav, mode) < 0 ||
+		    (rc = tsd_coefwin_decompose(coef, work, win.v, win.n, Jw, wav, mode)) < 0)
+			tool_die(EXIT_DATA, "series '%s' window %lld: transform failed", sname, (long long)win.index);
+
+		const char *mname = tsd_mode_name((enum tsd_mode)mode);
+		memset(&o, 0, sizeof o);
+		o.kind = TSD_REC_WINDOW;
+		o.w.series = win.series;
+		o.w.n = (uint32_t)win.n;
+		o.w.window = win.index;
+		o.w.t_first = win.t[0];
+		o.w.t_last = win.t[win.n - 1];
+		o.w.levels = (uint8_t)Jw;
+		o.w.flags = tsd_coefwin_regular(win.t, win.n) ? 0 : TSD_WIN_IRREGULAR;
+		memcpy(o.w.wavelet, wav->name, strnlen(wav->name, TSD_WAVELET_NAME - 1));
+		memcpy(o.w.mode, mname, strnlen(mname, TSD_MODE_NAME - 1));
+		tool_put(&io, &o);
+		if (o.w.flags & TSD_WIN_IRREGULAR) {
+			memset(&o, 0, sizeof o);
+			o.kind = TSD_REC_TIMES;
+			o.ts.series = win.series;
+			o.ts.window = win.index;
+			o.ts.count = (uint32_t)win.n;
+			o.ts.t = win.t;
+			tool_put(&io, &o);
+		}
+		size_t off = 0;
+		for (unsigned b = 0; b <= Jw; b++) {
+			memset(&o, 0, sizeof o);
+			o.kind = TSD_REC_COEF;
+			o.c.series = win.series;
+			o.c.window = win.index;
+			o.c.kind = b ? TSD_COEF_D : TSD_COEF_A;
+			o.c.level = (uint8_t)(b ? Jw + 1 - b : Jw);
+			o.c.count = (uint32_t)lens[b];
+			o.c.v = coef + off;
+			tool_put(&io, &o);
+			off += lens[b];
+		}
+		memset(&o, 0, sizeof o);
+		o.kind = TSD_REC_END;
+		o.e.series = win.series;
+		o.e.window = win.index;
+		tool_put(&io, &o);
+	}
+	tsd_winbuf_free(wb);
+	free(coef);
+	free(work);
+	free(seen);
+	tool_finish(&io);
+	return 0;
+}

@@ -1,0 +1,265 @@
+/* thresh: keep the approximation and a selection of the detail
+ * coefficients of each window of a coefficient stream. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coefwin.h"
+#include "reduce.h"
+#include "select.h"
+#include "tool.h"
+
+static const char usage[] =
+"usage: thresh [rule] [options] [FILE...]\n"
+"Keep every approximation coefficient of each window of a coefficient\n"
+"stream and those detail coefficients that the rule keeps; drop the rest.\n"
+"\n"
+"Rules (one at most; default: --score 0.5 for windows that carry scores,\n"
+"--universal for the others):\n"
+"  -s, --score S          keep details scored S or more (0..1)\n"
+"  -x, --threshold X      keep details whose magnitude is X or more\n"
+"  -u, --universal        keep details whose magnitude reaches the universal\n"
+"                         threshold sigma*sqrt(2 ln n), sigma = MAD/0.6745 of\n"
+"                         the finest details, n the window's samples\n"
+"  -k, --keep F           keep the fraction F (0..1) of the details, largest\n"
+"                         magnitudes first\n"
+"  -b, --budget P         keep the largest details so that merge writes P\n"
+"                         points per window (at least ceil(n/2^J))\n"
+"  -r, --ratio R          the same with P = n/R (rounded): a compression\n"
+"                         ratio R of the reduced series\n"
+TOOL_COMMON_HELP
+"\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
+
+enum rule { R_DEFAULT, R_SCORE, R_ABS, R_UNIVERSAL, R_KEEP, R_BUDGET, R_RATIO };
+
+static tsd_coefwin *win;   /* (nwin) per series */
+static size_t nwin;
+
+static tsd_coefwin *series_win(uint32_t s)
+{
+	if (s >= nwin) {
+		size_t nn = nwin ? nwin : 16;
+		while (nn <= s)
+			nn *= 2;
+		tsd_coefwin *n2 = realloc(win, nn * sizeof *n2);
+		if (!n2)
+			tool_die(EXIT_DATA, "out of memory");
+		for (size_t i = nwin; i < nn; i++)
+			tsd_coefwin_init(&n2[i]);
+		win = n2;
+		nwin = nn;
+	}
+	return &win[s];
+}
+
+static void *grow(void *p, size_t *cap, size_t want, size_t size)
+{
+	if (want <= *cap)
+		return p;
+	if (!(p = realloc(p, want * size)))
+		tool_die(EXIT_DATA, "out of memory");
+	*cap = want;
+	return p;
+}
+
+/* Write the window with only the coefficients marked in keep. */
+static void put_window(tool_io *io, const tsd_coefwin *cw, const unsigned char *keep)
+{
+	tsd_rec o;
+	unsigned b;
+
+	memset(&o, 0, sizeof o);
+	o.kind = TSD_REC_WINDOW;
+	o.w = cw->hdr;
+	o.w.flags |= TSD_WIN_SELECTED;
+	tool_put(io, &o);
+	if (cw->hdr.flags & TSD_WIN_IRREGULAR) {
+		memset(&o, 0, sizeof o);
+		o.kind = TSD_REC_TIMES;
+		o.ts.series = cw->hdr.series;
+		o.ts.window = cw->hdr.window;
+		o.ts.count = (uint32_t)cw->n;
+		o.ts.t = cw->t;
+		tool_put(io, &o);
+	}
+	for (b = 0; b <= cw->J; b++) {
+		size_t i = cw->off[b], e = cw->off[b + 1];
+		while (i < e) {
+			size_t j;
+			if (!keep[i]) {
+				i++;
+				continue;
+			}
+			for (j = i; j < e && keep[j]; j++)
+				;
+			memset(&o, 0, sizeof o);
+			o.kind = TSD_REC_COEF;
+			o.c.series = cw->hdr.series;
+			o.c.window = cw->hdr.window;
+			o.c.kind = b ? TSD_COEF_D : TSD_COEF_A;
+			o.c.level = (uint8_t)tsd_coefwin_band_level(cw, b);
+			o.c.flags = TSD_COEF_SELECTED | (cw->scored ? TSD_COEF_SCORED : 0);
+			o.c.start = (uint32_t)(i - cw->off[b]);
+			o.c.count = (uint32_t)(j - i);
+			o.c.v = cw->c + i;
+			o.c.score = cw->scored ? cw->score + i : NULL;
+			tool_put(io, &o);
+			i = j;
+		}
+	}
+	memset(&o, 0, sizeof o);
+	o.kind = TSD_REC_END;
+	o.e.series = cw->hdr.series;
+	o.e.window = cw->hdr.window;
+	tool_put(io, &o);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "score", required_argument, 0, 's' }, { "threshold", required_argument, 0, 'x' },
+		{ "universal", no_argument, 0, 'u' }, { "keep", required_argument, 0, 'k' },
+		{ "budget", required_argument, 0, 'b' }, { "ratio", required_argument, 0, 'r' },
+		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+	};
+	int c, rc, rule = R_DEFAULT;
+	double arg = 0, *work = NULL;
+	unsigned char *keep = NULL;
+	size_t kcap = 0, wcap = 0;
+	char err[256];
+	tool_io io;
+	tsd_rec r;
+
+	tool_name = "thresh";
+	tool_io_init(&io);
+	while ((c = getopt_long(argc, argv, "s:x:uk:b:r:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
+		if (tool_io_option(&io, c, optarg))
+			continue;
+		int nr = R_DEFAULT;
+		switch (c) {
+		case 's':
+			nr = R_SCORE;
+			arg = tool_double("-s", optarg);
+			if (!(arg >= 0 && arg <= 1))
+				tool_usage_error("-s: score '%s' out of range 0..1", optarg);
+			break;
+		case 'x':
+			nr = R_ABS;
+			arg = tool_double("-x", optarg);
+			if (!(arg >= 0))
+				tool_usage_error("-x: threshold '%s' is negative", optarg);
+			break;
+		case 'u': nr = R_UNIVERSAL; break;
+		case 'k':
+			nr = R_KEEP;
+			arg = tool_double("-k", optarg);
+			if (!(arg >= 0 && arg <= 1))
+				tool_usage_error("-k: fraction '%s' out of range 0..1", optarg);
+			break;
+		case 'b': nr = R_BUDGET; arg = (double)tool_long("-b", optarg, 1, TSD_COEFWIN_MAXN); break;
+		case 'r':
+			nr = R_RATIO;
+			arg = tool_double("-r", optarg);
+			if (!(arg >= 1 && arg <= 1e9))
+				tool_usage_error("-r: ratio '%s' out of range 1..1e9", optarg);
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return fclose(stdout) ? EXIT_DATA : 0;
+		default:
+			fprintf(stderr, "Try 'thresh --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+		if (rule != R_DEFAULT && rule != nr)
+			tool_usage_error("one rule at most: -s, -x, -u, -k, -b or -r");
+		rule = nr;
+	}
+	tool_io_files(&io, argc - optind, argv + optind);
+
+	while (tool_next(&io, &r)) {
+		tsd_coefwin *cw;
+		uint32_t s;
+		int64_t wno;
+
+		switch (r.kind) {
+		case TSD_REC_CONTROL:
+			tool_put(&io, &r);
+			continue;
+		case TSD_REC_SAMPLE:
+			tool_die(EXIT_DATA, "%s: expected wavelet coefficients (dwt output), found samples",
+				 tool_where(&io));
+		case TSD_REC_WINDOW: s = r.w.series; wno = r.w.window; break;
+		case TSD_REC_TIMES: s = r.ts.series; wno = r.ts.window; break;
+		case TSD_REC_COEF: s = r.c.series; wno = r.c.window; break;
+		default: s = r.e.series; wno = r.e.window; break;
+		}
+		cw = series_win(s);
+		rc = r.kind == TSD_REC_WINDOW ? tsd_coefwin_begin(cw, &r.w, err, sizeof err) :
+		     r.kind == TSD_REC_TIMES ? tsd_coefwin_times(cw, &r.ts, err, sizeof err) :
+		     r.kind == TSD_REC_COEF ? tsd_coefwin_add(cw, &r.c, err, sizeof err) :
+		     tsd_coefwin_end(cw, err, sizeof err);
+		if (rc < 0)
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
+				 tsd_series_name(io.tab, s), (long long)wno, err);
+		if (r.kind != TSD_REC_END)
+			continue;
+
+		/* the details: [a, m) of the layout; the approximation stays */
+		size_t a = cw->lens[0], m = cw->m, nd = m - a, k;
+		const unsigned char *elig = cw->have + a;
+		unsigned char *kd;
+		keep = grow(keep, &kcap, m, 1);
+		work = grow(work, &wcap, 2 * nd + 1, sizeof *work); /* universal: values and scratch */
+		memcpy(keep, cw->have, a);
+		kd = keep + a;
+		int ru = rule;
+		if (ru == R_DEFAULT)
+			ru = cw->scored ? R_SCORE : R_UNIVERSAL;
+		switch (ru) {
+		case R_SCORE:
+			tsd_select_score(kd, cw->score + a, elig, nd, rule == R_DEFAULT ? 0.5 : arg);
+			break;
+		case R_ABS:
+			tsd_select_abs(kd, cw->c + a, elig, nd, arg);
+			break;
+		case R_UNIVERSAL: {
+			/* sigma from the finest details present */
+			size_t f0 = cw->off[cw->J], f1 = cw->off[cw->J + 1], nf = 0;
+			double sigma;
+			for (size_t i = f0; i < f1; i++)
+				if (cw->have[i])
+					work[nf++] = cw->c[i];
+			tsd_select_sigma(&sigma, work + nf, work, nf);
+			tsd_select_abs(kd, cw->c + a, elig, nd, tsd_select_universal(sigma, cw->n));
+			break;
+		}
+		case R_KEEP:
+		case R_BUDGET:
+		case R_RATIO: {
+			size_t ne = 0;
+			for (size_t i = 0; i < nd; i++)
+				ne += elig[i];
+			if (ru == R_KEEP)
+				k = tsd_select_fraction(ne, arg);
+			else
+				k = tsd_select_budget(ru == R_BUDGET ? (size_t)arg : tsd_select_ratio_points(cw->n, arg),
+						      tsd_reduce_coarse(cw->n, cw->J), ne);
+			tsd_select_top(kd, work, cw->c + a, elig, nd, k);
+			break;
+		}
+		}
+		put_window(&io, cw, keep);
+	}
+	for (size_t i = 0; i < nwin; i++)
+		if (win[i].open)
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: input ends inside the window (no END)",
+				 strcmp(io.files[io.nfiles - 1], "-") ? io.files[io.nfiles - 1] : "<stdin>", tsd_series_name(io.tab, (uint32_t)i),
+				 (long long)win[i].hdr.window);
+	for (size_t i = 0; i < nwin; i++)
+		tsd_coefwin_free(&win[i]);
+	free(win);
+	free(keep);
+	free(work);
+	tool_finish(&io);
+	return 0;
+}

@@ -1,0 +1,86 @@
+# dwt: options, errors with their exact messages, the coefficient stream,
+# and the round trip dwt | merge --full over wavelets x modes x window
+# lengths (odd ones and short tails included), CSV and binary.
+. "$TSD_ROOT/tests/cli/lib.sh"
+NAB=$DATA/nab; [ -d "$NAB" ] || NAB=$DATA
+MT=$NAB/machine_temperature_system_failure.csv
+
+printf 'time,value\n1,1\n2,2\n3,3\n4,5\n5,4\n6,7\n7,1\n' >tiny.csv
+tsgen -p 1000 -s 3 >one.csv
+
+ck help 0 '' 'dwt --help | grep -q "^usage: dwt"'
+ck list 0 '' 'dwt --list | grep -c "^wavelet " | grep -qx 45 && dwt --list | grep -qx "mode periodization"'
+ck unknown-wavelet 2 "dwt: -W: unknown wavelet 'db99' (see dwt --list)
+Try 'dwt --help' for more information." 'dwt -W db99 tiny.csv'
+ck unknown-mode 2 "dwt: -m: unknown mode 'sideways' (see dwt --list)
+Try 'dwt --help' for more information." 'dwt -m sideways tiny.csv'
+ck bad-levels 2 "dwt: -J: '0' out of range 1..32
+Try 'dwt --help' for more information." 'dwt -J 0 tiny.csv'
+ck shorter-than-filter 1 "dwt: tiny.csv:6: series 'value' window 0: 5 samples, shorter than the 8-tap db4 filter" \
+	'dwt -w 5 tiny.csv'
+ck too-deep 1 "dwt: one.csv:201: series 's1' window 0: 6 levels of db4 need 448 samples, the window has 200 (at most 4 levels)" \
+	'dwt -w 200 -J 6 one.csv'
+# nothing half-written: the error comes before any output
+ck too-deep-no-output 1 '*' 'dwt -w 200 -J 6 one.csv >out; [ ! -s out ] || exit 9; exit 1'
+ck samples-expected 1 "dwt: <stdin>:2: expected samples, found wavelet coefficients" 'dwt tiny.csv | dwt'
+
+# the stream: a window header, the bands in wavedec order, the end
+dwt -W haar -w 16 -J 2 -m periodization one.csv >c16.csv
+ok stream-shape 'head -1 c16.csv | grep -qx "series,window,kind,level,index,t0,t1,value,score" &&
+	sed -n 2p c16.csv | grep -qx "s1,0,W,2,16,2024-01-01 00:00:00,2024-01-01 00:15:00,haar,periodization" &&
+	awk -F, "\$2==0{k=k \$3 \$4}END{exit k!=\"W2\" \"A2A2A2A2\" \"D2D2D2D2\" \"D1D1D1D1D1D1D1D1\" \"E\"}" c16.csv'
+ok stream-count 'test "$(grep -c ",W," c16.csv)" = 63'  # 62 full windows and a tail of 8
+# haar by hand: cA = (x0 + x1)/sqrt 2, cD = (x0 - x1)/sqrt 2 (pywt's signs)
+printf 'time,value\n1,1\n2,3\n' >two.csv
+ck haar-values 0 '' 'dwt -W haar -J 1 -m periodization two.csv | cut -d, -f3,8 | tail -n +3 | tr "\n" " " |
+	grep -qx "A,2.8284271247461903 D,-1.4142135623730954 E, "'  # pywt.dwt([1.0, 3.0], "haar", "periodization")
+
+# the last, short window: the deepest level it allows, one level at least
+ck tail-levels 0 '' 'dwt tiny.csv | sed -n 2p | grep -qx "value,0,W,1,7,1,7,db4,symmetric"'
+ck tail-partial 0 '' 'tsgen -p 300 | dwt -w 256 -J 4 | grep ",W," | cut -d, -f4,5 | tr "\n" " " | grep -qx "4,256 2,44 "'
+
+# round trip: every mode, several wavelets, windows of odd and even length
+# holding 1 to 3 levels, a short tail; values to 1e-9 relative, times exact
+rt() { # file, dwt options...
+	local f=$1; shift
+	dwt "$@" "$f" | merge --full --no-header >rt.out || return 3
+	tsconv --order drop --no-header "$f" 2>/dev/null | awk -F, -v out=rt.out '
+		{ getline l <out; split(l, o, ","); if (o[1] != $1) { print "time " $1 " vs " o[1]; exit 1 }
+		  s = $2 > 0 ? $2 : -$2; if (s < 1) s = 1; e = $2 - o[2]; if (e < 0) e = -e
+		  if (e > 1e-9 * s) { print "value " $2 " vs " o[2]; exit 1 }; n++ }
+		END { if ((getline l <out) > 0) { print "extra output"; exit 1 }; exit n == 0 }'
+}
+tsgen -p 997 -s 5 >r997.csv
+for w in haar db2 db4 sym7 coif3 db20; do
+	F=$(dwt --list | awk -v w=$w '$1 == "wavelet" && $2 == w { print $3 }')
+	for m in symmetric periodization zero constant reflect periodic smooth antisymmetric antireflect; do
+		for len in $((F * 2 - 1)) $((F * 4 + 3)) $((F * 8)); do
+			J=1; [ $len -ge $(((F - 1) * 4)) ] && J=2
+			ok "roundtrip-$w-$m-$len" "$(declare -f rt); rt r997.csv -W $w -m $m -w $len -J $J"
+		done
+	done
+done
+ok roundtrip-binary "$(declare -f rt); dwt -o bin -w 101 -J 3 r997.csv | merge --full -o bin | tsconv --no-header >b.out &&
+	dwt -w 101 -J 3 r997.csv | merge --full --no-header | cmp -s - b.out"
+# NAB has gaps: irregular windows carry their times, restored exactly
+ok roundtrip-nab-irregular "$(declare -f rt); rt $NAB/elb_request_count_8c0756.csv -w 256 -J 4 2>/dev/null && test \$(dwt $NAB/elb_request_count_8c0756.csv 2>/dev/null | grep -c ',WI,') = 8"
+ok roundtrip-nab "$(declare -f rt); rt $MT -w 256 -J 4 2>/dev/null"
+ok roundtrip-time-window "$(declare -f rt); rt $MT -w 1d -J 4 -W sym4 2>/dev/null"
+ok roundtrip-tiny "$(declare -f rt); rt tiny.csv -W db20"
+
+# several series: each the same as alone
+tsgen -n 3 -p 700 -s 9 >multi.csv
+for s in s1 s2 s3; do
+	ok "multi-$s" "dwt -w 128 -J 3 multi.csv | merge --full --shape long --no-header | grep '^$s,' | cut -d, -f2- >a.out &&
+		tsconv -s $s multi.csv | dwt -w 128 -J 3 | merge --full --no-header >b.out && cmp -s a.out b.out && test -s a.out"
+done
+
+# CONTROL records pass through in order
+printf '#tsd pos topic=t partition=0 offset=5\ntime,value\n1,1\n2,2\n#tsd pos topic=t partition=0 offset=7\n3,3\n' >ctl.csv
+ok control 'test "$(dwt -J 1 -W haar ctl.csv | grep -c "^#tsd pos topic=t partition=0 offset=[57]$")" = 2'
+
+# man page examples
+ok man-example-1 "dwt -w 256 -J 4 $MT >coefs.csv 2>/dev/null && test \$(grep -c ',W,' coefs.csv) = 89"
+ok man-example-2 "dwt -W sym8 -m periodization -w 1d -o bin $MT 2>/dev/null | merge --full >same.csv &&
+	test \$(wc -l <same.csv) = 22684 && head -1 same.csv | grep -qx timestamp,value"
+ok man-example-3 'dwt --list | grep -qx "wavelet coif5 30"' 
