@@ -1,0 +1,56 @@
+# thresh: the rules, budgets honoured point for point through merge,
+# scores, errors with their exact messages.
+. "$TSD_ROOT/tests/cli/lib.sh"
+NAB=$DATA/nab; [ -d "$NAB" ] || NAB=$DATA
+MT=$NAB/machine_temperature_system_failure.csv
+
+tsgen -p 1030 -s 4 >g.csv
+dwt -w 100 -J 3 g.csv >c.csv   # 10 windows of 100 (13 coarse points) and a tail of 30 (J 2, 8 coarse)
+pts() { merge --no-header | wc -l; }; export -f pts
+
+ck help 0 '' 'thresh --help | grep -q "^usage: thresh"'
+ck two-rules 2 "thresh: one rule at most: -s, -x, -u, -k, -b or -r
+Try 'thresh --help' for more information." 'thresh -u -r 4 c.csv'
+ck bad-ratio 2 "thresh: -r: ratio '0.5' out of range 1..1e9
+Try 'thresh --help' for more information." 'thresh -r 0.5 c.csv'
+ck samples 1 "thresh: g.csv:2: expected wavelet coefficients (dwt output), found samples" 'thresh g.csv'
+
+# budgets: exactly P points per window, the coarse grid at least
+ck budget-20 0 '' 'test $(thresh -b 20 c.csv | pts) = 220'
+ck budget-13 0 '' 'test $(thresh -b 13 c.csv | pts) = 143'
+ck budget-below-coarse 0 '' 'test $(thresh -b 5 c.csv | pts) = 138'  # 10 x 13 + 8: the coarse grids
+ck budget-all 0 '' 'test $(thresh -b 100 c.csv | pts) = 1030'
+ck budget-per-window 0 '' 'thresh -b 17 c.csv | merge --no-header -t s | awk -F, "{print int((\$1 - 1704067200) / 6000)}" |
+	uniq -c | awk "{c[NR] = \$1} END {for (i = 1; i <= 10; i++) if (c[i] != 17) exit 1; exit c[11] != 17}"'
+ck ratio-4 0 '' 'test $(thresh -r 4 c.csv | pts) = 258'     # 10 x 25 + 30/4 -> 8 (7.5 rounds up)
+ck ratio-nab 0 '' "test \$(dwt -w 256 -J 4 $MT 2>/dev/null | thresh --ratio 8 | pts) = 2835"  # 88 x 32 + 155/8 -> 19
+ck keep-all 0 '' 'test $(thresh -k 1 c.csv | grep -c ",D,") = $(grep -c ",D," c.csv)'
+ck keep-none 0 '' 'test $(thresh -k 0 c.csv | grep -c ",D,") = 0 && test $(thresh -k 0 c.csv | grep -c ",A,") = $(grep -c ",A," c.csv)'
+ck keep-half 0 '' 'test $(thresh -x 0 c.csv | grep -c ",D,") = $(grep -c ",D," c.csv)'
+
+# universal threshold, by hand: sigma = median |cD1| / 0.6745, thr = sigma sqrt(2 ln n)
+ck universal 0 '' 'thresh -u c.csv | awk -F, "\$2 == 0 && \$3 == \"D\"" | cut -d, -f8 >kept &&
+	awk -F, "\$2 == 0 && \$3 == \"D\" && \$4 == 1 { v = \$8 < 0 ? -\$8 : \$8; print v }" c.csv | sort -g >d1 &&
+	n=$(wc -l <d1) && med=$(awk -v n=$n "NR == int((n + 1) / 2) { a = \$1 } NR == int(n / 2) + 1 { b = \$1 } END { print (a + b) / 2 }" d1) &&
+	awk -F, -v m=$med "\$2 == 0 && \$3 == \"D\" { v = \$8 < 0 ? -\$8 : \$8; if (v >= m / 0.6745 * sqrt(2 * log(100))) print \$8 }" c.csv | cmp -s - kept'
+ck default-universal 0 '' 'thresh c.csv | cmp -s - <(thresh -u c.csv)'
+ck selected-flag 0 '' 'thresh -r 4 c.csv | grep -c ",WS," | grep -qx 11'
+
+# scores: keep at or above the threshold (default 0.5 when scored)
+awk -F, 'BEGIN { OFS = "," } NR > 1 && ($3 == "A" || $3 == "D") { $9 = ($5 % 2) ? "0.75" : "0.25" } 1' c.csv >s.csv
+ck score-default 0 '' 'test $(thresh s.csv | grep -c ",D,") = $(grep -c ",D,.*,0.75$" s.csv)'
+ck score-0.2 0 '' 'test $(thresh -s 0.2 s.csv | grep -c ",D,") = $(grep -c ",D," s.csv)'
+ck score-keeps-scores 0 '' 'thresh s.csv | grep ",D," | grep -vq ",0.75$" && exit 1 || exit 0'
+
+# a second pass keeps a subset, and the budget still holds
+ck twice 0 '' 'test $(thresh -r 2 c.csv | thresh -b 20 | pts) = 215'  # the tail kept 15 points, fewer than 20
+
+# bad streams: named series and window, nothing of the bad window written
+ck missing-level 1 "thresh: c.csv:3: series 's1' window 0: approximation (level 3) missing before detail level 3" \
+	'awk -F, "!(\$2 == 0 && \$3 == \"A\")" c.csv >m.csv && mv m.csv c.csv.bad && cp c.csv c.orig && cp c.csv.bad c.csv && thresh c.csv; rc=$?; cp c.orig c.csv; exit $rc'
+ck truncated 1 "thresh: <stdin>: series 's1' window 10: input ends inside the window (no END)" 'head -n -1 c.csv | thresh >out; rc=$?; [ -z "$(grep ",10,W" out)" ] || exit 9; exit $rc'
+
+# man page examples
+ok man-example-1 "dwt -w 256 -J 4 $MT 2>/dev/null | thresh --ratio 8 | merge >reduced.csv && test \$(wc -l <reduced.csv) = 2836"
+ok man-example-2 "dwt -w 256 -J 4 $MT 2>/dev/null | thresh --budget 40 | merge --no-header | wc -l | grep -qx 3560"
+ok man-example-3 "dwt -w 256 -J 4 $MT 2>/dev/null | thresh --universal | merge --full >denoised.csv && test \$(wc -l <denoised.csv) = 22684"
