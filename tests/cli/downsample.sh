@@ -178,3 +178,37 @@ ck full-disk 1 '*' 'lttb -n 4 h.csv >/dev/full'
 for m in nth minmax m4 lttb minmaxlttb sdt deadband; do
 	ck "$m help" 0 '' "$m --help | grep -q '^usage: $m '"
 done
+
+# ---- the EXAMPLES of the man pages of these tools and tseval ----
+# Convention of tests/cli/manpages.sh: in an .EX block of EXAMPLES, a line
+# "$ command" is run by bash with pipefail in a directory holding the NAB
+# files (and anomaly_windows.json); the lines after it are its exact
+# standard output. Commands of one page share the directory, in order.
+unroff() {
+	sed -e 's/\\e/\x01/g' -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\(dq/"/g' \
+	    -e 's/\\&//g' -e 's/\x01/\\/g'
+}
+for n in nth minmax m4 lttb minmaxlttb sdt deadband tseval; do
+	p=$ROOT/man/$n.1
+	X=$D/ex-$n
+	mkdir -p "$X"
+	ln -s "$NAB"/*.csv "$NAB"/anomaly_windows.json "$X"/ 2>/dev/null
+	awk -v dir="$X" '
+		/^\.SH/ { inex = ($2 == "EXAMPLES") }
+		inex && /^\.EX/ { blk = 1; next }
+		/^\.EE/ { blk = 0; next }
+		blk && /^\$ / { k++; f = dir "/cmd." k; print substr($0, 3) > f; close(f);
+				w = dir "/want." k; printf "" > w; close(w); next }
+		blk && k { w = dir "/want." k; print >> w; close(w) }
+		END { print k + 0 > (dir "/count") }
+	' "$p"
+	cnt=$(cat "$X/count")
+	ok "$n.1 has examples" "test $cnt -gt 0"
+	for k in $(seq 1 "$cnt"); do
+		unroff <"$X/cmd.$k" >"$X/run.$k"
+		unroff <"$X/want.$k" >"$X/exp.$k"
+		label="$n.1 example $k"
+		ok "$label" "cd '$X' && bash -o pipefail run.$k </dev/null >out.$k"
+		same "$label: output" "$X/exp.$k" "$X/out.$k"
+	done
+done
