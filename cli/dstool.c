@@ -19,17 +19,17 @@ static const struct option common_long[] = { TOOL_COMMON_LONG };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* getopt_long's table: ours, the method's, the common ones, a zero end. */
+/* getopt_long's table: ours, the method's, the common ones, a zero end.
+ * Static storage, so that an exit during parsing leaks nothing. */
 static struct option *long_table(const dstool_method *m)
 {
+	static struct option lo[64];
 	size_t nm = 0, k = 0, i;
-	struct option *lo;
 
 	while (m->longopts && m->longopts[nm].name)
 		nm++;
-	lo = calloc(NELEM(ds_long) + nm + NELEM(common_long) + 1, sizeof *lo);
-	if (!lo)
-		tool_die(EXIT_DATA, "out of memory");
+	if (NELEM(ds_long) + nm + NELEM(common_long) + 1 > NELEM(lo))
+		tool_die(EXIT_DATA, "%s: too many options", m->name);
 	for (i = 0; i < NELEM(ds_long); i++)
 		lo[k++] = ds_long[i];
 	for (i = 0; i < nm; i++)
@@ -67,7 +67,7 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 	int64_t span = 0;
 	double ratio = 0;
 	int c, rc;
-	tool_io io;
+	static tool_io io;     /* static: reachable at any exit() */
 	tsd_winbuf *wb;
 	tsd_win win;
 	tsd_rec r;
@@ -105,13 +105,13 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 		case OPT_MAXWIN: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
 		case 'h':
 			fputs(m->usage, stdout);
+			tsd_series_free(io.tab);
 			return fclose(stdout) ? EXIT_DATA : 0;
 		default:
 			fprintf(stderr, "Try '%s --help' for more information.\n", m->name);
 			return EXIT_USAGE;
 		}
 	}
-	free(lo);
 	if (points && ratio > 0)
 		tool_usage_error("-n and -r: give one of them");
 	if (!points && !(ratio > 0) && !m->count_optional)

@@ -342,7 +342,7 @@ int main(int argc, char **argv)
 	struct tsd_events ev = { 0 };
 	struct tsd_metrics all;
 	input in[2] = { 0 };
-	tool_io io;            /* only for its option parsers */
+	static tool_io io;     /* only for its option parsers; static: reachable at exit() */
 	char base[256], err[512];
 	unsigned char *pa, *pb;
 	row *rows;
@@ -388,6 +388,7 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage, stdout);
+			tsd_series_free(io.tab);
 			return fclose(stdout) ? EXIT_DATA : 0;
 		default:
 			fprintf(stderr, "Try 'tseval --help' for more information.\n");
