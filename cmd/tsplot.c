@@ -411,12 +411,12 @@ static const char *time_format(int64_t extent)
 {
 	int64_t s = extent / 1000000000;
 
-	if (s <= 180)
+	if (s <= 900)
 		return "%H:%M:%S";
 	if (s <= 2 * 86400)
 		return "%H:%M";
 	if (s <= 20 * 86400)
-		return "%m-%d %H:%M";
+		return "%m-%d\\n%H:%M";
 	return "%Y-%m-%d";
 }
 
@@ -695,13 +695,13 @@ static const char *term_package(const char *t)
 
 static int has_term(const char *terms, const char *t)
 {
-	size_t n = strlen(t);
+	size_t n = strcspn(t, " \t");
 	const char *p = terms;
 
-	while ((p = strstr(p, t))) {
-		if ((p == terms || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
+	while (n && *p) {
+		if ((p == terms || p[-1] == ' ') && strncmp(p, t, n) == 0 && (p[n] == ' ' || p[n] == 0))
 			return 1;
-		p += n;
+		p++;
 	}
 	return 0;
 }
@@ -724,7 +724,9 @@ static void start_gnuplot(void)
 	if (rc != 0) {
 		if (rc == 2)
 			die_gp("'%s' did not answer within 20 s", argv[0]);
-		die_gp("'%s' does not behave as gnuplot 5", argv[0]);
+		if (rc == 1 || rc == TSD_EIO)
+			die_gp("'%s' exited at start", argv[0]);
+		die_gp("'%s' does not answer as gnuplot 5 does", argv[0]);
 	}
 	if (!g.term) {
 		const char *disp = getenv("DISPLAY");
@@ -736,7 +738,8 @@ static void start_gnuplot(void)
 			g.term = "dumb";
 	}
 	if (!has_term(terms, g.term))
-		die_gp("this gnuplot has no '%s' terminal%s", g.term, term_package(g.term));
+		die_gp("this gnuplot has no '%.*s' terminal%s", (int)strcspn(g.term, " \t"), g.term,
+		       term_package(g.term));
 	/* the terminal and the fixed parts of the chart */
 	if (!strcmp(g.term, "dumb")) {
 		if (!g.w) {
