@@ -25,7 +25,8 @@ static const char usage[] =
 "  -b, --brokers LIST     bootstrap servers host:port,... (bootstrap.servers)\n"
 "  -t, --topic TOPIC      topic to read (repeatable)\n"
 "  -G, --group GROUP      consumer group: partitions are shared among the\n"
-"                         members, reading starts at the committed offsets\n"
+"                         instances (members of GROUP.members); reading starts\n"
+"                         at the offsets committed to GROUP (by tsproduce -G)\n"
 "  -p, --partition N      without -G: read only partition N\n"
 "  -O, --offset OFF       without -G, where to start: beginning (default), end,\n"
 "                         stored (committed offset of -X group.id), N (absolute),\n"
@@ -73,6 +74,8 @@ static tool_io io;
 static int quiet, verbose, exit_eof;
 static size_t nassigned;
 static int64_t down_since; /* ms, 0: brokers up */
+static rd_kafka_t *offh;   /* -G: reads the committed offsets of the group */
+static int64_t start_off = RD_KAFKA_OFFSET_BEGINNING, timeout_ms = 10000;
 
 static int64_t now_ms(void)
 {
@@ -127,6 +130,14 @@ static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_pa
 {
 	(void)opaque;
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		/* start where the group's committed offsets say (tsproduce
+		 * commits them from outside the membership group) */
+		rd_kafka_resp_err_t e = rd_kafka_committed(offh, parts_, timeout_ms ? (int)timeout_ms : 3600000);
+		if (e)
+			tool_die(EXIT_DATA, "committed offsets of the group: %s", rd_kafka_err2str(e));
+		for (int i = 0; i < parts_->cnt; i++)
+			if (parts_->elems[i].offset < 0)
+				parts_->elems[i].offset = start_off;
 		for (int i = 0; i < parts_->cnt; i++) {
 			part *p = find_part(parts_->elems[i].topic, parts_->elems[i].partition);
 			p->assigned = 1;
@@ -210,7 +221,7 @@ int main(int argc, char **argv)
 	size_t ntopics = 0, batch = 10000;
 	long partition = -1;
 	long long count = -1, nmsg = 0;
-	int64_t timeout_ms = 10000, off_val = RD_KAFKA_OFFSET_BEGINNING;
+	int64_t off_val = RD_KAFKA_OFFSET_BEGINNING;
 	int c, rc, tfmt_set = 0;
 	tsd_kconf *kc;
 	tsd_kdec *dec;
@@ -305,8 +316,11 @@ int main(int argc, char **argv)
 	set_conf(conf, "auto.offset.reset", off_val == RD_KAFKA_OFFSET_END ? "latest" : "earliest", 1);
 	if (brokers)
 		set_conf(conf, "bootstrap.servers", brokers, 1);
-	/* the consumer needs a group id even when it does not join the group */
-	set_conf(conf, "group.id", group ? group : "tsconsume", 1);
+	/* Members join GROUP.members; the offsets live in GROUP, which has no
+	 * members, so that tsproduce may commit to it from outside. */
+	char mgroup[600];
+	snprintf(mgroup, sizeof mgroup, "%s.members", group ? group : "tsconsume");
+	set_conf(conf, "group.id", mgroup, 1);
 	for (size_t i = 0; i < tsd_kconf_count(kc); i++) {
 		const char *n, *v;
 		tsd_kconf_item(kc, i, &n, &v);
@@ -330,6 +344,22 @@ int main(int argc, char **argv)
 		rd_kafka_conf_set_log_cb(pc, on_log);
 		if (!(dlq = rd_kafka_new(RD_KAFKA_PRODUCER, pc, errstr, sizeof errstr)))
 			tool_die(EXIT_DATA, "dead-letter producer: %s", errstr);
+	}
+	start_off = off_val;
+	if (group) {
+		rd_kafka_conf_t *oc = rd_kafka_conf_new();
+		if (brokers)
+			set_conf(oc, "bootstrap.servers", brokers, 1);
+		for (size_t i = 0; i < tsd_kconf_count(kc); i++) {
+			const char *n, *v;
+			tsd_kconf_item(kc, i, &n, &v);
+			set_conf(oc, n, v, 0);
+		}
+		set_conf(oc, "group.id", group, 1);
+		set_conf(oc, "enable.auto.commit", "false", 1);
+		rd_kafka_conf_set_log_cb(oc, on_log);
+		if (!(offh = rd_kafka_new(RD_KAFKA_CONSUMER, oc, errstr, sizeof errstr)))
+			tool_die(EXIT_DATA, "%s", errstr);
 	}
 	if (!(rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr)))
 		tool_die(EXIT_DATA, "%s", errstr);
@@ -515,6 +545,10 @@ int main(int argc, char **argv)
 	tool_finish(&io);
 	rd_kafka_consumer_close(rk);
 	rd_kafka_destroy(rk);
+	if (offh) {
+		rd_kafka_consumer_close(offh);
+		rd_kafka_destroy(offh);
+	}
 	if (dlq)
 		rd_kafka_destroy(dlq);
 	tsd_kdec_free(dec);

@@ -1,0 +1,472 @@
+/* tsproduce: write a record stream to a Kafka topic, one message per
+ * sample (or per window of coefficients), keyed by series, and commit the
+ * source positions that travel in the stream only once the output that
+ * covers them is acknowledged (or, with transactions, in the same
+ * transaction as that output). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "kafka.h"
+#include "tool.h"
+
+static const char usage[] =
+"usage: tsproduce -b BROKERS -t TOPIC [-G GROUP] [options] [FILE...]\n"
+"Produce each record of the input (CSV or binary, detected) to TOPIC: one\n"
+"message per sample, or per window of coefficients, keyed by the series\n"
+"name, so a series stays in one partition and in order. Source positions in\n"
+"the input (from tsconsume) are committed to GROUP only after every message\n"
+"produced before them is acknowledged.\n"
+"\n"
+"  -b, --brokers LIST     bootstrap servers host:port,... (bootstrap.servers)\n"
+"  -t, --topic TOPIC      topic to write\n"
+"  -G, --group GROUP      consumer group whose offsets the positions are\n"
+"                         committed to (tsconsume's -G)\n"
+"  -p, --partition N      write every message to partition N (default: by key)\n"
+"      --commit MODE      txn (default): output and offsets in one Kafka\n"
+"                         transaction (exactly once on a real broker);\n"
+"                         ack: idempotent producer, offsets committed after the\n"
+"                         output is acknowledged (at least once; duplicates\n"
+"                         carry the same series and time); none: no commits\n"
+"      --transactional-id ID  (txn) default tsproduce.TOPIC.GROUP; one per\n"
+"                         running instance\n"
+"      --commit-interval DUR  least time between commits (default 200ms); a\n"
+"                         commit also happens whenever input pauses\n"
+"  -X, --property P=V     librdkafka property (repeatable)\n"
+"  -F, --config FILE      librdkafka properties from a file (name=value lines)\n"
+"      --timeout DUR      give up when output is not acknowledged or a commit\n"
+"                         does not succeed within DUR (default 10s)\n"
+"  -q, --quiet            no notices on stderr;  -v, --verbose  librdkafka's log\n"
+"  -o, --output-format F  payloads: csv (default) or bin\n"
+"      --time-format S    CSV payload times: iso, iso-t, s, ms, us, ns or sf\n"
+"                         (default: as the input)\n"
+"      --time-unit U      unit of integer input times: s, ms, us, ns\n"
+"  -N, --name NAME        name of the series of single-series input\n"
+"      --order O          drop (default), strict, dupok or any (see tsconv)\n"
+"      --precision N      significant digits of CSV values (default: exact)\n"
+"  -h, --help             this help;  -V, --version  the version\n"
+"\nExit status: 0 success, 1 bad input, a delivery or commit failure, or\n"
+"unreachable brokers, 2 usage error.\n";
+
+enum { C_TXN, C_ACK, C_NONE };
+
+typedef struct {
+	char *topic;
+	int32_t partition;
+	int64_t offset;
+	int dirty;
+} pos;
+
+static tool_io io;
+static rd_kafka_t *rk, *ck;
+static rd_kafka_consumer_group_metadata_t *cgmd;
+static pos *ps;
+static size_t nps;
+static int mode = C_TXN, quiet, verbose;
+static const char *group;
+static int64_t timeout_ms = 10000, interval_ms = 200, last_commit;
+static int last_was_pos, in_txn;
+static uint64_t produced, unsettled;
+static rd_kafka_resp_err_t dr_err;
+static char dr_msg[512];
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig) { (void)sig; stop = 1; }
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_dr(rd_kafka_t *k, const rd_kafka_message_t *m, void *opaque)
+{
+	(void)k;
+	(void)opaque;
+	if (m->err && !dr_err) {
+		dr_err = m->err;
+		snprintf(dr_msg, sizeof dr_msg, "%s", rd_kafka_err2str(m->err));
+	}
+}
+
+static void on_log(const rd_kafka_t *k, int level, const char *fac, const char *buf)
+{
+	(void)k;
+	(void)level;
+	if (verbose)
+		tool_warn("kafka: %s %s", fac, buf);
+}
+
+static void on_error(rd_kafka_t *k, int err, const char *reason, void *opaque)
+{
+	(void)k;
+	(void)opaque;
+	if (err == RD_KAFKA_RESP_ERR__FATAL)
+		tool_die(EXIT_DATA, "fatal Kafka error: %s (no offsets committed since the last commit)", reason);
+}
+
+static void txn_die(rd_kafka_error_t *e, const char *what)
+{
+	if (rd_kafka_error_txn_requires_abort(e)) {
+		rd_kafka_error_t *a = rd_kafka_abort_transaction(rk, (int)timeout_ms);
+		if (a)
+			rd_kafka_error_destroy(a);
+	}
+	tool_die(EXIT_DATA, "%s: %s (the open transaction is aborted; a restart resumes from the last commit)",
+		 what, rd_kafka_error_string(e));
+}
+
+static void txn_begin(void)
+{
+	rd_kafka_error_t *e = rd_kafka_begin_transaction(rk);
+	if (e)
+		txn_die(e, "begin transaction");
+	in_txn = 1;
+}
+
+static rd_kafka_topic_partition_list_t *dirty_list(void)
+{
+	rd_kafka_topic_partition_list_t *l = NULL;
+
+	for (size_t i = 0; i < nps; i++) {
+		if (!ps[i].dirty)
+			continue;
+		if (!l)
+			l = rd_kafka_topic_partition_list_new((int)nps);
+		rd_kafka_topic_partition_list_add(l, ps[i].topic, ps[i].partition)->offset = ps[i].offset;
+	}
+	return l;
+}
+
+/* Make everything produced so far durable, then commit the positions read
+ * so far (which cover exactly that output when called right after one). */
+static void commit_point(void)
+{
+	rd_kafka_topic_partition_list_t *l = dirty_list();
+	int64_t t0 = now_ms();
+
+	if (!l && !unsettled)
+		return;
+	if (l && !group)
+		tool_die(EXIT_DATA, "the input carries source positions but no group (-G) is given to commit them to; "
+			 "use --commit none to ignore them");
+	if (mode == C_TXN) {
+		rd_kafka_error_t *e;
+		if (l && (e = rd_kafka_send_offsets_to_transaction(rk, l, cgmd, (int)timeout_ms)))
+			txn_die(e, "send offsets to transaction");
+		for (;;) {
+			e = rd_kafka_commit_transaction(rk, (int)timeout_ms);
+			if (!e)
+				break;
+			if (rd_kafka_error_is_retriable(e) && now_ms() - t0 < timeout_ms) {
+				rd_kafka_error_destroy(e);
+				continue;
+			}
+			txn_die(e, "commit transaction");
+		}
+		in_txn = 0;
+		txn_begin();
+	} else {
+		rd_kafka_resp_err_t err = rd_kafka_flush(rk, (int)timeout_ms);
+		if (err == RD_KAFKA_RESP_ERR__TIMED_OUT)
+			tool_die(EXIT_DATA, "%d message%s not acknowledged within %lld ms (no offsets committed)",
+				 rd_kafka_outq_len(rk), rd_kafka_outq_len(rk) == 1 ? "" : "s", (long long)timeout_ms);
+		if (dr_err)
+			tool_die(EXIT_DATA, "delivery failed: %s (no offsets committed)", dr_msg);
+		if (l && mode == C_ACK) {
+			for (;;) {
+				err = rd_kafka_commit(ck, l, 0);
+				if (!err)
+					break;
+				if (now_ms() - t0 > timeout_ms)
+					tool_die(EXIT_DATA, "commit to group '%s': %s", group, rd_kafka_err2str(err));
+				struct timespec ts = { 0, 50000000 };
+				nanosleep(&ts, NULL);
+			}
+		}
+	}
+	if (dr_err)
+		tool_die(EXIT_DATA, "delivery failed: %s", dr_msg);
+	for (size_t i = 0; i < nps; i++)
+		ps[i].dirty = 0;
+	if (l)
+		rd_kafka_topic_partition_list_destroy(l);
+	unsettled = 0;
+	last_commit = now_ms();
+}
+
+static void position(const tsd_control *k)
+{
+	size_t i;
+
+	for (i = 0; i < nps; i++)
+		if (ps[i].partition == k->partition && strlen(ps[i].topic) == k->topic_len &&
+		    !memcmp(ps[i].topic, k->topic, k->topic_len))
+			break;
+	if (i == nps) {
+		pos *n = realloc(ps, (nps + 1) * sizeof *n);
+		if (!n || !(n[nps].topic = strndup(k->topic, k->topic_len)))
+			tool_die(EXIT_DATA, "out of memory");
+		ps = n;
+		ps[nps].partition = k->partition;
+		nps++;
+	}
+	ps[i].offset = k->offset;
+	ps[i].dirty = 1;
+}
+
+static int on_idle(void *arg)
+{
+	(void)arg;
+	if (last_was_pos)
+		commit_point();
+	return 0;
+}
+
+static void set_conf(rd_kafka_conf_t *conf, const char *n, const char *v, int strict)
+{
+	char errstr[512];
+
+	if (rd_kafka_conf_set(conf, n, v, errstr, sizeof errstr) != RD_KAFKA_CONF_OK && strict)
+		tool_usage_error("-X %s: %s", n, errstr);
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_COMMIT = 3000, O_TXID, O_INTERVAL, O_TIMEOUT, O_TFMT };
+	static const struct option lopts[] = {
+		{ "brokers", required_argument, 0, 'b' }, { "topic", required_argument, 0, 't' },
+		{ "group", required_argument, 0, 'G' }, { "partition", required_argument, 0, 'p' },
+		{ "commit", required_argument, 0, O_COMMIT }, { "transactional-id", required_argument, 0, O_TXID },
+		{ "commit-interval", required_argument, 0, O_INTERVAL }, { "property", required_argument, 0, 'X' },
+		{ "config", required_argument, 0, 'F' }, { "timeout", required_argument, 0, O_TIMEOUT },
+		{ "quiet", no_argument, 0, 'q' }, { "verbose", no_argument, 0, 'v' },
+		{ "output-format", required_argument, 0, 'o' }, { "time-format", required_argument, 0, O_TFMT },
+		{ "time-unit", required_argument, 0, 1001 }, { "name", required_argument, 0, 'N' },
+		{ "order", required_argument, 0, 1003 }, { "precision", required_argument, 0, 1004 },
+		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' }, { 0, 0, 0, 0 },
+	};
+	const char *brokers = NULL, *topic = NULL, *txid = NULL;
+	char errstr[512], txbuf[600];
+	long partition = RD_KAFKA_PARTITION_UA;
+	int c, rc, tfmt_set = 0;
+	tsd_kconf *kc;
+	tsd_kenc *enc;
+	tsd_tstyle ts = { .kind = TSD_T_ISO, .sep = ' ' };
+	rd_kafka_conf_t *conf;
+	tsd_reader *hooked = NULL;
+	tsd_rec r;
+	struct sigaction sa;
+
+	tool_name = "tsproduce";
+	tool_io_init(&io);
+	if (tsd_kconf_new(&kc) < 0)
+		tool_die(EXIT_DATA, "out of memory");
+	while ((c = getopt_long(argc, argv, "b:t:G:p:X:F:qvo:N:hV", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'b': brokers = optarg; break;
+		case 't': topic = optarg; break;
+		case 'G': group = optarg; break;
+		case 'p': partition = tool_long("-p", optarg, 0, INT32_MAX); break;
+		case O_COMMIT:
+			if (!strcmp(optarg, "txn"))
+				mode = C_TXN;
+			else if (!strcmp(optarg, "ack"))
+				mode = C_ACK;
+			else if (!strcmp(optarg, "none"))
+				mode = C_NONE;
+			else
+				tool_usage_error("--commit: unknown mode '%s' (txn, ack or none)", optarg);
+			break;
+		case O_TXID: txid = optarg; break;
+		case O_INTERVAL:
+			interval_ms = strcmp(optarg, "0") ? tool_duration("--commit-interval", optarg) / 1000000 : 0;
+			break;
+		case O_TIMEOUT: timeout_ms = tool_duration("--timeout", optarg) / 1000000; break;
+		case 'X':
+			if (tsd_kconf_set(kc, optarg, errstr, sizeof errstr) < 0)
+				tool_usage_error("-X: %s", errstr);
+			break;
+		case 'F':
+			if (tsd_kconf_file(kc, optarg, errstr, sizeof errstr) < 0)
+				tool_usage_error("-F: %s", errstr);
+			break;
+		case 'q': quiet = 1; break;
+		case 'v': verbose = 1; break;
+		case O_TFMT:
+			if (tsd_tstyle_parse(&ts, optarg) || !ts.kind)
+				tool_usage_error("--time-format: unknown time format '%s' (iso, iso-t, s, ms, us, ns, sf)", optarg);
+			tfmt_set = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return fclose(stdout) ? EXIT_DATA : 0;
+		default:
+			if (c != 't' && tool_io_option(&io, c, optarg))
+				break;
+			fprintf(stderr, "Try 'tsproduce --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (!topic)
+		tool_usage_error("no topic (-t TOPIC)");
+	if (!brokers && !tsd_kconf_get(kc, "bootstrap.servers") && !tsd_kconf_get(kc, "metadata.broker.list"))
+		tool_usage_error("no brokers (-b host:port)");
+	if (timeout_ms < 1)
+		timeout_ms = 1;
+	tool_io_files(&io, argc - optind, argv + optind);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	conf = rd_kafka_conf_new();
+	if (brokers)
+		set_conf(conf, "bootstrap.servers", brokers, 1);
+	set_conf(conf, "enable.idempotence", mode == C_NONE ? "false" : "true", 1);
+	set_conf(conf, "linger.ms", "5", 1);
+	if (mode == C_TXN) {
+		if (!txid) {
+			snprintf(txbuf, sizeof txbuf, "tsproduce.%s.%s", topic, group ? group : "-");
+			txid = txbuf;
+		}
+		set_conf(conf, "transactional.id", txid, 1);
+	}
+	for (size_t i = 0; i < tsd_kconf_count(kc); i++) {
+		const char *n, *v;
+		tsd_kconf_item(kc, i, &n, &v);
+		set_conf(conf, n, v, 1);
+	}
+	rd_kafka_conf_set_dr_msg_cb(conf, on_dr);
+	rd_kafka_conf_set_log_cb(conf, on_log);
+	rd_kafka_conf_set_error_cb(conf, on_error);
+	if (!(rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr)))
+		tool_die(EXIT_DATA, "%s", errstr);
+	{
+		const struct rd_kafka_metadata *md;
+		rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, NULL, &md, (int)timeout_ms);
+		if (err)
+			tool_die(EXIT_DATA, "cannot reach the brokers (%s) within %lld ms: %s",
+				 brokers ? brokers : tsd_kconf_get(kc, "bootstrap.servers"),
+				 (long long)timeout_ms, rd_kafka_err2str(err));
+		rd_kafka_metadata_destroy(md);
+	}
+	if (mode == C_TXN) {
+		rd_kafka_error_t *e = rd_kafka_init_transactions(rk, (int)timeout_ms);
+		if (e)
+			tool_die(EXIT_DATA, "init transactions: %s", rd_kafka_error_string(e));
+		if (group)
+			cgmd = rd_kafka_consumer_group_metadata_new(group);
+		txn_begin();
+	}
+	if (mode == C_ACK && group) {
+		rd_kafka_conf_t *cc = rd_kafka_conf_new();
+		if (brokers)
+			set_conf(cc, "bootstrap.servers", brokers, 1);
+		for (size_t i = 0; i < tsd_kconf_count(kc); i++) {
+			const char *n, *v;
+			tsd_kconf_item(kc, i, &n, &v);
+			set_conf(cc, n, v, 0);
+		}
+		set_conf(cc, "group.id", group, 1);
+		set_conf(cc, "enable.auto.commit", "false", 1);
+		rd_kafka_conf_set_log_cb(cc, on_log);
+		if (!(ck = rd_kafka_new(RD_KAFKA_CONSUMER, cc, errstr, sizeof errstr)))
+			tool_die(EXIT_DATA, "%s", errstr);
+	}
+	if (tsd_kenc_new(&enc, io.out_format == TSD_FMT_BIN ? TSD_KFMT_BIN : TSD_KFMT_CSV, io.tab, &ts,
+			 io.precision) < 0)
+		tool_die(EXIT_DATA, "out of memory");
+
+	last_commit = now_ms();
+	while (!stop && tool_next(&io, &r)) {
+		if (io.r != hooked && io.r) {
+			tsd_reader_on_idle(io.r, on_idle, NULL);
+			hooked = io.r;
+		}
+		if (r.kind == TSD_REC_CONTROL) {
+			if (r.k.what != TSD_CTL_POSITION)
+				continue;
+			position(&r.k);
+			last_was_pos = 1;
+			if (mode != C_NONE && now_ms() - last_commit >= interval_ms)
+				commit_point();
+			continue;
+		}
+		last_was_pos = 0;
+		if (!tfmt_set && io.r && tsd_reader_style(io.r)->tstyle.kind)
+			ts = tsd_reader_style(io.r)->tstyle;
+		rc = tsd_kenc_put(enc, &r);
+		if (rc == TSD_EUNSUP)
+			tool_die(EXIT_DATA, "%s: wavelet coefficients go into binary payloads only; use -o bin",
+				 tool_where(&io));
+		if (rc < 0)
+			tool_die(EXIT_DATA, "%s: %s", tool_where(&io), tsd_strerror(rc));
+		if (rc == 0)
+			continue;
+		size_t len;
+		const void *data = tsd_kenc_data(enc, &len);
+		uint32_t s = tsd_kenc_series(enc);
+		for (;;) {
+			rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic),
+				RD_KAFKA_V_PARTITION((int32_t)partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+				RD_KAFKA_V_VALUE((void *)(uintptr_t)data, len),
+				RD_KAFKA_V_KEY(tsd_series_name(io.tab, s), tsd_series_namelen(io.tab, s)),
+				RD_KAFKA_V_END);
+			if (!err)
+				break;
+			if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+				tool_die(EXIT_DATA, "%s: produce: %s", tool_where(&io), rd_kafka_err2str(err));
+			rd_kafka_poll(rk, 10);
+		}
+		produced++;
+		unsettled++;
+		if ((produced & 1023) == 0) {
+			rd_kafka_poll(rk, 0);
+			if (dr_err)
+				tool_die(EXIT_DATA, "delivery failed: %s (no offsets committed since the last commit)", dr_msg);
+		}
+	}
+	if (stop) {
+		/* interrupted: what is not committed will be replayed */
+		if (mode == C_TXN && in_txn) {
+			rd_kafka_error_t *e = rd_kafka_abort_transaction(rk, (int)timeout_ms);
+			if (e)
+				rd_kafka_error_destroy(e);
+		}
+	} else {
+		commit_point();
+		if (mode == C_TXN && in_txn) {
+			rd_kafka_error_t *e = rd_kafka_commit_transaction(rk, (int)timeout_ms);
+			if (e)
+				txn_die(e, "commit transaction");
+		} else if (rd_kafka_flush(rk, (int)timeout_ms) == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+			tool_die(EXIT_DATA, "%d messages not acknowledged within %lld ms", rd_kafka_outq_len(rk),
+				 (long long)timeout_ms);
+		}
+		if (dr_err)
+			tool_die(EXIT_DATA, "delivery failed: %s", dr_msg);
+	}
+	if (!quiet && verbose)
+		tool_warn("%llu messages produced", (unsigned long long)produced);
+	tool_finish(&io);
+	if (cgmd)
+		rd_kafka_consumer_group_metadata_destroy(cgmd);
+	if (ck) {
+		rd_kafka_consumer_close(ck);
+		rd_kafka_destroy(ck);
+	}
+	rd_kafka_destroy(rk);
+	tsd_kenc_free(enc);
+	tsd_kconf_free(kc);
+	for (size_t i = 0; i < nps; i++)
+		free(ps[i].topic);
+	free(ps);
+	return stop ? EXIT_DATA : 0;
+}
