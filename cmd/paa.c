@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctlq.h"
 #include "paa.h"
 #include "tool.h"
 #include "window.h"
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
 	int znorm = 1, c, rc;
 	tool_io io;
 	tsd_winbuf *wb;
+	tsd_ctlq *cq;
 	tsd_win win;
 	tsd_rec r;
 	double *out = NULL;
@@ -60,18 +62,25 @@ int main(int argc, char **argv)
 	if (count && group > count)
 		tool_usage_error("-g: group %zu is larger than the window %zu", group, count);
 	tool_io_files(&io, argc - optind, argv + optind);
-	if ((rc = tsd_winbuf_new(&wb, count, span, max)) < 0)
+	if ((rc = tsd_winbuf_new(&wb, count, span, max)) < 0 || (rc = tsd_ctlq_new(&cq)) < 0)
 		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
 
 	for (;;) {
 		int more = tool_next(&io, &r);
 		if (more && r.kind != TSD_REC_SAMPLE) {
-			if (r.kind == TSD_REC_CONTROL)
-				tool_put(&io, &r);
-			else
+			if (r.kind == TSD_REC_CONTROL) {
+				/* held until the windows of the samples before it are out */
+				if ((rc = tsd_ctlq_control(cq, &r.k)) < 0)
+					tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+				while (tsd_ctlq_next(cq, &r) == 1)
+					tool_put(&io, &r);
+			} else
 				tool_die(EXIT_DATA, "%s: expected samples, found wavelet coefficients", tool_where(&io));
 			continue;
 		}
+		if (!more && tsd_ctlq_broken(cq))
+			tool_die(EXIT_DATA, "the input carried source positions but ended without the source's "
+				 "end mark (did the source fail?): open windows not flushed");
 		rc = more ? tsd_winbuf_push(wb, &win, r.s.series, r.s.t, r.s.v) : tsd_winbuf_flush(wb, &win);
 		if (rc == TSD_ERANGE)
 			tool_die(EXIT_DATA, "%s: a window of series '%s' holds more than %zu samples; "
@@ -79,9 +88,26 @@ int main(int argc, char **argv)
 				 tsd_series_name(io.tab, r.s.series), max);
 		if (rc < 0)
 			tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+		/* positions wait for the windows of the samples before them: a
+		 * count window includes the sample that completed it, a time
+		 * window is closed by a sample that opens the next one */
+		if (more) {
+			int hr;
+			if (rc == 1 && span)
+				tsd_ctlq_done(cq, win.series);
+			if ((hr = tsd_ctlq_hold(cq, r.s.series)) < 0)
+				tool_die(EXIT_DATA, "%s", tsd_strerror(hr));
+			if (rc == 1 && !span)
+				tsd_ctlq_done(cq, win.series);
+		} else if (rc == 1) {
+			tsd_ctlq_done(cq, win.series);
+		}
 		if (rc == 0) {
-			if (!more)
+			if (!more) {
+				while (tsd_ctlq_next(cq, &r) == 1)
+					tool_put(&io, &r);
 				break;
+			}
 			continue;
 		}
 		size_t m = tsd_paa_len(win.n, group);
@@ -98,8 +124,11 @@ int main(int argc, char **argv)
 			int64_t tc = win.t[a] + (win.t[b] - win.t[a]) / 2;
 			tool_sample(&io, win.series, tc, out[i]);
 		}
+		while (tsd_ctlq_next(cq, &r) == 1)
+			tool_put(&io, &r);
 	}
 	tsd_winbuf_free(wb);
+	tsd_ctlq_free(cq);
 	free(out);
 	tool_finish(&io);
 	return 0;

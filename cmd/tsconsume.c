@@ -11,6 +11,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "ctlq.h"
 #include "kafka.h"
 #include "tool.h"
 
@@ -542,6 +543,14 @@ int main(int argc, char **argv)
 		}
 	}
 	positions();
+	{
+		/* a clean end: downstream may flush its windows and commit */
+		tsd_rec r;
+		memset(&r, 0, sizeof r);
+		r.kind = TSD_REC_CONTROL;
+		tsd_ctl_end(&r.k);
+		tool_put(&io, &r);
+	}
 	tool_finish(&io);
 	rd_kafka_consumer_close(rk);
 	rd_kafka_destroy(rk);

@@ -11,6 +11,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "ctlq.h"
 #include "kafka.h"
 #include "tool.h"
 
@@ -69,7 +70,7 @@ static size_t nps;
 static int mode = C_TXN, quiet, verbose;
 static const char *group;
 static int64_t timeout_ms = 10000, interval_ms = 200, last_commit;
-static int last_was_pos, in_txn;
+static int last_was_pos, in_txn, seen_pos, seen_end;
 static uint64_t produced, unsettled;
 static rd_kafka_resp_err_t dr_err;
 static char dr_msg[512];
@@ -393,6 +394,11 @@ int main(int argc, char **argv)
 		if (r.kind == TSD_REC_CONTROL) {
 			if (r.k.what != TSD_CTL_POSITION)
 				continue;
+			seen_pos = 1;
+			if (tsd_ctl_is_end(&r.k)) {
+				seen_end = 1;
+				continue;
+			}
 			position(&r.k);
 			last_was_pos = 1;
 			if (mode != C_NONE && now_ms() - last_commit >= interval_ms)
@@ -432,6 +438,19 @@ int main(int argc, char **argv)
 			if (dr_err)
 				tool_die(EXIT_DATA, "delivery failed: %s (no offsets committed since the last commit)", dr_msg);
 		}
+	}
+	if (!stop && seen_pos && !seen_end) {
+		/* upstream failed: what came after the last position may be
+		 * windows flushed early; commit nothing more */
+		if (mode == C_TXN && in_txn) {
+			rd_kafka_error_t *e = rd_kafka_abort_transaction(rk, (int)timeout_ms);
+			if (e)
+				rd_kafka_error_destroy(e);
+		} else {
+			rd_kafka_flush(rk, (int)timeout_ms);
+		}
+		tool_die(EXIT_DATA, "the input carried source positions but ended without the source's end mark "
+			 "(did a stage before fail?): nothing committed since the last commit");
 	}
 	if (stop) {
 		/* interrupted: what is not committed will be replayed */

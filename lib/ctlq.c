@@ -26,7 +26,28 @@ struct tsd_ctlq {
 	pos *pq;               /* FIFO of positions */
 	size_t pq_cap, pq_head, pq_len;
 	char *out_topic;       /* topic of the last released position */
+	int seen, ended;       /* positions queued; the end mark queued */
 };
+
+void tsd_ctl_end(tsd_control *k)
+{
+	memset(k, 0, sizeof *k);
+	k->what = TSD_CTL_POSITION;
+	k->topic = "-";
+	k->topic_len = 1;
+	k->partition = -1;
+	k->offset = -1;
+}
+
+int tsd_ctl_is_end(const tsd_control *k)
+{
+	return k->what == TSD_CTL_POSITION && k->partition == -1;
+}
+
+int tsd_ctlq_broken(const tsd_ctlq *q)
+{
+	return q->seen && !q->ended;
+}
 
 int tsd_ctlq_new(tsd_ctlq **q)
 {
@@ -80,6 +101,9 @@ int tsd_ctlq_control(tsd_ctlq *q, const tsd_control *k)
 	memcpy(t, k->topic, k->topic_len);
 	t[k->topic_len] = 0;
 	p = &q->pq[(q->pq_head + q->pq_len) % q->pq_cap];
+	q->seen = 1;
+	if (tsd_ctl_is_end(k))
+		q->ended = 1;
 	p->tag = q->nseq;
 	p->k = *k;
 	p->k.topic = t;

@@ -28,6 +28,15 @@
 
 typedef struct tsd_ctlq tsd_ctlq;
 
+/* The end mark: the position a source (tsconsume) writes last when it ends
+ * cleanly: partition -1, offset -1 (topic "-"). A stream that carried
+ * positions and ends without it was cut short by a failure upstream: a
+ * windowing tool must then not flush its open windows as if complete (their
+ * samples will be read again after a restart), and a sink must not commit
+ * what follows its last commit. */
+void tsd_ctl_end(tsd_control *k);
+int tsd_ctl_is_end(const tsd_control *k);
+
 int tsd_ctlq_new(tsd_ctlq **q);
 void tsd_ctlq_free(tsd_ctlq *q);
 /* Queue a position (the topic is copied). */
@@ -40,6 +49,9 @@ void tsd_ctlq_done(tsd_ctlq *q, uint32_t key);
 /* 1: the oldest releasable position is in *rec (kind CONTROL; its topic is
  * valid until the next call); 0: none may be released yet. */
 int tsd_ctlq_next(tsd_ctlq *q, tsd_rec *rec);
+/* 1 when positions were queued but no end mark: an end of input now means
+ * that the source failed (see above). */
+int tsd_ctlq_broken(const tsd_ctlq *q);
 /* Positions queued and not yet released. */
 size_t tsd_ctlq_pending(const tsd_ctlq *q);
 

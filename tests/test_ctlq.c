@@ -168,6 +168,34 @@ static void random_model(void **state)
 	free(posmark);
 }
 
+/* the end mark travels like a position and tells a clean end from a cut */
+static void end_mark(void **state)
+{
+	tsd_ctlq *q;
+	tsd_rec r;
+	tsd_control k = pos_of("t", 0, 5), e;
+
+	(void)state;
+	assert_int_equal(tsd_ctlq_new(&q), 0);
+	assert_int_equal(tsd_ctlq_broken(q), 0);  /* plain files: no positions */
+	assert_int_equal(tsd_ctlq_hold(q, 0), 0);
+	assert_int_equal(tsd_ctlq_control(q, &k), 0);
+	assert_int_equal(tsd_ctlq_broken(q), 1);
+	tsd_ctl_end(&e);
+	assert_int_equal(tsd_ctl_is_end(&e), 1);
+	assert_int_equal(tsd_ctl_is_end(&k), 0);
+	assert_int_equal(tsd_ctlq_control(q, &e), 0);
+	assert_int_equal(tsd_ctlq_broken(q), 0);
+	assert_int_equal(tsd_ctlq_next(q, &r), 0);
+	tsd_ctlq_done(q, 0);
+	assert_int_equal(tsd_ctlq_next(q, &r), 1);
+	assert_int_equal(r.k.offset, 5);
+	assert_int_equal(tsd_ctlq_next(q, &r), 1);
+	assert_true(tsd_ctl_is_end(&r.k));
+	assert_memory_equal(r.k.topic, "-", 1);
+	tsd_ctlq_free(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +203,7 @@ int main(void)
 		cmocka_unit_test(held_by_open_window),
 		cmocka_unit_test(free_pending),
 		cmocka_unit_test(random_model),
+		cmocka_unit_test(end_mark),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
