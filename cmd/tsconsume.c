@@ -28,7 +28,9 @@ static const char usage[] =
 "  -G, --group GROUP      consumer group: partitions are shared among the\n"
 "                         instances (members of GROUP.members); reading starts\n"
 "                         at the offsets committed to GROUP (by tsproduce -G)\n"
-"  -p, --partition N      without -G: read only partition N\n"
+"  -a, --assign           with -G: do not join, read every partition (or -p)\n"
+"                         from GROUP's committed offsets (one instance only)\n"
+"  -p, --partition N      without -G, or with -a: read only partition N\n"
 "  -O, --offset OFF       without -G, where to start: beginning (default), end,\n"
 "                         stored (committed offset of -X group.id), N (absolute),\n"
 "                         -N (N before the end), s@MS (first at or after time MS);\n"
@@ -72,7 +74,7 @@ typedef struct {
 static part *parts;
 static size_t nparts;
 static tool_io io;
-static int quiet, verbose, exit_eof;
+static int quiet, verbose, exit_eof, no_join;
 static size_t nassigned;
 static int64_t down_since; /* ms, 0: brokers up */
 static rd_kafka_t *offh;   /* -G: reads the committed offsets of the group */
@@ -212,7 +214,8 @@ int main(int argc, char **argv)
 		{ "count", required_argument, 0, 'c' }, { "property", required_argument, 0, 'X' },
 		{ "config", required_argument, 0, 'F' }, { "dead-letter", required_argument, 0, O_DLQ },
 		{ "batch", required_argument, 0, O_BATCH }, { "timeout", required_argument, 0, O_TIMEOUT },
-		{ "quiet", no_argument, 0, 'q' }, { "verbose", no_argument, 0, 'v' }, { "output-format", required_argument, 0, 'o' },
+		{ "quiet", no_argument, 0, 'q' }, { "verbose", no_argument, 0, 'v' },
+		{ "assign", no_argument, 0, 'a' }, { "output-format", required_argument, 0, 'o' },
 		{ "time-format", required_argument, 0, O_TFMT }, { "time-unit", required_argument, 0, 1001 },
 		{ "precision", required_argument, 0, 1004 }, { "no-header", no_argument, 0, 1005 },
 		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' }, { 0, 0, 0, 0 },
@@ -235,7 +238,7 @@ int main(int argc, char **argv)
 	io.out_shape = TSD_SHAPE_LONG;
 	if (tsd_kconf_new(&kc) < 0)
 		tool_die(EXIT_DATA, "out of memory");
-	while ((c = getopt_long(argc, argv, "b:t:G:p:O:ec:X:F:qvo:hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ab:t:G:p:O:ec:X:F:qvo:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': brokers = optarg; break;
 		case 't':
@@ -259,6 +262,7 @@ int main(int argc, char **argv)
 				tool_usage_error("-F: %s", errstr);
 			break;
 		case 'q': quiet = 1; break;
+		case 'a': no_join = 1; break;
 		case 'v': verbose = 1; break;
 		case O_DLQ: dlq_topic = optarg; break;
 		case O_BATCH: batch = (size_t)tool_long("--batch", optarg, 1, 10000000); break;
@@ -285,8 +289,10 @@ int main(int argc, char **argv)
 		tool_usage_error("no topic (-t TOPIC)");
 	if (!brokers && !tsd_kconf_get(kc, "bootstrap.servers") && !tsd_kconf_get(kc, "metadata.broker.list"))
 		tool_usage_error("no brokers (-b host:port)");
-	if (group && partition >= 0)
-		tool_usage_error("-p: partitions are assigned by the group (-G)");
+	if (group && partition >= 0 && !no_join)
+		tool_usage_error("-p: partitions are assigned by the group (-G); add -a to read them without joining");
+	if (no_join && !group)
+		tool_usage_error("-a: needs the group (-G) whose committed offsets to start from");
 	if (partition >= 0 && ntopics != 1)
 		tool_usage_error("-p: one topic only");
 	if (!strcmp(offset, "beginning"))
@@ -294,7 +300,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(offset, "end"))
 		off_val = RD_KAFKA_OFFSET_END;
 	else if (group)
-		tool_usage_error("-O: with -G only 'beginning' or 'end'");
+		tool_usage_error("-O: with -G only 'beginning' or 'end' (where no offset is committed)");
 	else if (!strcmp(offset, "stored"))
 		off_val = RD_KAFKA_OFFSET_STORED;
 	else if (!strncmp(offset, "s@", 2))
@@ -375,7 +381,7 @@ int main(int argc, char **argv)
 			tool_die(EXIT_DATA, "cannot reach the brokers (%s) within %lld ms: %s",
 				 brokers ? brokers : tsd_kconf_get(kc, "bootstrap.servers"),
 				 (long long)timeout_ms, rd_kafka_err2str(err));
-		for (size_t i = 0; i < ntopics && !group; i++) {
+		for (size_t i = 0; i < ntopics && (!group || no_join); i++) {
 			int found = 0;
 			for (int j = 0; j < md->topic_cnt; j++) {
 				const struct rd_kafka_metadata_topic *mt = &md->topics[j];
@@ -394,7 +400,7 @@ int main(int argc, char **argv)
 		rd_kafka_metadata_destroy(md);
 	}
 
-	if (group) {
+	if (group && !no_join) {
 		rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new((int)ntopics);
 		for (size_t i = 0; i < ntopics; i++)
 			rd_kafka_topic_partition_list_add(sub, topics[i], RD_KAFKA_PARTITION_UA);
@@ -414,6 +420,14 @@ int main(int argc, char **argv)
 			for (int i = 0; i < as->cnt; i++)
 				if (as->elems[i].offset < 0)
 					as->elems[i].offset = RD_KAFKA_OFFSET_END;
+		}
+		if (group) {
+			rd_kafka_resp_err_t err = rd_kafka_committed(offh, as, timeout_ms ? (int)timeout_ms : 3600000);
+			if (err)
+				tool_die(EXIT_DATA, "committed offsets of group '%s': %s", group, rd_kafka_err2str(err));
+			for (int i = 0; i < as->cnt; i++)
+				if (as->elems[i].offset < 0)
+					as->elems[i].offset = off_val;
 		}
 		nassigned = nparts;
 		rd_kafka_resp_err_t err = rd_kafka_assign(rk, as);
@@ -543,8 +557,10 @@ int main(int argc, char **argv)
 		}
 	}
 	positions();
-	{
-		/* a clean end: downstream may flush its windows and commit */
+	if (!stop) {
+		/* the data asked for (-e, -c) is complete: downstream may flush
+		 * its open windows. Stopped by a signal, there is no end mark:
+		 * downstream stops without flushing and a restart resumes. */
 		tsd_rec r;
 		memset(&r, 0, sizeof r);
 		r.kind = TSD_REC_CONTROL;
