@@ -1,0 +1,246 @@
+/* feature.c: per-token features of a window of wavelet coefficients for
+ * the importance scorer; see feature.h for the list. */
+#include "feature.h"
+#include "tsd.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NEIGH 4 /* same-level neighbours on each side for feature 3 */
+
+void tsd_feature_ws_init(struct tsd_feature_ws *ws)
+{
+	memset(ws, 0, sizeof *ws);
+}
+
+void tsd_feature_ws_free(struct tsd_feature_ws *ws)
+{
+	if (!ws)
+		return;
+	free(ws->key);
+	free(ws->mag);
+	free(ws->cum);
+	free(ws->tmp);
+	free(ws->acen);
+	memset(ws, 0, sizeof *ws);
+}
+
+static int ws_reserve(struct tsd_feature_ws *ws, size_t T, size_t na)
+{
+	if (T > ws->cap) {
+		uint64_t *k = realloc(ws->key, T * sizeof *k);
+		if (k)
+			ws->key = k;
+		double *a = realloc(ws->mag, T * sizeof *a);
+		if (a)
+			ws->mag = a;
+		double *b = realloc(ws->cum, (T + 1) * sizeof *b);
+		if (b)
+			ws->cum = b;
+		double *t = realloc(ws->tmp, T * sizeof *t);
+		if (t)
+			ws->tmp = t;
+		if (!k || !a || !b || !t)
+			return TSD_ENOMEM;
+		ws->cap = T;
+	}
+	if (na > ws->acap) {
+		double *a = realloc(ws->acen, na * sizeof *a);
+		if (!a)
+			return TSD_ENOMEM;
+		ws->acen = a;
+		ws->acap = na;
+	}
+	return 0;
+}
+
+size_t tsd_feature_tokens(const size_t *lens, unsigned J)
+{
+	size_t T = 0;
+
+	for (unsigned b = 1; b <= J; b++)
+		T += lens[b];
+	return T;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x > y ? -1 : x < y;
+}
+
+/* Donoho's sigma: median |d| / 0.6745; tmp (n) scratch. */
+static double mad_sigma(double *tmp, const double *d, size_t n)
+{
+	double med;
+
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = fabs(d[i]);
+	qsort(tmp, n, sizeof *tmp, cmp_desc);
+	/* decreasing: the middle of n is the same either way */
+	med = n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+	return med / 0.6745;
+}
+
+/* Count of v[0..n) (decreasing) greater than x. */
+static size_t count_greater(const double *v, size_t n, double x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] > x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int tsd_feature_window(float *x, uint32_t *tok, struct tsd_feature_ws *ws,
+			const double *c, const size_t *lens, unsigned J,
+			size_t n, const tsd_wavelet *w, enum tsd_mode mode)
+{
+	size_t T, na, m, off[64];
+	double sj[64];
+	double s2 = 0, s, sig, amean = 0, asd = 0, floor_, noisy;
+	int err;
+
+	if (!x || !tok || !ws || !c || !lens || !w || J < 1 || J > 60 || !n)
+		return TSD_EINVAL;
+	na = lens[0];
+	T = tsd_feature_tokens(lens, J);
+	m = na + T;
+	if (T > UINT32_MAX / 2 || m > UINT32_MAX || T >= (1ull << 32))
+		return TSD_ERANGE;
+	for (size_t i = 0; i < m; i++)
+		if (!isfinite(c[i]))
+			return TSD_EINVAL;
+	if (!T)
+		return 0;
+	if ((err = ws_reserve(ws, T, na ? na : 1)))
+		return err;
+	off[0] = 0;
+	for (unsigned b = 0; b <= J; b++)
+		off[b + 1] = off[b] + lens[b];
+
+	/* window scale, approximation statistics */
+	for (size_t i = na; i < m; i++)
+		s2 += c[i] * c[i];
+	s = sqrt(s2 / (double)T);
+	for (size_t i = 0; i < na; i++)
+		amean += c[i];
+	amean = na ? amean / (double)na : 0;
+	for (size_t i = 0; i < na; i++)
+		asd += (c[i] - amean) * (c[i] - amean);
+	asd = na ? sqrt(asd / (double)na) : 0;
+	if (!(asd > 1e-300))
+		asd = 1e-300;
+	floor_ = s > 0 ? 1e-3 * s : 1e-300;
+	if (s == 0)
+		s = 1;
+	noisy = asinh(sqrt(s2 / (double)T) * pow(2.0, 0.5 * J) / asd);
+	sig = mad_sigma(ws->tmp, c + off[J], lens[J]);
+	if (sig < floor_)
+		sig = floor_;
+
+	/* magnitudes sorted, decreasing, and their running energy */
+	for (size_t i = 0; i < T; i++)
+		ws->mag[i] = fabs(c[na + i]);
+	qsort(ws->mag, T, sizeof *ws->mag, cmp_desc);
+	ws->cum[0] = 0;
+	for (size_t i = 0; i < T; i++)
+		ws->cum[i + 1] = ws->cum[i] + ws->mag[i] * ws->mag[i];
+
+	/* approximation middles */
+	for (size_t k = 0; k < na; k++) {
+		size_t i0, i1;
+		if ((err = tsd_dwt_support(&i0, &i1, n, J, k, w, mode)) < 0)
+			return err;
+		ws->acen[k] = 0.5 * (double)(i0 + i1);
+	}
+
+	/* time order: key = (i0 + i1) << 38 | (63 - level) << 32 | index */
+	for (unsigned b = 1; b <= J; b++) {
+		unsigned lev = J + 1 - b;
+		for (size_t k = 0; k < lens[b]; k++) {
+			size_t i0, i1;
+			if ((err = tsd_dwt_support(&i0, &i1, n, lev, k, w, mode)) < 0)
+				return err;
+			ws->key[off[b] - na + k] = (uint64_t)(i0 + i1) << 38 |
+						   (uint64_t)(63 - lev) << 32 |
+						   (uint64_t)(off[b] + k);
+		}
+	}
+	qsort(ws->key, T, sizeof *ws->key, cmp_u64);
+
+	size_t ka = 0;
+	for (size_t t = 0; t < T; t++) {
+		uint32_t idx = (uint32_t)(ws->key[t] & 0xffffffffu);
+		unsigned lev = 63 - (unsigned)((ws->key[t] >> 32) & 63);
+		unsigned b = J + 1 - lev;
+		size_t k = idx - off[b], L = lens[b], lo, hi, cnt = 0, gt;
+		double d = c[idx], ad = fabs(d), r = 0, mid;
+		float *o = x + t * TSD_FEAT_COUNT;
+
+		lo = k > NEIGH ? k - NEIGH : 0;
+		hi = k + NEIGH + 1 < L ? k + NEIGH + 1 : L;
+		for (size_t q = lo; q < hi; q++) {
+			if (q == k)
+				continue;
+			r += c[off[b] + q] * c[off[b] + q];
+			cnt++;
+		}
+		r = cnt ? sqrt(r / (double)cnt) : 0;
+		if (r < floor_)
+			r = floor_;
+		mid = (double)(ws->key[t] >> 38) * 0.5;
+		while (ka + 1 < na && fabs(ws->acen[ka + 1] - mid) <= fabs(ws->acen[ka] - mid))
+			ka++;
+		gt = count_greater(ws->mag, T, ad);
+
+		o[0] = (float)asinh(d / s);
+		o[2] = (float)asinh(ad / sig);
+		o[3] = (float)asinh(ad / r);
+		o[4] = (float)lev;
+		o[5] = (float)(J - lev);
+		o[6] = (float)(mid / (double)n);
+		if (na) {
+			double ap = c[ka + 1 < na ? ka + 1 : ka], am = c[ka ? ka - 1 : 0];
+			o[7] = (float)((c[ka] - amean) / asd);
+			o[8] = (float)((ap - am) / (2 * asd));
+		} else {
+			o[7] = o[8] = 0;
+		}
+		o[9] = T > 1 ? (float)(1.0 - (double)gt / (double)(T - 1)) : 1.0f;
+		o[10] = ws->cum[T] > 0 ? (float)(ws->cum[gt] / ws->cum[T]) : 0.0f;
+		o[11] = (float)noisy;
+		tok[t] = idx;
+	}
+
+	/* feature 1: per level RMS */
+	for (unsigned b = 1; b <= J; b++) {
+		double e = 0;
+		for (size_t k = 0; k < lens[b]; k++)
+			e += c[off[b] + k] * c[off[b] + k];
+		sj[b] = lens[b] ? sqrt(e / (double)lens[b]) : 0;
+		if (sj[b] < floor_)
+			sj[b] = floor_;
+	}
+	for (size_t t = 0; t < T; t++) {
+		unsigned lev = (unsigned)x[t * TSD_FEAT_COUNT + 4];
+		x[t * TSD_FEAT_COUNT + 1] = (float)asinh(fabs(c[tok[t]]) / sj[J + 1 - lev]);
+	}
+	return (int)T;
+}
