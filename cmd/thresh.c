@@ -26,7 +26,7 @@ static const char usage[] =
 "  -b, --budget P         keep the largest details so that merge writes P\n"
 "                         points per window (at least ceil(n/2^J))\n"
 "  -r, --ratio R          the same with P = n/R (rounded): a compression\n"
-"                         ratio R of the reduced series\n"
+"                         ratio R of the reduced series\n""-k, -b and -r rank the details of scored windows (tscore) by score.\n"
 TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
@@ -244,7 +244,15 @@ int main(int argc, char **argv)
 			else
 				k = tsd_select_budget(ru == R_BUDGET ? (size_t)arg : tsd_select_ratio_points(cw->n, arg),
 						      tsd_reduce_coarse(cw->n, cw->J), ne);
-			tsd_select_top(kd, work, cw->c + a, elig, nd, k);
+			if (cw->scored) {
+				/* scored (tscore): the top k by score, not magnitude */
+				double *sv = work + nd + 1;
+				for (size_t i = 0; i < nd; i++)
+					sv[i] = cw->score[a + i];
+				tsd_select_top(kd, work, sv, elig, nd, k);
+			} else {
+				tsd_select_top(kd, work, cw->c + a, elig, nd, k);
+			}
 			break;
 		}
 		}
