@@ -32,6 +32,8 @@ static const char usage[] =
 "  -s, --seed N           initialisation and shuffling seed (default 1)\n"
 "  -c, --checkpoint FILE  write model and optimizer state after each epoch\n"
 "      --resume FILE      continue a run from its checkpoint\n"
+"      --stop-after N     stop after epoch N (checkpoint and model written;\n"
+"                         --resume continues the run)\n"
 "  -W, --wavelet NAME     as dwt (default db4)\n"
 "  -m, --mode MODE        as dwt (default symmetric)\n"
 "  -J, --levels LIST      levels, one or several: 4,5 (default 4,5)\n"
@@ -173,7 +175,7 @@ static void load(struct ctx *x, struct tsd_train_data *d, char **files, int nfil
 
 struct prog {
 	double t0;
-	int quiet, start;
+	int quiet, start, stop;
 	const char *ckpt;
 	struct tsd_model *m;
 	struct tsd_adamw *opt;
@@ -210,7 +212,7 @@ static int progress(const struct tsd_train_progress *p, void *arg)
 	if (g->ckpt && tsd_train_ckpt_save(g->ckpt, g->m, g->opt, p->epoch, g->o, err, sizeof err))
 		tool_die(EXIT_DATA, "%s", err);
 	if (g->quiet)
-		return 0;
+		return p->epoch == g->stop;
 	fmt_time(el, sizeof el, dt);
 	fmt_time(left, sizeof left, done > 0 ? dt / done * (p->epochs - p->epoch) : 0);
 	if (p->have_val)
@@ -220,7 +222,7 @@ static int progress(const struct tsd_train_progress *p, void *arg)
 	else
 		fprintf(stderr, "tstrain: epoch %d/%d loss %.4f %s, %s left\n", p->epoch,
 			p->epochs, p->loss, el, left);
-	return 0;
+	return p->epoch == g->stop;
 }
 
 int main(int argc, char **argv)
@@ -237,12 +239,12 @@ int main(int argc, char **argv)
 		{ "heads", required_argument, 0, 3006 }, { "layers", required_argument, 0, 3007 },
 		{ "hidden", required_argument, 0, 3008 }, { "radius", required_argument, 0, 3009 },
 		{ "quiet", no_argument, 0, 'q' }, { "order", required_argument, 0, 1003 },
-		{ "time-unit", required_argument, 0, 1001 }, { "help", no_argument, 0, 'h' },
+		{ "time-unit", required_argument, 0, 1001 }, { "stop-after", required_argument, 0, 3010 }, { "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'V' }, { 0, 0, 0, 0 },
 	};
 	const char *model_path = NULL, *events_path = NULL, *ckpt = NULL, *resume = NULL;
 	char **vfiles = NULL, err[512];
-	int nv = 0, c, rc, nratios = 0, start = 0, quiet = 0;
+	int nv = 0, c, rc, nratios = 0, start = 0, quiet = 0, stop = 0;
 	double ratios[TSD_TRAIN_MAXK], list[8];
 	struct tsd_train_opts o;
 	struct tsd_model_config cfg;
@@ -318,6 +320,7 @@ int main(int argc, char **argv)
 		case 3008: cfg.hidden = (int)tool_long("--hidden", optarg, 1, TSD_MODEL_MAX_HIDDEN); seen_size = 1; break;
 		case 3009: cfg.radius = (int)tool_long("--radius", optarg, 0, 65536); seen_size = 1; break;
 		case 'q': quiet = 1; break;
+		case 3010: stop = (int)tool_long("--stop-after", optarg, 1, 100000); break;
 		case 1001: case 1003:
 			tool_io_option(&io, c, optarg);
 			break;
@@ -372,6 +375,7 @@ int main(int argc, char **argv)
 	g.quiet = quiet;
 	g.start = start;
 	g.ckpt = ckpt;
+	g.stop = stop;
 	g.m = &m;
 	g.opt = &opt;
 	g.o = &o;
@@ -380,6 +384,8 @@ int main(int argc, char **argv)
 		tool_die(EXIT_DATA, "training diverged (a weight is not finite); try a lower --lr");
 	if (rc < 0)
 		tool_die(EXIT_DATA, "training failed: %s", tsd_strerror(rc));
+	if (rc > 0 && !quiet)
+		fprintf(stderr, "tstrain: stopped after epoch %d\n", stop);
 	if ((rc = tsd_model_save(model_path, &m, err, sizeof err)) < 0)
 		tool_die(EXIT_DATA, "%s", err);
 	tsd_train_data_free(&tr);

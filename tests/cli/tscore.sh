@@ -1,0 +1,74 @@
+# tscore: scores on every detail, determinism, CSV and binary paths,
+# pipelines into thresh and merge, bad models with their exact messages.
+. "$TSD_ROOT/tests/cli/lib.sh"
+NAB=$DATA/nab; [ -d "$NAB" ] || NAB=$DATA
+JD=$NAB/art_daily_jumpsdown.csv
+
+tsgen -p 700 -s 5 >g.csv
+dwt -w 128 -J 3 g.csv >c.csv 2>/dev/null
+dwt -w 128 -J 3 -o bin g.csv >c.bin 2>/dev/null
+
+ck help 0 '' 'tscore --help | grep -q "^usage: tscore"'
+ck info 0 '' 'tscore --info | grep -q "^features 12$"'
+ck samples 1 "tscore: g.csv:2: expected wavelet coefficients (dwt output), found samples" 'tscore g.csv'
+
+# every coefficient scored, values unchanged; approximations score 1
+ok scores 'tscore c.csv > s.csv'
+ck all-scored 0 '' 'test $(grep -c ",[AD],.*,[0-9.e-]*$" s.csv) = $(grep -c ",[AD]," c.csv)'
+ck approx-1 0 '' 'test $(grep ",A," s.csv | grep -vc ",1$") = 0'
+ck in-range 0 '' 'grep ",D," s.csv | awk -F, "\$9 < 0 || \$9 > 1 { exit 1 }"'
+ck values-kept 0 '' 'cut -d, -f1-8 s.csv > v1; cut -d, -f1-8 c.csv | sed 1s/\$/,score/ | cut -d, -f1-8 > v2; cmp -s v1 v2'
+# deterministic; CSV and binary input agree; binary output reads back the same
+ok again 'tscore c.csv > s2.csv'
+same twice s.csv s2.csv
+ok bin 'tscore c.bin > sb.csv && tscore -o bin c.bin | tscore > sbb.csv'
+same csv-bin s.csv sb.csv
+ok from-bin-out 'tscore -o bin c.csv | tsconv > sbo.csv || tscore -o bin c.csv | thresh -s 0 > /dev/null'
+# a named model file scores as the built-in one it was copied from
+ok named "tscore -M $TSD_ROOT/models/default.tsdm c.csv > sn.csv"
+same named-eq-builtin s.csv sn.csv
+
+# pipelines: dwt | tscore | thresh | merge and dwt | tscore | merge
+ok pipe-thresh "dwt -w 256 -J 5 $JD 2>/dev/null | tscore | thresh --ratio 8 | merge > r.csv"
+ck pipe-thresh-points 0 '' 'test $(tail -n +2 r.csv | wc -l) = 504'
+ok pipe-merge "dwt -w 256 -J 5 $JD 2>/dev/null | tscore | merge > r2.csv"
+ck pipe-merge-points 0 '' 'test $(tail -n +2 r2.csv | wc -l) -ge 126'
+# thresh --budget on a scored stream keeps the top-scored details: a
+# stream whose scores rank the details against their magnitude
+awk -F, 'BEGIN { OFS = "," } NR == 1 || $3 == "A" || $3 == "W" { print; next }
+	$3 == "D" { $9 = 1 / (1 + ($8 < 0 ? -$8 : $8)); print; next } { print }' s.csv > inv.csv
+# window 0: 128 samples, J 3: 16 coarse points, so -b 20 keeps 4 details,
+# the 4 best scored (here the 4 smallest magnitudes)
+ck budget-by-score 0 '' 'thresh -b 20 inv.csv | awk -F, "\$3 == \"D\" && \$2 == 0" | cut -d, -f1-5 | sort > k1
+	awk -F, "\$3 == \"D\" && \$2 == 0" inv.csv | sort -t, -k9,9gr | head -4 | cut -d, -f1-5 | sort > k2
+	test -s k1 && cmp -s k1 k2'
+ck ratio-by-score 0 '' 'test "$(thresh -r 4 inv.csv | merge | wc -l)" = "$(thresh -r 4 c.csv | merge | wc -l)"'
+
+# NaN or infinity never reach the model
+sed '5s/,[^,]*,\([^,]*\)$/,inf,\1/' s.csv > inf.csv
+ck inf 1 '*' 'tscore inf.csv'
+
+# bad model files: missing, empty, truncated, not a model, other version,
+# impossible or inconsistent dimensions, corrupt weights
+cp "$TSD_ROOT/models/default.tsdm" m.tsdm
+head -c 1000 m.tsdm > trunc.tsdm
+: > empty.tsdm
+{ printf XXXX; tail -c +5 m.tsdm; } > magic.tsdm
+setb() { # FILE OFFSET BYTE > OUT: one byte replaced
+	{ head -c "$2" "$1"; printf "\\$(printf %o "$3")"; tail -c +$(($2 + 2)) "$1"; }
+}
+setb m.tsdm 4 2 > ver.tsdm
+setb m.tsdm 16 17 > dims.tsdm
+setb m.tsdm 28 33 > size.tsdm
+setb m.tsdm 5000 0 > crc.tsdm
+H="retrain with tstrain or pass the right file"
+ck no-model 1 "tscore: nope.tsdm: cannot open: No such file or directory; train one with tstrain or pass the right path" 'tscore -M nope.tsdm c.csv'
+ck empty-model 1 "tscore: empty.tsdm: truncated: 0 of 256 header bytes; $H" 'tscore -M empty.tsdm c.csv'
+ck trunc-model 1 "tscore: trunc.tsdm: truncated: 744 of 18916 weight bytes; $H" 'tscore -M trunc.tsdm c.csv'
+ck magic-model 1 'tscore: magic.tsdm: not a tsdown model (magic is not "TSDM"); pass a file written by tstrain' 'tscore -M magic.tsdm c.csv'
+ck version-model 1 "tscore: ver.tsdm: model format version 2, this build reads version 1; retrain with this tstrain or use the tsdown that wrote it" 'tscore -M ver.tsdm c.csv'
+ck dims-model 1 "tscore: dims.tsdm: bad dimensions: model width 17 is not a multiple of heads 2; $H" 'tscore -M dims.tsdm c.csv'
+ck size-model 1 "tscore: size.tsdm: header says 4705 parameters and 24 normalisation floats, but F=12 C=16 NH=2 L=2 H=33 give 4771 and 24; the file is corrupt, $H" 'tscore -M size.tsdm c.csv'
+ck crc-model 1 "tscore: crc.tsdm: checksum mismatch (file X, weights X): the file is corrupt; $H" \
+	'tscore -M crc.tsdm c.csv 2>&1 >/dev/null | sed "s/[0-9a-f]\{8\}/X/g" >&2; exit ${PIPESTATUS[0]}'
+ck no-output-on-bad-model 0 '' 'tscore -M trunc.tsdm c.csv 2>/dev/null | wc -c | grep -qx 0'
