@@ -395,6 +395,9 @@ int main(int argc, char **argv)
 			if (r.k.what != TSD_CTL_POSITION)
 				continue;
 			seen_pos = 1;
+			if (!group && mode != C_NONE)
+				tool_die(EXIT_DATA, "the input carries source positions but no group (-G) is given to "
+					 "commit them to; use --commit none to ignore them");
 			if (tsd_ctl_is_end(&r.k)) {
 				seen_end = 1;
 				continue;
@@ -474,7 +477,10 @@ int main(int argc, char **argv)
 	}
 	if (!quiet && verbose)
 		tool_warn("%llu messages produced", (unsigned long long)produced);
-	tool_finish(&io);
+	/* nothing is written to stdout */
+	if (io.r)
+		tsd_reader_close(io.r);
+	tsd_series_free(io.tab);
 	if (cgmd)
 		rd_kafka_consumer_group_metadata_destroy(cgmd);
 	if (ck) {
