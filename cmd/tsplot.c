@@ -760,13 +760,15 @@ static void start_gnuplot(void)
 				   g.term, g.w, g.h);
 	} else {
 		if (!g.w)
-			g.w = 900, g.h = 500;
+			g.w = 900, g.h = g.panels ? 800 : 500;
 		tsd_gnuplot_printf(g.gp, "set terminal %s size %d,%d\n", g.term, g.w, g.h);
 	}
 	tsd_gnuplot_printf(g.gp, "set termoption noenhanced\nset xdata time\nset timefmt \"%%s\"\n"
 			   "set grid\nset key outside right top\nset datafile separator whitespace\n");
 	if (g.yrange)
 		tsd_gnuplot_printf(g.gp, "set yrange [%s]\n", g.yrange);
+	if (g.panels)
+		tsd_gnuplot_printf(g.gp, "set lmargin 10\n");
 	if (g.title) {
 		char q[600];
 		tsd_gnuplot_printf(g.gp, "set title %s\n", quote(q, sizeof q, g.title));
