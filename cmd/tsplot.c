@@ -901,6 +901,8 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	tsd_series_free(io.tab); /* each input has its own table */
+	io.tab = io.in.tab = NULL;
 	nfiles = argc - optind;
 	files = argv + optind;
 	if (!nfiles)
