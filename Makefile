@@ -42,8 +42,9 @@ MAN1    := $(wildcard man/*.1)
 MAN5    := $(wildcard man/*.5)
 MAN7    := $(wildcard man/*.7)
 
-DEB_PKGS := libcsv-dev libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-config
-BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk
+DEB_PKGS := libcsv-dev libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-config \
+            groff-base chromium file procps bc
+BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk time
 
 .PHONY: all help deps test check bench unit cli install uninstall clean demo model
 .DEFAULT_GOAL := all

@@ -110,7 +110,10 @@ size_t tsd_frame_control(unsigned char *b, const tsd_control *k)
 	return sz;
 }
 
-size_t tsd_frame_samples_size(uint32_t count) { return TSD_FRAME_HDR + 8 + 16 * (size_t)count; }
+size_t tsd_frame_samples_size(uint32_t count, int regular)
+{
+	return TSD_FRAME_HDR + 8 + (regular ? 16 + 8 * (size_t)count : 16 * (size_t)count);
+}
 size_t tsd_frame_times_size(uint32_t count) { return TSD_FRAME_HDR + 16 + 8 * (size_t)count; }
 
 size_t tsd_frame_coefs_size(uint32_t count, int scored)
@@ -156,24 +159,36 @@ int tsd_frame_decode_style(tsd_style *st, const unsigned char *p, uint32_t plen)
 	return 0;
 }
 
-/* Decode a data frame's payload p (plen bytes). For SAMPLES the record
- * holds the first sample and *sample_count the number in the run; the
- * caller walks the rest with tsd_frame_sample_at. */
+/* Decode a data frame's payload p (plen bytes). SAMPLES frames give a
+ * TSD_REC_SAMPLES run (and *count its length). */
 int tsd_frame_decode(tsd_rec *r, uint32_t *count, const unsigned char *p, uint32_t plen, int type, unsigned flags, unsigned aux)
 {
 	uint32_t n;
 
 	switch (type) {
-	case TSD_FR_SAMPLES:
+	case TSD_FR_SAMPLES: {
+		int reg = flags & TSD_FR_REGULAR;
 		if (plen < 8)
 			return TSD_EFORMAT;
 		n = get32(p + 4);
-		if (n == 0 || (uint64_t)n * 16 + 8 != plen)
+		if (n == 0 || tsd_frame_samples_size(n, reg) - TSD_FRAME_HDR != plen)
 			return TSD_EFORMAT;
-		r->kind = TSD_REC_SAMPLE;
-		r->s.series = get32(p);
+		r->kind = TSD_REC_SAMPLES;
+		r->r.series = get32(p);
+		r->r.count = n;
+		if (reg) {
+			r->r.t = NULL;
+			r->r.t0 = (int64_t)get64(p + 8);
+			r->r.dt = (int64_t)get64(p + 16);
+			r->r.v = (const double *)(const void *)(p + 24);
+		} else {
+			r->r.t = (const int64_t *)(const void *)(p + 8);
+			r->r.t0 = r->r.dt = 0;
+			r->r.v = (const double *)(const void *)(p + 8 + 8 * (size_t)n);
+		}
 		*count = n;
 		return 0;
+	}
 	case TSD_FR_WINDOW:
 		if (plen != 64)
 			return TSD_EFORMAT;

@@ -27,7 +27,9 @@
 enum tsd_frame_type {
 	TSD_FR_NAME = 'N',     /* u32 id, name bytes, NUL padding */
 	TSD_FR_STYLE = 'Y',    /* stream style: time style, shape, time column name */
-	TSD_FR_SAMPLES = 'S',  /* u32 series, u32 count, count x (i64 t, f64 v) */
+	TSD_FR_SAMPLES = 'S',  /* u32 series, u32 count, count x i64 t, count x f64 v;
+	                        * flag TSD_FR_REGULAR: u32 series, u32 count,
+	                        * i64 t0, i64 dt, count x f64 v */
 	TSD_FR_WINDOW = 'W',   /* window header, 64 bytes */
 	TSD_FR_TIMES = 'T',    /* u32 series, u32 count, i64 window, count x i64 */
 	TSD_FR_COEFS = 'C',    /* run of coefficients, see tsd-frames(5) */
@@ -59,7 +61,8 @@ size_t tsd_frame_end(unsigned char *buf, uint32_t series, int64_t window); /* 24
 size_t tsd_frame_control_size(size_t topic_len);
 size_t tsd_frame_control(unsigned char *buf, const tsd_control *k);
 /* Run frames are built in place by the writer: header, then the body. */
-size_t tsd_frame_samples_size(uint32_t count);
+#define TSD_FR_REGULAR 0x01    /* SAMPLES flag: times t0 + i * dt */
+size_t tsd_frame_samples_size(uint32_t count, int regular);
 size_t tsd_frame_coefs_size(uint32_t count, int scored);
 size_t tsd_frame_times_size(uint32_t count);
 void tsd_frame_put_header(unsigned char *buf, int type, int flags, unsigned aux, uint32_t len);

@@ -192,9 +192,12 @@ struct tsd_kdec {
 	size_t bin_cap, bin_len, bin_pos;
 	uint32_t *idmap;       /* message id -> 1 + table id */
 	size_t nidmap;
-	const unsigned char *run; /* samples left in a SAMPLES frame */
+	tsd_samples run;              /* the SAMPLES frame being given out */
 	uint32_t run_left, run_series;
 	int is_bin;
+	const char *raw;       /* CSV: the line of the last record */
+	size_t rawlen;
+	int raw_keyed;
 	int inwin;             /* binary: inside WINDOW .. END */
 	uint64_t nrec;         /* binary: records of this payload so far */
 	char err[160];
@@ -376,9 +379,21 @@ static int csv_next(tsd_kdec *d, tsd_rec *rec)
 		rec->s.series = id;
 		rec->s.t = t;
 		rec->s.v = v;
+		d->raw = s;
+		d->rawlen = n;
+		d->raw_keyed = !si;
 		return 1;
 	}
 	return 0;
+}
+
+const char *tsd_kdec_raw(const tsd_kdec *d, size_t *len, int *keyed)
+{
+	if (d->is_bin)
+		return NULL;
+	*len = d->rawlen;
+	*keyed = d->raw_keyed;
+	return d->raw;
 }
 
 static int map_series(tsd_kdec *d, uint32_t *s)
@@ -398,11 +413,11 @@ static int bin_next(tsd_kdec *d, tsd_rec *rec)
 		int type, rc;
 
 		if (d->run_left) {
-			memcpy(&rec->s.t, d->run, 8);
-			memcpy(&rec->s.v, d->run + 8, 8);
+			uint32_t k = d->run.count - d->run_left;
 			rec->kind = TSD_REC_SAMPLE;
+			rec->s.t = d->run.t ? d->run.t[k] : d->run.t0 + (int64_t)k * d->run.dt;
+			rec->s.v = d->run.v[k];
 			rec->s.series = d->run_series;
-			d->run += 16;
 			d->run_left--;
 			d->nrec++;
 			if (!isfinite(rec->s.v))
@@ -461,14 +476,14 @@ static int bin_next(tsd_kdec *d, tsd_rec *rec)
 		if (rc < 0)
 			return dfail(d, rc, "malformed '%c' frame", type);
 		switch (rec->kind) {
-		case TSD_REC_SAMPLE:
-			if (map_series(d, &rec->s.series))
+		case TSD_REC_SAMPLES:
+			if (map_series(d, &rec->r.series))
 				return TSD_EFORMAT;
 			if (d->inwin)
 				return dfail(d, TSD_EFORMAT, "samples inside a window");
-			d->run = p + 8;
+			d->run = rec->r;
 			d->run_left = count;
-			d->run_series = rec->s.series;
+			d->run_series = rec->r.series;
 			continue;
 		case TSD_REC_WINDOW:
 			if (d->inwin)
@@ -618,7 +633,7 @@ int tsd_kenc_put(tsd_kenc *e, const tsd_rec *r)
 		} else {
 			if ((rc = bin_start(e, r->s.series)) < 0)
 				return rc;
-			if (!(d = room(e, sz = tsd_frame_samples_size(1))))
+			if (!(d = room(e, sz = tsd_frame_samples_size(1, 0))))
 				return TSD_ENOMEM;
 			uint32_t zero = 0, one = 1;
 			tsd_frame_put_header(d, TSD_FR_SAMPLES, 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));

@@ -28,6 +28,8 @@ enum tsd_rec_kind {
 	TSD_REC_COEF = 4,
 	TSD_REC_END = 5,
 	TSD_REC_CONTROL = 6,
+	TSD_REC_SAMPLES = 7,   /* a run of samples of one series (readers
+	                        * return these only when asked: opts.runs) */
 };
 
 enum { TSD_COEF_A = 0, TSD_COEF_D = 1 };
@@ -76,6 +78,16 @@ typedef struct {
 
 enum { TSD_CTL_POSITION = 1 };
 
+/* A run of samples of one series in increasing time. Times are t[i], or
+ * t0 + i * dt when t is NULL (evenly spaced). */
+typedef struct {
+	uint32_t series;
+	uint32_t count;
+	const int64_t *t;      /* (count) or NULL */
+	int64_t t0, dt;
+	const double *v;       /* (count) */
+} tsd_samples;
+
 typedef struct {
 	uint16_t what;         /* TSD_CTL_* */
 	uint16_t topic_len;
@@ -100,6 +112,7 @@ typedef struct {
 			int64_t window;
 		} e;
 		tsd_control k;
+		tsd_samples r;
 	};
 } tsd_rec;
 

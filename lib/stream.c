@@ -164,8 +164,8 @@ struct tsd_reader {
 	/* binary */
 	uint32_t *idmap;          /* stream id -> table id + 1 */
 	size_t nidmap;
-	const unsigned char *run; /* samples left in the current SAMPLES frame */
-	uint32_t run_left, run_series;
+	tsd_samples run;          /* the current SAMPLES frame, given out sample by sample */
+	uint32_t run_pos;
 	/* CSV */
 	struct csv_parser csv;
 	int csv_ready, header_done, shape, cb_err, row_done, ncols;
@@ -310,10 +310,8 @@ static int fill(tsd_reader *r, size_t need)
 	return 0;
 }
 
-static int check_order(tsd_reader *r, uint32_t s, int64_t t)
+static int ensure_last(tsd_reader *r, uint32_t s)
 {
-	if (r->o.order == TSD_ORDER_ANY)
-		return 0;
 	if (s >= r->nlast) {
 		size_t nn = r->nlast ? r->nlast : 16, i;
 		while (nn <= s)
@@ -326,6 +324,15 @@ static int check_order(tsd_reader *r, uint32_t s, int64_t t)
 		r->last_t = nl;
 		r->nlast = nn;
 	}
+	return 0;
+}
+
+static int check_order(tsd_reader *r, uint32_t s, int64_t t)
+{
+	if (r->o.order == TSD_ORDER_ANY)
+		return 0;
+	if (ensure_last(r, s) < 0)
+		return TSD_ENOMEM;
 	if (r->last_t[s] != INT64_MIN) {
 		if (r->o.order == TSD_ORDER_DROP && t <= r->last_t[s]) {
 			if (!r->dropped++)
@@ -345,6 +352,32 @@ static int check_order(tsd_reader *r, uint32_t s, int64_t t)
 
 /* ---- binary */
 
+/* A whole run passes the order policy at once when its times increase
+ * strictly and start after the series' last time; then the series' last
+ * time moves to the run's end. Anything else is checked sample by sample. */
+static int run_in_order(tsd_reader *r, const tsd_samples *run)
+{
+	int64_t first = run->t ? run->t[0] : run->t0;
+	int64_t last = run->t ? run->t[run->count - 1] : run->t0 + (int64_t)(run->count - 1) * run->dt;
+	uint32_t i;
+
+	if (r->o.order == TSD_ORDER_ANY)
+		return 1;
+	if (run->t) {
+		for (i = 1; i < run->count; i++)
+			if (run->t[i] <= run->t[i - 1])
+				return 0;
+	} else if (run->count > 1 && run->dt <= 0) {
+		return 0;
+	}
+	if (ensure_last(r, run->series) < 0)
+		return 0;
+	if (r->last_t[run->series] != INT64_MIN && first <= r->last_t[run->series])
+		return 0;
+	r->last_t[run->series] = last;
+	return 1;
+}
+
 static int bin_next(tsd_reader *r, tsd_rec *rec)
 {
 	for (;;) {
@@ -353,13 +386,12 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 		uint32_t len, count = 0;
 		const unsigned char *p;
 
-		if (r->run_left) {
-			memcpy(&rec->s.t, r->run, 8);
-			memcpy(&rec->s.v, r->run + 8, 8);
+		if (r->run_pos < r->run.count) {
+			uint32_t i = r->run_pos++;
 			rec->kind = TSD_REC_SAMPLE;
-			rec->s.series = r->run_series;
-			r->run += 16;
-			r->run_left--;
+			rec->s.series = r->run.series;
+			rec->s.t = r->run.t ? r->run.t[i] : r->run.t0 + (int64_t)i * r->run.dt;
+			rec->s.v = r->run.v[i];
 			if (r->o.order != TSD_ORDER_ANY) {
 				if ((rc = check_order(r, rec->s.series, rec->s.t)) < 0)
 					return rc;
@@ -437,7 +469,7 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 			return rfail(r, rc, "malformed '%c' frame", type);
 		if (rec->kind != TSD_REC_CONTROL) {
 			/* every data record starts with its series id */
-			uint32_t *sp = rec->kind == TSD_REC_SAMPLE ? &rec->s.series :
+			uint32_t *sp = rec->kind == TSD_REC_SAMPLES ? &rec->r.series :
 				       rec->kind == TSD_REC_WINDOW ? &rec->w.series :
 				       rec->kind == TSD_REC_TIMES ? &rec->ts.series :
 				       rec->kind == TSD_REC_COEF ? &rec->c.series : &rec->e.series;
@@ -445,10 +477,12 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 				return rfail(r, TSD_EFORMAT, "series id %u used before its name frame", *sp);
 			*sp = r->idmap[*sp] - 1;
 		}
-		if (rec->kind == TSD_REC_SAMPLE) {
-			r->run = p + 8;
-			r->run_left = count;
-			r->run_series = rec->s.series;
+		if (rec->kind == TSD_REC_SAMPLES) {
+			if (r->o.runs && run_in_order(r, &rec->r))
+				return 1;
+			/* give it out sample by sample, checking each */
+			r->run = rec->r;
+			r->run_pos = 0;
 			continue;
 		}
 		return 1;
@@ -1119,24 +1153,20 @@ static int emit(tsd_writer *w, const void *p, size_t n)
 	return 0;
 }
 
+static int put_run(tsd_writer *w, const tsd_samples *run);
+
 static int flush_run(tsd_writer *w)
 {
 	unsigned char *d;
-	size_t sz, i;
+	size_t sz;
 
 	if (!w->pend)
 		return 0;
 	if (w->pend == TSD_FR_SAMPLES) {
-		sz = tsd_frame_samples_size(w->pn);
-		if (!(d = room(w, sz)))
-			return w->err;
-		tsd_frame_put_header(d, TSD_FR_SAMPLES, 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
-		memcpy(d + 8, &w->ps, 4);
-		memcpy(d + 12, &w->pn, 4);
-		for (i = 0; i < w->pn; i++) {
-			memcpy(d + 16 + 16 * i, &w->pt[i], 8);
-			memcpy(d + 24 + 16 * i, &w->pv[i], 8);
-		}
+		tsd_samples run = { .series = w->ps, .count = w->pn, .t = w->pt, .v = w->pv };
+		w->pend = 0;
+		w->pn = 0;
+		return put_run(w, &run);
 	} else {
 		int scored = w->pc.flags & TSD_COEF_SCORED;
 		sz = tsd_frame_coefs_size(w->pn, scored);
@@ -1157,6 +1187,52 @@ static int flush_run(tsd_writer *w)
 	w->len += sz;
 	w->pend = 0;
 	w->pn = 0;
+	return 0;
+}
+
+/* Write a run of samples as SAMPLES frames: evenly spaced times as t0 and
+ * dt (8 bytes a sample), others column by column (16 bytes a sample). */
+static int put_run(tsd_writer *w, const tsd_samples *run)
+{
+	uint32_t done = 0;
+
+	while (done < run->count) {
+		uint32_t n = run->count - done, i;
+		int64_t t0, dt = 0;
+		int reg = 1;
+		unsigned char *d;
+		size_t sz;
+
+		if (n > TSD_FRAME_MAXRUN)
+			n = TSD_FRAME_MAXRUN;
+		if (run->t) {
+			/* t0 and dt pay off from three samples on */
+			t0 = run->t[done];
+			dt = n > 1 ? run->t[done + 1] - t0 : 0;
+			reg = n >= 3;
+			for (i = 2; i < n && reg; i++)
+				reg = run->t[done + i] - run->t[done + i - 1] == dt;
+		} else {
+			t0 = run->t0 + (int64_t)done * run->dt;
+			dt = run->dt;
+		}
+		sz = tsd_frame_samples_size(n, reg);
+		if (!(d = room(w, sz)))
+			return w->err;
+		tsd_frame_put_header(d, TSD_FR_SAMPLES, reg ? TSD_FR_REGULAR : 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
+		memcpy(d + 8, &run->series, 4);
+		memcpy(d + 12, &n, 4);
+		if (reg) {
+			memcpy(d + 16, &t0, 8);
+			memcpy(d + 24, &dt, 8);
+			memcpy(d + 32, run->v + done, 8 * (size_t)n);
+		} else {
+			memcpy(d + 16, run->t + done, 8 * (size_t)n);
+			memcpy(d + 16 + 8 * (size_t)n, run->v + done, 8 * (size_t)n);
+		}
+		w->len += sz;
+		done += n;
+	}
 	return 0;
 }
 
@@ -1213,7 +1289,8 @@ static int bin_put(tsd_writer *w, const tsd_rec *r)
 		return 0;
 	}
 	if (r->kind != TSD_REC_CONTROL) {
-		s = r->kind == TSD_REC_SAMPLE ? r->s.series : r->kind == TSD_REC_WINDOW ? r->w.series :
+		s = r->kind == TSD_REC_SAMPLE ? r->s.series : r->kind == TSD_REC_SAMPLES ? r->r.series :
+		    r->kind == TSD_REC_WINDOW ? r->w.series :
 		    r->kind == TSD_REC_TIMES ? r->ts.series : r->kind == TSD_REC_COEF ? r->c.series : r->e.series;
 		if ((rc = bin_name(w, s)))
 			return rc;
@@ -1253,6 +1330,8 @@ static int bin_put(tsd_writer *w, const tsd_rec *r)
 	if ((rc = flush_run(w)))
 		return rc;
 	switch (r->kind) {
+	case TSD_REC_SAMPLES:
+		return put_run(w, &r->r);
 	case TSD_REC_WINDOW:
 		return emit(w, tmp, tsd_frame_window(tmp, &r->w));
 	case TSD_REC_END:
@@ -1468,6 +1547,15 @@ int tsd_writer_put(tsd_writer *w, const tsd_rec *r)
 {
 	if (w->err)
 		return w->err;
+	if (r->kind == TSD_REC_SAMPLES && w->o.format != TSD_FMT_BIN) {
+		for (uint32_t i = 0; i < r->r.count; i++) {
+			int64_t t = r->r.t ? r->r.t[i] : r->r.t0 + (int64_t)i * r->r.dt;
+			int rc = tsd_writer_sample(w, r->r.series, t, r->r.v[i]);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
 	return w->o.format == TSD_FMT_BIN ? bin_put(w, r) : csv_put(w, r);
 }
 

@@ -57,6 +57,7 @@ typedef struct {
 	int order;             /* enum tsd_order */
 	tsd_series_tab *tab;   /* series names; shared with writers */
 	int slow_csv;          /* every line through libcsv (no fast path) */
+	int runs;              /* return binary sample runs as TSD_REC_SAMPLES */
 } tsd_reader_opts;
 
 typedef struct tsd_reader tsd_reader;

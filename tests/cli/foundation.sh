@@ -55,7 +55,7 @@ ck "nan and empty are missing" 0 '' "test \$(tsconv nan.csv | wc -l) -eq 2"
 ck "missing file" 1 'tsconv: nope.csv: No such file or directory' "tsconv nope.csv"
 ck "write error" 1 'tsconv: write error: No space left on device' "tsconv '$NAB' > /dev/full"
 head -c 1000 m.bin > cut.bin
-ck "truncated frame" 1 'tsconv: cut.bin: frame 3: truncated frame: 912 of 65552 bytes' "tsconv cut.bin > /dev/null"
+ck "truncated frame" 1 'tsconv: cut.bin: frame 3: truncated frame: 912 of 32800 bytes' "tsconv cut.bin > /dev/null"
 printf '\x89TSD\x02\0\0\0' > v2.bin
 ck "future version" 1 'tsconv: v2.bin: frame 1: binary stream version 2; this build reads version 1' "tsconv v2.bin"
 ck "bad -o" 2 "tsconv: -o: unknown output format 'xml' (csv or bin)
