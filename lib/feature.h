@@ -47,9 +47,10 @@
 struct tsd_feature_ws {
 	size_t cap, acap;
 	uint64_t *key;   /* (T) sort keys */
+	uint64_t *key2;  /* (T) merge sort scratch */
 	double *mag;     /* (T) |d| sorted, decreasing */
 	double *cum;     /* (T + 1) energy of the largest i details */
-	double *tmp;     /* (T) */
+	double *tmp;     /* (2T) */
 	double *acen;    /* (na) middles of the approximation coefficients */
 };
 

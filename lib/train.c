@@ -109,9 +109,17 @@ int tsd_train_importance(double *imp, struct tsd_train_basis *bs,
 			 const double *c, const double *wt, size_t n,
 			 unsigned J, const tsd_wavelet *w, enum tsd_mode mode)
 {
+	return tsd_train_importance_peak(imp, bs, c, wt, n, J, w, mode, 0);
+}
+
+int tsd_train_importance_peak(double *imp, struct tsd_train_basis *bs,
+			      const double *c, const double *wt, size_t n,
+			      unsigned J, const tsd_wavelet *w,
+			      enum tsd_mode mode, double peak)
+{
 	int err;
 
-	if (!imp || !bs || !c || !w || !n)
+	if (!imp || !bs || !c || !w || !n || !(peak >= 0) || !isfinite(peak))
 		return TSD_EINVAL;
 	if (wt)
 		for (size_t t = 0; t < n; t++)
@@ -121,16 +129,16 @@ int tsd_train_importance(double *imp, struct tsd_train_basis *bs,
 		return err;
 	for (size_t i = 0; i < bs->m - bs->na; i++) {
 		const double *b = bs->b2 + i * n;
-		double s = 0, ci = c[bs->na + i];
+		double s = 0, mx = 0, ci = c[bs->na + i];
 		if (!isfinite(ci))
 			return TSD_EINVAL;
-		if (wt)
-			for (size_t t = 0; t < n; t++)
-				s += wt[t] * b[t];
-		else
-			for (size_t t = 0; t < n; t++)
-				s += b[t];
-		imp[i] = ci * ci * s;
+		for (size_t t = 0; t < n; t++) {
+			double v = wt ? wt[t] * b[t] : b[t];
+			s += v;
+			if (v > mx)
+				mx = v;
+		}
+		imp[i] = ci * ci * (s + peak * mx);
 	}
 	return 0;
 }
@@ -281,7 +289,7 @@ int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 	got = tsd_feature_window(d->xs, d->tok, &d->fws, c, lens, J, n, w, mode);
 	if (got < 0)
 		return got;
-	if ((err = tsd_train_importance(d->imp, &d->bs, c, wt, n, J, w, mode)))
+	if ((err = tsd_train_importance_peak(d->imp, &d->bs, c, wt, n, J, w, mode, d->peak)))
 		return err;
 
 	memset(&win, 0, sizeof win);

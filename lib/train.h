@@ -60,6 +60,13 @@ void tsd_train_basis_free(struct tsd_train_basis *bs);
 int tsd_train_importance(double *imp, struct tsd_train_basis *bs,
 			 const double *c, const double *wt, size_t n,
 			 unsigned J, const tsd_wavelet *w, enum tsd_mode mode);
+/* The same plus peak * c_i^2 max_t wt(t) psi_i(t)^2: the largest
+ * pointwise error the loss of detail i causes (which favours details
+ * concentrated in time: spikes). peak 0 is tsd_train_importance(). */
+int tsd_train_importance_peak(double *imp, struct tsd_train_basis *bs,
+			      const double *c, const double *wt, size_t n,
+			      unsigned J, const tsd_wavelet *w,
+			      enum tsd_mode mode, double peak);
 
 /* y (T) targets: the share of the nk budgets ks[] at which the top-ks[r]
  * of imp (T) hold token t (ties: the lower index first). tmp: T size_t of
@@ -84,6 +91,7 @@ struct tsd_train_data {
 	size_t tokens;              /* sum of T */
 	double ratios[TSD_TRAIN_MAXK];
 	int nk;                     /* ratios in use */
+	double peak;                /* peak term of the importance, default 0 */
 	/* private scratch */
 	struct tsd_feature_ws fws;
 	struct tsd_train_basis bs;

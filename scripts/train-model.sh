@@ -29,6 +29,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-$ROOT/build/rel}
 DATA=${DATA:-/work/shared/data/nab}
 EPOCHS=${EPOCHS:-120}
+OUT=${OUT:-$ROOT/models}          # where default.tsdm and default.inc go
+TSTRAIN_ARGS=${TSTRAIN_ARGS:-}    # more tstrain options (experiments)
 VAL="art_daily_jumpsdown ec2_cpu_utilization_5f5533 ec2_request_latency_system_failure machine_temperature_system_failure"
 [ -x "$B/bin/tstrain" ] || { echo "train-model.sh: no $B/bin/tstrain; run make first" >&2; exit 1; }
 tmp=$(mktemp -d)
@@ -56,7 +58,8 @@ awk -F, 'NR > 1 { print $1 "," $2 "," $3 }' "$tmp/labels.csv" >> "$tmp/events.cs
 
 # shellcheck disable=SC2086
 "$B/bin/tstrain" -M "$tmp/default.tsdm" -e "$tmp/events.csv" -E "$EPOCHS" \
-	-s 1 $vargs "$@" "$tmp/gen.csv"
-cp "$tmp/default.tsdm" "$ROOT/models/default.tsdm"
-embed "$ROOT/models/default.tsdm" > "$ROOT/models/default.inc"
-echo "train-model.sh: wrote models/default.tsdm and models/default.inc; run make to rebuild tscore" >&2
+	-s 1 $TSTRAIN_ARGS $vargs "$@" "$tmp/gen.csv"
+mkdir -p "$OUT"
+cp "$tmp/default.tsdm" "$OUT/default.tsdm"
+embed "$OUT/default.tsdm" > "$OUT/default.inc"
+echo "train-model.sh: wrote $OUT/default.tsdm and default.inc; run make to rebuild tscore" >&2

@@ -1,0 +1,38 @@
+#!/bin/bash
+# tscore.sh: tscore throughput in detail coefficients per second on one
+# core, beside dwt alone (samples -> coefficients) on the same data in
+# the same run, and the library's scoring alone (features + forward, no
+# I/O). Binary streams, so parsing is not what is measured.
+# usage: bench/tscore.sh [samples]   ($B: the build tree, default build/rel)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=${B:-build/rel}
+N=${1:-2000000}
+[ -x "$B/bin/tscore" ] || make --no-print-directory all >/dev/null
+tmp=$(mktemp -d /tmp/tscore_bench.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+one=""
+command -v taskset >/dev/null && one="taskset -c 0"
+"$B/bin/tsgen" -p "$N" -r 1s -s 3 -o bin > "$tmp/s.bin"
+"$B/bin/dwt" -w 256 -J 5 -o bin < "$tmp/s.bin" > "$tmp/c.bin"
+# detail coefficients: from the CSV form of the stream
+nd=$("$B/bin/tsconv" < "$tmp/c.bin" 2>/dev/null | grep -c ',D,' || true)
+[ "$nd" -gt 0 ] || nd=$("$B/bin/thresh" -k 1 < "$tmp/c.bin" | grep -c ',D,')
+t() { # command... : best wall seconds of 3 runs
+	local best=1e9 s e
+	for _ in 1 2 3; do
+		s=$(date +%s.%N)
+		"$@" > /dev/null
+		e=$(date +%s.%N)
+		best=$(awk -v a="$best" -v b="$(awk -v s="$s" -v e="$e" 'BEGIN { print e - s }')" 'BEGIN { print (b < a ? b : a) }')
+	done
+	echo "$best"
+}
+td=$(t $one "$B/bin/dwt" -w 256 -J 5 -o bin "$tmp/s.bin")
+ts=$(t $one "$B/bin/tscore" -o bin "$tmp/c.bin")
+echo "== tscore: $N samples, dwt -w 256 -J 5 (db4), $nd detail coefficients, one core"
+awk -v n="$nd" -v td="$td" -v ts="$ts" 'BEGIN {
+	printf "%-34s %8.3f s %12.0f details/s\n", "dwt (samples -> coefficients)", td, n / td
+	printf "%-34s %8.3f s %12.0f details/s  %s\n", "tscore (built-in model)", ts, n / ts,
+		(n / ts >= 1e6 ? "ok (goal 1e6)" : "SHORT of the 1e6 goal")
+}'
