@@ -106,6 +106,39 @@ static part *find_part(const char *topic, int32_t partition)
 	return &parts[hint = nparts++];
 }
 
+/* Fast CSV output: valid CSV lines are copied as they came (no reparse of
+ * what was just checked, no reformatting), in the long shape that the
+ * writer would give; used unless options ask for reformatting. */
+static int raw, raw_started;
+
+static void raw_check(void)
+{
+	if (ferror(stdout))
+		tool_die(EXIT_DATA, "write error:");
+}
+
+static void raw_start(void)
+{
+	if (!raw_started && io.header)
+		fputs("series,timestamp,value\n", stdout);
+	raw_started = 1;
+}
+
+static void raw_name(const char *s, size_t n)
+{
+	if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
+		fwrite(s, 1, n, stdout);
+		return;
+	}
+	putchar('"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			putchar('"');
+		putchar(s[i]);
+	}
+	putchar('"');
+}
+
 /* One position per partition read since the last call, then flush. */
 static void positions(void)
 {
@@ -115,6 +148,12 @@ static void positions(void)
 		part *p = &parts[i];
 		if (!p->dirty)
 			continue;
+		if (raw) {
+			printf("#tsd pos topic=%s partition=%d offset=%lld\n", p->topic, (int)p->partition,
+			       (long long)p->next);
+			p->dirty = 0;
+			continue;
+		}
 		memset(&r, 0, sizeof r);
 		r.kind = TSD_REC_CONTROL;
 		r.k.what = TSD_CTL_POSITION;
@@ -125,8 +164,25 @@ static void positions(void)
 		tool_put(&io, &r);
 		p->dirty = 0;
 	}
+	if (raw) {
+		if (fflush(stdout) == EOF)
+			tool_die(EXIT_DATA, "write error:");
+		return;
+	}
 	if (io.w && tsd_writer_flush(io.w) < 0)
 		tool_die(EXIT_DATA, "%s", tsd_writer_errmsg(io.w));
+}
+
+static void finish(void)
+{
+	if (!raw) {
+		tool_finish(&io);
+		return;
+	}
+	tsd_series_free(io.tab);
+	io.tab = NULL;
+	if (fflush(stdout) == EOF || ferror(stdout) || fclose(stdout) == EOF)
+		tool_die(EXIT_DATA, "write error:");
 }
 
 static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts_, void *opaque)
@@ -193,7 +249,7 @@ static void dlq_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 
 /* Samples of one message, decoded before any is written, so that a bad
  * message is refused whole. */
-static struct { uint32_t s; int64_t t; double v; } *smp;
+static struct { uint32_t s; int64_t t; double v; const char *raw; size_t rawlen; int keyed; } *smp;
 static size_t nsmp, capsmp;
 
 static void set_conf(rd_kafka_conf_t *conf, const char *n, const char *v, int strict)
@@ -320,6 +376,9 @@ int main(int argc, char **argv)
 	set_conf(conf, "enable.auto.offset.store", "false", 1);
 	set_conf(conf, "enable.partition.eof", exit_eof ? "true" : "false", 1);
 	set_conf(conf, "isolation.level", "read_committed", 1);
+	/* an empty fetch waits at most this long: lower latency for live
+	 * streams and a prompt end with -e (the default is 500 ms) */
+	set_conf(conf, "fetch.wait.max.ms", "100", 1);
 	set_conf(conf, "auto.offset.reset", off_val == RD_KAFKA_OFFSET_END ? "latest" : "earliest", 1);
 	if (brokers)
 		set_conf(conf, "bootstrap.servers", brokers, 1);
@@ -435,6 +494,11 @@ int main(int argc, char **argv)
 		if (err)
 			tool_die(EXIT_DATA, "assign: %s", rd_kafka_err2str(err));
 	}
+	raw = io.out_format != TSD_FMT_BIN && !tfmt_set && !io.precision && !io.in.time_unit;
+	if (raw) {
+		static char obuf[1 << 16];
+		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
+	}
 	if (tsd_kdec_new(&dec, io.tab, io.in.time_unit) < 0)
 		tool_die(EXIT_DATA, "out of memory");
 
@@ -499,6 +563,7 @@ int main(int argc, char **argv)
 				if (!(smp = realloc(smp, capsmp * sizeof *smp)))
 					tool_die(EXIT_DATA, "out of memory");
 			}
+			smp[nsmp].raw = tsd_kdec_raw(dec, &smp[nsmp].rawlen, &smp[nsmp].keyed);
 			smp[nsmp].s = r.s.series, smp[nsmp].t = r.s.t, smp[nsmp++].v = r.s.v;
 		}
 		if (rc < 0) {
@@ -507,7 +572,7 @@ int main(int argc, char **argv)
 				 (long long)m->offset);
 			if (!dlq) {
 				positions(); /* what came before is good */
-				tool_finish(&io);
+				finish();
 				tool_die(EXIT_DATA, "%s: %s (use --dead-letter TOPIC to set such messages aside)",
 					 where, tsd_kdec_errmsg(dec));
 			}
@@ -526,13 +591,37 @@ int main(int argc, char **argv)
 				rd_kafka_flush(dlq, timeout_ms ? (int)timeout_ms : 3600000);
 			if (err || dlq_err) {
 				positions();
-				tool_finish(&io);
+				finish();
 				tool_die(EXIT_DATA, "%s: %s; and the dead-letter topic '%s' did not take it: %s",
 					 where, em, dlq_topic, rd_kafka_err2str(err ? err : dlq_err < 0 ?
 						RD_KAFKA_RESP_ERR__TIMED_OUT : (rd_kafka_resp_err_t)dlq_err));
 			}
 			if (!quiet)
 				tool_warn("%s: %s: sent to '%s'", where, em, dlq_topic);
+		} else if (raw) {
+			if (other)
+				tool_die(EXIT_DATA, "%s [%d] at offset %lld: wavelet coefficients: use -o bin", topic,
+					 (int)m->partition, (long long)m->offset);
+			raw_start();
+			for (size_t i = 0; i < nsmp; i++) {
+				if (smp[i].raw && !smp[i].keyed) {
+					fwrite(smp[i].raw, 1, smp[i].rawlen, stdout);
+				} else if (smp[i].raw) {
+					raw_name(name, namelen);
+					putchar(',');
+					fwrite(smp[i].raw, 1, smp[i].rawlen, stdout);
+				} else {
+					char b[TSD_TIME_MAX + 32];
+					tsd_tstyle iso = { .kind = TSD_T_ISO, .sep = ' ' };
+					raw_name(tsd_series_name(io.tab, smp[i].s), tsd_series_namelen(io.tab, smp[i].s));
+					putchar(',');
+					fwrite(b, 1, (size_t)tsd_time_format(b, smp[i].t, &iso), stdout);
+					putchar(',');
+					fwrite(b, 1, (size_t)tsd_format_double(b, smp[i].v, 0), stdout);
+				}
+				putchar('\n');
+			}
+			raw_check();
 		} else if (other) {
 			/* windows of coefficients: decode again, writing as we go */
 			tsd_kdec_open(dec, m->payload, m->len, name, namelen);
@@ -565,9 +654,13 @@ int main(int argc, char **argv)
 		memset(&r, 0, sizeof r);
 		r.kind = TSD_REC_CONTROL;
 		tsd_ctl_end(&r.k);
-		tool_put(&io, &r);
+		if (raw)
+			printf("#tsd pos topic=%.*s partition=%d offset=%lld\n", (int)r.k.topic_len, r.k.topic,
+			       (int)r.k.partition, (long long)r.k.offset);
+		else
+			tool_put(&io, &r);
 	}
-	tool_finish(&io);
+	finish();
 	rd_kafka_consumer_close(rk);
 	rd_kafka_destroy(rk);
 	if (offh) {

@@ -56,6 +56,10 @@ int tsd_kdec_open(tsd_kdec *d, const void *payload, size_t len, const char *name
  * the payload; < 0: malformed, tsd_kdec_errmsg says where and why. */
 int tsd_kdec_next(tsd_kdec *d, tsd_rec *rec);
 const char *tsd_kdec_errmsg(const tsd_kdec *d);
+/* The CSV line (without its line end) of the last sample returned, inside
+ * the payload; *keyed: it was "time,value" named by the key. NULL for a
+ * binary payload. Lets a tool copy valid lines instead of reformatting. */
+const char *tsd_kdec_raw(const tsd_kdec *d, size_t *len, int *keyed);
 /* Time style of the last CSV time read (kind 0 before any). */
 const tsd_tstyle *tsd_kdec_tstyle(const tsd_kdec *d);
 

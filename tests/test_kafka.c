@@ -96,6 +96,12 @@ static void dec_csv(void **state)
 	assert_string_equal(tsd_series_name(tab, r.s.series), "s1");
 	assert_int_equal(r.s.t, T0);
 	assert_true(r.s.v == 1.5);
+	size_t rl;
+	int keyed;
+	const char *raw = tsd_kdec_raw(d, &rl, &keyed);
+	assert_int_equal(rl, 26);                   /* the CR is not part of it */
+	assert_memory_equal(raw, "s1,2024-01-01 00:00:00,1.5", rl);
+	assert_int_equal(keyed, 0);
 	assert_int_equal(tsd_kdec_next(d, &r), 1);
 	assert_string_equal(tsd_series_name(tab, r.s.series), "a,b");
 	assert_int_equal(r.s.t, T0 + 1000000000LL);
@@ -111,6 +117,9 @@ static void dec_csv(void **state)
 	assert_int_equal(tsd_kdec_open(d, p, strlen(p), "keyed", 5), 0);
 	assert_int_equal(tsd_kdec_next(d, &r), 1);
 	assert_string_equal(tsd_series_name(tab, r.s.series), "keyed");
+	raw = tsd_kdec_raw(d, &rl, &keyed);
+	assert_int_equal(keyed, 1);
+	assert_memory_equal(raw, "2024-01-01 00:00:00,7", rl);
 	assert_int_equal(tsd_kdec_next(d, &r), 0);
 	assert_int_equal(tsd_kdec_open(d, p, strlen(p), NULL, 0), 0);
 	assert_int_equal(tsd_kdec_next(d, &r), TSD_EFORMAT);

@@ -1,0 +1,97 @@
+#!/bin/bash
+# kafka.sh: throughput of tsconsume and tsproduce beside kcat -C and kcat -P
+# on the same data against the same mock cluster (tsbroker), in one run; and
+# the latency from a record's production to its output through
+# tsconsume | paa | tsproduce (median and 99th percentile).
+# Usage: B=build/rel bench/kafka.sh [RECORDS]   (tools from $B/bin)
+set -eu
+BIN=${B:-build/rel}/bin
+case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
+export PATH=$BIN:$PATH
+N=${1:-200000}
+T=$(mktemp -d)
+BP=
+trap '[ -n "$BP" ] && kill $BP 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+cd "$T"
+tsbroker -p 8 -t kin -t tin -t tin2 -t tin3 -t lin -t lout </dev/null >bs & BP=$!
+for i in $(seq 50); do [ -s bs ] && break; sleep 0.1; done
+BR=$(cat bs)
+S=$((N / 10))
+tsgen -n 10 -p $S -s 1 --no-events >data.csv
+tail -n +2 data.csv >lines.csv
+N=$(wc -l <lines.csv)
+now() { date +%s.%N; }
+# best of 3 runs of a command (stdin from $IN): prints "start end"
+best() {
+	local bs= be= a b
+	for k in 1 2 3; do
+		a=$(now); "$@" <"$IN" >/dev/null; b=$(now)
+		if [ -z "$bs" ] || awk -v x="$a" -v y="$b" -v p="$bs" -v q="$be" 'BEGIN { exit !(y - x < q - p) }'; then
+			bs=$a be=$b
+		fi
+	done
+	echo "$bs $be"
+}
+rate() { awk -v n="$N" -v a="$1" -v b="$2" 'BEGIN { printf "%9.0f rec/s  (%.3f s)", n / (b - a), b - a }'; }
+echo "kafka bench: $N records (CSV lines, ~$(( $(wc -c <lines.csv) / N )) bytes), mock cluster $BR, 8 partitions"
+
+FW="-X fetch.wait.max.ms=10"   # the same for kcat and tsconsume
+tsconv -o bin data.csv >data.bin
+IN=lines.csv; echo "produce  kcat -P                              $(rate $(best kcat -P -b "$BR" -t kin -X linger.ms=5))"
+IN=data.csv;  echo "produce  tsproduce --commit none  (CSV in)    $(rate $(best tsproduce -b "$BR" -t tin --commit none))"
+IN=data.csv;  echo "produce  tsproduce --commit ack   (CSV in)    $(rate $(best tsproduce -b "$BR" -t tin2 --commit ack))"
+IN=data.bin;  echo "produce  tsproduce --commit ack   (binary in) $(rate $(best tsproduce -b "$BR" -t tin2 --commit ack))"
+IN=data.bin;  echo "produce  tsproduce --commit txn   (binary in) $(rate $(best tsproduce -b "$BR" -t tin3 --commit txn))"
+IN=/dev/null
+echo "consume  kcat -C -e                           $(rate $(best kcat -C -b "$BR" -t kin -e -q $FW))"
+echo "consume  tsconsume -e (parsed, positions)     $(rate $(best tsconsume -q -b "$BR" -t tin -e $FW))"
+echo "consume  tsconsume -e -o bin                  $(rate $(best tsconsume -q -b "$BR" -t tin -e -o bin $FW))"
+echo "(each topic holds the records 3 times: the consumers read 3x$N; rates per record read)"
+
+# latency: records produced at 1000/s for 10 s, each carrying its send time
+# (ms) as its value, through tsconsume | paa -w 1 -g 1 | tsproduce (ack
+# commits every 200 ms); the reader stamps each output's arrival.
+mkfifo l1 l2
+tsconsume -q -b "$BR" -G lat -a -t lin -O end $FW >l1 2>/dev/null & LC=$!
+paa -w 1 -g 1 -Z <l1 >l2 2>/dev/null & LA=$!
+tsproduce -b "$BR" -t lout -G lat --commit ack <l2 2>/dev/null & LP=$!
+sleep 2
+/usr/bin/python3 - "$BR" <<'PY'
+import subprocess, sys, time, threading
+br = sys.argv[1]
+reader = subprocess.Popen(["kcat", "-C", "-u", "-q", "-b", br, "-t", "lout", "-o", "end", "-f", "%s\n",
+                           "-X", "fetch.wait.max.ms=10"],
+                          stdout=subprocess.PIPE, text=True, bufsize=1)
+time.sleep(1.5)
+lat = []
+def read():
+    for line in reader.stdout:
+        f = line.strip().split(",")
+        if len(f) == 3:
+            lat.append(time.time() * 1000 - float(f[2]))
+th = threading.Thread(target=read, daemon=True)
+th.start()
+prod = subprocess.Popen(["tsproduce", "-b", br, "-t", "lin", "--commit", "none", "-X", "linger.ms=0"],
+                        stdin=subprocess.PIPE, text=True, bufsize=1)
+n = 10000
+t0 = time.time()
+for i in range(n):
+    while time.time() < t0 + i / 1000.0:
+        time.sleep(0.0002)
+    prod.stdin.write("lat,%d,%.3f\n" % (1700000000 + i, time.time() * 1000))
+    prod.stdin.flush()
+prod.stdin.close()
+prod.wait()
+deadline = time.time() + 10
+while len(lat) < n and time.time() < deadline:
+    time.sleep(0.1)
+reader.kill()
+lat.sort()
+if not lat:
+    print("latency  no output arrived"); sys.exit(1)
+med = lat[len(lat) // 2]
+p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+print("latency  produce -> tsconsume | paa -w 1 | tsproduce -> consumer: %d of %d records, median %.1f ms, p99 %.1f ms"
+      % (len(lat), n, med, p99))
+PY
+kill $LC $LA $LP 2>/dev/null || true
