@@ -193,7 +193,10 @@ static void matmul_backward(float *restrict dinp, float *restrict dweight,
 }
 
 /* inp (N, C) -> out (N, C) normalised per token, scaled by weight (C),
- * shifted by bias (C); mean, rstd (N) kept for the backward pass. */
+ * shifted by bias (C); mean, rstd (N) kept for the backward pass. When C
+ * is a multiple of 8 the sums run on 8-wide vectors (another order of
+ * additions than the scalar path; each token alone either way). */
+HOT
 static void layernorm_forward(float *restrict out, float *restrict mean,
 			      float *restrict rstd, const float *restrict inp,
 			      const float *restrict weight,
@@ -204,6 +207,36 @@ static void layernorm_forward(float *restrict out, float *restrict mean,
 		float *o = out + (size_t)n * C;
 		float m = 0.0f, v = 0.0f, s;
 
+		if (C % 8 == 0) {
+			v8f sm = { 0 }, sv = { 0 };
+			for (int i = 0; i < C; i += 8) {
+				v8f xv;
+				LOAD8(xv, x + i);
+				sm += xv;
+			}
+			m = (((sm[0] + sm[4]) + (sm[1] + sm[5])) +
+			     ((sm[2] + sm[6]) + (sm[3] + sm[7]))) / (float)C;
+			for (int i = 0; i < C; i += 8) {
+				v8f xv;
+				LOAD8(xv, x + i);
+				xv -= m;
+				sv += xv * xv;
+			}
+			v = (((sv[0] + sv[4]) + (sv[1] + sv[5])) +
+			     ((sv[2] + sv[6]) + (sv[3] + sv[7]))) / (float)C;
+			s = 1.0f / sqrtf(v + LN_EPS);
+			for (int i = 0; i < C; i += 8) {
+				v8f xv, wv, bv;
+				LOAD8(xv, x + i);
+				LOAD8(wv, weight + i);
+				LOAD8(bv, bias + i);
+				xv = (xv - m) * s * wv + bv;
+				STORE8(o + i, xv);
+			}
+			mean[n] = m;
+			rstd[n] = s;
+			continue;
+		}
 		for (int i = 0; i < C; i++)
 			m += x[i];
 		m /= (float)C;
@@ -271,6 +304,58 @@ static void att_band(int *lo, int *hi, int t, int T, int R)
 	*hi = t + R + 1 > T ? T : t + R + 1;
 }
 
+/* Softmax of a[0..n) in place (max subtracted, own exp), then o (hs) =
+ * sum_s a[s] v(lo + s), v(t2) at qkv_b + t2 C3 + 2C + h hs. */
+#define ATT_FINISH(a, n, W, o, qkv_b, lo, hi, hs, C3, C, h, vec)              \
+	do {                                                                  \
+		float maxv_ = -INFINITY, sum_ = 0.0f, inv_;                   \
+		for (int s_ = 0; s_ < (n); s_++)                              \
+			if ((a)[s_] > maxv_)                                  \
+				maxv_ = (a)[s_];                              \
+		for (int s_ = 0; s_ < (n); s_++)                              \
+			(a)[s_] -= maxv_;                                     \
+		exp_inplace((a), (n));                                        \
+		for (int s_ = 0; s_ < (n); s_++)                              \
+			sum_ += (a)[s_];                                      \
+		inv_ = 1.0f / sum_;                                           \
+		for (int s_ = 0; s_ < (n); s_++)                              \
+			(a)[s_] *= inv_;                                      \
+		for (int s_ = (n); s_ < (W); s_++)                            \
+			(a)[s_] = 0.0f;                                       \
+		if (vec) {                                                    \
+			for (int i_ = 0; i_ < (hs); i_ += 8) {                \
+				v8f acc_ = { 0 };                             \
+				for (int t2_ = (lo); t2_ < (hi); t2_++) {     \
+					v8f vv_;                              \
+					LOAD8(vv_, (qkv_b) + t2_ * (C3) + 2 * (C) + (h) * (hs) + i_); \
+					acc_ += (a)[t2_ - (lo)] * vv_;        \
+				}                                             \
+				STORE8((o) + i_, acc_);                       \
+			}                                                     \
+		} else {                                                      \
+			for (int i_ = 0; i_ < (hs); i_++)                     \
+				(o)[i_] = 0.0f;                               \
+			for (int t2_ = (lo); t2_ < (hi); t2_++) {             \
+				const float *v_ = (qkv_b) + t2_ * (C3) + 2 * (C) + (h) * (hs); \
+				float w_ = (a)[t2_ - (lo)];                   \
+				for (int i_ = 0; i_ < (hs); i_++)             \
+					(o)[i_] += w_ * v_[i_];               \
+			}                                                     \
+		}                                                             \
+	} while (0)
+
+/* The transposed-key path: queries in blocks of ATT_QB; when the keys of
+ * a block (the union of their bands) are at most ATT_KMAX and hs is a
+ * multiple of 8, the keys of one head are copied transposed, (hs, keys),
+ * into a stack buffer, and 8 scores come out of hs vector
+ * multiply-adds, with no horizontal sums. Whether a block takes it
+ * depends on its key range only, so R = 0 and R >= T - 1 (the same
+ * ranges) still compute the same. */
+#define ATT_QB 64
+#define ATT_KMAX 192
+#define ATT_KS (ATT_KMAX + 8)  /* row stride: 8 floats of zero padding */
+#define ATT_BUF 8192           /* floats: hs * ATT_KS <= ATT_BUF, hs <= 40 */
+
 /* qkv (B, T, 3C): per token the query, key and value vectors, each C =
  * NH heads of hs. -> att (B, NH, T, W): softmax weights, slot s of token
  * t holding key lo(t) + s (unused slots 0); out (B, T, C): per head the
@@ -283,71 +368,73 @@ static void attention_forward(float *restrict out, float *restrict att,
 			      int NH, int R)
 {
 	int hs = C / NH, W = att_slots(T, R), vec = hs % 8 == 0;
+	int fast = vec && hs * ATT_KS <= ATT_BUF;
 	size_t C3 = 3 * (size_t)C;
 	float scale = 1.0f / sqrtf((float)hs);
+	float kt[ATT_BUF];
 
 	for (int b = 0; b < B; b++) {
 		const float *qkv_b = qkv + (size_t)b * T * C3;
-		for (int t = 0; t < T; t++) {
-			int lo, hi;
-			att_band(&lo, &hi, t, T, R);
+		for (int t0 = 0; t0 < T; t0 += ATT_QB) {
+			int t1 = t0 + ATT_QB < T ? t0 + ATT_QB : T, k0, k1, dummy;
+			att_band(&k0, &dummy, t0, T, R);
+			att_band(&dummy, &k1, t1 - 1, T, R);
+			int blockfast = fast && k1 - k0 <= ATT_KMAX;
 			for (int h = 0; h < NH; h++) {
-				const float *q = qkv_b + t * C3 + h * hs;
-				float *a = att + (((size_t)b * NH + h) * T + t) * W;
-				float *o = out + ((size_t)b * T + t) * C + h * hs;
-				float maxv = -INFINITY, sum = 0.0f, inv;
+				if (blockfast) {
+					for (int i = 0; i < hs; i++) {
+						float *row = kt + i * ATT_KS;
+						for (int j = 0; j < k1 - k0; j++)
+							row[j] = qkv_b[(size_t)(k0 + j) * C3 + C + h * hs + i];
+						for (int j = k1 - k0; j < k1 - k0 + 8; j++)
+							row[j] = 0.0f;
+					}
+				}
+				for (int t = t0; t < t1; t++) {
+					int lo, hi;
+					att_band(&lo, &hi, t, T, R);
+					const float *q = qkv_b + t * C3 + h * hs;
+					float *a = att + (((size_t)b * NH + h) * T + t) * W;
+					float *o = out + ((size_t)b * T + t) * C + h * hs;
+					int n = hi - lo;
 
-				for (int t2 = lo; t2 < hi; t2++) {
-					const float *k = qkv_b + t2 * C3 + C + h * hs;
-					float v = 0.0f;
-					if (vec) {
-						v8f acc = { 0 };
-						for (int i = 0; i < hs; i += 8) {
-							v8f qv, kv;
-							LOAD8(qv, q + i);
-							LOAD8(kv, k + i);
-							acc += qv * kv;
+					if (blockfast) {
+						int base = lo - k0;
+						for (int j = 0; j < n; j += 8) {
+							v8f acc = { 0 };
+							for (int i = 0; i < hs; i++) {
+								v8f kv;
+								LOAD8(kv, kt + i * ATT_KS + base + j);
+								acc += q[i] * kv;
+							}
+							acc *= scale;
+							if (j + 8 <= n)
+								STORE8(a + j, acc);
+							else
+								memcpy(a + j, &acc, (size_t)(n - j) * sizeof(float));
 						}
-						v = ((acc[0] + acc[4]) + (acc[1] + acc[5])) +
-						    ((acc[2] + acc[6]) + (acc[3] + acc[7]));
 					} else {
-						for (int i = 0; i < hs; i++)
-							v += q[i] * k[i];
-					}
-					v *= scale;
-					a[t2 - lo] = v;
-					if (v > maxv)
-						maxv = v;
-				}
-				for (int s = 0; s < hi - lo; s++)
-					a[s] -= maxv;
-				exp_inplace(a, hi - lo);
-				for (int s = 0; s < hi - lo; s++)
-					sum += a[s];
-				inv = 1.0f / sum;
-				for (int s = 0; s < hi - lo; s++)
-					a[s] *= inv;
-				for (int s = hi - lo; s < W; s++)
-					a[s] = 0.0f;
-				if (vec) {
-					for (int i = 0; i < hs; i += 8) {
-						v8f acc = { 0 };
 						for (int t2 = lo; t2 < hi; t2++) {
-							v8f vv;
-							LOAD8(vv, qkv_b + t2 * C3 + 2 * C + h * hs + i);
-							acc += a[t2 - lo] * vv;
+							const float *k = qkv_b + t2 * C3 + C + h * hs;
+							float v = 0.0f;
+							if (vec) {
+								v8f acc = { 0 };
+								for (int i = 0; i < hs; i += 8) {
+									v8f qv, kv;
+									LOAD8(qv, q + i);
+									LOAD8(kv, k + i);
+									acc += qv * kv;
+								}
+								v = ((acc[0] + acc[4]) + (acc[1] + acc[5])) +
+								    ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+							} else {
+								for (int i = 0; i < hs; i++)
+									v += q[i] * k[i];
+							}
+							a[t2 - lo] = v * scale;
 						}
-						STORE8(o + i, acc);
 					}
-					continue;
-				}
-				for (int i = 0; i < hs; i++)
-					o[i] = 0.0f;
-				for (int t2 = lo; t2 < hi; t2++) {
-					const float *v = qkv_b + t2 * C3 + 2 * C + h * hs;
-					float w = a[t2 - lo];
-					for (int i = 0; i < hs; i++)
-						o[i] += w * v[i];
+					ATT_FINISH(a, n, W, o, qkv_b, lo, hi, hs, C3, C, h, vec);
 				}
 			}
 		}
