@@ -23,7 +23,9 @@ ok again 'tscore c.csv > s2.csv'
 same twice s.csv s2.csv
 ok bin 'tscore c.bin > sb.csv && tscore -o bin c.bin | tscore > sbb.csv'
 same csv-bin s.csv sb.csv
-ok from-bin-out 'tscore -o bin c.csv | tsconv > sbo.csv || tscore -o bin c.csv | thresh -s 0 > /dev/null'
+same rescored s.csv sbb.csv   # scoring a scored stream replaces its scores
+ok bin-out 'tscore -o bin c.csv | thresh -r 4 | merge --shape long > rb.csv && tscore c.csv | thresh -r 4 | merge --shape long > rc.csv'
+same bin-out-same rb.csv rc.csv
 # a named model file scores as the built-in one it was copied from
 ok named "tscore -M $TSD_ROOT/models/default.tsdm c.csv > sn.csv"
 same named-eq-builtin s.csv sn.csv
