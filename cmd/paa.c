@@ -3,10 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctlq.h"
 #include "paa.h"
 #include "tool.h"
-#include "window.h"
+#include "winloop.h"
 
 static const char usage[] =
 "usage: paa [options] [FILE...]\n"
@@ -30,12 +29,10 @@ int main(int argc, char **argv)
 	};
 	size_t count = 256, group = 8, max = 1u << 20, cap = 0;
 	int64_t span = 0;
-	int znorm = 1, c, rc;
+	int znorm = 1, c, rc, partial;
 	tool_io io;
-	tsd_winbuf *wb;
-	tsd_ctlq *cq;
+	tool_winloop wl;
 	tsd_win win;
-	tsd_rec r;
 	double *out = NULL;
 
 	tool_name = "paa";
@@ -62,54 +59,8 @@ int main(int argc, char **argv)
 	if (count && group > count)
 		tool_usage_error("-g: group %zu is larger than the window %zu", group, count);
 	tool_io_files(&io, argc - optind, argv + optind);
-	if ((rc = tsd_winbuf_new(&wb, count, span, max)) < 0 || (rc = tsd_ctlq_new(&cq)) < 0)
-		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
-
-	for (;;) {
-		int more = tool_next(&io, &r);
-		if (more && r.kind != TSD_REC_SAMPLE) {
-			if (r.kind == TSD_REC_CONTROL) {
-				/* held until the windows of the samples before it are out */
-				if ((rc = tsd_ctlq_control(cq, &r.k)) < 0)
-					tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
-				while (tsd_ctlq_next(cq, &r) == 1)
-					tool_put(&io, &r);
-			} else
-				tool_die(EXIT_DATA, "%s: expected samples, found wavelet coefficients", tool_where(&io));
-			continue;
-		}
-		if (!more && tsd_ctlq_broken(cq))
-			tool_die(EXIT_DATA, "the input carried source positions but ended without the source's "
-				 "end mark (did the source fail?): open windows not flushed");
-		rc = more ? tsd_winbuf_push(wb, &win, r.s.series, r.s.t, r.s.v) : tsd_winbuf_flush(wb, &win);
-		if (rc == TSD_ERANGE)
-			tool_die(EXIT_DATA, "%s: a window of series '%s' holds more than %zu samples; "
-				 "use a shorter -w or raise --max-window", tool_where(&io),
-				 tsd_series_name(io.tab, r.s.series), max);
-		if (rc < 0)
-			tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
-		/* positions wait for the windows of the samples before them: a
-		 * count window includes the sample that completed it, a time
-		 * window is closed by a sample that opens the next one */
-		if (more) {
-			int hr;
-			if (rc == 1 && span)
-				tsd_ctlq_done(cq, win.series);
-			if ((hr = tsd_ctlq_hold(cq, r.s.series)) < 0)
-				tool_die(EXIT_DATA, "%s", tsd_strerror(hr));
-			if (rc == 1 && !span)
-				tsd_ctlq_done(cq, win.series);
-		} else if (rc == 1) {
-			tsd_ctlq_done(cq, win.series);
-		}
-		if (rc == 0) {
-			if (!more) {
-				while (tsd_ctlq_next(cq, &r) == 1)
-					tool_put(&io, &r);
-				break;
-			}
-			continue;
-		}
+	tool_winloop_init(&wl, &io, count, span, max);
+	while (tool_winloop_next(&wl, &win, &partial)) {
 		size_t m = tsd_paa_len(win.n, group);
 		if (m > cap) {
 			cap = m;
@@ -124,11 +75,9 @@ int main(int argc, char **argv)
 			int64_t tc = win.t[a] + (win.t[b] - win.t[a]) / 2;
 			tool_sample(&io, win.series, tc, out[i]);
 		}
-		while (tsd_ctlq_next(cq, &r) == 1)
-			tool_put(&io, &r);
+		tool_winloop_done(&wl);
 	}
-	tsd_winbuf_free(wb);
-	tsd_ctlq_free(cq);
+	tool_winloop_free(&wl);
 	free(out);
 	tool_finish(&io);
 	return 0;

@@ -114,8 +114,15 @@ int tsd_ctlq_control(tsd_ctlq *q, const tsd_control *k)
 
 int tsd_ctlq_hold(tsd_ctlq *q, uint32_t key)
 {
+	return tsd_ctlq_hold_n(q, key, 1);
+}
+
+int tsd_ctlq_hold_n(tsd_ctlq *q, uint32_t key, uint64_t n)
+{
 	int rc;
 
+	if (n == 0)
+		return 0;
 	if (key >= q->nfirst) {
 		size_t nn = q->nfirst ? q->nfirst : 64, bytes;
 		while (nn <= key) {
@@ -142,7 +149,7 @@ int tsd_ctlq_hold(tsd_ctlq *q, uint32_t key)
 		q->st_len++;
 		q->first[key] = q->nseq + 1;
 	}
-	q->nseq++;
+	q->nseq += n;
 	return 0;
 }
 

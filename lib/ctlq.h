@@ -44,6 +44,8 @@ int tsd_ctlq_control(tsd_ctlq *q, const tsd_control *k);
 /* The next input sample belongs to series key and stays held in its open
  * window until tsd_ctlq_done(q, key). */
 int tsd_ctlq_hold(tsd_ctlq *q, uint32_t key);
+/* The same for n samples of series key in a row. */
+int tsd_ctlq_hold_n(tsd_ctlq *q, uint32_t key, uint64_t n);
 /* Everything series key held is now reflected in the output. */
 void tsd_ctlq_done(tsd_ctlq *q, uint32_t key);
 /* 1: the oldest releasable position is in *rec (kind CONTROL; its topic is

@@ -147,6 +147,59 @@ int tsd_winbuf_push(tsd_winbuf *wb, tsd_win *out, uint32_t series, int64_t t, do
 	return ret;
 }
 
+int tsd_winbuf_push_run(tsd_winbuf *wb, tsd_win *out, size_t *used, uint32_t series,
+			const int64_t *t, int64_t t0, int64_t dt, const double *v, size_t n)
+{
+#define RUN_T(i) (t ? t[i] : t0 + (int64_t)(i) * dt)
+	series_buf *b;
+	size_t take, i;
+	int rc;
+
+	*used = 0;
+	if (n == 0)
+		return 0;
+	/* the first sample takes the general path when it opens a window or,
+	 * for time windows, closes the open one */
+	if (series >= wb->ns || !wb->s[series].open ||
+	    (wb->span && floordiv(RUN_T(0), wb->span) != wb->s[series].index)) {
+		rc = tsd_winbuf_push(wb, out, series, RUN_T(0), v[0]);
+		*used = 1;
+		if (rc != 0 || n == 1)
+			return rc;
+	}
+	b = &wb->s[series];
+	if (wb->span) {
+		/* the rest of the run in the open window's time bucket */
+		size_t j = *used;
+		while (j < n && floordiv(RUN_T(j), wb->span) == b->index)
+			j++;
+		take = j - *used;
+		if (b->n + take > wb->max)
+			return TSD_ERANGE;
+	} else {
+		take = wb->count - b->n;
+		if (take > n - *used)
+			take = n - *used;
+	}
+	if ((rc = reserve(&b->t, &b->v, &b->cap, b->n + take)))
+		return rc;
+	if (t)
+		memcpy(b->t + b->n, t + *used, take * sizeof *t);
+	else
+		for (i = 0; i < take; i++)
+			b->t[b->n + i] = RUN_T(*used + i);
+	memcpy(b->v + b->n, v + *used, take * sizeof *v);
+	b->n += take;
+	*used += take;
+	if (wb->count && b->n == wb->count) {
+		rc = hand_out(wb, out, series);
+		b->index++;
+		return rc;
+	}
+	return 0;
+#undef RUN_T
+}
+
 int tsd_winbuf_flush(tsd_winbuf *wb, tsd_win *out)
 {
 	while (wb->flush_at < wb->ns) {

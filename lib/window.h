@@ -31,6 +31,12 @@ void tsd_winbuf_free(tsd_winbuf *wb);
  * negative code. A time window closes when a sample of a later window
  * arrives; that sample starts the next one. */
 int tsd_winbuf_push(tsd_winbuf *wb, tsd_win *out, uint32_t series, int64_t t, double v);
+/* Add a run of n samples of one series (times t[i], or t0 + i * dt when t
+ * is NULL), in order. Stops at the first window the run completes or
+ * closes: returns 1 with that window in *out, or 0 when the whole run went
+ * in; *used is the number of samples taken either way. */
+int tsd_winbuf_push_run(tsd_winbuf *wb, tsd_win *out, size_t *used, uint32_t series,
+			const int64_t *t, int64_t t0, int64_t dt, const double *v, size_t n);
 /* At end of input: each call hands out one partial window still open, in
  * series order; 0 when none is left. */
 int tsd_winbuf_flush(tsd_winbuf *wb, tsd_win *out);

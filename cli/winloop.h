@@ -1,0 +1,38 @@
+/* winloop.h: the read loop of a windowing tool (paa, sax, dwt, the
+ * downsamplers): samples, one at a time or in binary runs, go into
+ * per-series windows; complete windows come out; source positions
+ * (CONTROL records) are held back until every sample read before them
+ * has left its window, then written in order (see lib/ctlq.h). */
+#ifndef TSD_WINLOOP_H
+#define TSD_WINLOOP_H
+
+#include "ctlq.h"
+#include "tool.h"
+#include "window.h"
+
+typedef struct {
+	tool_io *io;
+	tsd_winbuf *wb;
+	tsd_ctlq *cq;
+	size_t count, max;
+	int64_t span;
+	int ended;            /* input is over: flushing partial windows */
+	tsd_rec run;          /* a sample run being fed in */
+	size_t run_used;
+	int in_run;
+	tsd_rec one;          /* storage for a single sample as a run */
+	uint32_t last_series; /* series of the record that failed, for messages */
+} tool_winloop;
+
+/* Windows of count samples, or of span ns of event time; a time window
+ * holds at most max samples. Asks the reader for whole binary runs. */
+void tool_winloop_init(tool_winloop *wl, tool_io *io, size_t count, int64_t span, size_t max);
+/* 1: a window is in *win (*partial is 1 for windows flushed at the end of
+ * input, cut short); 0: no more windows. Dies on bad input. */
+int tool_winloop_next(tool_winloop *wl, tsd_win *win, int *partial);
+/* The caller has written the output of the window last returned: write
+ * the positions it released. */
+void tool_winloop_done(tool_winloop *wl);
+void tool_winloop_free(tool_winloop *wl);
+
+#endif
