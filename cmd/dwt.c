@@ -6,7 +6,7 @@
 
 #include "coefwin.h"
 #include "tool.h"
-#include "window.h"
+#include "winloop.h"
 
 static const char usage[] =
 "usage: dwt [options] [FILE...]\n"
@@ -63,13 +63,13 @@ int main(int argc, char **argv)
 	unsigned char *seen = NULL; /* (nseen) time windows: a series' first window is done */
 	int64_t span = 0;
 	unsigned J = 4;
-	int c, rc, mode = TSD_MODE_SYMMETRIC;
+	int c, rc, partial, mode = TSD_MODE_SYMMETRIC;
 	const tsd_wavelet *wav = tsd_wavelet_find("db4");
 	double *coef = NULL, *work = NULL;
 	tool_io io;
-	tsd_winbuf *wb;
+	tool_winloop wl;
 	tsd_win win;
-	tsd_rec r, o;
+	tsd_rec o;
 
 	tool_name = "dwt";
 	tool_io_init(&io);
@@ -103,36 +103,12 @@ int main(int argc, char **argv)
 	if (count > TSD_COEFWIN_MAXN)
 		tool_usage_error("-w: window of %zu samples is too large (at most %u)", count, TSD_COEFWIN_MAXN);
 	tool_io_files(&io, argc - optind, argv + optind);
-	if ((rc = tsd_winbuf_new(&wb, count, span, max)) < 0)
-		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
-
-	for (;;) {
-		int more = tool_next(&io, &r);
-		if (more && r.kind != TSD_REC_SAMPLE) {
-			if (r.kind == TSD_REC_CONTROL)
-				tool_put(&io, &r);
-			else
-				tool_die(EXIT_DATA, "%s: expected samples, found wavelet coefficients", tool_where(&io));
-			continue;
-		}
-		rc = more ? tsd_winbuf_push(wb, &win, r.s.series, r.s.t, r.s.v) : tsd_winbuf_flush(wb, &win);
-		if (rc == TSD_ERANGE)
-			tool_die(EXIT_DATA, "%s: a window of series '%s' holds more than %zu samples; "
-				 "use a shorter -w or raise --max-window", tool_where(&io),
-				 tsd_series_name(io.tab, r.s.series), max);
-		if (rc < 0)
-			tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
-		if (rc == 0) {
-			if (!more)
-				break;
-			continue;
-		}
-
+	tool_winloop_init(&wl, &io, count, span, max);
+	while (tool_winloop_next(&wl, &win, &partial)) {
 		/* the window's levels: the last window of a series may be short,
 		 * and so may the first of time windows (they align on the epoch) */
 		unsigned Jw;
 		const char *sname = tsd_series_name(io.tab, win.series);
-		int partial = !more;
 		if (span) {
 			seen = grow(seen, &scap, win.series + 1, 1);
 			for (; nseen <= win.series; nseen++)
@@ -151,9 +127,9 @@ int main(int argc, char **argv)
 				 tsd_dwt_max_level(win.n, wav->len));
 		}
 		size_t lens[TSD_COEFWIN_MAXJ + 1], m = tsd_coefwin_total(win.n, Jw, wav, mode);
-		size_t wl = tsd_coefwin_work_len(win.n, Jw, wav, mode);
+		size_t wlen = tsd_coefwin_work_len(win.n, Jw, wav, mode);
 		coef = grow(coef, &ccap, m ? m : 1, sizeof *coef);
-		work = grow(work, &wcap, wl ? wl : 1, sizeof *work);
+		work = grow(work, &wcap, wlen ? wlen : 1, sizeof *work);
 		if (!m || tsd_coefwin_lengths(lens, win.n, Jw, wav, mode) < 0 ||
 		    (rc = tsd_coefwin_decompose(coef, work, win.v, win.n, Jw, wav, mode)) < 0)
 			tool_die(EXIT_DATA, "series '%s' window %lld: transform failed", sname, (long long)win.index);
@@ -198,8 +174,9 @@ int main(int argc, char **argv)
 		o.e.series = win.series;
 		o.e.window = win.index;
 		tool_put(&io, &o);
+		tool_winloop_done(&wl);
 	}
-	tsd_winbuf_free(wb);
+	tool_winloop_free(&wl);
 	free(coef);
 	free(work);
 	free(seen);

@@ -40,7 +40,7 @@ ck multi-single-csv 1 "merge: a second series ('s2') in single-series CSV output
 	'dwt -w 128 -J 3 multi.csv | merge >/dev/null'
 
 # CONTROL records pass through
-printf '#tsd pos topic=t partition=0 offset=5\ntime,value\n1,1\n2,2\n3,3\n#tsd pos topic=t partition=0 offset=7\n' >ctl.csv
+printf '#tsd pos topic=t partition=0 offset=5\ntime,value\n1,1\n2,2\n3,3\n#tsd pos topic=t partition=0 offset=7\n#tsd pos topic=- partition=-1 offset=-1\n' >ctl.csv
 ok control 'test "$(dwt -J 1 -W haar ctl.csv | thresh -r 2 | merge | grep -c "^#tsd pos topic=t partition=0 offset=[57]$")" = 2'
 
 # bad coefficient streams: the series and window named, exit 1, no output
