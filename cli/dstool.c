@@ -66,11 +66,10 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 	size_t count = 4096, max = 1u << 20, points = 0, cap = 0, i;
 	int64_t span = 0;
 	double ratio = 0;
-	int c, rc;
+	int c, partial;
 	static tool_io io;     /* static: reachable at any exit() */
-	tsd_winbuf *wb;
+	tool_winloop wl;
 	tsd_win win;
-	tsd_rec r;
 	size_t *idx = NULL;
 	double *x = NULL;
 
@@ -119,32 +118,8 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 	if (m->check)
 		m->check(points || ratio > 0);
 	tool_io_files(&io, argc - optind, argv + optind);
-	if ((rc = tsd_winbuf_new(&wb, count, span, max)) < 0)
-		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
-
-	for (;;) {
-		int more = tool_next(&io, &r);
-		if (more && r.kind != TSD_REC_SAMPLE) {
-			if (r.kind == TSD_REC_CONTROL)
-				tool_put(&io, &r);
-			else
-				tool_die(EXIT_DATA, "%s: expected samples, found wavelet coefficients",
-					 tool_where(&io));
-			continue;
-		}
-		rc = more ? tsd_winbuf_push(wb, &win, r.s.series, r.s.t, r.s.v)
-			  : tsd_winbuf_flush(wb, &win);
-		if (rc == TSD_ERANGE)
-			tool_die(EXIT_DATA, "%s: a window of series '%s' holds more than %zu samples; "
-				 "use a shorter -w or raise --max-window", tool_where(&io),
-				 tsd_series_name(io.tab, r.s.series), max);
-		if (rc < 0)
-			tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
-		if (rc == 0) {
-			if (!more)
-				break;
-			continue;
-		}
+	tool_winloop_init(&wl, &io, count, span, max);
+	while (tool_winloop_next(&wl, &win, &partial)) {
 		if (win.n > cap) {
 			size_t nc = cap ? cap : 256;
 			while (nc < win.n)
@@ -174,8 +149,9 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 				 (long long)win.index, tsd_strerror((int)k));
 		for (i = 0; i < (size_t)k; i++)
 			tool_sample(&io, win.series, win.t[idx[i]], win.v[idx[i]]);
+		tool_winloop_done(&wl);
 	}
-	tsd_winbuf_free(wb);
+	tool_winloop_free(&wl);
 	free(idx);
 	free(x);
 	tool_finish(&io);

@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #include "tool.h"
-#include "window.h"
+#include "winloop.h"
 
 /* The options and help lines every downsampler has. */
 #define DSTOOL_HELP \
