@@ -27,6 +27,10 @@ static const char usage[] =
 "      --event-weight X   weight of an error inside an event (default 20)\n"
 "      --peak X           weight of the largest pointwise error a detail's\n"
 "                         loss causes, beside its squared error (default 0)\n"
+"      --greedy G         share 0..1 of the targets from the greedy oracle\n"
+"                         (details picked one by one for the smallest error\n"
+"                         of merge's reduced series), the rest from the\n"
+"                         energy oracle (default 0)\n"
 "      --val FILE         validation series (repeatable; not trained on)\n"
 "  -E, --epochs N         passes over the data (default 30)\n"
 "  -B, --batch N          windows per optimizer step (default 8)\n"
@@ -241,13 +245,13 @@ int main(int argc, char **argv)
 		{ "heads", required_argument, 0, 3006 }, { "layers", required_argument, 0, 3007 },
 		{ "hidden", required_argument, 0, 3008 }, { "radius", required_argument, 0, 3009 },
 		{ "quiet", no_argument, 0, 'q' }, { "order", required_argument, 0, 1003 },
-		{ "time-unit", required_argument, 0, 1001 }, { "stop-after", required_argument, 0, 3010 }, { "peak", required_argument, 0, 3011 }, { "help", no_argument, 0, 'h' },
+		{ "time-unit", required_argument, 0, 1001 }, { "stop-after", required_argument, 0, 3010 }, { "peak", required_argument, 0, 3011 }, { "greedy", required_argument, 0, 3012 }, { "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'V' }, { 0, 0, 0, 0 },
 	};
 	const char *model_path = NULL, *events_path = NULL, *ckpt = NULL, *resume = NULL;
 	char **vfiles = NULL, err[512];
 	int nv = 0, c, rc, nratios = 0, start = 0, quiet = 0, stop = 0;
-	double ratios[TSD_TRAIN_MAXK], list[8], peak = 0;
+	double ratios[TSD_TRAIN_MAXK], list[8], peak = 0, greedy = 0;
 	struct tsd_train_opts o;
 	struct tsd_model_config cfg;
 	struct tsd_events ev;
@@ -327,6 +331,11 @@ int main(int argc, char **argv)
 			if (!(peak >= 0 && peak <= 1e6))
 				tool_usage_error("--peak: '%s' out of range 0..1e6", optarg);
 			break;
+		case 3012:
+			greedy = tool_double("--greedy", optarg);
+			if (!(greedy >= 0 && greedy <= 1))
+				tool_usage_error("--greedy: '%s' out of range 0..1", optarg);
+			break;
 		case 3010: stop = (int)tool_long("--stop-after", optarg, 1, 100000); break;
 		case 1001: case 1003:
 			tool_io_option(&io, c, optarg);
@@ -357,6 +366,7 @@ int main(int argc, char **argv)
 	if (tsd_train_data_init(&tr, ratios, nratios) || tsd_train_data_init(&va, ratios, nratios))
 		tool_die(EXIT_DATA, "bad ratios");
 	tr.peak = va.peak = peak;
+	tr.greedy = va.greedy = greedy;
 	load(&x, &tr, argv + optind, argc - optind, &io.in);
 	if (nv)
 		load(&x, &va, vfiles, nv, &io.in);

@@ -2,6 +2,7 @@
  * of the importance scorer; see train.h for the objective. */
 #include "train.h"
 #include "coefwin.h"
+#include "reduce.h"
 #include "tsd.h"
 
 #include <errno.h>
@@ -38,7 +39,7 @@ void tsd_train_basis_free(struct tsd_train_basis *bs)
 {
 	if (!bs)
 		return;
-	free(bs->b2);
+	free(bs->psi);
 	free(bs->work);
 	memset(bs, 0, sizeof *bs);
 }
@@ -51,7 +52,7 @@ static int basis_make(struct tsd_train_basis *bs, size_t n, unsigned J,
 	double *c = NULL, *y = NULL;
 	int err;
 
-	if (bs->b2 && bs->n == n && bs->J == J && bs->w == w && bs->mode == mode)
+	if (bs->psi && bs->n == n && bs->J == J && bs->w == w && bs->mode == mode)
 		return 0;
 	if (J < 1 || J > TSD_COEFWIN_MAXJ)
 		return TSD_ERANGE;
@@ -65,10 +66,10 @@ static int basis_make(struct tsd_train_basis *bs, size_t n, unsigned J,
 	wl = tsd_coefwin_work_len(n, J, w, mode);
 	bs->n = 0;
 	if (need > bs->cap) {
-		double *b = realloc(bs->b2, need * sizeof *b);
+		double *b = realloc(bs->psi, need * sizeof *b);
 		if (!b)
 			return TSD_ENOMEM;
-		bs->b2 = b;
+		bs->psi = b;
 		bs->cap = need;
 	}
 	if (wl + 1 > bs->wcap) {
@@ -90,8 +91,9 @@ static int basis_make(struct tsd_train_basis *bs, size_t n, unsigned J,
 			goto cleanup;
 		c[na + i] = 0;
 		for (size_t t = 0; t < n; t++)
-			bs->b2[i * n + t] = y[t] * y[t];
+			bs->psi[i * n + t] = y[t];
 	}
+	memcpy(bs->lens, lens, (J + 1) * sizeof *lens);
 	bs->n = n;
 	bs->m = m;
 	bs->na = na;
@@ -102,6 +104,155 @@ static int basis_make(struct tsd_train_basis *bs, size_t n, unsigned J,
 cleanup:
 	free(c);
 	free(y);
+	return err;
+}
+
+/* idx sorted by key decreasing, ties by lower index: a stable merge sort
+ * (qsort has no context argument in C11). */
+static void sort_desc(size_t *idx, size_t *tmp, const double *key, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	for (size_t wdt = 1; wdt < n; wdt *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * wdt) {
+			size_t mid = lo + wdt < n ? lo + wdt : n;
+			size_t hi = lo + 2 * wdt < n ? lo + 2 * wdt : n;
+			size_t a = lo, b = mid, k = lo;
+			while (a < mid && b < hi)
+				tmp[k++] = key[idx[b]] > key[idx[a]] ? idx[b++] : idx[a++];
+			while (a < mid)
+				tmp[k++] = idx[a++];
+			while (b < hi)
+				tmp[k++] = idx[b++];
+		}
+		memcpy(idx, tmp, n * sizeof *idx);
+	}
+}
+
+/* Squared error, weighted by wt (NULL: 1), of the line through the points
+ * idx (np, increasing) of y against ref, held flat outside them. */
+static double line_error(const size_t *idx, size_t np, const double *y,
+			 const double *ref, const double *wt, size_t n)
+{
+	double e = 0;
+	size_t p = 0;
+
+	for (size_t t = 0; t < n; t++) {
+		double u, d;
+		while (p + 1 < np && idx[p + 1] <= t)
+			p++;
+		if (t <= idx[0])
+			u = y[idx[0]];
+		else if (p + 1 >= np)
+			u = y[idx[np - 1]];
+		else
+			u = y[idx[p]] + (y[idx[p + 1]] - y[idx[p]]) *
+			    (double)(t - idx[p]) / (double)(idx[p + 1] - idx[p]);
+		d = u - ref[t];
+		e += wt ? wt[t] * d * d : d * d;
+	}
+	return e;
+}
+
+int tsd_train_greedy(size_t *rank, struct tsd_train_basis *bs,
+		     const double *c, const double *wt, const double *imp,
+		     size_t n, unsigned J, const tsd_wavelet *w,
+		     enum tsd_mode mode, size_t kmax, size_t pool)
+{
+	double *yfull = NULL, *ycur = NULL, *ytry = NULL, *cz = NULL;
+	unsigned char *keep = NULL, *mark = NULL;
+	size_t *idx = NULL, *cand = NULL, *tmp = NULL, nd, na, m;
+	int err;
+
+	if (!rank || !bs || !c || !imp || !w || !n)
+		return TSD_EINVAL;
+	if ((err = basis_make(bs, n, J, w, mode)))
+		return err;
+	m = bs->m;
+	na = bs->na;
+	nd = m - na;
+	if (pool > nd)
+		pool = nd;
+	if (kmax > pool)
+		kmax = pool;
+	yfull = malloc(n * sizeof *yfull);
+	ycur = malloc(n * sizeof *ycur);
+	ytry = malloc(n * sizeof *ytry);
+	cz = calloc(m, sizeof *cz);
+	keep = calloc(m, 1);
+	mark = malloc(n);
+	idx = malloc(n * sizeof *idx);
+	cand = malloc(2 * (nd ? nd : 1) * sizeof *cand);
+	tmp = malloc(2 * (nd ? nd : 1) * sizeof *tmp);
+	if (!yfull || !ycur || !ytry || !cz || !keep || !mark || !idx || !cand || !tmp) {
+		err = TSD_ENOMEM;
+		goto cleanup;
+	}
+	/* the full reconstruction, and the approximation alone */
+	memcpy(cz, c, m * sizeof *cz);
+	if ((err = tsd_coefwin_reconstruct(yfull, n, cz, bs->work, J, w, mode)) < 0)
+		goto cleanup;
+	memset(cz + na, 0, nd * sizeof *cz);
+	if ((err = tsd_coefwin_reconstruct(ycur, n, cz, bs->work, J, w, mode)) < 0)
+		goto cleanup;
+	memset(keep, 1, na);
+	/* the pool: the largest importances; after the greedy picks, the
+	 * rest rank by importance */
+	sort_desc(cand, tmp, imp, nd);
+	for (size_t i = 0; i < nd; i++)
+		rank[i] = SIZE_MAX;
+	for (size_t step = 0; step < kmax; step++) {
+		double best = INFINITY;
+		size_t bi = SIZE_MAX;
+		for (size_t q = 0; q < pool; q++) {
+			size_t i = cand[q];
+			const double *ps = bs->psi + i * n;
+			double ci = c[na + i], e;
+			int np;
+			if (rank[i] != SIZE_MAX || ci == 0)
+				continue;
+			for (size_t t = 0; t < n; t++)
+				ytry[t] = ycur[t] + ci * ps[t];
+			keep[na + i] = 1;
+			np = tsd_reduce(idx, mark, ytry, n, keep, bs->lens, J, w, mode);
+			keep[na + i] = 0;
+			if (np < 0) {
+				err = np;
+				goto cleanup;
+			}
+			e = line_error(idx, (size_t)np, ytry, yfull, wt, n);
+			if (e < best) {
+				best = e;
+				bi = i;
+			}
+		}
+		if (bi == SIZE_MAX)
+			break;
+		rank[bi] = step;
+		keep[na + bi] = 1;
+		for (size_t t = 0; t < n; t++)
+			ycur[t] += c[na + bi] * bs->psi[bi * n + t];
+	}
+	{
+		size_t next = 0;
+		for (size_t i = 0; i < nd; i++)
+			if (rank[i] != SIZE_MAX && rank[i] + 1 > next)
+				next = rank[i] + 1;
+		for (size_t q = 0; q < nd; q++)
+			if (rank[cand[q]] == SIZE_MAX)
+				rank[cand[q]] = next++;
+	}
+	err = 0;
+cleanup:
+	free(yfull);
+	free(ycur);
+	free(ytry);
+	free(cz);
+	free(keep);
+	free(mark);
+	free(idx);
+	free(cand);
+	free(tmp);
 	return err;
 }
 
@@ -128,12 +279,12 @@ int tsd_train_importance_peak(double *imp, struct tsd_train_basis *bs,
 	if ((err = basis_make(bs, n, J, w, mode)))
 		return err;
 	for (size_t i = 0; i < bs->m - bs->na; i++) {
-		const double *b = bs->b2 + i * n;
+		const double *b = bs->psi + i * n;
 		double s = 0, mx = 0, ci = c[bs->na + i];
 		if (!isfinite(ci))
 			return TSD_EINVAL;
 		for (size_t t = 0; t < n; t++) {
-			double v = wt ? wt[t] * b[t] : b[t];
+			double v = wt ? wt[t] * b[t] * b[t] : b[t] * b[t];
 			s += v;
 			if (v > mx)
 				mx = v;
@@ -141,28 +292,6 @@ int tsd_train_importance_peak(double *imp, struct tsd_train_basis *bs,
 		imp[i] = ci * ci * (s + peak * mx);
 	}
 	return 0;
-}
-
-/* idx sorted by key decreasing, ties by lower index: a stable merge sort
- * (qsort has no context argument in C11). */
-static void sort_desc(size_t *idx, size_t *tmp, const double *key, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		idx[i] = i;
-	for (size_t wdt = 1; wdt < n; wdt *= 2) {
-		for (size_t lo = 0; lo < n; lo += 2 * wdt) {
-			size_t mid = lo + wdt < n ? lo + wdt : n;
-			size_t hi = lo + 2 * wdt < n ? lo + 2 * wdt : n;
-			size_t a = lo, b = mid, k = lo;
-			while (a < mid && b < hi)
-				tmp[k++] = key[idx[b]] > key[idx[a]] ? idx[b++] : idx[a++];
-			while (a < mid)
-				tmp[k++] = idx[a++];
-			while (b < hi)
-				tmp[k++] = idx[b++];
-		}
-		memcpy(idx, tmp, n * sizeof *idx);
-	}
 }
 
 int tsd_train_targets(float *y, size_t *tmp, const double *imp, size_t T,
@@ -206,6 +335,7 @@ int tsd_train_data_init(struct tsd_train_data *d, const double *ratios, int nk)
 		d->ratios[i] = ratios[i];
 	}
 	d->nk = nk;
+	d->pool = 64;
 	tsd_feature_ws_init(&d->fws);
 	tsd_train_basis_init(&d->bs);
 	return 0;
@@ -232,6 +362,8 @@ void tsd_train_data_free(struct tsd_train_data *d)
 	free(d->xs);
 	free(d->tok);
 	free(d->tmp);
+	free(d->rank);
+	free(d->tokimp);
 	memset(d, 0, sizeof *d);
 }
 
@@ -274,7 +406,13 @@ int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 		size_t *tmp = realloc(d->tmp, 2 * T * sizeof *tmp);
 		if (tmp)
 			d->tmp = tmp;
-		if (!imp || !xs || !tok || !tmp)
+		size_t *rank = realloc(d->rank, T * sizeof *rank);
+		if (rank)
+			d->rank = rank;
+		double *ti = realloc(d->tokimp, T * sizeof *ti);
+		if (ti)
+			d->tokimp = ti;
+		if (!imp || !xs || !tok || !tmp || !rank || !ti)
 			return TSD_ENOMEM;
 		d->scap = T;
 	}
@@ -312,7 +450,7 @@ int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 	memcpy(win.x, d->xs, T * F * sizeof *win.x);
 	/* importance and magnitude in token order; imp is relative to the
 	 * window's largest so that floats hold any scale */
-	double top = 0, *ti = (double *)d->tmp; /* T doubles fit in 2T size_t */
+	double top = 0, *ti = d->tokimp; /* doubles, later floats */
 	for (size_t t = 0; t < T; t++) {
 		ti[t] = d->imp[d->tok[t] - na];
 		if (ti[t] > top)
@@ -322,12 +460,37 @@ int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 		win.imp[t] = top > 0 ? (float)(ti[t] / top) : 0.0f;
 		win.mag[t] = (float)fabs(c[d->tok[t]]);
 	}
-	/* targets from the token-order importance (ties: earlier token) */
 	for (size_t t = 0; t < T; t++)
 		d->imp[t] = win.imp[t];
 	if ((err = tsd_train_targets(win.y, d->tmp, d->imp, T, win.ks, win.nk))) {
 		win_free(&win);
 		return err;
+	}
+	if (d->greedy > 0) {
+		size_t kmax = 0;
+		float g = (float)d->greedy, *yg = (float *)d->tokimp; /* T floats fit */
+		for (int r = 0; r < win.nk; r++)
+			if (win.ks[r] > kmax)
+				kmax = win.ks[r];
+		/* imp in layout order again, for the pool */
+		if ((err = tsd_train_importance_peak(d->imp, &d->bs, c, wt, n, J, w, mode, d->peak)) ||
+		    (err = tsd_train_greedy(d->rank, &d->bs, c, wt, d->imp, n, J, w, mode,
+					    kmax, d->pool))) {
+			win_free(&win);
+			return err;
+		}
+		/* the ranking key: earlier picks first */
+		for (size_t t = 0; t < T; t++)
+			d->imp[t] = -(double)d->rank[d->tok[t] - na];
+		if ((err = tsd_train_targets(yg, d->tmp, d->imp, T, win.ks, win.nk))) {
+			win_free(&win);
+			return err;
+		}
+		for (size_t t = 0; t < T; t++) {
+			win.y[t] = (1 - g) * win.y[t] + g * yg[t];
+			/* the figures' value of a token: its target */
+			win.imp[t] = win.y[t] + 1e-3f * win.imp[t];
+		}
 	}
 	d->w[d->n++] = win;
 	d->tokens += T;

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "adamw.h"
+#include "coefwin.h"
 #include "dwt.h"
 #include "feature.h"
 #include "model.h"
@@ -45,7 +46,8 @@ struct tsd_train_basis {
 	unsigned J;
 	const tsd_wavelet *w;
 	enum tsd_mode mode;
-	double *b2;      /* (m - na, n) psi_i(t)^2 */
+	double *psi;     /* (m - na, n) psi_i(t) */
+	size_t lens[TSD_COEFWIN_MAXJ + 1];
 	double *work;    /* scratch for the reconstructions */
 	size_t wcap;
 };
@@ -67,6 +69,17 @@ int tsd_train_importance_peak(double *imp, struct tsd_train_basis *bs,
 			      const double *c, const double *wt, size_t n,
 			      unsigned J, const tsd_wavelet *w,
 			      enum tsd_mode mode, double peak);
+
+/* The greedy oracle over what merge writes: starting from the
+ * approximation alone, add one detail at a time, the one (among the pool
+ * of largest imp) whose addition leaves the smallest weighted squared
+ * error (wt, NULL = 1) between the reduced series (tsd_reduce's points,
+ * read by linear interpolation) and the window's samples; kmax steps.
+ * rank (m - lens[0]): each detail's step, then the rest by imp. */
+int tsd_train_greedy(size_t *rank, struct tsd_train_basis *bs,
+		     const double *c, const double *wt, const double *imp,
+		     size_t n, unsigned J, const tsd_wavelet *w,
+		     enum tsd_mode mode, size_t kmax, size_t pool);
 
 /* y (T) targets: the share of the nk budgets ks[] at which the top-ks[r]
  * of imp (T) hold token t (ties: the lower index first). tmp: T size_t of
@@ -92,6 +105,10 @@ struct tsd_train_data {
 	double ratios[TSD_TRAIN_MAXK];
 	int nk;                     /* ratios in use */
 	double peak;                /* peak term of the importance, default 0 */
+	double greedy;              /* share of the targets from
+	                             * tsd_train_greedy(), the rest from the
+	                             * top k of the importance; default 0 */
+	size_t pool;                /* its candidate pool, default 64 */
 	/* private scratch */
 	struct tsd_feature_ws fws;
 	struct tsd_train_basis bs;
@@ -99,6 +116,8 @@ struct tsd_train_data {
 	float *xs;
 	uint32_t *tok;
 	size_t *tmp;
+	size_t *rank;
+	double *tokimp;
 	size_t scap;
 };
 

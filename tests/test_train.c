@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "coefwin.h"
+#include "reduce.h"
 #include "train.h"
 #include "tsd.h"
 
@@ -61,6 +62,84 @@ static void test_importance(void **state)
 	assert_int_equal(tsd_train_importance(imp, &bs, c, wt, 8, 1, w, TSD_MODE_PERIODIZATION), TSD_EINVAL);
 	wt[5] = NAN;
 	assert_int_equal(tsd_train_importance(imp, &bs, c, wt, 8, 1, w, TSD_MODE_PERIODIZATION), TSD_EINVAL);
+	tsd_train_basis_free(&bs);
+}
+
+/* error of merge's reduced series when the approximation and detail i
+ * (layout index, or none when i == 0) are kept: own interpolation */
+static double reduced_error(const double *c, size_t i, const double *x, size_t n, unsigned J,
+			    const tsd_wavelet *w, enum tsd_mode mode)
+{
+	size_t lens[TSD_COEFWIN_MAXJ + 1], m = tsd_coefwin_total(n, J, w, mode), idx[256];
+	double cz[512], work[2048], y[256], e = 0;
+	unsigned char keep[512], mark[256];
+	int np;
+
+	assert_true(m <= 512 && n <= 256 && tsd_coefwin_work_len(n, J, w, mode) <= 2048);
+	assert_int_equal(tsd_coefwin_lengths(lens, n, J, w, mode), 0);
+	memset(keep, 0, m);
+	memset(keep, 1, lens[0]);
+	if (i)
+		keep[i] = 1;
+	for (size_t k = 0; k < m; k++)
+		cz[k] = keep[k] ? c[k] : 0;
+	assert_int_equal(tsd_coefwin_reconstruct(y, n, cz, work, J, w, mode), 0);
+	np = tsd_reduce(idx, mark, y, n, keep, lens, J, w, mode);
+	assert_true(np > 0);
+	for (size_t t = 0; t < n; t++) {
+		double u;
+		int p = 0;
+		while (p + 1 < np && idx[p + 1] <= t)
+			p++;
+		if (t <= idx[0])
+			u = y[idx[0]];
+		else if (p + 1 >= np)
+			u = y[idx[np - 1]];
+		else
+			u = y[idx[p]] + (y[idx[p + 1]] - y[idx[p]]) * (double)(t - idx[p]) /
+					       (double)(idx[p + 1] - idx[p]);
+		e += (u - x[t]) * (u - x[t]);
+	}
+	return e;
+}
+
+/* the greedy oracle: a lone spike's detail first; the first pick leaves
+ * the smallest reduced-series error of all single details */
+static void test_greedy(void **state)
+{
+	const tsd_wavelet *haar = tsd_wavelet_find("haar"), *db2 = tsd_wavelet_find("db2");
+	struct tsd_train_basis bs;
+	double x[64] = { 1, 1, 1, 1, 6, 1, 1, 1 }, c[256], work[1024], imp[256];
+	size_t rank[256], lens[TSD_COEFWIN_MAXJ + 1], nd, best = 0;
+	double ebest = INFINITY;
+
+	(void)state;
+	tsd_train_basis_init(&bs);
+	assert_int_equal(tsd_coefwin_decompose(c, work, x, 8, 1, haar, TSD_MODE_PERIODIZATION), 0);
+	assert_int_equal(tsd_train_importance(imp, &bs, c, NULL, 8, 1, haar, TSD_MODE_PERIODIZATION), 0);
+	assert_int_equal(tsd_train_greedy(rank, &bs, c, NULL, imp, 8, 1, haar, TSD_MODE_PERIODIZATION, 1, 4), 0);
+	assert_int_equal(rank[2], 0);
+	for (int k = 0; k < 4; k++)
+		assert_true(rank[k] < 4);
+
+	series(x, 64, 5);
+	assert_int_equal(tsd_coefwin_lengths(lens, 64, 2, db2, TSD_MODE_SYMMETRIC), 0);
+	assert_int_equal(tsd_coefwin_decompose(c, work, x, 64, 2, db2, TSD_MODE_SYMMETRIC), 0);
+	nd = tsd_coefwin_total(64, 2, db2, TSD_MODE_SYMMETRIC) - lens[0];
+	assert_int_equal(tsd_train_importance(imp, &bs, c, NULL, 64, 2, db2, TSD_MODE_SYMMETRIC), 0);
+	assert_int_equal(tsd_train_greedy(rank, &bs, c, NULL, imp, 64, 2, db2, TSD_MODE_SYMMETRIC, 1, nd), 0);
+	for (size_t i = 0; i < nd; i++) {
+		double e = reduced_error(c, lens[0] + i, x, 64, 2, db2, TSD_MODE_SYMMETRIC);
+		if (e < ebest) {
+			ebest = e;
+			best = i;
+		}
+	}
+	assert_int_equal(rank[best], 0);
+	/* every detail gets a distinct rank */
+	for (size_t i = 0; i < nd; i++)
+		for (size_t j = i + 1; j < nd; j++)
+			assert_int_not_equal(rank[i], rank[j]);
 	tsd_train_basis_free(&bs);
 }
 
@@ -235,6 +314,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_importance),
 		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_greedy),
 		cmocka_unit_test(test_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
