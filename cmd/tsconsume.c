@@ -173,6 +173,25 @@ static void positions(void)
 		tool_die(EXIT_DATA, "%s", tsd_writer_errmsg(io.w));
 }
 
+/* Messages taken from the consumer queue a batch at a time (fewer locks
+ * and wake-ups than one poll a message). */
+static rd_kafka_queue_t *cqueue;
+static rd_kafka_message_t *mbuf[1024];
+static ssize_t mlen, mpos;
+
+static rd_kafka_message_t *next_message(int timeout_ms_)
+{
+	if (mpos < mlen)
+		return mbuf[mpos++];
+	mpos = 0;
+	mlen = rd_kafka_consume_batch_queue(cqueue, timeout_ms_, mbuf, sizeof mbuf / sizeof mbuf[0]);
+	if (mlen <= 0) {
+		mlen = 0;
+		return NULL;
+	}
+	return mbuf[mpos++];
+}
+
 static void finish(void)
 {
 	if (!raw) {
@@ -430,6 +449,7 @@ int main(int argc, char **argv)
 	if (!(rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr)))
 		tool_die(EXIT_DATA, "%s", errstr);
 	rd_kafka_poll_set_consumer(rk);
+	cqueue = rd_kafka_queue_get_consumer(rk);
 
 	/* reachable at all? */
 	{
@@ -504,7 +524,7 @@ int main(int argc, char **argv)
 
 	size_t inbatch = 0;
 	while (!stop && (count < 0 || nmsg < count)) {
-		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, inbatch ? 0 : 100);
+		rd_kafka_message_t *m = next_message(inbatch ? 0 : 100);
 		if (!m) {
 			if (inbatch) {
 				positions();
@@ -661,6 +681,9 @@ int main(int argc, char **argv)
 			tool_put(&io, &r);
 	}
 	finish();
+	while (mpos < mlen)
+		rd_kafka_message_destroy(mbuf[mpos++]);
+	rd_kafka_queue_destroy(cqueue);
 	rd_kafka_consumer_close(rk);
 	rd_kafka_destroy(rk);
 	if (offh) {

@@ -54,12 +54,12 @@ paa -w 1h -Z in2.csv >want2.csv
 tsproduce -b $B -t in2 --commit none <in2.csv
 RANDOM=7
 kills=0
-for round in 1 2 3 4 5 6; do
+for round in 1 2 3 4 5 6 7 8; do
 	rm -f f1 f2; mkfifo f1 f2
 	tsconsume -q -b $B -G g2 -a -t in2 -e >f1 2>>crash.err & c=$!
 	paa -w 1h -Z <f1 >f2 2>>crash.err & a=$!
 	tsproduce -b $B -t out2 -G g2 --commit ack --commit-interval 20ms <f2 2>>crash.err & s=$!
-	sleep 0.$((RANDOM % 8 + 1))
+	sleep 0.$((RANDOM % 3))$((RANDOM % 10))
 	set -- $c $a $s; shift $((RANDOM % 3)); kill -9 $1 2>/dev/null && kills=$((kills + 1))
 	wait $c $a $s 2>/dev/null
 done
@@ -67,11 +67,11 @@ ck crash-final 0 '' 'tsconsume -q -b $B -G g2 -a -t in2 -e | paa -w 1h -Z | tspr
 readall out2 >got2
 read miss extra bad dup < <(check want2.csv got2)
 echo "kafka.sh: kill -9: $kills kills, $(wc -l <got2) records out, $dup duplicates (of $(($(wc -l <want2.csv) - 1)))" >&2
-ok crash-complete 'test "'"$miss $extra $bad"'" = "0 0 0"'
+ok crash-complete 'test "'"$miss $extra $bad"'" = "0 0 0" || { echo "missing $miss extra $extra conflicting $bad" >&2; exit 1; }'
 ok crash-some-kills 'test '"$kills"' -ge 3'
 # a duplicate comes from output not yet committed when a stage died: at most
 # what one commit interval and the open transaction of each round held
-ok crash-dups-bounded 'test '"$dup"' -le $(( 6 * 3000 ))'
+ok crash-dups-bounded 'test '"$dup"' -le $(( 8 * 3000 ))'
 
 # ---- a broker down for 3 s mid-stream (input paced live), nothing lost
 tsgen -n 3 -p 600 -r 1s -s 9 >in4.csv
@@ -89,8 +89,8 @@ ok broker-down-complete 'test "$(check want4.csv got4 | cut -d" " -f1-3)" = "0 0
 
 # ---- two instances in one group split the partitions; stopping one hands
 # its partitions to the other; the union of their outputs is complete
-tsgen -n 8 -p 400 -r 1s -s 11 >in5.csv
-tsgen -n 8 -p 400 -r 1s -s 11 --realtime=50 | tsproduce -b $B -t in5 --commit ack & gp=$!
+tsgen -n 8 -p 600 -r 1s -s 11 >in5.csv
+tsgen -n 8 -p 600 -r 1s -s 11 --realtime=50 | tsproduce -b $B -t in5 --commit ack & gp=$!
 for x in A B; do
 	rm -f a$x b$x; mkfifo a$x b$x
 	tsconsume -b $B -G g5 -t in5 >a$x 2>err$x & eval c$x=$!
@@ -98,7 +98,9 @@ for x in A B; do
 	tsproduce -b $B -t out5 -G g5 --commit ack <b$x 2>>err$x & eval s$x=$!
 done
 PIDS="$PIDS $cA $cB $sA $sB"
-sleep 4; kill -TERM $cA
+# stop A once both hold partitions
+for i in $(seq 100); do grep -q "assigned 2 partitions" errB 2>/dev/null && break; sleep 0.1; done
+sleep 1; kill -TERM $cA
 wait $gp
 for i in $(seq 60); do
 	[ "$(readall out5 | check in5.csv - | cut -d' ' -f1)" = 0 ] && break
