@@ -11,7 +11,7 @@
 #include "sax.h"
 #include "saxword.h"
 #include "tool.h"
-#include "window.h"
+#include "winloop.h"
 
 static const char usage[] =
 "usage: sax [options] [FILE...]\n"
@@ -243,9 +243,9 @@ int main(int argc, char **argv)
 
 	/* encode */
 	double bp[TSD_SAX_MAX_ALPHA];
-	tsd_winbuf *wb;
+	tool_winloop wl;
 	tsd_win win;
-	tsd_rec r;
+	int partial;
 	double *work = NULL;
 	uint8_t *sym = NULL;
 	size_t cap = 0;
@@ -254,29 +254,10 @@ int main(int argc, char **argv)
 
 	tool_io_files(&io, argc - optind, argv + optind);
 	tsd_sax_breakpoints(bp, alpha);
-	if ((rc = tsd_winbuf_new(&wb, count, span, max)) < 0)
-		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+	tool_winloop_init(&wl, &io, count, span, max);
 	if (io.header)
 		printf("series%1$cstart%1$cend%1$csamples%1$cgroup%1$calphabet%1$cmean%1$cstd%1$cword\n", delim);
-	for (;;) {
-		int more = tool_next(&io, &r);
-		if (more && r.kind != TSD_REC_SAMPLE) {
-			if (r.kind != TSD_REC_CONTROL)
-				tool_die(EXIT_DATA, "%s: expected samples, found wavelet coefficients", tool_where(&io));
-			continue;
-		}
-		rc = more ? tsd_winbuf_push(wb, &win, r.s.series, r.s.t, r.s.v) : tsd_winbuf_flush(wb, &win);
-		if (rc == TSD_ERANGE)
-			tool_die(EXIT_DATA, "%s: a window of series '%s' holds more than %zu samples; "
-				 "use a shorter -w or raise --max-window", tool_where(&io),
-				 tsd_series_name(io.tab, r.s.series), max);
-		if (rc < 0)
-			tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
-		if (rc == 0) {
-			if (!more)
-				break;
-			continue;
-		}
+	while (tool_winloop_next(&wl, &win, &partial)) {
 		if (win.n > cap) {
 			cap = win.n;
 			work = realloc(work, cap * sizeof *work);
@@ -302,8 +283,20 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < w.m; i++)
 			putchar(letters[sym[i]]);
 		putchar('\n');
+		if (tsd_ctlq_pending(wl.cq)) {
+			/* positions go through the record writer: keep the order */
+			if (fflush(stdout))
+				tool_die(EXIT_DATA, "write error:");
+			tool_winloop_done(&wl);
+			if (io.w && tsd_writer_flush(io.w) < 0)
+				tool_die(EXIT_DATA, "%s", tsd_writer_errmsg(io.w));
+		}
 	}
-	tsd_winbuf_free(wb);
+	tool_winloop_free(&wl);
+	if (fflush(stdout))
+		tool_die(EXIT_DATA, "write error:");
+	if (io.w && tsd_writer_close(io.w) < 0)
+		tool_die(EXIT_DATA, "write error");
 	free(work);
 	free(sym);
 	tsd_series_free(io.tab);
