@@ -27,6 +27,8 @@ best() { # command (run 3 times); prints samples/s of the fastest
 opts="-W $wav -J $J -m $mode -w $window -o bin"
 dwt=$(best "cat $tmp/x.bin | $bin/dwt $opts | cat >/dev/null")
 rt=$(best "cat $tmp/x.bin | $bin/dwt $opts | $bin/merge --full -o bin | cat >/dev/null")
+file=$(best "$bin/dwt $opts $tmp/x.bin >/dev/null")
+pipe=$(best "cat $tmp/x.bin | cat | cat >/dev/null")
 py=$(/usr/bin/python3 "$root/bench/pywt_pipe.py" "$tmp/x.bin" "$window" "$wav" "$J" "$mode")
 get() { echo "$py" | awk -v k="$1" '$1 == k { print $2 }'; }
 pw=$(get pywt_wavedec_whole) pwin=$(get pywt_wavedec_windows) prt=$(get pywt_wavedec_waverec_whole)
@@ -35,6 +37,8 @@ echo "dwt_pipe: $n samples, $wav J=$J $mode, dwt windows of $window, binary fram
 printf '  %-44s %10s samples/s\n' "dwt" "$dwt" "pywt.wavedec, whole array in memory" "$pw" \
 	"pywt.wavedec, same windows, in memory" "$pwin" "dwt | merge --full" "$rt" \
 	"pywt.wavedec + waverec, whole array" "$prt"
+printf '  %-44s %10s samples/s\n' "dwt, file in, /dev/null out (no pipes)" "$file" \
+	"cat | cat | cat of the same frames (pipe limit)" "$pipe"
 echo "  ratio dwt / pywt.wavedec (whole):            $(ratio "$dwt" "$pw") (goal >= 2)"
 echo "  ratio dwt / pywt.wavedec (same windows):     $(ratio "$dwt" "$pwin")"
 echo "  ratio dwt|merge --full / wavedec+waverec:    $(ratio "$rt" "$prt") (goal >= 2)"

@@ -23,11 +23,13 @@ def read_frames(path):
         if buf[pos] == 0x89:                 # a repeated stream header
             pos += 8
             continue
-        typ, length = buf[pos], int.from_bytes(buf[pos + 4:pos + 8], "little")
+        typ, flags = buf[pos], buf[pos + 1]
+        length = int.from_bytes(buf[pos + 4:pos + 8], "little")
         if typ == ord("S"):
+            # columns: times then values, or (flag 1, regular) t0, dt, values
             count = int.from_bytes(buf[pos + 12:pos + 16], "little")
-            rec = np.frombuffer(buf, dtype=np.float64, count=2 * count, offset=pos + 16)
-            parts.append(rec[1::2])
+            off = pos + 32 if flags & 1 else pos + 16 + 8 * count
+            parts.append(np.frombuffer(buf, dtype=np.float64, count=count, offset=off))
         pos += 8 + length
     return np.concatenate(parts)
 

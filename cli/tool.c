@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *tool_name = "tsdown";
@@ -185,6 +186,19 @@ void tool_io_files(tool_io *io, int argc, char **argv)
 		tool_usage_error("-N: one name for several input files");
 }
 
+/* Larger pipe buffers mean fewer context switches between the stages of
+ * a pipeline (Linux: F_SETPIPE_SZ; no harm where it fails). */
+static void grow_pipe(int fd)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#else
+	(void)fd;
+#endif
+}
+
 static int idle_flush(void *arg)
 {
 	tool_io *io = arg;
@@ -203,6 +217,8 @@ static void open_next(tool_io *io)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			tool_die(EXIT_DATA, "%s:", path);
+	} else {
+		grow_pipe(0);
 	}
 	o.name = path;
 	if (io->nfiles > 1 && strcmp(path, "-") != 0) {
@@ -278,6 +294,7 @@ void tool_open_output(tool_io *io)
 	o.precision = io->precision;
 	o.header = io->header;
 	o.tab = io->tab;
+	grow_pipe(1);
 	if ((rc = tsd_writer_open(&io->w, 1, &o)) < 0)
 		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
 }

@@ -146,8 +146,12 @@ int main(int argc, char **argv)
 			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
 				 tsd_series_name(io.tab, s), (long long)wno, tsd_strerror(rc));
 		if (full) {
-			for (i = 0; i < n; i++)
-				tool_sample(&io, s, cw->t[i], y[i]);
+			tsd_rec out = { .kind = TSD_REC_SAMPLES };
+			out.r.series = s;
+			out.r.count = (uint32_t)n;
+			out.r.t = cw->t;
+			out.r.v = y;
+			tool_put(&io, &out);
 			continue;
 		}
 		idx = grow(idx, &icap, tsd_reduce_len(n, cw->J, kept), sizeof *idx);

@@ -1307,9 +1307,11 @@ static int bin_put(tsd_writer *w, const tsd_rec *r)
 		w->pv[w->pn++] = r->s.v;
 		return 0;
 	case TSD_REC_COEF: {
+		/* append to the pending run while it continues this one, in
+		 * chunks up to the frame limit */
 		const tsd_coefs *c = &r->c;
-		uint32_t i;
-		for (i = 0; i < c->count; i++) {
+		uint32_t i = 0, k;
+		while (i < c->count) {
 			if (w->pend != TSD_FR_COEFS || w->pn == TSD_FRAME_MAXRUN || w->pc.series != c->series ||
 			    w->pc.window != c->window || w->pc.level != c->level || w->pc.kind != c->kind ||
 			    w->pc.flags != c->flags || w->pc.start + w->pn != c->start + i) {
@@ -1319,8 +1321,14 @@ static int bin_put(tsd_writer *w, const tsd_rec *r)
 				w->pc = *c;
 				w->pc.start = c->start + i;
 			}
-			w->pv[w->pn] = c->v[i];
-			w->pscore[w->pn++] = c->score ? c->score[i] : 0;
+			k = c->count - i;
+			if (k > TSD_FRAME_MAXRUN - w->pn)
+				k = TSD_FRAME_MAXRUN - w->pn;
+			memcpy(w->pv + w->pn, c->v + i, k * sizeof *c->v);
+			if (c->score)
+				memcpy(w->pscore + w->pn, c->score + i, k * sizeof *c->score);
+			w->pn += k;
+			i += k;
 		}
 		return 0;
 	}
