@@ -184,10 +184,12 @@ static rd_kafka_message_t *next_message(int timeout_ms_)
 	if (mpos < mlen)
 		return mbuf[mpos++];
 	mpos = 0;
-	mlen = rd_kafka_consume_batch_queue(cqueue, timeout_ms_, mbuf, sizeof mbuf / sizeof mbuf[0]);
+	/* what is there now, without waiting (a batch call with a timeout
+	 * waits to fill the batch); else wait for one message */
+	mlen = rd_kafka_consume_batch_queue(cqueue, 0, mbuf, sizeof mbuf / sizeof mbuf[0]);
 	if (mlen <= 0) {
 		mlen = 0;
-		return NULL;
+		return timeout_ms_ ? rd_kafka_consume_queue(cqueue, timeout_ms_) : NULL;
 	}
 	return mbuf[mpos++];
 }
