@@ -32,14 +32,29 @@ void tool_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The output of the run, so that an error still writes out the whole
+ * records that came before it (never a part of one). */
+static tool_io *current_io;
+
 void tool_die(int status, const char *fmt, ...)
 {
 	va_list ap;
+	tool_io *io = current_io;
 
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
+	current_io = NULL;
+	if (io && io->w)
+		tsd_writer_flush(io->w);
 	exit(status);
+}
+
+void tool_help(const char *usage)
+{
+	if (fputs(usage, stdout) == EOF || fflush(stdout) || fclose(stdout))
+		tool_die(EXIT_DATA, "write error:");
+	exit(0);
 }
 
 void tool_usage_error(const char *fmt, ...)
@@ -97,6 +112,7 @@ void tool_io_init(tool_io *io)
 	io->tab = tsd_series_new();
 	if (!io->tab)
 		tool_die(EXIT_DATA, "out of memory");
+	current_io = io;
 	io->in.tab = io->tab;
 }
 
@@ -257,13 +273,29 @@ int tool_next(tool_io *io, tsd_rec *rec)
 		uint64_t nd = tsd_reader_dropped(io->r, &first);
 		if (nd)
 			tool_warn("%s: %llu sample%s not later than the one before dropped (first at line %ld; see --order)",
-				  io->files[io->cur], (unsigned long long)nd, nd == 1 ? "" : "s", first);
+				  strcmp(io->files[io->cur], "-") ? io->files[io->cur] : "<stdin>",
+				  (unsigned long long)nd, nd == 1 ? "" : "s", first);
 		if (!io->w && io->cur + 1 >= io->nfiles)
 			tool_open_output(io); /* style of the last input */
 		tsd_reader_close(io->r);
 		io->r = NULL;
 		io->cur++;
 	}
+}
+
+/* The output style: the input's, as far as seen, with the options over it. */
+static void out_style(tool_io *io, tsd_style *st)
+{
+	if (io->r)
+		*st = *tsd_reader_style(io->r);
+	if (!st->tstyle.kind)
+		st->tstyle.kind = TSD_T_ISO, st->tstyle.sep = ' ';
+	if (io->out_shape)
+		st->shape = (uint8_t)io->out_shape;
+	else if (st->shape == TSD_SHAPE_WIDE || io->nfiles > 1)
+		st->shape = TSD_SHAPE_LONG;
+	if (io->out_tstyle.kind)
+		st->tstyle = io->out_tstyle;
 }
 
 void tool_open_output(tool_io *io)
@@ -274,23 +306,13 @@ void tool_open_output(tool_io *io)
 	if (io->w)
 		return;
 	tsd_writer_defaults(&o);
-	if (io->r) {
-		o.style = *tsd_reader_style(io->r);
-		if (!o.style.tstyle.kind)
-			o.style.tstyle.kind = TSD_T_ISO, o.style.tstyle.sep = ' ';
-		if (tsd_reader_format(io->r) == TSD_FMT_CSV && io->in.delim)
-			o.delim = io->in.delim;
-	}
+	if (io->r && tsd_reader_format(io->r) == TSD_FMT_CSV && io->in.delim)
+		o.delim = io->in.delim;
+	out_style(io, &o.style);
 	if (io->out_format)
 		o.format = io->out_format;
 	if (io->out_delim)
 		o.delim = io->out_delim;
-	if (io->out_shape)
-		o.style.shape = (uint8_t)io->out_shape;
-	else if (o.style.shape == TSD_SHAPE_WIDE || io->nfiles > 1)
-		o.style.shape = TSD_SHAPE_LONG;
-	if (io->out_tstyle.kind)
-		o.style.tstyle = io->out_tstyle;
 	o.precision = io->precision;
 	o.header = io->header;
 	o.tab = io->tab;
@@ -308,6 +330,16 @@ void tool_put(tool_io *io, const tsd_rec *rec)
 {
 	if (!io->w)
 		tool_open_output(io);
+	if (!io->data_seen && rec->kind != TSD_REC_CONTROL && io->r) {
+		/* positions may come before the first sample: the style is
+		 * only known now */
+		tsd_style st;
+		memset(&st, 0, sizeof st);
+		snprintf(st.time_name, sizeof st.time_name, "timestamp");
+		out_style(io, &st);
+		tsd_writer_set_style(io->w, &st);
+		io->data_seen = 1;
+	}
 	if (tsd_writer_put(io->w, rec) < 0)
 		put_failed(io);
 	if (io->flush_each && tsd_writer_flush(io->w) < 0)
@@ -334,6 +366,7 @@ void tool_finish(tool_io *io)
 	if (tsd_writer_close(io->w) < 0)
 		tool_die(EXIT_DATA, "write error");
 	io->w = NULL;
+	current_io = NULL;
 	if (io->r)
 		tsd_reader_close(io->r);
 	io->r = NULL;

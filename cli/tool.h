@@ -18,6 +18,8 @@ void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void tool_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void tool_version(void);
+/* Print the usage text on stdout and exit 0 (1 when it cannot be written). */
+_Noreturn void tool_help(const char *usage);
 
 /* Strict option value parsers: exit 2 with a message naming the option. */
 long tool_long(const char *opt, const char *s, long min, long max);
@@ -43,13 +45,14 @@ typedef struct {
 	int any_input;
 	int flush_each;          /* flush after every record (live) */
 	char base[256];          /* series name taken from a file name */
+	int data_seen;           /* a record other than CONTROL was written */
 } tool_io;
 
 /* Common options, the same in every tool:
  *   -o, --output-format csv|bin   -d, --delimiter C (input and output)
  *   -t, --time-format STYLE       --time-unit s|ms|us|ns (input integers)
  *   -N, --name NAME               --shape single|long
- *   --order strict|dupok|any      --precision N   --no-header
+ *   --order drop|strict|dupok|any --precision N   --no-header
  */
 #define TOOL_COMMON_SHORT "o:d:t:N:"
 #define TOOL_COMMON_LONG \

@@ -32,6 +32,8 @@ int tsd_frame_check_header(const unsigned char *b)
 		return TSD_EFORMAT;
 	if (b[4] != TSD_FRAME_VERSION || b[5] != 0)
 		return TSD_EVERSION;
+	if (b[6] || b[7])
+		return TSD_EFORMAT;
 	return 0;
 }
 

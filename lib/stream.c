@@ -112,8 +112,9 @@ int tsd_scan_double(double *out, const char *s, size_t len)
 		}
 	}
 #endif
-	/* slow path: strtod on a NUL-terminated copy (also nan, inf) */
-	if (len == 0 || len >= sizeof tmp)
+	/* slow path: strtod on a NUL-terminated copy (also nan, inf), but
+	 * not C's hexadecimal floats */
+	if (len == 0 || len >= sizeof tmp || memchr(s, 'x', len) || memchr(s, 'X', len))
 		return TSD_EFORMAT;
 	memcpy(tmp, s, len);
 	tmp[len] = 0;
@@ -1004,8 +1005,11 @@ static int start(tsd_reader *r)
 		/* look at the first line (up to what is buffered) */
 		fill(r, 4096);
 		s = r->buf + r->pos;
-		nl = memchr(s, '\n', r->end - r->pos);
-		r->o.delim = detect_delim(s, nl ? (size_t)(nl - s) : r->end - r->pos);
+		/* the first line that is not a comment */
+		while ((nl = memchr(s, '\n', r->buf + r->end - s)) && *s == '#')
+			s = nl + 1;
+		nl = memchr(s, '\n', r->buf + r->end - s);
+		r->o.delim = detect_delim(s, nl ? (size_t)(nl - s) : (size_t)(r->buf + r->end - s));
 	}
 	csv_set_delim(&r->csv, (unsigned char)r->o.delim);
 	/* libcsv trims spaces and tabs around unquoted fields by default (a
@@ -1045,6 +1049,7 @@ struct tsd_writer {
 	unsigned char *buf;       /* (WBUF_CAP) */
 	size_t len;
 	int err, started, header_kind;
+	int data;                 /* a record other than CONTROL was written */
 	char errmsg[256];
 	uint8_t *named;           /* binary: NAME frame sent for this series */
 	size_t nnamed;
@@ -1274,12 +1279,18 @@ static int bin_put(tsd_writer *w, const tsd_rec *r)
 	int rc;
 
 	if (!w->started) {
-		unsigned char h[8 + 56];
+		unsigned char h[8];
 		tsd_frame_stream_header(h);
-		tsd_frame_style(h + 8, &w->o.style);
 		if ((rc = emit(w, h, sizeof h)))
 			return rc;
 		w->started = 1;
+	}
+	if (!w->data && r->kind != TSD_REC_CONTROL) {
+		/* the style goes just before the first data record, so that
+		 * positions read before any sample do not fix it too early */
+		unsigned char st[56];
+		if ((rc = emit(w, st, tsd_frame_style(st, &w->o.style))))
+			return rc;
 	}
 	if (r->kind == TSD_REC_SAMPLE && w->pend == TSD_FR_SAMPLES && w->ps == r->s.series &&
 	    w->pn < TSD_FRAME_MAXRUN) {
@@ -1551,20 +1562,33 @@ static int csv_put(tsd_writer *w, const tsd_rec *r)
 	return 0;
 }
 
+int tsd_writer_set_style(tsd_writer *w, const tsd_style *st)
+{
+	if (w->data)
+		return TSD_EINVAL;
+	w->o.style = *st;
+	return 0;
+}
+
 int tsd_writer_put(tsd_writer *w, const tsd_rec *r)
 {
+	int rc;
+
 	if (w->err)
 		return w->err;
 	if (r->kind == TSD_REC_SAMPLES && w->o.format != TSD_FMT_BIN) {
 		for (uint32_t i = 0; i < r->r.count; i++) {
 			int64_t t = r->r.t ? r->r.t[i] : r->r.t0 + (int64_t)i * r->r.dt;
-			int rc = tsd_writer_sample(w, r->r.series, t, r->r.v[i]);
+			rc = tsd_writer_sample(w, r->r.series, t, r->r.v[i]);
 			if (rc)
 				return rc;
 		}
 		return 0;
 	}
-	return w->o.format == TSD_FMT_BIN ? bin_put(w, r) : csv_put(w, r);
+	rc = w->o.format == TSD_FMT_BIN ? bin_put(w, r) : csv_put(w, r);
+	if (r->kind != TSD_REC_CONTROL)
+		w->data = 1;
+	return rc;
 }
 
 int tsd_writer_sample(tsd_writer *w, uint32_t series, int64_t t, double v)

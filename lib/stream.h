@@ -91,6 +91,9 @@ typedef struct tsd_writer tsd_writer;
 void tsd_writer_defaults(tsd_writer_opts *o);
 int tsd_writer_open(tsd_writer **w, int fd, const tsd_writer_opts *o);
 int tsd_writer_put(tsd_writer *w, const tsd_rec *rec);
+/* Change the style while only CONTROL records have been written (the
+ * style of a stream is known at its first sample); TSD_EINVAL after. */
+int tsd_writer_set_style(tsd_writer *w, const tsd_style *st);
 int tsd_writer_sample(tsd_writer *w, uint32_t series, int64_t t, double v);
 int tsd_writer_flush(tsd_writer *w);
 /* Flush, then free. Returns the first error met (a failed write). */
