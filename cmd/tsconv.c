@@ -16,6 +16,7 @@ static const char usage[] =
 "  -s, --series GLOB      keep only series whose name matches (repeatable)\n"
 "  -n, --head N           keep at most N samples of each series\n"
 "  -i, --info             print a summary per series instead of the records\n"
+"tsconv keeps every record (--order any) unless told otherwise.\n"
 TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
