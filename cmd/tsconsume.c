@@ -139,14 +139,16 @@ static void raw_name(const char *s, size_t n)
 	putchar('"');
 }
 
-/* One position per partition read since the last call, then flush. */
-static void positions(void)
+/* One position per partition read since the last call (with all, per
+ * partition read at all: the last positions before the end mark must not
+ * fall inside a window downstream), then flush. */
+static void positions_of(int all)
 {
 	tsd_rec r;
 
 	for (size_t i = 0; i < nparts; i++) {
 		part *p = &parts[i];
-		if (!p->dirty)
+		if (!p->dirty && !(all && p->next >= 0))
 			continue;
 		if (raw) {
 			printf("#tsd pos topic=%s partition=%d offset=%lld\n", p->topic, (int)p->partition,
@@ -171,6 +173,11 @@ static void positions(void)
 	}
 	if (io.w && tsd_writer_flush(io.w) < 0)
 		tool_die(EXIT_DATA, "%s", tsd_writer_errmsg(io.w));
+}
+
+static void positions(void)
+{
+	positions_of(0);
 }
 
 /* Messages taken from the consumer queue a batch at a time (fewer locks
@@ -669,6 +676,7 @@ int main(int argc, char **argv)
 	}
 	positions();
 	if (!stop) {
+		positions_of(1);
 		/* the data asked for (-e, -c) is complete: downstream may flush
 		 * its open windows. Stopped by a signal, there is no end mark:
 		 * downstream stops without flushing and a restart resumes. */

@@ -10,6 +10,7 @@ typedef struct {
 	uint64_t tag;          /* samples read before this position */
 	tsd_control k;         /* k.topic points to topic */
 	char *topic;           /* owned */
+	int inside;            /* fell inside a window: never released */
 } pos;
 
 typedef struct {
@@ -20,6 +21,7 @@ typedef struct {
 struct tsd_ctlq {
 	uint64_t nseq;         /* samples held so far (the next one's number) */
 	uint64_t *first;       /* per key: 1 + number of its first held sample, 0: none */
+	uint64_t *last;        /* per key: 1 + number of its last held sample */
 	size_t nfirst;
 	start *st;             /* FIFO of window starts, in increasing seq */
 	size_t st_cap, st_head, st_len;
@@ -64,6 +66,7 @@ void tsd_ctlq_free(tsd_ctlq *q)
 	free(q->pq);
 	free(q->st);
 	free(q->first);
+	free(q->last);
 	free(q->out_topic);
 	free(q);
 }
@@ -105,6 +108,7 @@ int tsd_ctlq_control(tsd_ctlq *q, const tsd_control *k)
 	if (tsd_ctl_is_end(k))
 		q->ended = 1;
 	p->tag = q->nseq;
+	p->inside = 0;
 	p->k = *k;
 	p->k.topic = t;
 	p->topic = t;
@@ -137,6 +141,11 @@ int tsd_ctlq_hold_n(tsd_ctlq *q, uint32_t key, uint64_t n)
 			return TSD_ENOMEM;
 		memset(nf + q->nfirst, 0, (nn - q->nfirst) * sizeof *nf);
 		q->first = nf;
+		uint64_t *nl = realloc(q->last, bytes);
+		if (!nl)
+			return TSD_ENOMEM;
+		memset(nl + q->nfirst, 0, (nn - q->nfirst) * sizeof *nl);
+		q->last = nl;
 		q->nfirst = nn;
 	}
 	if (!q->first[key]) {
@@ -150,13 +159,29 @@ int tsd_ctlq_hold_n(tsd_ctlq *q, uint32_t key, uint64_t n)
 		q->first[key] = q->nseq + 1;
 	}
 	q->nseq += n;
+	q->last[key] = q->nseq;
 	return 0;
 }
 
 void tsd_ctlq_done(tsd_ctlq *q, uint32_t key)
 {
-	if (key < q->nfirst)
-		q->first[key] = 0;
+	uint64_t a, b;
+
+	if (key >= q->nfirst || !q->first[key])
+		return;
+	/* A position between the window's first and last sample must never
+	 * be committed: a restart from it would rebuild only the window's
+	 * tail, a different window under the same identity. Later positions
+	 * are committed instead (a restart then repeats whole windows, which
+	 * a consumer recognises by their identity). */
+	a = q->first[key] - 1;  /* tags after the first sample ... */
+	b = q->last[key] - 1;   /* ... up to just after the last but one */
+	for (size_t i = 0; i < q->pq_len; i++) {
+		pos *p = &q->pq[(q->pq_head + i) % q->pq_cap];
+		if (p->tag > a && p->tag <= b)
+			p->inside = 1;
+	}
+	q->first[key] = 0;
 }
 
 /* Number of the oldest sample still held (nseq when none is). */
@@ -176,11 +201,18 @@ int tsd_ctlq_next(tsd_ctlq *q, tsd_rec *rec)
 {
 	pos *p;
 
-	if (!q->pq_len)
-		return 0;
-	p = &q->pq[q->pq_head];
-	if (p->tag > low(q))
-		return 0;
+	for (;;) {
+		if (!q->pq_len)
+			return 0;
+		p = &q->pq[q->pq_head];
+		if (p->tag > low(q))
+			return 0;
+		if (!p->inside)
+			break;
+		free(p->topic);
+		q->pq_head = (q->pq_head + 1) % q->pq_cap;
+		q->pq_len--;
+	}
 	free(q->out_topic);
 	q->out_topic = p->topic;
 	memset(rec, 0, sizeof *rec);

@@ -13,8 +13,10 @@ SCRIPT=$(basename "$0" .sh)
 DATA=${TSD_DATA:-}
 ROOT=${TSD_ROOT}
 
-_res() { # P|F name [detail]
-	printf '%s %s: %s%s\n' "$1" "$SCRIPT" "$2" "${3:+ ($3)}" >>"$TSD_TALLY"
+_res() { # P|F name [detail]; a detail of several lines is kept on one
+	local detail
+	detail=$(printf '%s' "${3:-}" | tr '\n' '|')
+	printf '%s %s: %s%s\n' "$1" "$SCRIPT" "$2" "${detail:+ ($detail)}" >>"$TSD_TALLY"
 }
 
 ck() {
