@@ -138,11 +138,13 @@ ck deadband-excmax 0 '' 'deadband --excdev 1 --excmax 10m -t s c.csv >o.csv'
 ok deadband-excmax-gaps "awk -F, 'NR > 2 && \$1 - p > 600 { exit 1 } { p = \$1 } END { exit NR < 300 }' o.csv"
 
 # ---- control records pass through, after the window holding the samples before them ----
-printf 't,v\n0,0\n#tsd pos topic=k partition=0 offset=5\n1,3\n2,1\n#tsd pos topic=- partition=-1 offset=-1\n' >ctl.csv
-ck control 0 '' 'lttb -n 2 ctl.csv | grep -c "^#tsd pos topic=k partition=0 offset=5$" >got'
+printf 't,v\n0,0\n1,3\n2,1\n#tsd pos topic=k partition=0 offset=5\n3,3\n#tsd pos topic=- partition=-1 offset=-1\n' >ctl.csv
+ck control 0 '' 'lttb -n 2 -w 3 ctl.csv | grep -c "^#tsd pos topic=k partition=0 offset=5$" >got'
 echo 1 >want; same control-kept got want
-ok control-after-window 'lttb -n 2 ctl.csv | awk -F, "/offset=5/ { p = NR } /^0,0/ { a = NR } END { exit !(p > a && a > 0) }"'
-head -4 ctl.csv > ctl-cut.csv
+ok control-after-window 'lttb -n 2 -w 3 ctl.csv | awk -F, "/offset=5/ { p = NR } /^2,1/ { a = NR } END { exit !(p > a && a > 0) }"'
+# a position inside a window (samples on both sides) is never passed on
+ok control-inside-dropped '! lttb -n 2 -w 4 ctl.csv | grep -q "offset=5"'
+head -5 ctl.csv > ctl-cut.csv
 ck control-no-end 1 "lttb: the input carried source positions but ended without the source's end mark (did the source fail?): open windows not flushed" 'lttb -n 2 ctl-cut.csv'
 
 # ---- bad input and usage ----
