@@ -417,7 +417,7 @@ static const char *time_format(int64_t extent)
 		return "%H:%M";
 	if (s <= 20 * 86400)
 		return "%m-%d\\n%H:%M";
-	return "%Y-%m-%d";
+	return "%Y\\n%m-%d"; /* two short lines: long dates would overlap */
 }
 
 /* Under the lock: data blocks of the changed series. */
@@ -465,10 +465,17 @@ static int curve(uint32_t i, int first)
 		snprintf(title, sizeof title, "%s %s", name, g.labels[p->input]);
 	else
 		snprintf(title, sizeof title, "%s", name);
-	return tsd_gnuplot_printf(g.gp, "%s$d%" PRIu32 " using 1:2 with %s lc %u title %s",
+	/* overlay: the first input (the original) in grey under the others,
+	 * so that what a downsampler kept stands out in colour */
+	char lc[32];
+	if (p->input == 0 && g.labels[1])
+		snprintf(lc, sizeof lc, "rgb \"#b0b0b0\"");
+	else
+		snprintf(lc, sizeof lc, "%u", (unsigned)(p->group % 8) + 1);
+	return tsd_gnuplot_printf(g.gp, "%s$d%" PRIu32 " using 1:2 with %s lc %s title %s",
 				  first ? "plot " : ", ", i,
-				  p->input == 0 ? "lines lw 1" : "linespoints lw 2 pt 7 ps 0.5",
-				  (unsigned)(p->group % 8) + 1, quote(q, sizeof q, title));
+				  p->input == 0 ? "lines lw 1" : "linespoints lw 1.5 pt 7 ps 0.4",
+				  lc, quote(q, sizeof q, title));
 }
 
 /* Under the lock: the plot command(s) for what is shown in [t0, t1]. */

@@ -40,12 +40,13 @@ if [ -x "$BIN/tseval" ]; then
 	for f in paa wavelet learned; do
 		[ -f "$OUT/$f.csv" ] || continue
 		echo "-- $f"
-		tseval -N value -e "$NAB/anomaly_windows.json" --events-key machine_temperature_system_failure \
-			"$IN" "$OUT/$f.csv" 2>/dev/null || tseval "$IN" "$OUT/$f.csv" 2>/dev/null || true
+		tseval -N machine_temperature_system_failure -e "$NAB/anomaly_windows.json" \
+			"$IN" "$OUT/$f.csv" 2>/dev/null
 	done
 fi
 if [ -x "$BIN/tsplot" ] && [ -f "$OUT/wavelet.csv" ]; then
-	tsplot --output "$OUT/chart.png" "$IN" "$OUT/wavelet.csv" 2>/dev/null &&
-		echo "chart: $OUT/chart.png"
+	tsplot --title "machine temperature: original and 1/8 wavelet reduction" --labels original,reduced \
+		--output "$OUT/chart.png" "$IN" "$OUT/wavelet.csv" 2>/dev/null &&
+		echo "chart: $OUT/chart.png (original: thin line; reduced: line with points)"
 fi
 echo; echo "outputs in $OUT/"
