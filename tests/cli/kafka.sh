@@ -100,7 +100,7 @@ for x in A B; do
 done
 PIDS="$PIDS $cA $cB $sA $sB"
 # stop A once both hold partitions
-for i in $(seq 100); do grep -q "assigned 2 partitions" errB 2>/dev/null && break; sleep 0.1; done
+for i in $(seq 400); do grep -q "assigned 2 partitions" errA 2>/dev/null && grep -q "assigned 2 partitions" errB 2>/dev/null && break; sleep 0.1; done
 sleep 1; kill -TERM $cA
 wait $gp
 for i in $(seq 60); do

@@ -35,7 +35,7 @@ ck() {
 ok() {
 	local name=$1 cmd=$2
 	OUT=$(bash -c "$cmd" 2>"$D/.err")
-	if [ $? -eq 0 ]; then _res P "$name"; else _res F "$name" "$(head -c 300 "$D/.err")"; fi
+	if [ $? -eq 0 ]; then _res P "$name"; else _res F "$name" "$(head -c 1200 "$D/.err")"; fi
 }
 
 same() {
