@@ -32,21 +32,21 @@ void tool_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The output of the run, so that an error still writes out the whole
- * records that came before it (never a part of one). */
-static tool_io *current_io;
+/* The writer of the run while it is open, so that an error still writes
+ * out the whole records that came before it (never a part of one). */
+static tsd_writer *current_w;
 
 void tool_die(int status, const char *fmt, ...)
 {
 	va_list ap;
-	tool_io *io = current_io;
+	tsd_writer *w = current_w;
 
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
-	current_io = NULL;
-	if (io && io->w)
-		tsd_writer_flush(io->w);
+	current_w = NULL;
+	if (w)
+		tsd_writer_flush(w);
 	exit(status);
 }
 
@@ -112,7 +112,6 @@ void tool_io_init(tool_io *io)
 	io->tab = tsd_series_new();
 	if (!io->tab)
 		tool_die(EXIT_DATA, "out of memory");
-	current_io = io;
 	io->in.tab = io->tab;
 }
 
@@ -319,6 +318,7 @@ void tool_open_output(tool_io *io)
 	grow_pipe(1);
 	if ((rc = tsd_writer_open(&io->w, 1, &o)) < 0)
 		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+	current_w = io->w;
 }
 
 static void put_failed(tool_io *io)
@@ -357,16 +357,25 @@ void tool_sample(tool_io *io, uint32_t series, int64_t t, double v)
 	tool_put(io, &r);
 }
 
+void tool_close_output(tool_io *io)
+{
+	tsd_writer *w = io->w;
+
+	if (!w)
+		return;
+	if (tsd_writer_flush(w) < 0)
+		tool_die(EXIT_DATA, "%s", tsd_writer_errmsg(w));
+	current_w = NULL;
+	io->w = NULL;
+	if (tsd_writer_close(w) < 0)
+		tool_die(EXIT_DATA, "write error");
+}
+
 void tool_finish(tool_io *io)
 {
 	if (!io->w)
 		tool_open_output(io);
-	if (tsd_writer_flush(io->w) < 0)
-		tool_die(EXIT_DATA, "%s", tsd_writer_errmsg(io->w));
-	if (tsd_writer_close(io->w) < 0)
-		tool_die(EXIT_DATA, "write error");
-	io->w = NULL;
-	current_io = NULL;
+	tool_close_output(io);
 	if (io->r)
 		tsd_reader_close(io->r);
 	io->r = NULL;

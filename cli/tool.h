@@ -94,6 +94,8 @@ int tool_next(tool_io *io, tsd_rec *rec);
 void tool_open_output(tool_io *io);
 void tool_put(tool_io *io, const tsd_rec *rec);
 void tool_sample(tool_io *io, uint32_t series, int64_t t, double v);
+/* Flush and close the record writer (tool_finish does it too). */
+void tool_close_output(tool_io *io);
 /* Flush and close the output and stdout: a full disk is an error. */
 void tool_finish(tool_io *io);
 /* Where the current record came from, for messages: "FILE:LINE". */

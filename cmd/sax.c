@@ -295,8 +295,7 @@ int main(int argc, char **argv)
 	tool_winloop_free(&wl);
 	if (fflush(stdout))
 		tool_die(EXIT_DATA, "write error:");
-	if (io.w && tsd_writer_close(io.w) < 0)
-		tool_die(EXIT_DATA, "write error");
+	tool_close_output(&io);
 	free(work);
 	free(sym);
 	tsd_series_free(io.tab);
