@@ -38,9 +38,9 @@ TOOLS   := $(CMD_SRC:cmd/%.c=%)
 BINS    := $(TOOLS:%=$(B)/bin/%)
 UT_SRC  := $(sort $(wildcard tests/test_*.c))
 UTS     := $(UT_SRC:tests/%.c=$(B)/tests/%)
-MAN1    := $(wildcard man/*.1)
-MAN5    := $(wildcard man/*.5)
-MAN7    := $(wildcard man/*.7)
+MAN1    := $(wildcard man/man1/*.1)
+MAN5    := $(wildcard man/man5/*.5)
+MAN7    := $(wildcard man/man7/*.7)
 
 DEB_PKGS := libcsv-dev libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-config \
             groff-base chromium file procps bc

@@ -773,7 +773,7 @@ cleanup:
 }
 
 /* ------------------------------------------------------------------ */
-/* checkpoints: see man/tstrain.1 */
+/* checkpoints: see man/man1/tstrain.1 */
 
 enum {
 	C_MAGIC = 0, C_VERSION = 4, C_HSIZE = 8, C_EPOCH = 12, C_STEP = 16,

@@ -9,7 +9,7 @@
 #   scripts/train-model.sh                 retrain (B: build dir, build/rel)
 #   scripts/train-model.sh --embed MODEL   only write MODEL's bytes to stdout
 #
-# Validation series (held out of training, named in man/tstrain.1 and
+# Validation series (held out of training, named in man/man1/tstrain.1 and
 # README): art_daily_jumpsdown, ec2_cpu_utilization_5f5533,
 # ec2_request_latency_system_failure, machine_temperature_system_failure.
 set -eu

@@ -194,7 +194,7 @@ unroff() {
 	    -e 's/\\&//g' -e 's/\x01/\\/g'
 }
 for n in nth minmax m4 lttb minmaxlttb sdt deadband tseval; do
-	p=$ROOT/man/$n.1
+	p=$ROOT/man/man1/$n.1
 	X=$D/ex-$n
 	mkdir -p "$X"
 	ln -s "$NAB"/*.csv "$NAB"/anomaly_windows.json "$X"/ 2>/dev/null

@@ -27,7 +27,7 @@ COMMON_OPTS=$(echo $COMMON_OPTS)
 # roff source to plain text, enough to search for option names
 plain() { sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/\\&//g' "$1"; }
 
-for p in "$MAN"/*.[157]; do
+for p in "$MAN"/man?/*.[157]; do
 	[ -e "$p" ] || continue
 	n=$(basename "$p")
 	ck "groff -ww $n" 0 '' "groff -man -Tutf8 -ww -z '$p'"
@@ -38,13 +38,13 @@ done
 
 for c in "$ROOT"/cmd/*.c; do
 	t=$(basename "$c" .c)
-	ok "man page of $t" "test -f '$MAN/$t.1'"
-	[ -f "$MAN/$t.1" ] && command -v "$t" >/dev/null || continue
-	plain "$MAN/$t.1" > "$D/$t.txt"
+	ok "man page of $t" "test -f '$MAN/man1/$t.1'"
+	[ -f "$MAN/man1/$t.1" ] && command -v "$t" >/dev/null || continue
+	plain "$MAN/man1/$t.1" > "$D/$t.txt"
 	# every long and short option that --help lists; the options all tools
 	# share (cli/tool.h) may instead be left to tsconv(1) or tsdown(7)
 	refers=0
-	grep -qE '^\.BR (tsconv|tsdown) \((1|7)\)' "$MAN/$t.1" && [ "$t" != tsconv ] && refers=1
+	grep -qE '^\.BR (tsconv|tsdown) \((1|7)\)' "$MAN/man1/$t.1" && [ "$t" != tsconv ] && refers=1
 	for o in $("$t" --help | grep -oE -- '(^|[ ,;])--?[A-Za-z][A-Za-z0-9-]*' | sed 's/^[ ,;]//' | sort -u); do
 		case " $COMMON_OPTS " in
 		*" $o "*) [ $refers = 1 ] && continue ;;
@@ -60,7 +60,7 @@ unroff() {
 }
 
 for n in $EXAMPLE_PAGES; do
-	p=$MAN/$n
+	p=$MAN/man${n##*.}/$n
 	if [ ! -f "$p" ]; then
 		_res F "$n examples" "no such page"
 		continue
