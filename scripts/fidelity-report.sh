@@ -52,7 +52,7 @@ label() {
 reduce() { # METHOD RATIO: the reduced stream of every file, on stdout
 	case $1 in
 	paa) paa -Z -w 4096 -g "$2" "${files[@]}" ;;
-	dwt) dwt -w 256 -J 4 "${files[@]}" | thresh --ratio "$2" | merge --shape long ;;
+	dwt) dwt -w 1024 -J 7 "${files[@]}" | thresh --ratio "$2" | merge --shape long ;;
 	*) "$1" --whole -r "$2" "${files[@]}" ;;
 	esac
 }
@@ -110,7 +110,7 @@ awk -v OFS='\t' 'NR == FNR { p[$1 SUBSEP $2] = $4 ? 100 * $3 / $4 : 0; next }
 awk -F'\t' '$3 < 0.8 * $2 { printf "- %s at ratio %s reaches only %.2f.\n", $1, $2, $3 }' "$work/agg.tsv" |
 	sed 's/^- dwt /- dwt+thresh+merge /' >>"$notes"
 case " $METHODS " in *" dwt "*)
-	echo "- dwt+thresh+merge with -J 4 keeps at least one approximation coefficient per 2^4 = 16 samples, so it cannot pass ratio 16." >>"$notes" ;;
+	echo "- dwt+thresh+merge with -J 7 keeps at least one approximation coefficient per 2^7 = 128 samples; windows of 1024 samples." >>"$notes" ;;
 esac
 
 table() { # COLUMN FORMAT TITLE
@@ -180,7 +180,7 @@ Made by \`scripts/fidelity-report.sh\` on $(date -u +%Y-%m-%d) from the $nseries
 series of \`$(basename "$NAB")\` ($npoints points after dropping repeated
 times). Each method reduces every whole series at the nominal ratios
 $RATIOS (\`lttb --whole -r R\`, likewise minmaxlttb, minmax, m4, nth, sdt,
-deadband; \`paa -Z -w 4096 -g R\`$(case " $METHODS " in *" dwt "*) echo "; \`dwt -w 256 -J 4 | thresh --ratio R | merge\`" ;; esac)),
+deadband; \`paa -Z -w 4096 -g R\`$(case " $METHODS " in *" dwt "*) echo "; \`dwt -w 1024 -J 7 | thresh --ratio R | merge\`" ;; esac)),
 and \`tseval -e anomaly_windows.json --width $W --height $H\` compares the
 result with the original, read as a consumer reads it: straight lines
 between the kept points, evaluated at every original timestamp.
