@@ -7,6 +7,7 @@
 #include "coefwin.h"
 #include "reduce.h"
 #include "select.h"
+#include "coefloop.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -25,36 +26,6 @@ TOOL_COMMON_HELP
 "unless --shape long is given.\n"
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
-static tsd_coefwin *win;   /* (nwin) per series */
-static size_t nwin;
-
-static tsd_coefwin *series_win(uint32_t s)
-{
-	if (s >= nwin) {
-		size_t nn = nwin ? nwin : 16;
-		while (nn <= s)
-			nn *= 2;
-		tsd_coefwin *n2 = realloc(win, nn * sizeof *n2);
-		if (!n2)
-			tool_die(EXIT_DATA, "out of memory");
-		for (size_t i = nwin; i < nn; i++)
-			tsd_coefwin_init(&n2[i]);
-		win = n2;
-		nwin = nn;
-	}
-	return &win[s];
-}
-
-static void *grow(void *p, size_t *cap, size_t want, size_t size)
-{
-	if (want <= *cap)
-		return p;
-	if (!(p = realloc(p, want * size)))
-		tool_die(EXIT_DATA, "out of memory");
-	*cap = want;
-	return p;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -66,9 +37,9 @@ int main(int argc, char **argv)
 	double *cbuf = NULL, *y = NULL, *work = NULL;
 	unsigned char *keep = NULL, *mark = NULL;
 	size_t *idx = NULL, ccap = 0, ycap = 0, wcap = 0, kcap = 0, mcap = 0, icap = 0;
-	char err[256];
+	tool_coefloop cl;
+	tsd_coefwin *cw;
 	tool_io io;
-	tsd_rec r;
 
 	tool_name = "merge";
 	tool_io_init(&io);
@@ -93,39 +64,17 @@ int main(int argc, char **argv)
 	shape_set = io.out_shape != 0;
 	tool_io_files(&io, argc - optind, argv + optind);
 
-	while (tool_next(&io, &r)) {
-		tsd_coefwin *cw;
-		uint32_t s;
-		int64_t wno;
+	tool_coefloop_init(&cl, &io);
+	while (tool_coefloop_next(&cl, &cw)) {
+		uint32_t s = cw->hdr.series;
+		int64_t wno = cw->hdr.window;
 
-		if (!shape_set && !io.w && tsd_reader_style(io.r)->shape == TSD_SHAPE_COEF)
+		if (!shape_set && io.r && tsd_reader_style(io.r)->shape == TSD_SHAPE_COEF)
 			io.out_shape = TSD_SHAPE_SINGLE;
-		switch (r.kind) {
-		case TSD_REC_CONTROL:
-			tool_put(&io, &r);
-			continue;
-		case TSD_REC_SAMPLE:
-			tool_die(EXIT_DATA, "%s: expected wavelet coefficients (dwt output), found samples",
-				 tool_where(&io));
-		case TSD_REC_WINDOW: s = r.w.series; wno = r.w.window; break;
-		case TSD_REC_TIMES: s = r.ts.series; wno = r.ts.window; break;
-		case TSD_REC_COEF: s = r.c.series; wno = r.c.window; break;
-		default: s = r.e.series; wno = r.e.window; break;
-		}
-		cw = series_win(s);
-		rc = r.kind == TSD_REC_WINDOW ? tsd_coefwin_begin(cw, &r.w, err, sizeof err) :
-		     r.kind == TSD_REC_TIMES ? tsd_coefwin_times(cw, &r.ts, err, sizeof err) :
-		     r.kind == TSD_REC_COEF ? tsd_coefwin_add(cw, &r.c, err, sizeof err) :
-		     tsd_coefwin_end(cw, err, sizeof err);
-		if (rc < 0)
-			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
-				 tsd_series_name(io.tab, s), (long long)wno, err);
-		if (r.kind != TSD_REC_END)
-			continue;
 
 		/* which coefficients take part */
 		size_t m = cw->m, n = cw->n, kept = 0, i;
-		keep = grow(keep, &kcap, m, 1);
+		keep = tool_grow(keep, &kcap, m, 1);
 		if (cw->hdr.flags & TSD_WIN_SELECTED)
 			memcpy(keep, cw->have, m);
 		else if (cw->scored)
@@ -133,15 +82,15 @@ int main(int argc, char **argv)
 		else
 			memset(keep, 1, m);
 		memset(keep, 1, cw->lens[0]);
-		cbuf = grow(cbuf, &ccap, m, sizeof *cbuf);
+		cbuf = tool_grow(cbuf, &ccap, m, sizeof *cbuf);
 		for (i = 0; i < m; i++) {
 			cbuf[i] = keep[i] ? cw->c[i] : 0;
 			kept += keep[i];
 		}
 		kept -= cw->lens[0];
 		size_t wl = tsd_coefwin_work_len(n, cw->J, cw->w, cw->mode);
-		work = grow(work, &wcap, wl ? wl : 1, sizeof *work);
-		y = grow(y, &ycap, n, sizeof *y);
+		work = tool_grow(work, &wcap, wl ? wl : 1, sizeof *work);
+		y = tool_grow(y, &ycap, n, sizeof *y);
 		if ((rc = tsd_coefwin_reconstruct(y, n, cbuf, work, cw->J, cw->w, cw->mode)) < 0)
 			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
 				 tsd_series_name(io.tab, s), (long long)wno, tsd_strerror(rc));
@@ -154,8 +103,8 @@ int main(int argc, char **argv)
 			tool_put(&io, &out);
 			continue;
 		}
-		idx = grow(idx, &icap, tsd_reduce_len(n, cw->J, kept), sizeof *idx);
-		mark = grow(mark, &mcap, n, 1);
+		idx = tool_grow(idx, &icap, tsd_reduce_len(n, cw->J, kept), sizeof *idx);
+		mark = tool_grow(mark, &mcap, n, 1);
 		rc = tsd_reduce(idx, mark, y, n, keep, cw->lens, cw->J, cw->w, cw->mode);
 		if (rc < 0)
 			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
@@ -163,14 +112,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < (size_t)rc; i++)
 			tool_sample(&io, s, cw->t[idx[i]], y[idx[i]]);
 	}
-	for (size_t k = 0; k < nwin; k++)
-		if (win[k].open)
-			tool_die(EXIT_DATA, "%s: series '%s' window %lld: input ends inside the window (no END)",
-				 strcmp(io.files[io.nfiles - 1], "-") ? io.files[io.nfiles - 1] : "<stdin>", tsd_series_name(io.tab, (uint32_t)k),
-				 (long long)win[k].hdr.window);
-	for (size_t k = 0; k < nwin; k++)
-		tsd_coefwin_free(&win[k]);
-	free(win);
+	tool_coefloop_free(&cl);
 	free(cbuf);
 	free(y);
 	free(work);

@@ -7,6 +7,7 @@
 #include "coefwin.h"
 #include "reduce.h"
 #include "select.h"
+#include "coefloop.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -31,36 +32,6 @@ TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
 enum rule { R_DEFAULT, R_SCORE, R_ABS, R_UNIVERSAL, R_KEEP, R_BUDGET, R_RATIO };
-
-static tsd_coefwin *win;   /* (nwin) per series */
-static size_t nwin;
-
-static tsd_coefwin *series_win(uint32_t s)
-{
-	if (s >= nwin) {
-		size_t nn = nwin ? nwin : 16;
-		while (nn <= s)
-			nn *= 2;
-		tsd_coefwin *n2 = realloc(win, nn * sizeof *n2);
-		if (!n2)
-			tool_die(EXIT_DATA, "out of memory");
-		for (size_t i = nwin; i < nn; i++)
-			tsd_coefwin_init(&n2[i]);
-		win = n2;
-		nwin = nn;
-	}
-	return &win[s];
-}
-
-static void *grow(void *p, size_t *cap, size_t want, size_t size)
-{
-	if (want <= *cap)
-		return p;
-	if (!(p = realloc(p, want * size)))
-		tool_die(EXIT_DATA, "out of memory");
-	*cap = want;
-	return p;
-}
 
 /* Write the window with only the coefficients marked in keep. */
 static void put_window(tool_io *io, const tsd_coefwin *cw, const unsigned char *keep)
@@ -122,13 +93,13 @@ int main(int argc, char **argv)
 		{ "budget", required_argument, 0, 'b' }, { "ratio", required_argument, 0, 'r' },
 		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
-	int c, rc, rule = R_DEFAULT;
+	int c, rule = R_DEFAULT;
 	double arg = 0, *work = NULL;
 	unsigned char *keep = NULL;
 	size_t kcap = 0, wcap = 0;
-	char err[256];
+	tool_coefloop cl;
+	tsd_coefwin *cw;
 	tool_io io;
-	tsd_rec r;
 
 	tool_name = "thresh";
 	tool_io_init(&io);
@@ -176,40 +147,15 @@ int main(int argc, char **argv)
 	}
 	tool_io_files(&io, argc - optind, argv + optind);
 
-	while (tool_next(&io, &r)) {
-		tsd_coefwin *cw;
-		uint32_t s;
-		int64_t wno;
-
-		switch (r.kind) {
-		case TSD_REC_CONTROL:
-			tool_put(&io, &r);
-			continue;
-		case TSD_REC_SAMPLE:
-			tool_die(EXIT_DATA, "%s: expected wavelet coefficients (dwt output), found samples",
-				 tool_where(&io));
-		case TSD_REC_WINDOW: s = r.w.series; wno = r.w.window; break;
-		case TSD_REC_TIMES: s = r.ts.series; wno = r.ts.window; break;
-		case TSD_REC_COEF: s = r.c.series; wno = r.c.window; break;
-		default: s = r.e.series; wno = r.e.window; break;
-		}
-		cw = series_win(s);
-		rc = r.kind == TSD_REC_WINDOW ? tsd_coefwin_begin(cw, &r.w, err, sizeof err) :
-		     r.kind == TSD_REC_TIMES ? tsd_coefwin_times(cw, &r.ts, err, sizeof err) :
-		     r.kind == TSD_REC_COEF ? tsd_coefwin_add(cw, &r.c, err, sizeof err) :
-		     tsd_coefwin_end(cw, err, sizeof err);
-		if (rc < 0)
-			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
-				 tsd_series_name(io.tab, s), (long long)wno, err);
-		if (r.kind != TSD_REC_END)
-			continue;
+	tool_coefloop_init(&cl, &io);
+	while (tool_coefloop_next(&cl, &cw)) {
 
 		/* the details: [a, m) of the layout; the approximation stays */
 		size_t a = cw->lens[0], m = cw->m, nd = m - a, k;
 		const unsigned char *elig = cw->have + a;
 		unsigned char *kd;
-		keep = grow(keep, &kcap, m, 1);
-		work = grow(work, &wcap, 2 * nd + 1, sizeof *work); /* universal: values and scratch */
+		keep = tool_grow(keep, &kcap, m, 1);
+		work = tool_grow(work, &wcap, 2 * nd + 1, sizeof *work); /* universal: values and scratch */
 		memcpy(keep, cw->have, a);
 		kd = keep + a;
 		int ru = rule;
@@ -258,14 +204,7 @@ int main(int argc, char **argv)
 		}
 		put_window(&io, cw, keep);
 	}
-	for (size_t i = 0; i < nwin; i++)
-		if (win[i].open)
-			tool_die(EXIT_DATA, "%s: series '%s' window %lld: input ends inside the window (no END)",
-				 strcmp(io.files[io.nfiles - 1], "-") ? io.files[io.nfiles - 1] : "<stdin>", tsd_series_name(io.tab, (uint32_t)i),
-				 (long long)win[i].hdr.window);
-	for (size_t i = 0; i < nwin; i++)
-		tsd_coefwin_free(&win[i]);
-	free(win);
+	tool_coefloop_free(&cl);
 	free(keep);
 	free(work);
 	tool_finish(&io);

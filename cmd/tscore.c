@@ -8,6 +8,7 @@
 #include "coefwin.h"
 #include "feature.h"
 #include "model.h"
+#include "coefloop.h"
 #include "tool.h"
 
 /* The default model, embedded at build time: models/default.inc holds the
@@ -29,36 +30,6 @@ static const char usage[] =
 "      --info             describe the model and exit\n"
 TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input, bad model or write error, 2 usage error.\n";
-
-static tsd_coefwin *win;   /* (nwin) per series */
-static size_t nwin;
-
-static tsd_coefwin *series_win(uint32_t s)
-{
-	if (s >= nwin) {
-		size_t nn = nwin ? nwin : 16;
-		while (nn <= s)
-			nn *= 2;
-		tsd_coefwin *n2 = realloc(win, nn * sizeof *n2);
-		if (!n2)
-			tool_die(EXIT_DATA, "out of memory");
-		for (size_t i = nwin; i < nn; i++)
-			tsd_coefwin_init(&n2[i]);
-		win = n2;
-		nwin = nn;
-	}
-	return &win[s];
-}
-
-static void *grow(void *p, size_t *cap, size_t want, size_t size)
-{
-	if (want <= *cap)
-		return p;
-	if (!(p = realloc(p, want * size)))
-		tool_die(EXIT_DATA, "out of memory");
-	*cap = want;
-	return p;
-}
 
 /* Write the window with scores sc (m) on the coefficients it has. */
 static void put_window(tool_io *io, const tsd_coefwin *cw, const float *sc)
@@ -144,9 +115,9 @@ int main(int argc, char **argv)
 	size_t xcap = 0, scap = 0, tcap = 0, kcap = 0, acap = 0;
 	struct tsd_feature_ws fws;
 	struct tsd_model m;
-	char err[256];
+	tool_coefloop cl;
+	tsd_coefwin *cw;
 	tool_io io;
-	tsd_rec r;
 
 	tool_name = "tscore";
 	tool_io_init(&io);
@@ -176,36 +147,14 @@ int main(int argc, char **argv)
 	tsd_feature_ws_init(&fws);
 	tool_io_files(&io, argc - optind, argv + optind);
 
-	while (tool_next(&io, &r)) {
-		tsd_coefwin *cw;
-		uint32_t s;
-		int64_t wno;
+	tool_coefloop_init(&cl, &io);
+	while (tool_coefloop_next(&cl, &cw)) {
+		uint32_t s = cw->hdr.series;
+		int64_t wno = cw->hdr.window;
 
-		switch (r.kind) {
-		case TSD_REC_CONTROL:
-			tool_put(&io, &r);
-			continue;
-		case TSD_REC_SAMPLE:
-			tool_die(EXIT_DATA, "%s: expected wavelet coefficients (dwt output), found samples",
-				 tool_where(&io));
-		case TSD_REC_WINDOW: s = r.w.series; wno = r.w.window; break;
-		case TSD_REC_TIMES: s = r.ts.series; wno = r.ts.window; break;
-		case TSD_REC_COEF: s = r.c.series; wno = r.c.window; break;
-		default: s = r.e.series; wno = r.e.window; break;
-		}
-		cw = series_win(s);
-		rc = r.kind == TSD_REC_WINDOW ? tsd_coefwin_begin(cw, &r.w, err, sizeof err) :
-		     r.kind == TSD_REC_TIMES ? tsd_coefwin_times(cw, &r.ts, err, sizeof err) :
-		     r.kind == TSD_REC_COEF ? tsd_coefwin_add(cw, &r.c, err, sizeof err) :
-		     tsd_coefwin_end(cw, err, sizeof err);
-		if (rc < 0)
-			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
-				 tsd_series_name(io.tab, s), (long long)wno, err);
-		if (r.kind != TSD_REC_END)
-			continue;
 
 		size_t m_ = cw->m, T = tsd_feature_tokens(cw->lens, cw->J);
-		sc = grow(sc, &scap, m_, sizeof *sc);
+		sc = tool_grow(sc, &scap, m_, sizeof *sc);
 		for (size_t i = 0; i < m_; i++)
 			sc[i] = 1.0f;
 		if (T) {
@@ -213,11 +162,11 @@ int main(int argc, char **argv)
 				tool_die(EXIT_DATA, "%s: series '%s' window %lld: %zu detail coefficients, "
 					 "the model takes at most %d; use a shorter dwt -w", tool_where(&io),
 					 tsd_series_name(io.tab, s), (long long)wno, T, m.cfg.max_tokens);
-			x = grow(x, &xcap, T * TSD_FEAT_COUNT, sizeof *x);
-			tok = grow(tok, &kcap, T, sizeof *tok);
-			ts = grow(ts, &tcap, T, sizeof *ts);
+			x = tool_grow(x, &xcap, T * TSD_FEAT_COUNT, sizeof *x);
+			tok = tool_grow(tok, &kcap, T, sizeof *tok);
+			ts = tool_grow(ts, &tcap, T, sizeof *ts);
 			size_t al = tsd_model_acts_len(&m.cfg, 1, (int)T);
-			acts = grow(acts, &acap, al, sizeof *acts);
+			acts = tool_grow(acts, &acap, al, sizeof *acts);
 			rc = tsd_feature_window(x, tok, &fws, cw->c, cw->lens, cw->J, cw->n, cw->w, cw->mode);
 			if (rc == TSD_EINVAL)
 				tool_die(EXIT_DATA, "%s: series '%s' window %lld: a coefficient is NaN or "
@@ -233,14 +182,7 @@ int main(int argc, char **argv)
 		}
 		put_window(&io, cw, sc);
 	}
-	for (size_t k = 0; k < nwin; k++)
-		if (win[k].open)
-			tool_die(EXIT_DATA, "%s: series '%s' window %lld: input ends inside the window (no END)",
-				 strcmp(io.files[io.nfiles - 1], "-") ? io.files[io.nfiles - 1] : "<stdin>",
-				 tsd_series_name(io.tab, (uint32_t)k), (long long)win[k].hdr.window);
-	for (size_t k = 0; k < nwin; k++)
-		tsd_coefwin_free(&win[k]);
-	free(win);
+	tool_coefloop_free(&cl);
 	free(x);
 	free(sc);
 	free(ts);

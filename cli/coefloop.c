@@ -1,0 +1,93 @@
+/* coefloop.c: complete coefficient windows per series, for tools. */
+#include "coefloop.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void *tool_grow(void *p, size_t *cap, size_t want, size_t size)
+{
+	if (want <= *cap)
+		return p;
+	if (!(p = realloc(p, want * size)))
+		tool_die(EXIT_DATA, "out of memory");
+	*cap = want;
+	return p;
+}
+
+void tool_coefloop_init(tool_coefloop *cl, tool_io *io)
+{
+	memset(cl, 0, sizeof *cl);
+	cl->io = io;
+}
+
+void tool_coefloop_free(tool_coefloop *cl)
+{
+	for (size_t i = 0; i < cl->nwin; i++)
+		tsd_coefwin_free(&cl->win[i]);
+	free(cl->win);
+	cl->win = NULL;
+	cl->nwin = 0;
+}
+
+static tsd_coefwin *series_win(tool_coefloop *cl, uint32_t s)
+{
+	if (s >= cl->nwin) {
+		size_t nn = cl->nwin ? cl->nwin : 16;
+		while (nn <= s)
+			nn *= 2;
+		tsd_coefwin *n2 = realloc(cl->win, nn * sizeof *n2);
+		if (!n2)
+			tool_die(EXIT_DATA, "out of memory");
+		for (size_t i = cl->nwin; i < nn; i++)
+			tsd_coefwin_init(&n2[i]);
+		cl->win = n2;
+		cl->nwin = nn;
+	}
+	return &cl->win[s];
+}
+
+int tool_coefloop_next(tool_coefloop *cl, tsd_coefwin **out)
+{
+	tool_io *io = cl->io;
+	char err[256];
+	tsd_rec r;
+
+	while (tool_next(io, &r)) {
+		tsd_coefwin *cw;
+		uint32_t s;
+		int64_t wno;
+		int rc;
+
+		switch (r.kind) {
+		case TSD_REC_CONTROL:
+			tool_put(io, &r);
+			continue;
+		case TSD_REC_SAMPLE:
+		case TSD_REC_SAMPLES:
+			tool_die(EXIT_DATA, "%s: expected wavelet coefficients (dwt output), found samples",
+				 tool_where(io));
+		case TSD_REC_WINDOW: s = r.w.series; wno = r.w.window; break;
+		case TSD_REC_TIMES: s = r.ts.series; wno = r.ts.window; break;
+		case TSD_REC_COEF: s = r.c.series; wno = r.c.window; break;
+		default: s = r.e.series; wno = r.e.window; break;
+		}
+		cw = series_win(cl, s);
+		rc = r.kind == TSD_REC_WINDOW ? tsd_coefwin_begin(cw, &r.w, err, sizeof err) :
+		     r.kind == TSD_REC_TIMES ? tsd_coefwin_times(cw, &r.ts, err, sizeof err) :
+		     r.kind == TSD_REC_COEF ? tsd_coefwin_add(cw, &r.c, err, sizeof err) :
+		     tsd_coefwin_end(cw, err, sizeof err);
+		if (rc < 0)
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(io),
+				 tsd_series_name(io->tab, s), (long long)wno, err);
+		if (r.kind == TSD_REC_END) {
+			*out = cw;
+			return 1;
+		}
+	}
+	for (size_t i = 0; i < cl->nwin; i++)
+		if (cl->win[i].open)
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: input ends inside the window (no END)",
+				 strcmp(io->files[io->nfiles - 1], "-") ? io->files[io->nfiles - 1] : "<stdin>",
+				 tsd_series_name(io->tab, (uint32_t)i), (long long)cl->win[i].hdr.window);
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* coefloop.h: the read loop of a tool that works on whole windows of
+ * wavelet coefficients (thresh, tscore, merge): records are assembled per
+ * series into complete windows (lib/coefwin.h); source positions pass
+ * through in order (dwt already placed them after the windows they cover). */
+#ifndef TSD_COEFLOOP_H
+#define TSD_COEFLOOP_H
+
+#include "coefwin.h"
+#include "tool.h"
+
+typedef struct {
+	tool_io *io;
+	tsd_coefwin *win;     /* (nwin) by series */
+	size_t nwin;
+} tool_coefloop;
+
+void tool_coefloop_init(tool_coefloop *cl, tool_io *io);
+/* 1: a complete window in *cw (valid until the next call); 0: end of
+ * input. Dies on bad input, naming the series and window, and on a window
+ * left without its END at the end of input. */
+int tool_coefloop_next(tool_coefloop *cl, tsd_coefwin **cw);
+void tool_coefloop_free(tool_coefloop *cl);
+
+/* realloc to hold want elements when cap is smaller; dies when out of memory */
+void *tool_grow(void *p, size_t *cap, size_t want, size_t size);
+
+#endif
