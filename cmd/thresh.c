@@ -27,7 +27,14 @@ static const char usage[] =
 "  -b, --budget P         keep the largest details so that merge writes P\n"
 "                         points per window (at least ceil(n/2^J))\n"
 "  -r, --ratio R          the same with P = n/R (rounded): a compression\n"
-"                         ratio R of the reduced series\n""-k, -b and -r rank the details of scored windows (tscore) by score.\n"
+"                         ratio R of the reduced series\n""  -e, --exact            with -k, -b or -r: the least-squares reference; rank\n"
+"                         by magnitude whatever the scores. On an orthonormal\n"
+"                         transform (periodization, or haar; a window of a\n"
+"                         multiple of 2^J) no other choice of as many details\n"
+"                         reconstructs the window (merge --full) with less\n"
+"                         squared error. Other modes are refused; a window of\n"
+"                         another length is kept by magnitude and counted.\n"
+"-k, -b and -r rank the details of scored windows (tscore) by score.\n"
 TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
@@ -91,9 +98,11 @@ int main(int argc, char **argv)
 		{ "score", required_argument, 0, 's' }, { "threshold", required_argument, 0, 'x' },
 		{ "universal", no_argument, 0, 'u' }, { "keep", required_argument, 0, 'k' },
 		{ "budget", required_argument, 0, 'b' }, { "ratio", required_argument, 0, 'r' },
+		{ "exact", no_argument, 0, 'e' },
 		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
-	int c, rule = R_DEFAULT;
+	int c, rule = R_DEFAULT, exact = 0;
+	size_t nonortho = 0;
 	double arg = 0, *work = NULL;
 	unsigned char *keep = NULL;
 	size_t kcap = 0, wcap = 0;
@@ -103,7 +112,7 @@ int main(int argc, char **argv)
 
 	tool_name = "thresh";
 	tool_io_init(&io);
-	while ((c = getopt_long(argc, argv, "s:x:uk:b:r:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:x:uk:b:r:ehV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
 		if (tool_io_option(&io, c, optarg))
 			continue;
 		int nr = R_DEFAULT;
@@ -134,6 +143,9 @@ int main(int argc, char **argv)
 			if (!(arg >= 1 && arg <= 1e9))
 				tool_usage_error("-r: ratio '%s' out of range 1..1e9", optarg);
 			break;
+		case 'e':
+			exact = 1;
+			continue;
 		case 'h':
 			fputs(usage, stdout);
 			return fclose(stdout) ? EXIT_DATA : 0;
@@ -145,6 +157,8 @@ int main(int argc, char **argv)
 			tool_usage_error("one rule at most: -s, -x, -u, -k, -b or -r");
 		rule = nr;
 	}
+	if (exact && rule != R_KEEP && rule != R_BUDGET && rule != R_RATIO)
+		tool_usage_error("-e: says how to rank, not how many: give -k, -b or -r too");
 	tool_io_files(&io, argc - optind, argv + optind);
 
 	tool_coefloop_init(&cl, &io);
@@ -190,7 +204,17 @@ int main(int argc, char **argv)
 			else
 				k = tsd_select_budget(ru == R_BUDGET ? (size_t)arg : tsd_select_ratio_points(cw->n, arg),
 						      tsd_reduce_coarse(cw->n, cw->J), ne);
-			if (cw->scored) {
+			if (exact && !tsd_coefwin_orthonormal(cw->n, cw->J, cw->w, cw->mode)) {
+				/* only the length can be wrong when haar or periodization */
+				if (cw->mode != TSD_MODE_PERIODIZATION && cw->w->len != 2)
+					tool_die(EXIT_DATA, "%s: series '%s' window %lld: --exact needs an orthonormal "
+						 "transform, and %s in mode %s has more coefficients than samples "
+						 "(use dwt -m periodization, or -W haar)", tool_where(&io),
+						 tsd_series_name(io.tab, cw->hdr.series), (long long)cw->hdr.window, cw->w->name,
+						 tsd_mode_name(cw->mode));
+				nonortho++;
+			}
+			if (cw->scored && !exact) {
 				/* scored (tscore): the top k by score, not magnitude */
 				double *sv = work + nd + 1;
 				for (size_t i = 0; i < nd; i++)
@@ -204,6 +228,9 @@ int main(int argc, char **argv)
 		}
 		put_window(&io, cw, keep);
 	}
+	if (nonortho)
+		tool_warn("%zu window%s of a length not a multiple of 2^J: kept by magnitude, not proven "
+			  "least-squares", nonortho, nonortho == 1 ? "" : "s");
 	tool_coefloop_free(&cl);
 	free(keep);
 	free(work);

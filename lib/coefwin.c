@@ -97,6 +97,11 @@ int tsd_coefwin_reconstruct(double *x, size_t n, const double *coeffs, double *w
 	return tsd_waverec(x, n, coeffs, work, J, w, mode);
 }
 
+int tsd_coefwin_orthonormal(size_t n, unsigned J, const tsd_wavelet *w, enum tsd_mode mode)
+{
+	return n > 0 && tsd_coefwin_total(n, J, w, mode) == n;
+}
+
 int tsd_coefwin_regular(const int64_t *t, size_t n)
 {
 	int64_t step;

@@ -40,6 +40,17 @@ int tsd_coefwin_decompose(double *coeffs, double *work, const double *x, size_t 
 int tsd_coefwin_reconstruct(double *x, size_t n, const double *coeffs, double *work,
 			    unsigned J, const tsd_wavelet *w, enum tsd_mode mode);
 
+/* 1 when the J-level transform of n samples is orthonormal: as many
+ * coefficients as samples. Every built-in wavelet is orthogonal, so this
+ * holds for periodization when 2^J divides n, and for haar in any mode
+ * when 2^J divides n; extension modes of longer filters, and odd lengths
+ * on the way down, add coefficients. Then dropping a set of detail
+ * coefficients costs exactly the sum of their squares in the squared
+ * error of the reconstruction (Parseval), so keeping the k largest |c|
+ * (tsd_select_top) is the least-squares optimum for k. 0 otherwise or
+ * for invalid arguments. */
+int tsd_coefwin_orthonormal(size_t n, unsigned J, const tsd_wavelet *w, enum tsd_mode mode);
+
 /* 1 when t[0..n-1] step by one whole number of ns, so that
  * tsd_coefwin_time() gives each back from the first and the last. */
 int tsd_coefwin_regular(const int64_t *t, size_t n);

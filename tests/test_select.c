@@ -1,6 +1,7 @@
 /* test_select.c: thresh's keep rules against numpy references
- * (testdata/select/ref.txt from scripts/gen-select-ref.py), and the
- * budget arithmetic. */
+ * (testdata/select/ref.txt from scripts/gen-select-ref.py), the budget
+ * arithmetic, and the exact reference (thresh --exact) against a search
+ * of every subset of details. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coefwin.h"
 #include "select.h"
 #include "tsd.h"
 
@@ -152,6 +154,98 @@ static void test_budget(void **state)
 	assert_true(tsd_select_universal(3, 1) == 0);
 }
 
+/* Squared error of the reconstruction from the approximation and the
+ * details marked in keep (the details are [a, m)). */
+static double sse_kept(const double *x, const double *c, const unsigned char *keep, size_t n, size_t a,
+		       size_t m, unsigned J, const tsd_wavelet *w, enum tsd_mode mode)
+{
+	double cc[64], y[64], work[512], e = 0;
+
+	assert_true(m <= 64 && n <= 64 && tsd_coefwin_work_len(n, J, w, mode) <= 512);
+	for (size_t i = 0; i < m; i++)
+		cc[i] = i < a || keep[i - a] ? c[i] : 0;
+	assert_int_equal(tsd_coefwin_reconstruct(y, n, cc, work, J, w, mode), 0);
+	for (size_t i = 0; i < n; i++)
+		e += (x[i] - y[i]) * (x[i] - y[i]);
+	return e;
+}
+
+/* Over every subset of the details of one window: the least error for
+ * each count k. Returns how many counts the k largest |c| miss the least
+ * error by more than rounding. With check_parseval, each subset's error
+ * must also be the sum of squares of the dropped details. */
+static int search(const char *wname, const char *mname, size_t n, unsigned J, uint64_t seed, int check_parseval)
+{
+	const tsd_wavelet *w = tsd_wavelet_find(wname);
+	enum tsd_mode mode = (enum tsd_mode)tsd_mode_parse(mname);
+	size_t lens[TSD_COEFWIN_MAXJ + 1], m, a, nd, k;
+	double x[64], c[64], work[512], best[64], sv[64];
+	unsigned char keep[64];
+	int worse = 0;
+
+	assert_non_null(w);
+	assert_int_equal(tsd_coefwin_lengths(lens, n, J, w, mode), 0);
+	m = tsd_coefwin_total(n, J, w, mode);
+	a = lens[0];
+	nd = m - a;
+	assert_true(nd <= 16 && m <= 64);
+	gen(x, n, seed);
+	assert_int_equal(tsd_coefwin_decompose(c, work, x, n, J, w, mode), 0);
+	for (k = 0; k <= nd; k++)
+		best[k] = INFINITY;
+	for (uint32_t s = 0; s < (1u << nd); s++) {
+		double drop = 0;
+		size_t cnt = 0;
+		for (size_t i = 0; i < nd; i++) {
+			keep[i] = (s >> i) & 1;
+			cnt += keep[i];
+			if (!keep[i])
+				drop += c[a + i] * c[a + i];
+		}
+		double e = sse_kept(x, c, keep, n, a, m, J, w, mode);
+		if (check_parseval && fabs(e - drop) > 1e-9 * (1 + drop))
+			fail_msg("%s %s n=%zu J=%u: error %.17g, dropped squares %.17g", wname, mname, n, J, e, drop);
+		if (e < best[cnt])
+			best[cnt] = e;
+	}
+	for (k = 0; k <= nd; k++) {
+		assert_int_equal(tsd_select_top(keep, sv, c + a, NULL, nd, k), k);
+		double e = sse_kept(x, c, keep, n, a, m, J, w, mode);
+		assert_true(e >= best[k] - 1e-9 * (1 + best[k])); /* nothing beats the optimum */
+		worse += e > best[k] + 1e-9 * (1 + best[k]);
+	}
+	return worse;
+}
+
+static void test_exact(void **state)
+{
+	(void)state;
+	/* orthonormal transforms: the k largest |c| are the optimum for every k */
+	static const struct { const char *w, *mode; size_t n; unsigned J; } on[] = {
+		{ "haar", "symmetric", 16, 2 }, { "haar", "zero", 16, 4 }, { "db2", "periodization", 16, 2 },
+		{ "db3", "periodization", 16, 1 }, { "sym4", "periodization", 16, 1 }, { "coif1", "periodization", 16, 1 },
+		{ "db4", "periodization", 16, 1 }, { "haar", "periodization", 16, 4 },
+	};
+	for (size_t i = 0; i < sizeof on / sizeof on[0]; i++) {
+		const tsd_wavelet *w = tsd_wavelet_find(on[i].w);
+		enum tsd_mode mode = (enum tsd_mode)tsd_mode_parse(on[i].mode);
+		assert_true(tsd_coefwin_orthonormal(on[i].n, on[i].J, w, mode));
+		for (uint64_t seed = 1; seed <= 3; seed++)
+			assert_int_equal(search(on[i].w, on[i].mode, on[i].n, on[i].J, seed * 7919 + i, 1), 0);
+	}
+	/* not orthonormal: extension coefficients, or an odd length on the way */
+	assert_false(tsd_coefwin_orthonormal(16, 2, tsd_wavelet_find("db2"), TSD_MODE_SYMMETRIC));
+	assert_false(tsd_coefwin_orthonormal(20, 3, tsd_wavelet_find("db2"), TSD_MODE_PERIODIZATION));
+	assert_false(tsd_coefwin_orthonormal(18, 2, tsd_wavelet_find("haar"), TSD_MODE_SYMMETRIC));
+	assert_false(tsd_coefwin_orthonormal(0, 1, tsd_wavelet_find("haar"), TSD_MODE_SYMMETRIC));
+	/* and there magnitude is not always the optimum: why thresh --exact
+	 * refuses such windows */
+	int worse = 0;
+	for (uint64_t seed = 1; seed <= 8; seed++)
+		worse += search("db2", "symmetric", 8, 1, seed, 0);
+	assert_true(worse > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_eligible),
 		cmocka_unit_test(test_ties),
 		cmocka_unit_test(test_budget),
+		cmocka_unit_test(test_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,3 +54,25 @@ ck truncated 1 "thresh: <stdin>: series 's1' window 10: input ends inside the wi
 ok man-example-1 "dwt -w 256 -J 4 $MT 2>/dev/null | thresh --ratio 8 | merge >reduced.csv && test \$(wc -l <reduced.csv) = 2836"
 ok man-example-2 "dwt -w 256 -J 4 $MT 2>/dev/null | thresh --budget 40 | merge --no-header | wc -l | grep -qx 3560"
 ok man-example-3 "dwt -w 256 -J 4 $MT 2>/dev/null | thresh --universal | merge --full >denoised.csv && test \$(wc -l <denoised.csv) = 22684"
+
+# --exact: the least-squares reference on orthonormal windows
+dwt -w 128 -J 3 -m periodization g.csv >p.csv   # 8 windows of 128 and a tail of 6 (not a multiple of 8)
+ck exact-needs-count 2 "thresh: -e: says how to rank, not how many: give -k, -b or -r too
+Try 'thresh --help' for more information." 'thresh -e p.csv'
+ck exact-symmetric 1 "thresh: c.csv:122: series 's1' window 0: --exact needs an orthonormal transform, and db4 in mode symmetric has more coefficients than samples (use dwt -m periodization, or -W haar)" 'thresh -e -r 4 c.csv'
+ck exact-tail-counted 0 "thresh: 1 window of a length not a multiple of 2^J: kept by magnitude, not proven least-squares" 'head -n 1030 g.csv | dwt -w 128 -J 3 -m periodization | thresh -e -r 4 >/dev/null'
+ck exact-haar-any-mode 0 "thresh: 1 window of a length not a multiple of 2^J: kept by magnitude, not proven least-squares" 'dwt -W haar -w 64 -J 3 g.csv | thresh -e -b 20 | pts | grep -qx 326'
+# Parseval through the tools: the squared error of merge --full over the
+# 8 orthonormal windows is the sum of squares of the dropped details
+ck exact-parseval 0 '' 'thresh -e -r 4 p.csv 2>/dev/null >t.csv && merge --full t.csv >f.csv &&
+	a=$(awk -F, "FNR == 1 { next } NR == FNR { if (\$3 == \"D\") k[\$2\",\"\$4\",\"\$5] = 1; next }
+		\$3 == \"D\" && \$2 < 8 && !((\$2\",\"\$4\",\"\$5) in k) { s += \$8 * \$8 } END { printf \"%.15g\", s }" t.csv p.csv) &&
+	b=$(paste -d, g.csv f.csv | awk -F, "NR > 1 && NR <= 1025 { d = \$2 - \$4; s += d * d } END { printf \"%.15g\", s }") &&
+	awk -v a=$a -v b=$b "BEGIN { exit !(a > 0 && (a - b) ^ 2 <= 1e-18 * a * a) }"'
+# ranks by magnitude whatever the scores, so no scored selection beats it
+ck exact-ignores-scores 0 '' 'tscore p.csv | thresh -e -r 4 2>/dev/null | merge --full >fs.csv && thresh -e -r 4 p.csv 2>/dev/null | merge --full | cmp -s - fs.csv'
+ck exact-beats-learned 0 '' "dwt -w 1024 -J 7 -m periodization $MT 2>/dev/null >pm.csv &&
+	thresh -e -r 8 pm.csv 2>/dev/null | merge --full >ex.csv && tscore pm.csv | thresh -r 8 | merge --full >le.csv &&
+	x=\$(tseval -f csv $MT ex.csv 2>/dev/null | awk -F, 'NR == 2 { print \$6 }') &&
+	l=\$(tseval -f csv $MT le.csv 2>/dev/null | awk -F, 'NR == 2 { print \$6 }') &&
+	awk -v x=\$x -v l=\$l 'BEGIN { exit !(x > 0 && x <= l) }'"
