@@ -183,6 +183,7 @@ static void positions(void)
 /* Messages taken from the consumer queue a batch at a time (fewer locks
  * and wake-ups than one poll a message). */
 static rd_kafka_queue_t *cqueue;
+static rd_kafka_topic_t **rkts;   /* (ntopics) handles held for their metadata */
 static rd_kafka_message_t *mbuf[1024];
 static ssize_t mlen, mpos;
 
@@ -460,7 +461,15 @@ int main(int argc, char **argv)
 	rd_kafka_poll_set_consumer(rk);
 	cqueue = rd_kafka_queue_get_consumer(rk);
 
-	/* reachable at all? */
+	/* reachable at all? Topic handles first, so that the metadata reply
+	 * maps their partitions' leaders before the assignment: without them
+	 * an assigned partition can wait out librdkafka's 500 ms offset-query
+	 * retry ("no current leader"), which kcat also shows at random */
+	rkts = calloc(ntopics, sizeof *rkts);
+	if (!rkts)
+		tool_die(EXIT_DATA, "out of memory");
+	for (size_t i = 0; i < ntopics; i++)
+		rkts[i] = rd_kafka_topic_new(rk, topics[i], NULL);
 	{
 		const struct rd_kafka_metadata *md;
 		rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, NULL, &md,
@@ -695,6 +704,10 @@ int main(int argc, char **argv)
 		rd_kafka_message_destroy(mbuf[mpos++]);
 	rd_kafka_queue_destroy(cqueue);
 	rd_kafka_consumer_close(rk);
+	for (size_t i = 0; i < ntopics; i++)
+		if (rkts[i])
+			rd_kafka_topic_destroy(rkts[i]);
+	free(rkts);
 	rd_kafka_destroy(rk);
 	if (offh) {
 		rd_kafka_consumer_close(offh);

@@ -21,7 +21,9 @@ static const char usage[] =
 "message per sample, or per window of coefficients, keyed by the series\n"
 "name, so a series stays in one partition and in order. Source positions in\n"
 "the input (from tsconsume) are committed to GROUP only after every message\n"
-"produced before them is acknowledged.\n"
+"produced before them is acknowledged. CSV lines of one sample go into\n"
+"CSV payloads as they came, unless --time-format, --precision or --time-unit\n"
+"asks for them to change.\n"
 "\n"
 "  -b, --brokers LIST     bootstrap servers host:port,... (bootstrap.servers)\n"
 "  -t, --topic TOPIC      topic to write\n"
@@ -37,6 +39,10 @@ static const char usage[] =
 "                         running instance\n"
 "      --commit-interval DUR  least time between commits (default 200ms); a\n"
 "                         commit also happens whenever input pauses\n"
+"      --batch N          up to N samples of a series per message (default 1):\n"
+"                         N CSV lines, or one frame; a message goes out when\n"
+"                         full, when input pauses, at a commit, or after the\n"
+"                         commit interval\n"
 "  -X, --property P=V     librdkafka property (repeatable)\n"
 "  -F, --config FILE      librdkafka properties from a file (name=value lines)\n"
 "      --timeout DUR      give up when output is not acknowledged or a commit\n"
@@ -69,9 +75,12 @@ static pos *ps;
 static size_t nps;
 static int mode = C_TXN, quiet, verbose;
 static const char *group;
-static int64_t timeout_ms = 10000, interval_ms = 200, last_commit;
+static int64_t timeout_ms = 10000, interval_ms = 200, last_commit, last_drain;
+static tsd_kenc *enc;
+static const char *topic;
+static long partition = RD_KAFKA_PARTITION_UA;
 static int last_was_pos, in_txn, seen_pos, seen_end;
-static uint64_t produced, unsettled;
+static uint64_t produced, unsettled, nput;
 static rd_kafka_resp_err_t dr_err;
 static char dr_msg[512];
 static volatile sig_atomic_t stop;
@@ -144,6 +153,46 @@ static rd_kafka_topic_partition_list_t *dirty_list(void)
 	return l;
 }
 
+/* Produce the message tsd_kenc holds. */
+static void send_message(void)
+{
+	size_t len;
+	const void *data = tsd_kenc_data(enc, &len);
+	uint32_t s = tsd_kenc_series(enc);
+
+	for (;;) {
+		rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic),
+			RD_KAFKA_V_PARTITION((int32_t)partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+			RD_KAFKA_V_VALUE((void *)(uintptr_t)data, len),
+			RD_KAFKA_V_KEY(tsd_series_name(io.tab, s), tsd_series_namelen(io.tab, s)),
+			RD_KAFKA_V_END);
+		if (!err)
+			break;
+		if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+			tool_die(EXIT_DATA, "%s: produce: %s", tool_where(&io), rd_kafka_err2str(err));
+		rd_kafka_poll(rk, 10);
+	}
+	produced++;
+	unsettled++;
+	if ((produced & 1023) == 0) {
+		rd_kafka_poll(rk, 0);
+		if (dr_err)
+			tool_die(EXIT_DATA, "delivery failed: %s (no offsets committed since the last commit)", dr_msg);
+	}
+}
+
+/* Produce every batch still gathering (--batch). */
+static void drain(void)
+{
+	int rc;
+
+	while ((rc = tsd_kenc_flush(enc)) == 1)
+		send_message();
+	if (rc < 0)
+		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+	last_drain = now_ms();
+}
+
 /* Make everything produced so far durable, then commit the positions read
  * so far (which cover exactly that output when called right after one). */
 static void commit_point(void)
@@ -151,6 +200,7 @@ static void commit_point(void)
 	rd_kafka_topic_partition_list_t *l = dirty_list();
 	int64_t t0 = now_ms();
 
+	drain();
 	if (!l && !unsettled)
 		return;
 	if (l && !group)
@@ -224,6 +274,7 @@ static void position(const tsd_control *k)
 static int on_idle(void *arg)
 {
 	(void)arg;
+	drain();
 	if (last_was_pos)
 		commit_point();
 	return 0;
@@ -239,25 +290,25 @@ static void set_conf(rd_kafka_conf_t *conf, const char *n, const char *v, int st
 
 int main(int argc, char **argv)
 {
-	enum { O_COMMIT = 3000, O_TXID, O_INTERVAL, O_TIMEOUT, O_TFMT };
+	enum { O_COMMIT = 3000, O_TXID, O_INTERVAL, O_TIMEOUT, O_TFMT, O_BATCH };
 	static const struct option lopts[] = {
 		{ "brokers", required_argument, 0, 'b' }, { "topic", required_argument, 0, 't' },
 		{ "group", required_argument, 0, 'G' }, { "partition", required_argument, 0, 'p' },
 		{ "commit", required_argument, 0, O_COMMIT }, { "transactional-id", required_argument, 0, O_TXID },
 		{ "commit-interval", required_argument, 0, O_INTERVAL }, { "property", required_argument, 0, 'X' },
 		{ "config", required_argument, 0, 'F' }, { "timeout", required_argument, 0, O_TIMEOUT },
+		{ "batch", required_argument, 0, O_BATCH },
 		{ "quiet", no_argument, 0, 'q' }, { "verbose", no_argument, 0, 'v' },
 		{ "output-format", required_argument, 0, 'o' }, { "time-format", required_argument, 0, O_TFMT },
 		{ "time-unit", required_argument, 0, 1001 }, { "name", required_argument, 0, 'N' },
 		{ "order", required_argument, 0, 1003 }, { "precision", required_argument, 0, 1004 },
 		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' }, { 0, 0, 0, 0 },
 	};
-	const char *brokers = NULL, *topic = NULL, *txid = NULL;
+	const char *brokers = NULL, *txid = NULL;
 	char errstr[512], txbuf[600];
-	long partition = RD_KAFKA_PARTITION_UA;
-	int c, rc, tfmt_set = 0;
+	int c, rc, tfmt_set = 0, raw;
+	long batch = 1;
 	tsd_kconf *kc;
-	tsd_kenc *enc;
 	tsd_tstyle ts = { .kind = TSD_T_ISO, .sep = ' ' };
 	rd_kafka_conf_t *conf;
 	tsd_reader *hooked = NULL;
@@ -285,6 +336,7 @@ int main(int argc, char **argv)
 				tool_usage_error("--commit: unknown mode '%s' (txn, ack or none)", optarg);
 			break;
 		case O_TXID: txid = optarg; break;
+		case O_BATCH: batch = tool_long("--batch", optarg, 1, 1000000); break;
 		case O_INTERVAL:
 			interval_ms = strcmp(optarg, "0") ? tool_duration("--commit-interval", optarg) / 1000000 : 0;
 			break;
@@ -384,8 +436,11 @@ int main(int argc, char **argv)
 	if (tsd_kenc_new(&enc, io.out_format == TSD_FMT_BIN ? TSD_KFMT_BIN : TSD_KFMT_CSV, io.tab, &ts,
 			 io.precision) < 0)
 		tool_die(EXIT_DATA, "out of memory");
+	tsd_kenc_set_batch(enc, (size_t)batch);
+	/* CSV lines go out as they came when nothing asks them to change */
+	raw = io.out_format != TSD_FMT_BIN && !tfmt_set && !io.precision && !io.in.time_unit;
 
-	last_commit = now_ms();
+	last_commit = last_drain = now_ms();
 	while (!stop && tool_next(&io, &r)) {
 		if (io.r != hooked && io.r) {
 			tsd_reader_on_idle(io.r, on_idle, NULL);
@@ -411,36 +466,25 @@ int main(int argc, char **argv)
 		last_was_pos = 0;
 		if (!tfmt_set && io.r && tsd_reader_style(io.r)->tstyle.kind)
 			ts = tsd_reader_style(io.r)->tstyle;
-		rc = tsd_kenc_put(enc, &r);
+		const char *line = NULL;
+		size_t linelen = 0;
+		int has_series = 0;
+		if (r.kind != TSD_REC_SAMPLE)
+			drain(); /* a window's message after the samples before it */
+		else if (raw && io.r)
+			line = tsd_reader_line(io.r, &linelen, &has_series);
+		rc = line ? tsd_kenc_put_line(enc, r.s.series, line, linelen, has_series) : tsd_kenc_put(enc, &r);
 		if (rc == TSD_EUNSUP)
 			tool_die(EXIT_DATA, "%s: wavelet coefficients go into binary payloads only; use -o bin",
 				 tool_where(&io));
 		if (rc < 0)
 			tool_die(EXIT_DATA, "%s: %s", tool_where(&io), tsd_strerror(rc));
-		if (rc == 0)
-			continue;
-		size_t len;
-		const void *data = tsd_kenc_data(enc, &len);
-		uint32_t s = tsd_kenc_series(enc);
-		for (;;) {
-			rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic),
-				RD_KAFKA_V_PARTITION((int32_t)partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-				RD_KAFKA_V_VALUE((void *)(uintptr_t)data, len),
-				RD_KAFKA_V_KEY(tsd_series_name(io.tab, s), tsd_series_namelen(io.tab, s)),
-				RD_KAFKA_V_END);
-			if (!err)
-				break;
-			if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-				tool_die(EXIT_DATA, "%s: produce: %s", tool_where(&io), rd_kafka_err2str(err));
-			rd_kafka_poll(rk, 10);
-		}
-		produced++;
-		unsettled++;
-		if ((produced & 1023) == 0) {
-			rd_kafka_poll(rk, 0);
-			if (dr_err)
-				tool_die(EXIT_DATA, "delivery failed: %s (no offsets committed since the last commit)", dr_msg);
-		}
+		if (rc == 1)
+			send_message();
+		/* a batch gathering longer than the commit interval goes out */
+		if (batch > 1 && (++nput & 255) == 0 && tsd_kenc_pending(enc) &&
+		    now_ms() - last_drain >= interval_ms)
+			drain();
 	}
 	if (!stop && seen_pos && !seen_end) {
 		/* upstream failed: what came after the last position may be

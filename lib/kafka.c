@@ -515,16 +515,31 @@ int tsd_kdec_next(tsd_kdec *d, tsd_rec *rec)
 
 /* ---- encoding */
 
+/* Samples of one series gathering into a message (batch > 1). */
+typedef struct {
+	unsigned char *csv;       /* CSV: lines joined by '\n' */
+	size_t len, cap;
+	int64_t *t;               /* binary: (n) times and values */
+	double *v;
+	size_t n, ncap;
+	int listed;               /* on the list of series with samples */
+} kpend;
+
 struct tsd_kenc {
 	int format;
 	const tsd_series_tab *tab;
 	const tsd_tstyle *tstyle;
 	int precision;
-	unsigned char *buf;
+	unsigned char *buf;       /* the message being built or complete */
 	size_t len, cap;
 	int done, inwin;
 	uint32_t series;
 	int64_t window;
+	size_t batch;             /* samples per message */
+	kpend *pend;              /* (npend) by series */
+	size_t npend, pending;
+	uint32_t *list;           /* (nlist) series with samples gathering */
+	size_t nlist, listcap;
 };
 
 int tsd_kenc_new(tsd_kenc **e, int format, const tsd_series_tab *tab, const tsd_tstyle *tstyle, int precision)
@@ -537,6 +552,7 @@ int tsd_kenc_new(tsd_kenc **e, int format, const tsd_series_tab *tab, const tsd_
 	(*e)->tab = tab;
 	(*e)->tstyle = tstyle;
 	(*e)->precision = precision;
+	(*e)->batch = 1;
 	return 0;
 }
 
@@ -544,28 +560,53 @@ void tsd_kenc_free(tsd_kenc *e)
 {
 	if (!e)
 		return;
+	for (size_t i = 0; i < e->npend; i++) {
+		free(e->pend[i].csv);
+		free(e->pend[i].t);
+		free(e->pend[i].v);
+	}
+	free(e->pend);
+	free(e->list);
 	free(e->buf);
 	free(e);
 }
 
-static unsigned char *room(tsd_kenc *e, size_t n)
+void tsd_kenc_set_batch(tsd_kenc *e, size_t n)
 {
-	if (n > SIZE_MAX - e->len)
+	e->batch = n ? n : 1;
+	if (e->format == TSD_KFMT_BIN && e->batch > TSD_FRAME_MAXRUN)
+		e->batch = TSD_FRAME_MAXRUN;
+}
+
+size_t tsd_kenc_pending(const tsd_kenc *e)
+{
+	return e->pending;
+}
+
+/* Room for n more bytes after len in a growing buffer. */
+static unsigned char *grow(unsigned char **buf, size_t *cap, size_t len, size_t n)
+{
+	if (n > SIZE_MAX - len)
 		return NULL;
-	if (e->len + n > e->cap) {
-		size_t nc = e->cap ? e->cap : 256;
-		while (nc < e->len + n) {
+	if (len + n > *cap) {
+		size_t nc = *cap ? *cap : 256;
+		while (nc < len + n) {
 			if (nc > SIZE_MAX / 2)
 				return NULL;
 			nc *= 2;
 		}
-		unsigned char *nb = realloc(e->buf, nc);
+		unsigned char *nb = realloc(*buf, nc);
 		if (!nb)
 			return NULL;
-		e->buf = nb;
-		e->cap = nc;
+		*buf = nb;
+		*cap = nc;
 	}
-	return e->buf + e->len;
+	return *buf + len;
+}
+
+static unsigned char *room(tsd_kenc *e, size_t n)
+{
+	return grow(&e->buf, &e->cap, e->len, n);
 }
 
 /* stream header and the NAME frame of the message's series (id 0) */
@@ -584,15 +625,13 @@ static int bin_start(tsd_kenc *e, uint32_t series)
 	return 0;
 }
 
-static int csv_sample(tsd_kenc *e, const tsd_rec *r)
+/* The series name as a CSV field, then the delimiter: bytes written to d
+ * (room for 2 * namelen + 3). */
+static size_t put_name(unsigned char *d, const char *nm, size_t nl)
 {
-	const char *nm = tsd_series_name(e->tab, r->s.series);
-	size_t nl = tsd_series_namelen(e->tab, r->s.series), k = 0;
-	unsigned char *d = room(e, 2 * nl + 4 + TSD_TIME_MAX + 40);
+	size_t k = 0;
 	int quote = memchr(nm, ',', nl) || memchr(nm, '"', nl) || memchr(nm, '\n', nl) || memchr(nm, '\r', nl);
 
-	if (!d)
-		return TSD_ENOMEM;
 	if (quote) {
 		d[k++] = '"';
 		for (size_t i = 0; i < nl; i++) {
@@ -606,12 +645,169 @@ static int csv_sample(tsd_kenc *e, const tsd_rec *r)
 		k = nl;
 	}
 	d[k++] = ',';
-	k += (size_t)tsd_time_format((char *)d + k, r->s.t, e->tstyle);
-	d[k++] = ',';
-	k += (size_t)tsd_format_double((char *)d + k, r->s.v, e->precision);
-	e->len += k;
-	e->series = r->s.series;
+	return k;
+}
+
+/* The CSV line of a sample (or the given line) appended to buf at *len,
+ * after a '\n' when *len > 0. */
+static int csv_line(tsd_kenc *e, unsigned char **buf, size_t *len, size_t *cap, uint32_t series,
+		    const tsd_rec *r, const char *line, size_t linelen, int has_series)
+{
+	const char *nm = tsd_series_name(e->tab, series);
+	size_t nl = tsd_series_namelen(e->tab, series), k = 0;
+	unsigned char *d = grow(buf, cap, *len, 2 * nl + 5 + (line ? linelen : TSD_TIME_MAX + 40));
+
+	if (!d)
+		return TSD_ENOMEM;
+	if (*len)
+		d[k++] = '\n';
+	if (!line || !has_series)
+		k += put_name(d + k, nm, nl);
+	if (line) {
+		memcpy(d + k, line, linelen);
+		k += linelen;
+	} else {
+		k += (size_t)tsd_time_format((char *)d + k, r->s.t, e->tstyle);
+		d[k++] = ',';
+		k += (size_t)tsd_format_double((char *)d + k, r->s.v, e->precision);
+	}
+	*len += k;
 	return 0;
+}
+
+/* A sample into its series' gathering message; 1 when that now holds a
+ * batch and has become the current message. */
+static int gather(tsd_kenc *e, const tsd_rec *r, const char *line, size_t linelen, int has_series)
+{
+	uint32_t s = r->s.series;
+	kpend *p;
+	int rc;
+
+	if (s >= e->npend) {
+		size_t nn = e->npend ? e->npend : 16;
+		while (nn <= s)
+			nn *= 2;
+		kpend *np = realloc(e->pend, nn * sizeof *np);
+		if (!np)
+			return TSD_ENOMEM;
+		memset(np + e->npend, 0, (nn - e->npend) * sizeof *np);
+		e->pend = np;
+		e->npend = nn;
+	}
+	p = &e->pend[s];
+	if (e->format == TSD_KFMT_CSV) {
+		if ((rc = csv_line(e, &p->csv, &p->len, &p->cap, s, r, line, linelen, has_series)) < 0)
+			return rc;
+	} else {
+		if (p->n == p->ncap) {
+			size_t nc = p->ncap ? 2 * p->ncap : 64;
+			int64_t *nt = realloc(p->t, nc * sizeof *nt);
+			if (!nt)
+				return TSD_ENOMEM;
+			p->t = nt;
+			double *nv = realloc(p->v, nc * sizeof *nv);
+			if (!nv)
+				return TSD_ENOMEM;
+			p->v = nv;
+			p->ncap = nc;
+		}
+		p->t[p->n] = r->s.t;
+		p->v[p->n] = r->s.v;
+	}
+	p->n++;
+	e->pending++;
+	if (!p->listed) {
+		if (e->nlist == e->listcap) {
+			size_t nc = e->listcap ? 2 * e->listcap : 16;
+			uint32_t *nl = realloc(e->list, nc * sizeof *nl);
+			if (!nl)
+				return TSD_ENOMEM;
+			e->list = nl;
+			e->listcap = nc;
+		}
+		e->list[e->nlist++] = s;
+		p->listed = 1;
+	}
+	return p->n >= e->batch;
+}
+
+/* The gathered samples of series s become the current message. */
+static int complete(tsd_kenc *e, uint32_t s)
+{
+	kpend *p = &e->pend[s];
+	int rc;
+
+	e->len = 0;
+	if (e->format == TSD_KFMT_CSV) {
+		if (!room(e, p->len))
+			return TSD_ENOMEM;
+		memcpy(e->buf, p->csv, p->len);
+		e->len = p->len;
+		p->len = 0;
+	} else {
+		size_t sz = tsd_frame_samples_size((uint32_t)p->n, 0);
+		uint32_t zero = 0, cnt = (uint32_t)p->n;
+		unsigned char *d;
+		if ((rc = bin_start(e, s)) < 0)
+			return rc;
+		if (!(d = room(e, sz)))
+			return TSD_ENOMEM;
+		tsd_frame_put_header(d, TSD_FR_SAMPLES, 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
+		memcpy(d + 8, &zero, 4);
+		memcpy(d + 12, &cnt, 4);
+		memcpy(d + 16, p->t, 8 * p->n);
+		memcpy(d + 16 + 8 * p->n, p->v, 8 * p->n);
+		e->len += sz;
+	}
+	e->series = s;
+	e->pending -= p->n;
+	p->n = 0;
+	p->listed = 0;
+	for (size_t i = 0; i < e->nlist; i++)
+		if (e->list[i] == s) {
+			memmove(e->list + i, e->list + i + 1, (e->nlist - i - 1) * sizeof *e->list);
+			e->nlist--;
+			break;
+		}
+	e->done = 1;
+	return 1;
+}
+
+int tsd_kenc_flush(tsd_kenc *e)
+{
+	if (e->done) {
+		e->len = 0;
+		e->done = 0;
+	}
+	return e->nlist ? complete(e, e->list[0]) : 0;
+}
+
+int tsd_kenc_put_line(tsd_kenc *e, uint32_t series, const char *line, size_t len, int has_series)
+{
+	tsd_rec r;
+	int rc;
+
+	if (e->format != TSD_KFMT_CSV)
+		return TSD_EUNSUP;
+	if (e->done) {
+		e->len = 0;
+		e->done = 0;
+	}
+	if (e->inwin)
+		return TSD_EFORMAT;
+	memset(&r, 0, sizeof r);
+	r.kind = TSD_REC_SAMPLE;
+	r.s.series = series;
+	if (e->batch > 1) {
+		if ((rc = gather(e, &r, line, len, has_series)) <= 0)
+			return rc;
+		return complete(e, series);
+	}
+	if ((rc = csv_line(e, &e->buf, &e->len, &e->cap, series, &r, line, len, has_series)) < 0)
+		return rc;
+	e->series = series;
+	e->done = 1;
+	return 1;
 }
 
 int tsd_kenc_put(tsd_kenc *e, const tsd_rec *r)
@@ -627,9 +823,15 @@ int tsd_kenc_put(tsd_kenc *e, const tsd_rec *r)
 	if (r->kind == TSD_REC_SAMPLE) {
 		if (e->inwin)
 			return TSD_EFORMAT;
-		if (e->format == TSD_KFMT_CSV) {
-			if ((rc = csv_sample(e, r)) < 0)
+		if (e->batch > 1) {
+			if ((rc = gather(e, r, NULL, 0, 1)) <= 0)
 				return rc;
+			return complete(e, r->s.series);
+		}
+		if (e->format == TSD_KFMT_CSV) {
+			if ((rc = csv_line(e, &e->buf, &e->len, &e->cap, r->s.series, r, NULL, 0, 1)) < 0)
+				return rc;
+			e->series = r->s.series;
 		} else {
 			if ((rc = bin_start(e, r->s.series)) < 0)
 				return rc;

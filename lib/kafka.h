@@ -11,8 +11,9 @@
  *   binary  a tsdown frame stream (tsd-frames(5)): stream header, NAME
  *           frames, then SAMPLES, or WINDOW .. END of one window. Told
  *           apart from CSV by its first byte 0x89.
- * tsproduce writes one message per output sample (or per window of
- * coefficients, binary only), keyed by the series name.
+ * tsproduce writes one message per output sample, or per batch of samples
+ * of one series (tsd_kenc_set_batch), or per window of coefficients
+ * (binary only), keyed by the series name.
  */
 #ifndef TSD_KAFKA_H
 #define TSD_KAFKA_H
@@ -79,6 +80,21 @@ void tsd_kenc_free(tsd_kenc *e);
  * belong to it; TSD_EUNSUP: coefficients in a CSV payload; TSD_EFORMAT:
  * records of a window out of order. */
 int tsd_kenc_put(tsd_kenc *e, const tsd_rec *rec);
+/* A CSV sample given as its line: "series,time,value" (has_series) or
+ * "time,value" of series (tsd_reader_line()), copied as it is (the series
+ * name is put in front of a "time,value" line). Returns as tsd_kenc_put;
+ * TSD_EUNSUP for binary payloads. */
+int tsd_kenc_put_line(tsd_kenc *e, uint32_t series, const char *line, size_t len, int has_series);
+/* Samples per message (default 1). Above 1, the samples of each series
+ * gather in a message of their own, completed (tsd_kenc_put returns 1)
+ * when it holds n; tsd_kenc_flush completes those that hold fewer.
+ * Windows stay one per message; flush before putting one. */
+void tsd_kenc_set_batch(tsd_kenc *e, size_t n);
+/* Complete one message of samples still gathering: 1 when one is ready
+ * (take it with tsd_kenc_data), 0 when none is left. */
+int tsd_kenc_flush(tsd_kenc *e);
+/* Samples gathering in messages not yet complete. */
+size_t tsd_kenc_pending(const tsd_kenc *e);
 const void *tsd_kenc_data(const tsd_kenc *e, size_t *len);
 /* Series of the complete message (its key). */
 uint32_t tsd_kenc_series(const tsd_kenc *e);

@@ -177,6 +177,8 @@ struct tsd_reader {
 	uint32_t *colid;          /* (ncols) wide/single: series of each value column */
 	tsd_rec *q;               /* records produced by the current line */
 	size_t qn, qpos, qcap;
+	const char *line_s;       /* tsd_reader_line(): the line of the last sample, or NULL */
+	size_t line_len;
 	double cval;              /* storage behind a CSV coefficient record */
 	float cscore;
 	int64_t ctime;
@@ -246,6 +248,13 @@ void tsd_reader_close(tsd_reader *r)
 const char *tsd_reader_errmsg(const tsd_reader *r) { return r->err; }
 const tsd_style *tsd_reader_style(const tsd_reader *r) { return &r->style; }
 int tsd_reader_format(const tsd_reader *r) { return r->fmt; }
+
+const char *tsd_reader_line(const tsd_reader *r, size_t *len, int *has_series)
+{
+	*len = r->line_len;
+	*has_series = r->shape == TSD_SHAPE_LONG;
+	return r->line_s;
+}
 
 uint64_t tsd_reader_dropped(const tsd_reader *r, long *first_line)
 {
@@ -962,6 +971,11 @@ static int csv_next(tsd_reader *r, tsd_rec *rec)
 			if (!cr || cr + 1 == s + len || (cr + 2 == s + len && cr[1] == '\n')) {
 				if ((rc = fast_split(r, s, len)))
 					return rc < 0 ? rc : TSD_EFORMAT;
+				if (r->qn == 1 && r->o.delim == ',' &&
+				    (r->shape == TSD_SHAPE_LONG || r->shape == TSD_SHAPE_SINGLE)) {
+					r->line_s = (const char *)s;
+					r->line_len = cr ? (size_t)(cr - s) : len - (nl != NULL);
+				}
 				continue;
 			}
 		}
@@ -1026,6 +1040,8 @@ int tsd_reader_next(tsd_reader *r, tsd_rec *rec)
 
 	if (!r->started && (rc = start(r)) < 0)
 		return rc;
+	r->line_s = NULL;
+	r->line_len = 0;
 	if (r->fmt == TSD_FMT_BIN)
 		return bin_next(r, rec);
 	rc = csv_next(r, rec);

@@ -69,6 +69,12 @@ const char *tsd_reader_errmsg(const tsd_reader *r);
 /* The style seen so far (time style, shape, time column name). */
 const tsd_style *tsd_reader_style(const tsd_reader *r);
 int tsd_reader_format(const tsd_reader *r);
+/* The input line of the sample just returned, when it was the only record
+ * of an unquoted comma-separated line of long ("series,time,value") or
+ * single ("time,value") shape, without its line end; *has_series says
+ * which. NULL otherwise. Valid until the next tsd_reader_next. Lets a tool
+ * pass a valid line on as it came instead of formatting it again. */
+const char *tsd_reader_line(const tsd_reader *r, size_t *len, int *has_series);
 /* "FILE:LINE" (CSV) or "FILE: frame N" (binary) of the last record read. */
 const char *tsd_reader_where(tsd_reader *r);
 /* Called before the reader would block waiting for input (flush output). */

@@ -285,6 +285,108 @@ static void round_trip(void **state)
 	tsd_series_free(b);
 }
 
+/* --batch: samples of each series gather into messages of n, in order;
+ * flush completes the rest; the decoder reads them all back */
+static void batch(void **state)
+{
+	tsd_series_tab *a = tsd_series_new(), *b = tsd_series_new();
+	tsd_tstyle ts = { .kind = TSD_T_NS };
+	tsd_kenc *e;
+	tsd_kdec *d;
+	tsd_rec r = { .kind = TSD_REC_SAMPLE }, o;
+	uint32_t sid[2];
+	size_t len;
+	const void *p;
+
+	(void)state;
+	assert_int_equal(tsd_series_intern(&sid[0], a, "a", 1), 0);
+	assert_int_equal(tsd_series_intern(&sid[1], a, "b", 1), 0);
+	assert_int_equal(tsd_kdec_new(&d, b, 0), 0);
+	for (int f = TSD_KFMT_CSV; f <= TSD_KFMT_BIN; f++) {
+		int got[2] = { 0, 0 }, msgs = 0;
+		assert_int_equal(tsd_kenc_new(&e, f, a, &ts, 0), 0);
+		tsd_kenc_set_batch(e, 3);
+		/* 7 samples of a, 4 of b, interleaved: messages a(3) a(3) b(3), then a(1) b(1) */
+		for (int i = 0; i < 11; i++) {
+			int k = i % 3 == 2 && i < 12 ? 1 : 0;
+			if (i >= 9)
+				k = i == 9;
+			r.s.series = sid[k];
+			r.s.t = T0 + i;
+			r.s.v = i + 0.5;
+			int rc = tsd_kenc_put(e, &r);
+			assert_true(rc == 0 || rc == 1);
+			for (;;) {
+				if (rc == 1) {
+					p = tsd_kenc_data(e, &len);
+					assert_int_equal(tsd_kdec_open(d, p, len, NULL, 0), 0);
+					int n = 0, last = -1;
+					while (tsd_kdec_next(d, &o) == 1) {
+						assert_int_equal(o.kind, TSD_REC_SAMPLE);
+						int j = strcmp(tsd_series_name(b, o.s.series), "a") ? 1 : 0;
+						assert_int_equal(sid[j], tsd_kenc_series(e));
+						assert_true(o.s.t > last); /* in order */
+						assert_true(o.s.v == (double)(o.s.t - T0) + 0.5);
+						last = (int)o.s.t;
+						got[j]++;
+						n++;
+					}
+					assert_true(n >= 1 && n <= 3);
+					msgs++;
+				}
+				if (i < 10)
+					break;
+				if ((rc = tsd_kenc_flush(e)) == 0)
+					break;
+			}
+		}
+		assert_int_equal(tsd_kenc_pending(e), 0);
+		assert_int_equal(got[0], 7);
+		assert_int_equal(got[1], 4);
+		assert_int_equal(msgs, 5);
+		tsd_kenc_free(e);
+	}
+	tsd_kdec_free(d);
+	tsd_series_free(a);
+	tsd_series_free(b);
+}
+
+/* lines go out as they came; a "time,value" line gets its series in front */
+static void put_line(void **state)
+{
+	tsd_series_tab *tab = tsd_series_new();
+	tsd_tstyle ts = { .kind = TSD_T_ISO, .sep = ' ' };
+	tsd_kenc *e;
+	uint32_t s, q;
+	size_t len;
+	const char *p;
+
+	(void)state;
+	assert_int_equal(tsd_series_intern(&s, tab, "s1", 2), 0);
+	assert_int_equal(tsd_series_intern(&q, tab, "a,b", 3), 0);
+	assert_int_equal(tsd_kenc_new(&e, TSD_KFMT_CSV, tab, &ts, 0), 0);
+	assert_int_equal(tsd_kenc_put_line(e, s, "s1,2024-01-01 00:00:00,1.50", 27, 1), 1);
+	p = tsd_kenc_data(e, &len);
+	assert_int_equal(len, 27);
+	assert_memory_equal(p, "s1,2024-01-01 00:00:00,1.50", len);
+	assert_int_equal(tsd_kenc_put_line(e, q, "1704067200,7", 12, 0), 1);
+	p = tsd_kenc_data(e, &len);
+	assert_int_equal(len, strlen("\"a,b\",1704067200,7"));
+	assert_memory_equal(p, "\"a,b\",1704067200,7", len);
+	tsd_kenc_set_batch(e, 2);
+	assert_int_equal(tsd_kenc_put_line(e, s, "t1,1", 4, 0), 0);
+	assert_int_equal(tsd_kenc_put_line(e, s, "t2,2", 4, 0), 1);
+	p = tsd_kenc_data(e, &len);
+	assert_int_equal(len, 15);
+	assert_memory_equal(p, "s1,t1,1\ns1,t2,2", len);
+	assert_int_equal(tsd_kenc_flush(e), 0);
+	tsd_kenc_free(e);
+	assert_int_equal(tsd_kenc_new(&e, TSD_KFMT_BIN, tab, &ts, 0), 0);
+	assert_int_equal(tsd_kenc_put_line(e, s, "t1,1", 4, 0), TSD_EUNSUP);
+	tsd_kenc_free(e);
+	tsd_series_free(tab);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +395,8 @@ int main(void)
 		cmocka_unit_test(dec_csv),
 		cmocka_unit_test(enc_csv),
 		cmocka_unit_test(round_trip),
+		cmocka_unit_test(batch),
+		cmocka_unit_test(put_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -429,6 +429,45 @@ static void test_fast_path_matches_libcsv(void **state)
 	close(fb);
 }
 
+/* tsd_reader_line: the line of a sample that was alone on an unquoted
+ * comma line of long or single shape, else NULL */
+static void test_reader_line(void **state)
+{
+	static const struct { const char *in, *want[4]; int series; } c[] = {
+		{ "series,timestamp,value\ns,2024-01-01 00:00:00,1.50\ns,2024-01-01 00:01:00, 2\n",
+		  { "s,2024-01-01 00:00:00,1.50", "s,2024-01-01 00:01:00, 2" }, 1 },
+		{ "timestamp,value\n1704067200,7\r\n1704067260,8", { "1704067200,7", "1704067260,8" }, 0 },
+		{ "series,timestamp,value\n\"s\",1704067200,7\n", { NULL }, 1 },  /* quoted: libcsv's path */
+		{ "timestamp,a,b\n1704067200,1,2\n", { NULL, NULL }, 0 },          /* wide: two samples a line */
+		{ "timestamp;value\n1704067200;7\n", { NULL }, 0 },                /* not a comma */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		rd x;
+		tsd_rec r;
+		int k = 0, rc;
+		rd_open(&x, c[i].in, strlen(c[i].in), TSD_ORDER_ANY);
+		while ((rc = tsd_reader_next(x.r, &r)) == 1) {
+			size_t len;
+			int hs;
+			const char *l = tsd_reader_line(x.r, &len, &hs);
+			assert_true(k < 4);
+			if (!c[i].want[k]) {
+				if (l)
+					fail_msg("case %zu sample %d: line '%.*s', want none", i, k, (int)len, l);
+			} else {
+				assert_non_null(l);
+				assert_int_equal(len, strlen(c[i].want[k]));
+				assert_memory_equal(l, c[i].want[k], len);
+				assert_int_equal(hs, c[i].series);
+			}
+			k++;
+		}
+		assert_int_equal(rc, 0);
+		rd_close(&x);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_csv_writer),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_fast_path_matches_libcsv),
+		cmocka_unit_test(test_reader_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,6 +46,25 @@ ck binary-payloads 0 '' 'head -301 in1.csv | tsproduce -b $B -t bin1 -o bin --co
 	kcat -C -b $B -t bin1 -e -q -c 1 -f "%S\n" | grep -qx 56 &&
 	tsconsume -q -b $B -t bin1 -e -o bin | tsconv -o csv --no-header | grep -v "^#" | sort | cmp -s - <(tail -n +2 in1.csv | head -300 | sort)'
 
+# CSV lines go out as they came (no reformatting) unless asked otherwise
+ck raw-verbatim 0 '' 'printf "series,timestamp,value\ns,2024-01-01 00:00:00,1.50\n" | tsproduce -b $B -t raw1 --commit none &&
+	kcat -C -b $B -t raw1 -e -q | grep -qx "s,2024-01-01 00:00:00,1.50"'
+ck raw-precision 0 '' 'printf "series,timestamp,value\ns,2024-01-01 00:00:00,1.50\n" | tsproduce -b $B -t raw2 --commit none --precision 3 &&
+	kcat -C -b $B -t raw2 -e -q | grep -qx "s,2024-01-01 00:00:00,1.5"'
+ck raw-single-named 0 '' 'printf "timestamp,value\n2024-01-01 00:00:00,1.50\n" | tsproduce -b $B -t raw3 --commit none -N "a,b" &&
+	kcat -C -b $B -t raw3 -e -q -f "%k|%s\n" | grep -qx "a,b|\"a,b\",2024-01-01 00:00:00,1.50"'
+# --batch: samples of a series gather into messages of N lines (or one
+# SAMPLES frame); the same records come out, in order per series
+ck batch-csv 0 '' 'tsproduce -b $B -t bat1 --commit none --batch 50 <in1.csv &&
+	test $(kcat -C -b $B -t bat1 -e -q -f "x\n" | wc -l) = 240 &&
+	readall bat1 | sort | cmp -s - <(tail -n +2 in1.csv | sort)'
+ck batch-bin 0 '' 'tsproduce -b $B -t bat2 -o bin --commit none --batch 64 <in1.csv &&
+	tsconsume -q -b $B -t bat2 -e -o bin | tsconv -o csv --no-header | grep -v "^#" | sort | cmp -s - <(tail -n +2 in1.csv | sort)'
+ck batch-e2e 0 '' 'tsconsume -q -b $B -G gb -t in1 -e | paa -w 1h -Z | tsproduce -b $B -t outb -G gb --commit ack --batch 7 &&
+	readall outb >gotb && test "$(check want1.csv gotb)" = "0 0 0 0" && cmp -s <(grep "^s2," gotb) <(grep "^s2," want1.csv)'
+ck batch-usage 2 "tsproduce: --batch: '0' out of range 1..1000000
+Try 'tsproduce --help' for more information." 'tsproduce -b $B -t x --batch 0 </dev/null'
+
 # ---- kill -9 of a random stage at random moments, then restarts; finally a
 # run to the end. Every input record is reflected and nothing conflicts;
 # duplicates (at least once) are counted and bounded.
