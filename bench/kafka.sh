@@ -8,12 +8,12 @@ set -eu
 BIN=${B:-build/rel}/bin
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 export PATH=$BIN:$PATH
-N=${1:-200000}
+N=${1:-500000}
 T=$(mktemp -d)
 BP=
 trap '[ -n "$BP" ] && kill $BP 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 cd "$T"
-tsbroker -p 8 -t kin -t tin -t kp -t tp1 -t tp2 -t tp3 -t lin -t lout </dev/null >bs & BP=$!
+tsbroker -p 8 -t kin -t tin -t bin -t kp -t tp1 -t tp2 -t tp3 -t tp4 -t lin -t lout </dev/null >bs & BP=$!
 for i in $(seq 50); do [ -s bs ] && break; sleep 0.1; done
 BR=$(cat bs)
 S=$((N / 10))
@@ -44,13 +44,18 @@ IN=data.csv;  echo "produce  tsproduce --commit none  (CSV in)    $(rate $(best 
 IN=data.csv;  echo "produce  tsproduce --commit ack   (CSV in)    $(rate $(best tsproduce -b "$BR" -t tp2 --commit ack))"
 IN=data.bin;  echo "produce  tsproduce --commit ack   (binary in) $(rate $(best tsproduce -b "$BR" -t tp2 --commit ack))"
 IN=data.bin;  echo "produce  tsproduce --commit txn   (binary in) $(rate $(best tsproduce -b "$BR" -t tp3 --commit txn))"
+IN=data.csv;  echo "produce  tsproduce --commit ack --batch 64    $(rate $(best tsproduce -b "$BR" -t tp4 --commit ack --batch 64))"
 kcat -P -b "$BR" -t kin <lines.csv
 tsproduce -b "$BR" -t tin --commit none <data.csv
+tsproduce -b "$BR" -t bin --commit none --batch 64 <data.csv
 IN=/dev/null
 echo "consume  kcat -C -e                           $(rate $(best kcat -C -b "$BR" -t kin -e -q $FW))"
 echo "consume  tsconsume -e (checked, positions)    $(rate $(best tsconsume -q -b "$BR" -t tin -e $FW))"
 echo "consume  tsconsume -e -o bin                  $(rate $(best tsconsume -q -b "$BR" -t tin -e -o bin $FW))"
+echo "consume  kcat -C -e, 64 a message              $(rate $(best kcat -C -b "$BR" -t bin -e -q $FW))"
+echo "consume  tsconsume -e, 64 a message           $(rate $(best tsconsume -q -b "$BR" -t bin -e $FW))"
 test "$(tsconsume -q -b "$BR" -t tin -e --no-header | grep -vc '^#')" = "$N" || { echo "tsconsume lost records" >&2; exit 1; }
+test "$(tsconsume -q -b "$BR" -t bin -e --no-header | grep -vc '^#')" = "$N" || { echo "tsconsume lost batched records" >&2; exit 1; }
 
 # latency: records produced at 1000/s for 10 s, each carrying its send time
 # (ms) as its value, through tsconsume | paa -w 1 -g 1 | tsproduce (ack
