@@ -38,7 +38,9 @@ echo "kafka bench: $N records (CSV lines, ~$(( $(wc -c <lines.csv) / N )) bytes)
 FW="-X fetch.wait.max.ms=10"   # the same for kcat and tsconsume
 tsconv -o bin data.csv >data.bin
 # producers write topics of their own (best of 3: three copies); the
-# consumers read kin and tin, each filled once with the same records
+# consumers read the same messages: tin (one sample a message, keyed by
+# series, as tsproduce writes them; kin holds the lines as kcat -P wrote
+# them) and bin (64 samples a message)
 IN=lines.csv; echo "produce  kcat -P                              $(rate $(best kcat -P -b "$BR" -t kp -X linger.ms=5))"
 IN=data.csv;  echo "produce  tsproduce --commit none  (CSV in)    $(rate $(best tsproduce -b "$BR" -t tp1 --commit none))"
 IN=data.csv;  echo "produce  tsproduce --commit ack   (CSV in)    $(rate $(best tsproduce -b "$BR" -t tp2 --commit ack))"
@@ -49,7 +51,8 @@ kcat -P -b "$BR" -t kin <lines.csv
 tsproduce -b "$BR" -t tin --commit none <data.csv
 tsproduce -b "$BR" -t bin --commit none --batch 64 <data.csv
 IN=/dev/null
-echo "consume  kcat -C -e                           $(rate $(best kcat -C -b "$BR" -t kin -e -q $FW))"
+echo "consume  kcat -C -e (kcat -P's messages)       $(rate $(best kcat -C -b "$BR" -t kin -e -q $FW))"
+echo "consume  kcat -C -e (the same messages)        $(rate $(best kcat -C -b "$BR" -t tin -e -q $FW))"
 echo "consume  tsconsume -e (checked, positions)    $(rate $(best tsconsume -q -b "$BR" -t tin -e $FW))"
 echo "consume  tsconsume -e -o bin                  $(rate $(best tsconsume -q -b "$BR" -t tin -e -o bin $FW))"
 echo "consume  kcat -C -e, 64 a message              $(rate $(best kcat -C -b "$BR" -t bin -e -q $FW))"

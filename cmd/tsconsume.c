@@ -127,7 +127,7 @@ static void raw_start(void)
 static void raw_name(const char *s, size_t n)
 {
 	if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
-		fwrite(s, 1, n, stdout);
+		fwrite_unlocked(s, 1, n, stdout);
 		return;
 	}
 	putchar('"');
@@ -643,21 +643,21 @@ int main(int argc, char **argv)
 			raw_start();
 			for (size_t i = 0; i < nsmp; i++) {
 				if (smp[i].raw && !smp[i].keyed) {
-					fwrite(smp[i].raw, 1, smp[i].rawlen, stdout);
+					fwrite_unlocked(smp[i].raw, 1, smp[i].rawlen, stdout);
 				} else if (smp[i].raw) {
 					raw_name(name, namelen);
-					putchar(',');
-					fwrite(smp[i].raw, 1, smp[i].rawlen, stdout);
+					putchar_unlocked(',');
+					fwrite_unlocked(smp[i].raw, 1, smp[i].rawlen, stdout);
 				} else {
 					char b[TSD_TIME_MAX + 32];
 					tsd_tstyle iso = { .kind = TSD_T_ISO, .sep = ' ' };
 					raw_name(tsd_series_name(io.tab, smp[i].s), tsd_series_namelen(io.tab, smp[i].s));
-					putchar(',');
-					fwrite(b, 1, (size_t)tsd_time_format(b, smp[i].t, &iso), stdout);
-					putchar(',');
-					fwrite(b, 1, (size_t)tsd_format_double(b, smp[i].v, 0), stdout);
+					putchar_unlocked(',');
+					fwrite_unlocked(b, 1, (size_t)tsd_time_format(b, smp[i].t, &iso), stdout);
+					putchar_unlocked(',');
+					fwrite_unlocked(b, 1, (size_t)tsd_format_double(b, smp[i].v, 0), stdout);
 				}
-				putchar('\n');
+				putchar_unlocked('\n');
 			}
 			raw_check();
 		} else if (other) {
