@@ -55,6 +55,7 @@ echo "consume  kcat -C -e (kcat -P's messages)       $(rate $(best kcat -C -b "$
 echo "consume  kcat -C -e (the same messages)        $(rate $(best kcat -C -b "$BR" -t tin -e -q $FW))"
 echo "consume  tsconsume -e (checked, positions)    $(rate $(best tsconsume -q -b "$BR" -t tin -e $FW))"
 echo "consume  tsconsume -e -o bin                  $(rate $(best tsconsume -q -b "$BR" -t tin -e -o bin $FW))"
+echo "consume  tsconsume -e -G (a position a message) $(rate $(best tsconsume -q -b "$BR" -G bench -a -t tin -e $FW))"
 echo "consume  kcat -C -e, 64 a message              $(rate $(best kcat -C -b "$BR" -t bin -e -q $FW))"
 echo "consume  tsconsume -e, 64 a message           $(rate $(best tsconsume -q -b "$BR" -t bin -e $FW))"
 test "$(tsconsume -q -b "$BR" -t tin -e --no-header | grep -vc '^#')" = "$N" || { echo "tsconsume lost records" >&2; exit 1; }

@@ -43,7 +43,10 @@ static const char usage[] =
 "      --dead-letter T    send malformed messages to topic T (with headers\n"
 "                         tsd.topic, tsd.partition, tsd.offset, tsd.error)\n"
 "                         instead of stopping\n"
-"      --batch N          most messages between positions (default 10000)\n"
+"      --batch N          most messages between positions (default: 1 with -G,\n"
+"                         so that a windowing tool finds a position at every\n"
+"                         window boundary and commits advance window by\n"
+"                         window; 10000 without)\n"
 "      --timeout DUR      give up when no broker answers for DUR (default 10s;\n"
 "                         0: wait for ever)\n"
 "  -q, --quiet            no notices on stderr (rebalances, dead letters)\n"
@@ -142,7 +145,9 @@ static void raw_name(const char *s, size_t n)
 /* One position per partition read since the last call (with all, per
  * partition read at all: the last positions before the end mark must not
  * fall inside a window downstream), then flush. */
-static void positions_of(int all)
+static int unflushed;   /* positions written but not flushed */
+
+static void positions_of(int all, int flush)
 {
 	tsd_rec r;
 
@@ -166,6 +171,11 @@ static void positions_of(int all)
 		tool_put(&io, &r);
 		p->dirty = 0;
 	}
+	if (!flush) {
+		unflushed = 1;
+		return;
+	}
+	unflushed = 0;
 	if (raw) {
 		if (fflush(stdout) == EOF)
 			tool_die(EXIT_DATA, "write error:");
@@ -175,9 +185,10 @@ static void positions_of(int all)
 		tool_die(EXIT_DATA, "%s", tsd_writer_errmsg(io.w));
 }
 
+/* Positions of the partitions read since the last ones, and out they go. */
 static void positions(void)
 {
-	positions_of(0);
+	positions_of(0, 1);
 }
 
 /* Messages taken from the consumer queue a batch at a time (fewer locks
@@ -307,7 +318,7 @@ int main(int argc, char **argv)
 	};
 	const char *brokers = NULL, *group = NULL, *offset = "beginning", *dlq_topic = NULL;
 	char **topics = NULL, errstr[512];
-	size_t ntopics = 0, batch = 10000;
+	size_t ntopics = 0, batch = 0;
 	long partition = -1;
 	long long count = -1, nmsg = 0;
 	int64_t off_val = RD_KAFKA_OFFSET_BEGINNING;
@@ -370,6 +381,8 @@ int main(int argc, char **argv)
 			tool_die(EXIT_DATA, "out of memory");
 		topics[ntopics++] = argv[optind];
 	}
+	if (!batch)
+		batch = group ? 1 : 10000;
 	if (!ntopics)
 		tool_usage_error("no topic (-t TOPIC)");
 	if (!brokers && !tsd_kconf_get(kc, "bootstrap.servers") && !tsd_kconf_get(kc, "metadata.broker.list"))
@@ -408,6 +421,13 @@ int main(int argc, char **argv)
 	/* an empty fetch waits at most this long: lower latency for live
 	 * streams and a prompt end with -e (the default is 500 ms) */
 	set_conf(conf, "fetch.wait.max.ms", "100", 1);
+	/* librdkafka 2.0.2 stops fetching a partition whose local queue holds
+	 * queued.min.messages (default 100000) and, once the queue drains,
+	 * resumes only at its broker thread's next wake-up, up to a second
+	 * later: a consumer that checks every line fell behind kcat by that
+	 * stall about one run in two. The byte bound
+	 * (queued.max.messages.kbytes) still caps the memory. */
+	set_conf(conf, "queued.min.messages", "1000000", 1);
 	set_conf(conf, "auto.offset.reset", off_val == RD_KAFKA_OFFSET_END ? "latest" : "earliest", 1);
 	if (brokers)
 		set_conf(conf, "bootstrap.servers", brokers, 1);
@@ -542,7 +562,12 @@ int main(int argc, char **argv)
 
 	size_t inbatch = 0;
 	while (!stop && (count < 0 || nmsg < count)) {
-		rd_kafka_message_t *m = next_message(inbatch ? 0 : 100);
+		rd_kafka_message_t *m = next_message(0);
+		if (!m && !inbatch) {
+			if (unflushed)
+				positions(); /* nothing waiting: out with what is written */
+			m = next_message(100);
+		}
 		if (!m) {
 			if (inbatch) {
 				positions();
@@ -679,13 +704,15 @@ int main(int argc, char **argv)
 		rd_kafka_message_destroy(m);
 		nmsg++;
 		if (++inbatch >= batch) {
-			positions();
+			/* written, not flushed: that happens when no message is
+			 * waiting, or when the buffer is full */
+			positions_of(0, 0);
 			inbatch = 0;
 		}
 	}
 	positions();
 	if (!stop) {
-		positions_of(1);
+		positions_of(1, 1);
 		/* the data asked for (-e, -c) is complete: downstream may flush
 		 * its open windows. Stopped by a signal, there is no end mark:
 		 * downstream stops without flushing and a restart resumes. */

@@ -154,34 +154,78 @@ static rd_kafka_topic_partition_list_t *dirty_list(void)
 }
 
 /* Produce the message tsd_kenc holds. */
+/* Messages wait here and go to librdkafka together (rd_kafka_produce_batch:
+ * one clock reading and one topic lock for them all), in order, at the
+ * latest when the input pauses and at every commit point. */
+#define PQ_MAX 1024
+static rd_kafka_topic_t *rkt;
+static rd_kafka_message_t pq[PQ_MAX];
+static size_t pq_off[PQ_MAX];    /* payload offsets in pq_buf */
+static uint32_t pq_series[PQ_MAX];
+static size_t npq;
+static unsigned char *pq_buf;
+static size_t pq_len, pq_cap;
+
+static void pq_flush(void)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < npq; i++) {
+		memset(&pq[i], 0, sizeof pq[i]);
+		pq[i].payload = pq_buf + pq_off[i];
+		pq[i].len = (i + 1 < npq ? pq_off[i + 1] : pq_len) - pq_off[i];
+		pq[i].key = (void *)(uintptr_t)tsd_series_name(io.tab, pq_series[i]);
+		pq[i].key_len = tsd_series_namelen(io.tab, pq_series[i]);
+	}
+	while (start < npq) {
+		int good = rd_kafka_produce_batch(rkt, (int32_t)partition, RD_KAFKA_MSG_F_COPY, pq + start,
+						  (int)(npq - start));
+		if ((size_t)good == npq - start)
+			break;
+		/* a full queue fails every message from the first refused one
+		 * on; any other error stops here */
+		size_t i = start;
+		while (i < npq && !pq[i].err)
+			i++;
+		if (i < npq && pq[i].err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+			tool_die(EXIT_DATA, "produce: %s", rd_kafka_err2str(pq[i].err));
+		start = i;
+		rd_kafka_poll(rk, 10);
+	}
+	produced += npq;
+	unsettled += npq;
+	npq = 0;
+	pq_len = 0;
+	rd_kafka_poll(rk, 0);
+	if (dr_err)
+		tool_die(EXIT_DATA, "delivery failed: %s (no offsets committed since the last commit)", dr_msg);
+}
+
+/* Queue the message tsd_kenc holds. */
 static void send_message(void)
 {
 	size_t len;
 	const void *data = tsd_kenc_data(enc, &len);
-	uint32_t s = tsd_kenc_series(enc);
 
-	for (;;) {
-		rd_kafka_resp_err_t err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic),
-			RD_KAFKA_V_PARTITION((int32_t)partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-			RD_KAFKA_V_VALUE((void *)(uintptr_t)data, len),
-			RD_KAFKA_V_KEY(tsd_series_name(io.tab, s), tsd_series_namelen(io.tab, s)),
-			RD_KAFKA_V_END);
-		if (!err)
-			break;
-		if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-			tool_die(EXIT_DATA, "%s: produce: %s", tool_where(&io), rd_kafka_err2str(err));
-		rd_kafka_poll(rk, 10);
+	if (pq_len + len > pq_cap) {
+		size_t nc = pq_cap ? pq_cap : 65536;
+		while (nc < pq_len + len)
+			nc *= 2;
+		unsigned char *nb = realloc(pq_buf, nc);
+		if (!nb)
+			tool_die(EXIT_DATA, "out of memory");
+		pq_buf = nb;
+		pq_cap = nc;
 	}
-	produced++;
-	unsettled++;
-	if ((produced & 1023) == 0) {
-		rd_kafka_poll(rk, 0);
-		if (dr_err)
-			tool_die(EXIT_DATA, "delivery failed: %s (no offsets committed since the last commit)", dr_msg);
-	}
+	memcpy(pq_buf + pq_len, data, len);
+	pq_off[npq] = pq_len;
+	pq_series[npq++] = tsd_kenc_series(enc);
+	pq_len += len;
+	if (npq == PQ_MAX)
+		pq_flush();
 }
 
-/* Produce every batch still gathering (--batch). */
+/* Produce every batch still gathering (--batch), and every message queued. */
 static void drain(void)
 {
 	int rc;
@@ -190,6 +234,7 @@ static void drain(void)
 		send_message();
 	if (rc < 0)
 		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+	pq_flush();
 	last_drain = now_ms();
 }
 
@@ -401,6 +446,8 @@ int main(int argc, char **argv)
 	rd_kafka_conf_set_error_cb(conf, on_error);
 	if (!(rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr)))
 		tool_die(EXIT_DATA, "%s", errstr);
+	if (!(rkt = rd_kafka_topic_new(rk, topic, NULL)))
+		tool_die(EXIT_DATA, "topic '%s': %s", topic, rd_kafka_err2str(rd_kafka_last_error()));
 	{
 		const struct rd_kafka_metadata *md;
 		rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, NULL, &md, (int)timeout_ms);
@@ -531,7 +578,9 @@ int main(int argc, char **argv)
 		rd_kafka_consumer_close(ck);
 		rd_kafka_destroy(ck);
 	}
+	rd_kafka_topic_destroy(rkt);
 	rd_kafka_destroy(rk);
+	free(pq_buf);
 	tsd_kenc_free(enc);
 	tsd_kconf_free(kc);
 	for (size_t i = 0; i < nps; i++)

@@ -55,7 +55,7 @@ static void held_by_open_window(void **state)
 	tsd_ctlq *q;
 	tsd_rec r;
 	char topic[8] = "abc";
-	tsd_control k1 = pos_of(topic, 0, 10), k2 = pos_of(topic, 0, 20);
+	tsd_control k1 = pos_of(topic, 0, 10), k2 = pos_of("abc", 0, 20);
 
 	(void)state;
 	assert_int_equal(tsd_ctlq_new(&q), 0);
@@ -78,18 +78,22 @@ static void held_by_open_window(void **state)
 	tsd_ctlq_free(q);
 }
 
-/* unreleased positions and topics are freed (run under ASan) */
+/* unreleased positions and topics are freed (run under ASan), also past
+ * the partitions the queue tells apart */
 static void free_pending(void **state)
 {
 	tsd_ctlq *q;
-	tsd_control k = pos_of("t", 1, 1);
 
 	(void)state;
 	assert_int_equal(tsd_ctlq_new(&q), 0);
 	assert_int_equal(tsd_ctlq_hold(q, 5), 0);
-	for (int i = 0; i < 100; i++)
+	for (int i = 0; i < 100; i++) {
+		tsd_control k = pos_of("t", i % 70, i);
 		assert_int_equal(tsd_ctlq_control(q, &k), 0);
-	assert_int_equal(tsd_ctlq_pending(q), 100);
+	}
+	/* 64 named partitions keep one each (the later replaced the earlier);
+	 * the 6 past them wait in the shared queue, one by one */
+	assert_int_equal(tsd_ctlq_pending(q), 70);
 	tsd_ctlq_free(q);
 	tsd_ctlq_free(NULL);
 }
@@ -224,6 +228,171 @@ static void end_mark(void **state)
 	tsd_ctlq_free(q);
 }
 
+/* a position of the same partition with no window opened since the one
+ * before it takes that one's place; a window opened in between keeps both */
+static void coalesce(void **state)
+{
+	tsd_ctlq *q;
+	tsd_rec r;
+
+	(void)state;
+	assert_int_equal(tsd_ctlq_new(&q), 0);
+	assert_int_equal(tsd_ctlq_hold(q, 5), 0);
+	for (int i = 0; i < 100; i++) {
+		tsd_control k = pos_of("t", 1, i);
+		assert_int_equal(tsd_ctlq_hold(q, 5), 0);
+		assert_int_equal(tsd_ctlq_control(q, &k), 0);
+	}
+	assert_int_equal(tsd_ctlq_pending(q), 1);
+	tsd_control k = pos_of("t", 1, 100);
+	assert_int_equal(tsd_ctlq_hold(q, 6), 0); /* opens a window */
+	assert_int_equal(tsd_ctlq_control(q, &k), 0);
+	assert_int_equal(tsd_ctlq_pending(q), 2);
+	/* both came after the last sample of the window before them */
+	tsd_ctlq_done(q, 5);
+	tsd_ctlq_done(q, 6);
+	assert_int_equal(tsd_ctlq_next(q, &r), 1);
+	assert_int_equal(r.k.offset, 99);
+	assert_int_equal(tsd_ctlq_next(q, &r), 1);
+	assert_int_equal(r.k.offset, 100);
+	assert_int_equal(tsd_ctlq_next(q, &r), 0);
+	tsd_ctlq_free(q);
+}
+
+/* a position is checked only against windows of series that may come
+ * from its partition, and waits only for them: series 1 (partition 1) has
+ * a window around the position of partition 0, which is released at once
+ * when series 0's window is out */
+static void per_partition(void **state)
+{
+	tsd_ctlq *q;
+	tsd_rec r;
+	tsd_control p1a = pos_of("in", 1, 5), p0 = pos_of("in", 0, 7), p1b = pos_of("in", 1, 6);
+
+	(void)state;
+	assert_int_equal(tsd_ctlq_new(&q), 0);
+	assert_int_equal(tsd_ctlq_hold(q, 1), 0);       /* sample 0: series 1 opens a window */
+	assert_int_equal(tsd_ctlq_control(q, &p1a), 0); /* series 1 is in partition 1 */
+	assert_int_equal(tsd_ctlq_hold(q, 0), 0);       /* sample 1: series 0 */
+	assert_int_equal(tsd_ctlq_control(q, &p0), 0);  /* series 0 is in partition 0 */
+	assert_int_equal(tsd_ctlq_hold(q, 1), 0);       /* sample 2: series 1, same window */
+	assert_int_equal(tsd_ctlq_control(q, &p1b), 0);
+	tsd_ctlq_done(q, 0);
+	/* (0, 7) waits for series 0 only, not for series 1 */
+	assert_int_equal(tsd_ctlq_next(q, &r), 1);
+	assert_int_equal(r.k.partition, 0);
+	assert_int_equal(r.k.offset, 7);
+	assert_int_equal(tsd_ctlq_next(q, &r), 0);      /* series 1 still holds sample 0 */
+	tsd_ctlq_done(q, 1);
+	/* (1, 5) fell inside series 1's window: dropped; (1, 6) came after
+	 * the window's last sample */
+	assert_int_equal(tsd_ctlq_next(q, &r), 1);
+	assert_int_equal(r.k.partition, 1);
+	assert_int_equal(r.k.offset, 6);
+	assert_int_equal(tsd_ctlq_next(q, &r), 0);
+	tsd_ctlq_free(q);
+}
+
+/* Model with partitions: series s comes from partition s % NP, and after
+ * each sample the source writes that partition's position (one per
+ * message). A released position must not fall inside a window of a series
+ * of its partition, must follow the emission of every sample read before
+ * it of a series that may share its partition, and positions of a
+ * partition leave in order; at the end the last valid position of every
+ * partition has left. */
+#define NP 3
+static void partitions_model(void **state)
+{
+	tsd_ctlq *q;
+	tsd_rec r;
+	int64_t tnow[NS] = { 0 }, win[NS], wfirst[NS], wlast[NS];
+	uint32_t *ser = malloc(NSAMP * sizeof *ser);
+	char *emitted = calloc(NSAMP, 1);
+	int64_t *pmark = malloc(NSAMP * sizeof *pmark); /* samples read before position i */
+	int *ppart = malloc(NSAMP * sizeof *ppart);
+	char *inside = calloc(NSAMP, 1);
+	int64_t *rel = malloc(NSAMP * sizeof *rel);
+	size_t nread = 0, npos = 0, released = 0;
+	int64_t last_valid[NP], last_out[NP];
+	unsigned seed = 777;
+	const int64_t W = 6;
+
+	(void)state;
+	assert_true(ser && emitted && pmark && ppart && inside && rel);
+	for (int s = 0; s < NS; s++)
+		win[s] = -1;
+	for (int p = 0; p < NP; p++)
+		last_valid[p] = last_out[p] = -1;
+	assert_int_equal(tsd_ctlq_new(&q), 0);
+	for (int step = 0; step < NSAMP / 2; step++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned x = seed >> 8;
+		uint32_t s = x % NS;
+		tnow[s] += 1 + (x / 37) % 3;
+		int64_t w = tnow[s] / W;
+		if (win[s] >= 0 && w != win[s]) {
+			for (size_t i = 0; i < nread; i++)
+				if (ser[i] == s)
+					emitted[i] = 1;
+			for (size_t i = 0; i < npos; i++)
+				if (ppart[i] == (int)(s % NP) && pmark[i] > wfirst[s] && pmark[i] <= wlast[s])
+					inside[i] = 1;
+			tsd_ctlq_done(q, s);
+		}
+		if (win[s] != w)
+			wfirst[s] = (int64_t)nread;
+		wlast[s] = (int64_t)nread;
+		win[s] = w;
+		ser[nread++] = s;
+		assert_int_equal(tsd_ctlq_hold(q, s), 0);
+		tsd_control k = pos_of("m", (int32_t)(s % NP), (int64_t)npos);
+		ppart[npos] = (int)(s % NP);
+		pmark[npos++] = (int64_t)nread;
+		assert_int_equal(tsd_ctlq_control(q, &k), 0);
+		while (tsd_ctlq_next(q, &r) == 1) {
+			int64_t i = r.k.offset;
+			assert_int_equal(r.k.partition, ppart[i]);
+			assert_true(i > last_out[ppart[i]]);  /* in order within a partition */
+			for (int64_t j = 0; j < pmark[i]; j++)
+				if ((int)(ser[j] % NP) == ppart[i])
+					assert_true(emitted[j]);
+			last_out[ppart[i]] = i;
+			rel[released++] = i; /* checked at the end, once every window has closed */
+		}
+		assert_true(tsd_ctlq_pending(q) < 200); /* replaced, not piled up */
+	}
+	for (uint32_t s = 0; s < NS; s++) {
+		for (size_t i = 0; i < npos; i++)
+			if (win[s] >= 0 && ppart[i] == (int)(s % NP) && pmark[i] > wfirst[s] && pmark[i] <= wlast[s])
+				inside[i] = 1;
+		tsd_ctlq_done(q, s);
+	}
+	while (tsd_ctlq_next(q, &r) == 1) {
+		assert_true(r.k.offset > last_out[ppart[r.k.offset]]);
+		last_out[ppart[r.k.offset]] = r.k.offset;
+		rel[released++] = r.k.offset;
+	}
+	for (size_t i = 0; i < npos; i++)
+		if (!inside[i])
+			last_valid[ppart[i]] = (int64_t)i;
+	for (int p = 0; p < NP; p++) {
+		assert_true(last_valid[p] >= 0);
+		assert_int_equal(last_out[p], last_valid[p]);
+	}
+	/* nothing released fell inside a window of its partition */
+	for (size_t i = 0; i < released; i++)
+		assert_false(inside[rel[i]]);
+	print_message("positions %zu, released %zu\n", npos, released);
+	assert_true(released > 100);
+	tsd_ctlq_free(q);
+	free(ser);
+	free(emitted);
+	free(pmark);
+	free(ppart);
+	free(inside);
+	free(rel);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +401,9 @@ int main(void)
 		cmocka_unit_test(free_pending),
 		cmocka_unit_test(random_model),
 		cmocka_unit_test(end_mark),
+		cmocka_unit_test(coalesce),
+		cmocka_unit_test(per_partition),
+		cmocka_unit_test(partitions_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
