@@ -116,7 +116,7 @@ static int raw, raw_started;
 
 static void raw_check(void)
 {
-	if (ferror(stdout))
+	if (ferror_unlocked(stdout))
 		tool_die(EXIT_DATA, "write error:");
 }
 
