@@ -51,6 +51,7 @@ static uint32_t rec_series(const tsd_rec *r)
 {
 	switch (r->kind) {
 	case TSD_REC_SAMPLE: return r->s.series;
+	case TSD_REC_SAMPLES: return r->r.series;
 	case TSD_REC_WINDOW: return r->w.series;
 	case TSD_REC_TIMES: return r->ts.series;
 	case TSD_REC_COEF: return r->c.series;
@@ -101,6 +102,10 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	/* copying: binary runs of samples pass whole (checked for order by
+	 * the reader), not sample by sample */
+	if (!info && head < 0)
+		io.in.runs = 1;
 	tool_io_files(&io, argc - optind, argv + optind);
 
 	while (tool_next(&io, &r)) {

@@ -101,3 +101,12 @@ ck "sax alphabet too large" 2 "sax: -a: alphabet of 30 symbols but only 26 lette
 Try 'sax --help' for more information." "sax -a 30 lin.csv"
 printf 'series,start,end,samples,group,alphabet,mean,std,word\nv,1,8,8,2,4,0,1,abz\n' > badw.csv
 ck "sax decode bad word" 1 'sax: badw.csv:2: word of 3 symbols, but 8 samples in groups of 2 make 4' "sax -D badw.csv"
+
+# binary in, binary out: runs of samples pass whole, byte for byte; series
+# selection and the order check still apply to them
+ck "bin runs pass whole" 0 '' 'tsgen -p 5000 -n 3 >g3.csv && tsconv -o bin g3.csv >g3.bin && tsconv -o bin g3.bin | cmp -s - g3.bin'
+ck "bin runs select" 0 '' 'test "$(tsconv -o bin -s s2 g3.bin | tsconv -o csv --no-header | cut -d, -f1 | sort -u)" = s2 &&
+	test $(tsconv -o bin -s s2 g3.bin | tsconv -o csv --no-header | wc -l) = 5000'
+ck "bin run out of order" 0 'tsconv: ooo.bin: 1 sample not later than the one before dropped (first at line 3; see --order)' \
+	'printf "timestamp,value\n1704067200,1\n1704067260,2\n1704067320,3\n1704067260,9\n1704067440,5\n" | tsconv --order any -o bin >ooo.bin &&
+	test "$(tsconv --order drop -o bin ooo.bin | tsconv -o csv --no-header | tr "\n" " ")" = "1704067200,1 1704067260,2 1704067320,3 1704067440,5 "'
