@@ -13,6 +13,7 @@
 
 #include "ctlq.h"
 #include "kafka.h"
+#include "kafkatool.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -77,7 +78,7 @@ typedef struct {
 static part *parts;
 static size_t nparts;
 static tool_io io;
-static int quiet, verbose, exit_eof, no_join;
+static int quiet, exit_eof, no_join;
 static size_t nassigned;
 static int64_t down_since; /* ms, 0: brokers up */
 static rd_kafka_t *offh;   /* -G: reads the committed offsets of the group */
@@ -271,14 +272,6 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	}
 }
 
-static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-	(void)rk;
-	(void)fac;
-	if (verbose)
-		tool_warn("kafka: %s %s", fac, buf);
-}
-
 static int dlq_err;
 static void dlq_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
@@ -291,14 +284,6 @@ static void dlq_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
  * message is refused whole. */
 static struct { uint32_t s; int64_t t; double v; const char *raw; size_t rawlen; int keyed; } *smp;
 static size_t nsmp, capsmp;
-
-static void set_conf(rd_kafka_conf_t *conf, const char *n, const char *v, int strict)
-{
-	char errstr[512];
-
-	if (rd_kafka_conf_set(conf, n, v, errstr, sizeof errstr) != RD_KAFKA_CONF_OK && strict)
-		tool_usage_error("-X %s: %s", n, errstr);
-}
 
 int main(int argc, char **argv)
 {
@@ -359,7 +344,7 @@ int main(int argc, char **argv)
 			break;
 		case 'q': quiet = 1; break;
 		case 'a': no_join = 1; break;
-		case 'v': verbose = 1; break;
+		case 'v': tool_kafka_verbose = 1; break;
 		case O_DLQ: dlq_topic = optarg; break;
 		case O_BATCH: batch = (size_t)tool_long("--batch", optarg, 1, 10000000); break;
 		case O_TIMEOUT:
@@ -414,68 +399,41 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 
 	conf = rd_kafka_conf_new();
-	set_conf(conf, "enable.auto.commit", "false", 1);
-	set_conf(conf, "enable.auto.offset.store", "false", 1);
-	set_conf(conf, "enable.partition.eof", exit_eof ? "true" : "false", 1);
-	set_conf(conf, "isolation.level", "read_committed", 1);
+	tool_kafka_set(conf, "enable.auto.commit", "false", 1);
+	tool_kafka_set(conf, "enable.auto.offset.store", "false", 1);
+	tool_kafka_set(conf, "enable.partition.eof", exit_eof ? "true" : "false", 1);
+	tool_kafka_set(conf, "isolation.level", "read_committed", 1);
 	/* an empty fetch waits at most this long: lower latency for live
 	 * streams and a prompt end with -e (the default is 500 ms) */
-	set_conf(conf, "fetch.wait.max.ms", "100", 1);
+	tool_kafka_set(conf, "fetch.wait.max.ms", "100", 1);
 	/* librdkafka 2.0.2 stops fetching a partition whose local queue holds
 	 * queued.min.messages (default 100000) and, once the queue drains,
 	 * resumes only at its broker thread's next wake-up, up to a second
 	 * later: a consumer that checks every line fell behind kcat by that
 	 * stall about one run in two. The byte bound
 	 * (queued.max.messages.kbytes) still caps the memory. */
-	set_conf(conf, "queued.min.messages", "1000000", 1);
-	set_conf(conf, "auto.offset.reset", off_val == RD_KAFKA_OFFSET_END ? "latest" : "earliest", 1);
-	if (brokers)
-		set_conf(conf, "bootstrap.servers", brokers, 1);
+	tool_kafka_set(conf, "queued.min.messages", "1000000", 1);
+	tool_kafka_set(conf, "auto.offset.reset", off_val == RD_KAFKA_OFFSET_END ? "latest" : "earliest", 1);
 	/* Members join GROUP.members; the offsets live in GROUP, which has no
 	 * members, so that tsproduce may commit to it from outside. */
 	char mgroup[600];
 	snprintf(mgroup, sizeof mgroup, "%s.members", group ? group : "tsconsume");
-	set_conf(conf, "group.id", mgroup, 1);
-	for (size_t i = 0; i < tsd_kconf_count(kc); i++) {
-		const char *n, *v;
-		tsd_kconf_item(kc, i, &n, &v);
-		set_conf(conf, n, v, 1);
-	}
+	tool_kafka_set(conf, "group.id", mgroup, 1);
+	tool_kafka_apply(conf, brokers, kc, 1);
 	rd_kafka_conf_set_error_cb(conf, on_error);
-	rd_kafka_conf_set_log_cb(conf, on_log);
 	if (group)
 		rd_kafka_conf_set_rebalance_cb(conf, rebalance);
 	if (dlq_topic) {
 		rd_kafka_conf_t *pc = rd_kafka_conf_new();
-		set_conf(pc, "enable.idempotence", "true", 1);
-		if (brokers)
-			set_conf(pc, "bootstrap.servers", brokers, 1);
-		for (size_t i = 0; i < tsd_kconf_count(kc); i++) {
-			const char *n, *v;
-			tsd_kconf_item(kc, i, &n, &v);
-			set_conf(pc, n, v, 0); /* consumer-only properties do not apply */
-		}
+		tool_kafka_set(pc, "enable.idempotence", "true", 1);
+		tool_kafka_apply(pc, brokers, kc, 0); /* consumer-only properties do not apply */
 		rd_kafka_conf_set_dr_msg_cb(pc, dlq_dr);
-		rd_kafka_conf_set_log_cb(pc, on_log);
 		if (!(dlq = rd_kafka_new(RD_KAFKA_PRODUCER, pc, errstr, sizeof errstr)))
 			tool_die(EXIT_DATA, "dead-letter producer: %s", errstr);
 	}
 	start_off = off_val;
-	if (group) {
-		rd_kafka_conf_t *oc = rd_kafka_conf_new();
-		if (brokers)
-			set_conf(oc, "bootstrap.servers", brokers, 1);
-		for (size_t i = 0; i < tsd_kconf_count(kc); i++) {
-			const char *n, *v;
-			tsd_kconf_item(kc, i, &n, &v);
-			set_conf(oc, n, v, 0);
-		}
-		set_conf(oc, "group.id", group, 1);
-		set_conf(oc, "enable.auto.commit", "false", 1);
-		rd_kafka_conf_set_log_cb(oc, on_log);
-		if (!(offh = rd_kafka_new(RD_KAFKA_CONSUMER, oc, errstr, sizeof errstr)))
-			tool_die(EXIT_DATA, "%s", errstr);
-	}
+	if (group)
+		offh = tool_kafka_offsets(brokers, kc, group);
 	if (!(rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr)))
 		tool_die(EXIT_DATA, "%s", errstr);
 	rd_kafka_poll_set_consumer(rk);

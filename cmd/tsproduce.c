@@ -13,6 +13,7 @@
 
 #include "ctlq.h"
 #include "kafka.h"
+#include "kafkatool.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -73,7 +74,7 @@ static rd_kafka_t *rk, *ck;
 static rd_kafka_consumer_group_metadata_t *cgmd;
 static pos *ps;
 static size_t nps;
-static int mode = C_TXN, quiet, verbose;
+static int mode = C_TXN, quiet;
 static const char *group;
 static int64_t timeout_ms = 10000, interval_ms = 200, last_commit, last_drain;
 static tsd_kenc *enc;
@@ -102,14 +103,6 @@ static void on_dr(rd_kafka_t *k, const rd_kafka_message_t *m, void *opaque)
 		dr_err = m->err;
 		snprintf(dr_msg, sizeof dr_msg, "%s", rd_kafka_err2str(m->err));
 	}
-}
-
-static void on_log(const rd_kafka_t *k, int level, const char *fac, const char *buf)
-{
-	(void)k;
-	(void)level;
-	if (verbose)
-		tool_warn("kafka: %s %s", fac, buf);
 }
 
 static void on_error(rd_kafka_t *k, int err, const char *reason, void *opaque)
@@ -325,14 +318,6 @@ static int on_idle(void *arg)
 	return 0;
 }
 
-static void set_conf(rd_kafka_conf_t *conf, const char *n, const char *v, int strict)
-{
-	char errstr[512];
-
-	if (rd_kafka_conf_set(conf, n, v, errstr, sizeof errstr) != RD_KAFKA_CONF_OK && strict)
-		tool_usage_error("-X %s: %s", n, errstr);
-}
-
 int main(int argc, char **argv)
 {
 	enum { O_COMMIT = 3000, O_TXID, O_INTERVAL, O_TIMEOUT, O_TFMT, O_BATCH };
@@ -395,7 +380,7 @@ int main(int argc, char **argv)
 				tool_usage_error("-F: %s", errstr);
 			break;
 		case 'q': quiet = 1; break;
-		case 'v': verbose = 1; break;
+		case 'v': tool_kafka_verbose = 1; break;
 		case O_TFMT:
 			if (tsd_tstyle_parse(&ts, optarg) || !ts.kind)
 				tool_usage_error("--time-format: unknown time format '%s' (iso, iso-t, s, ms, us, ns, sf)", optarg);
@@ -425,24 +410,17 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 
 	conf = rd_kafka_conf_new();
-	if (brokers)
-		set_conf(conf, "bootstrap.servers", brokers, 1);
-	set_conf(conf, "enable.idempotence", mode == C_NONE ? "false" : "true", 1);
-	set_conf(conf, "linger.ms", "5", 1);
+	tool_kafka_set(conf, "enable.idempotence", mode == C_NONE ? "false" : "true", 1);
+	tool_kafka_set(conf, "linger.ms", "5", 1);
 	if (mode == C_TXN) {
 		if (!txid) {
 			snprintf(txbuf, sizeof txbuf, "tsproduce.%s.%s", topic, group ? group : "-");
 			txid = txbuf;
 		}
-		set_conf(conf, "transactional.id", txid, 1);
+		tool_kafka_set(conf, "transactional.id", txid, 1);
 	}
-	for (size_t i = 0; i < tsd_kconf_count(kc); i++) {
-		const char *n, *v;
-		tsd_kconf_item(kc, i, &n, &v);
-		set_conf(conf, n, v, 1);
-	}
+	tool_kafka_apply(conf, brokers, kc, 1);
 	rd_kafka_conf_set_dr_msg_cb(conf, on_dr);
-	rd_kafka_conf_set_log_cb(conf, on_log);
 	rd_kafka_conf_set_error_cb(conf, on_error);
 	if (!(rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr)))
 		tool_die(EXIT_DATA, "%s", errstr);
@@ -465,21 +443,8 @@ int main(int argc, char **argv)
 			cgmd = rd_kafka_consumer_group_metadata_new(group);
 		txn_begin();
 	}
-	if (mode == C_ACK && group) {
-		rd_kafka_conf_t *cc = rd_kafka_conf_new();
-		if (brokers)
-			set_conf(cc, "bootstrap.servers", brokers, 1);
-		for (size_t i = 0; i < tsd_kconf_count(kc); i++) {
-			const char *n, *v;
-			tsd_kconf_item(kc, i, &n, &v);
-			set_conf(cc, n, v, 0);
-		}
-		set_conf(cc, "group.id", group, 1);
-		set_conf(cc, "enable.auto.commit", "false", 1);
-		rd_kafka_conf_set_log_cb(cc, on_log);
-		if (!(ck = rd_kafka_new(RD_KAFKA_CONSUMER, cc, errstr, sizeof errstr)))
-			tool_die(EXIT_DATA, "%s", errstr);
-	}
+	if (mode == C_ACK && group)
+		ck = tool_kafka_offsets(brokers, kc, group);
 	if (tsd_kenc_new(&enc, io.out_format == TSD_FMT_BIN ? TSD_KFMT_BIN : TSD_KFMT_CSV, io.tab, &ts,
 			 io.precision) < 0)
 		tool_die(EXIT_DATA, "out of memory");
@@ -566,7 +531,7 @@ int main(int argc, char **argv)
 		if (dr_err)
 			tool_die(EXIT_DATA, "delivery failed: %s", dr_msg);
 	}
-	if (!quiet && verbose)
+	if (!quiet && tool_kafka_verbose)
 		tool_warn("%llu messages produced", (unsigned long long)produced);
 	/* nothing is written to stdout */
 	if (io.r)

@@ -1,0 +1,48 @@
+/* kafkatool.c: librdkafka set-up shared by the Kafka tools. */
+#include "kafkatool.h"
+
+#include "tool.h"
+
+int tool_kafka_verbose;
+
+static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+	(void)rk;
+	(void)level;
+	if (tool_kafka_verbose)
+		tool_warn("kafka: %s %s", fac, buf);
+}
+
+void tool_kafka_set(rd_kafka_conf_t *conf, const char *name, const char *value, int strict)
+{
+	char errstr[512];
+
+	if (rd_kafka_conf_set(conf, name, value, errstr, sizeof errstr) != RD_KAFKA_CONF_OK && strict)
+		tool_usage_error("-X %s: %s", name, errstr);
+}
+
+void tool_kafka_apply(rd_kafka_conf_t *conf, const char *brokers, const tsd_kconf *kc, int strict)
+{
+	if (brokers)
+		tool_kafka_set(conf, "bootstrap.servers", brokers, 1);
+	for (size_t i = 0; i < tsd_kconf_count(kc); i++) {
+		const char *n, *v;
+		tsd_kconf_item(kc, i, &n, &v);
+		tool_kafka_set(conf, n, v, strict);
+	}
+	rd_kafka_conf_set_log_cb(conf, on_log);
+}
+
+rd_kafka_t *tool_kafka_offsets(const char *brokers, const tsd_kconf *kc, const char *group)
+{
+	rd_kafka_conf_t *c = rd_kafka_conf_new();
+	char errstr[512];
+	rd_kafka_t *h;
+
+	tool_kafka_apply(c, brokers, kc, 0);
+	tool_kafka_set(c, "group.id", group, 1);
+	tool_kafka_set(c, "enable.auto.commit", "false", 1);
+	if (!(h = rd_kafka_new(RD_KAFKA_CONSUMER, c, errstr, sizeof errstr)))
+		tool_die(EXIT_DATA, "%s", errstr);
+	return h;
+}

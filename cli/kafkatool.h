@@ -1,0 +1,27 @@
+/* kafkatool.h: the librdkafka set-up that tsconsume and tsproduce share:
+ * properties from -b, -X and -F, the log switch, and the side handle that
+ * reads and commits a group's offsets without joining it. */
+#ifndef TSD_KAFKATOOL_H
+#define TSD_KAFKATOOL_H
+
+#include <librdkafka/rdkafka.h>
+
+#include "kafka.h"
+
+/* -v: librdkafka's log messages on stderr (as "tool: kafka: ..."). */
+extern int tool_kafka_verbose;
+
+/* Set one property; strict: one that does not apply is a usage error
+ * naming -X, else it is skipped. */
+void tool_kafka_set(rd_kafka_conf_t *conf, const char *name, const char *value, int strict);
+/* bootstrap.servers from -b (when brokers is not NULL), then every -X and
+ * -F property in kc, which so override what was set before; and the log
+ * callback. strict as for tool_kafka_set: 0 for a side handle of another
+ * kind (a producer's properties need not apply to a consumer). */
+void tool_kafka_apply(rd_kafka_conf_t *conf, const char *brokers, const tsd_kconf *kc, int strict);
+/* A consumer handle for the offsets of group: it never subscribes, so it
+ * is no member; rd_kafka_committed and rd_kafka_commit work through it.
+ * Dies on failure. */
+rd_kafka_t *tool_kafka_offsets(const char *brokers, const tsd_kconf *kc, const char *group);
+
+#endif
