@@ -49,4 +49,8 @@ if [ -x "$BIN/tsplot" ] && [ -f "$OUT/wavelet.csv" ]; then
 		--output "$OUT/chart.png" "$IN" "$OUT/wavelet.csv" 2>/dev/null &&
 		echo "chart: $OUT/chart.png (original: thin line; reduced: line with points)"
 fi
+if [ -x "$BIN/tsbroker" ] && [ -x "$BIN/tsconsume" ] && [ -x "$BIN/tsproduce" ]; then
+	echo; echo "== the pipeline through Kafka, on tsbroker (librdkafka's mock cluster: no Kafka installed)"
+	OUT=$OUT/kafka B=$B bash "$ROOT/scripts/kafka-demo.sh"
+fi
 echo; echo "outputs in $OUT/"

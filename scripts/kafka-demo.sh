@@ -4,12 +4,13 @@
 # pipeline tsconsume | dwt | tscore | merge | tsproduce downsamples them
 # with committed offsets; the reduced topic is read back and plotted over
 # the original. With BROKERS=host:port a real cluster is used instead.
-# Usage: B=build/rel scripts/kafka-demo.sh      (outputs in demo/kafka/)
+# Usage: scripts/kafka-demo.sh      (tools from $B/bin, default build/rel;
+#        outputs in demo/kafka/; make demo runs it)
 set -eu
-BIN=${B:?}/bin
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${B:-$ROOT/build/rel}/bin
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 export PATH="$BIN:$PATH"
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$ROOT/demo/kafka}
 mkdir -p "$OUT"
 T=$(mktemp -d)
