@@ -1,14 +1,12 @@
 /* tsplot: draw streams of series with one gnuplot kept fed through a pipe:
  * live (a rolling span refreshed at a steady rate), into files rewritten
  * at each refresh, in the terminal, or on a small web page. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <microhttpd.h>
-#include <netinet/in.h>
+#include <stdarg.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,7 +14,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,6 +21,8 @@
 
 #include "gnuplot.h"
 #include "plotbuf.h"
+#include "plotcmd.h"
+#include "plotweb.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -125,14 +124,9 @@ static struct {
 	/* t, v scratch for tsd_plotbuf_points */
 	int64_t *pt;
 	double *pv;
-	/* web */
-	struct MHD_Daemon *mhd;
-	pthread_mutex_t web_lock;
-	char *chart;
-	size_t nchart;
-	long chart_seq;
+	tool_plotweb *web;         /* --serve */
 	char tmpdir[256];
-} g = { .lock = PTHREAD_MUTEX_INITIALIZER, .web_lock = PTHREAD_MUTEX_INITIALIZER };
+} g = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static void die_gp(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
@@ -359,67 +353,6 @@ done:
 
 /* ------------------------------------------------------------- drawing */
 
-/* Quote s as a gnuplot double-quoted string into buf. */
-static const char *quote(char *buf, size_t len, const char *s)
-{
-	size_t n = 0;
-
-	buf[n++] = '"';
-	for (; *s && n + 4 < len; s++) {
-		if (*s == '"' || *s == '\\')
-			buf[n++] = '\\';
-		buf[n++] = (unsigned char)*s < ' ' ? ' ' : *s;
-	}
-	buf[n++] = '"';
-	buf[n] = 0;
-	return buf;
-}
-
-/* Seconds since the epoch with up to 9 decimals, written fast. */
-static size_t fmt_time(char *p, int64_t ns)
-{
-	int64_t s = ns / 1000000000, f = ns % 1000000000;
-	char tmp[32];
-	size_t n = 0, k;
-	uint64_t u;
-
-	if (f < 0)
-		f += 1000000000, s--;
-	if (s < 0)
-		p[n++] = '-', u = (uint64_t)(-(s + 1)) + 1;
-	else
-		u = (uint64_t)s;
-	k = 0;
-	do
-		tmp[k++] = (char)('0' + u % 10), u /= 10;
-	while (u);
-	while (k)
-		p[n++] = tmp[--k];
-	if (f) {
-		int d = 9;
-		while (f % 10 == 0)
-			f /= 10, d--;
-		p[n++] = '.';
-		for (k = (size_t)d; k > 0; k--)
-			p[n + k - 1] = (char)('0' + f % 10), f /= 10;
-		n += (size_t)d;
-	}
-	return n;
-}
-
-static const char *time_format(int64_t extent)
-{
-	int64_t s = extent / 1000000000;
-
-	if (s <= 900)
-		return "%H:%M:%S";
-	if (s <= 2 * 86400)
-		return "%H:%M";
-	if (s <= 20 * 86400)
-		return "%m-%d\\n%H:%M";
-	return "%Y\\n%m-%d"; /* two short lines: long dates would overlap */
-}
-
 /* Under the lock: data blocks of the changed series. */
 static int send_data(void)
 {
@@ -427,26 +360,17 @@ static int send_data(void)
 	uint32_t i;
 
 	for (i = 0; i < g.nps; i++) {
-		long n, j;
-		char *p, *p0;
+		long n;
+		char *p;
 		if (!tsd_plotbuf_changed(g.pb, i))
 			continue;
 		n = tsd_plotbuf_points(g.pt, g.pv, g.pb, i, cap);
 		if (n < 0)
 			return (int)n;
 		tsd_plotbuf_clear_changed(g.pb, i);
-		/* "$dN << EOD\n" + 56 bytes a point + "EOD\n" */
-		if (!(p0 = p = tsd_gnuplot_reserve(g.gp, 64 + (size_t)n * 56)))
+		if (!(p = tsd_gnuplot_reserve(g.gp, tsd_plot_data_size((size_t)n))))
 			return TSD_ENOMEM;
-		p += sprintf(p, "$d%" PRIu32 " << EOD\n", i);
-		for (j = 0; j < n; j++) {
-			p += fmt_time(p, g.pt[j]);
-			*p++ = ' ';
-			p += tsd_format_double(p, g.pv[j], 8);
-			*p++ = '\n';
-		}
-		p += sprintf(p, "EOD\n");
-		tsd_gnuplot_commit(g.gp, (size_t)(p - p0));
+		tsd_gnuplot_commit(g.gp, tsd_plot_data(p, i, g.pt, g.pv, (size_t)n));
 		g.ps[i].sent = n > 0;
 		if (n > 0)
 			g.ps[i].sent_last = g.pt[n - 1];
@@ -475,7 +399,7 @@ static int curve(uint32_t i, int first)
 	return tsd_gnuplot_printf(g.gp, "%s$d%" PRIu32 " using 1:2 with %s lc %s title %s",
 				  first ? "plot " : ", ", i,
 				  p->input == 0 ? "lines lw 1" : "linespoints lw 1.5 pt 7 ps 0.4",
-				  lc, quote(q, sizeof q, title));
+				  lc, tsd_plot_quote(q, sizeof q, title));
 }
 
 /* Under the lock: the plot command(s) for what is shown in [t0, t1]. */
@@ -486,14 +410,14 @@ static int send_plot(int64_t t0, int64_t t1, int *ncurves)
 	int rc = 0, any;
 
 	*ncurves = 0;
-	a[fmt_time(a, t0)] = 0;
-	b[fmt_time(b, t1 > t0 ? t1 : t0 + 1000000000)] = 0;
+	a[tsd_plot_time(a, t0)] = 0;
+	b[tsd_plot_time(b, t1 > t0 ? t1 : t0 + 1000000000)] = 0;
 	rc |= tsd_gnuplot_printf(g.gp, "set xrange [%s:%s]\nset format x \"%s\"\n", a, b,
-				 time_format(t1 - t0));
+				 tsd_plot_time_format(t1 - t0));
 	if (g.tty_dumb)
 		rc |= tsd_gnuplot_printf(g.gp, "print \"\\033[H\\033[2J\"\n");
 	if (g.file_out)
-		rc |= tsd_gnuplot_printf(g.gp, "set output %s\n", quote(q, sizeof q, g.tmp));
+		rc |= tsd_gnuplot_printf(g.gp, "set output %s\n", tsd_plot_quote(q, sizeof q, g.tmp));
 	if (g.panels) {
 		uint32_t shown = 0;
 		for (gi = 0; gi < ngroups; gi++)
@@ -535,30 +459,6 @@ static int send_plot(int64_t t0, int64_t t1, int *ncurves)
 	return rc < 0 ? TSD_ENOMEM : 0;
 }
 
-static void load_chart(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *b;
-
-	if (fd < 0)
-		return;
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && (b = malloc((size_t)st.st_size))) {
-		ssize_t n = read(fd, b, (size_t)st.st_size);
-		if (n == st.st_size) {
-			pthread_mutex_lock(&g.web_lock);
-			free(g.chart);
-			g.chart = b;
-			g.nchart = (size_t)n;
-			g.chart_seq++;
-			pthread_mutex_unlock(&g.web_lock);
-		} else {
-			free(b);
-		}
-	}
-	close(fd);
-}
-
 static void check_rename(void)
 {
 	if (!g.rename_sync || tsd_gnuplot_synced(g.gp) < g.rename_sync)
@@ -566,8 +466,8 @@ static void check_rename(void)
 	g.rename_sync = 0;
 	if (rename(g.tmp, g.output) < 0)
 		die_gp("%s:", g.output);
-	if (g.mhd)
-		load_chart(g.output);
+	if (g.web)
+		tool_plotweb_load(g.web, g.output);
 }
 
 /* One refresh: data of the changed series, then the plot. */
@@ -606,85 +506,6 @@ static void refresh(void)
 static int busy(void)
 {
 	return tsd_gnuplot_synced(g.gp) < g.plot_sync;
-}
-
-/* ----------------------------------------------------------------- web */
-
-static const char page[] =
-"<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>tsplot</title>\n"
-"<style>body{margin:0;background:#fff;font:13px sans-serif}img{display:block;max-width:100%%}"
-"#s{color:#888;padding:2px 6px}</style></head>\n<body>\n"
-"<img id=\"c\" src=\"%s\" alt=\"chart\">\n<div id=\"s\"></div>\n<script>\n"
-"var c=document.getElementById('c'),s=document.getElementById('s'),n=0;\n"
-"setInterval(function(){var i=new Image();i.onload=function(){c.src=i.src;n++;"
-"s.textContent='updated '+new Date().toLocaleTimeString()};\n"
-"i.src='%s?'+Date.now()},%ld);\n</script>\n</body></html>\n";
-
-static enum MHD_Result answer(void *cls, struct MHD_Connection *con, const char *url,
-			      const char *method, const char *version, const char *data,
-			      size_t *data_len, void **con_cls)
-{
-	const char *chart = strcmp(g.term, "svg") == 0 ? "/chart.svg" : "/chart.png";
-	struct MHD_Response *res;
-	enum MHD_Result ret;
-	unsigned code = MHD_HTTP_OK;
-	const char *type = "text/html; charset=utf-8";
-
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-		return MHD_NO;
-	if (strcmp(url, "/") == 0) {
-		char buf[sizeof page + 64];
-		long ms = (long)(g.refresh / 1000000);
-		int n = snprintf(buf, sizeof buf, page, chart + 1, chart + 1, ms < 100 ? 100 : ms);
-		res = MHD_create_response_from_buffer((size_t)n, buf, MHD_RESPMEM_MUST_COPY);
-	} else if (strcmp(url, chart) == 0) {
-		pthread_mutex_lock(&g.web_lock);
-		if (g.chart) {
-			res = MHD_create_response_from_buffer(g.nchart, g.chart, MHD_RESPMEM_MUST_COPY);
-			type = chart[7] == 's' ? "image/svg+xml" : "image/png";
-		} else {
-			static const char none[] = "no chart yet\n";
-			res = MHD_create_response_from_buffer(sizeof none - 1, (void *)(uintptr_t)none,
-							      MHD_RESPMEM_PERSISTENT);
-			code = MHD_HTTP_SERVICE_UNAVAILABLE;
-			type = "text/plain";
-		}
-		pthread_mutex_unlock(&g.web_lock);
-	} else {
-		static const char nf[] = "not found\n";
-		res = MHD_create_response_from_buffer(sizeof nf - 1, (void *)(uintptr_t)nf,
-						      MHD_RESPMEM_PERSISTENT);
-		code = MHD_HTTP_NOT_FOUND;
-		type = "text/plain";
-	}
-	if (!res)
-		return MHD_NO;
-	MHD_add_response_header(res, "Content-Type", type);
-	MHD_add_response_header(res, "Cache-Control", "no-store");
-	ret = MHD_queue_response(con, code, res);
-	MHD_destroy_response(res);
-	return ret;
-}
-
-static void serve(void)
-{
-	struct sockaddr_in sa;
-	int fd, one = 1;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)g.port);
-	if (inet_pton(AF_INET, g.bind, &sa.sin_addr) != 1)
-		tool_usage_error("--bind: '%s' is not an IPv4 address", g.bind);
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-		die_gp("socket:");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 64) < 0)
-		die_gp("--serve %s:%d:", g.bind, g.port);
-	g.mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, answer, NULL,
-				 MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_END);
-	if (!g.mhd)
-		die_gp("--serve %s:%d: cannot start the web server", g.bind, g.port);
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -778,7 +599,7 @@ static void start_gnuplot(void)
 		tsd_gnuplot_printf(g.gp, "set lmargin 10\n");
 	if (g.title) {
 		char q[600];
-		tsd_gnuplot_printf(g.gp, "set title %s\n", quote(q, sizeof q, g.title));
+		tsd_gnuplot_printf(g.gp, "set title %s\n", tsd_plot_quote(q, sizeof q, g.title));
 	}
 	if ((s = tsd_gnuplot_sync(g.gp)) < 0 || tsd_gnuplot_send(g.gp) < 0)
 		die_gp("gnuplot has exited");
@@ -978,8 +799,18 @@ int main(int argc, char **argv)
 		g.file_out = 1;
 		snprintf(g.tmp, sizeof g.tmp, "%s.tsplot-tmp", g.output);
 	}
-	if (g.port)
-		serve();
+	if (g.port) {
+		char err[300];
+		rc = tool_plotweb_start(&g.web, g.bind, g.port, !strcmp(g.term, "svg"), (long)(g.refresh / 1000000),
+					err, sizeof err);
+		int e = errno;
+		if (rc == -2)
+			tool_usage_error("%s", err);
+		if (rc < 0 && err[0] && err[strlen(err) - 1] == ':')
+			die_gp("%s %s", err, strerror(e));
+		if (rc < 0)
+			die_gp("%s", err);
+	}
 	{
 		int cols = g.columns ? g.columns : g.w;
 		if ((rc = tsd_plotbuf_new(&g.pb, (size_t)cols, g.span)) < 0)
@@ -1069,8 +900,8 @@ int main(int argc, char **argv)
 		if (rc == 1)
 			die_gp("gnuplot has exited");
 		check_rename();
-		if (g.mhd)
-			MHD_stop_daemon(g.mhd);
+		tool_plotweb_stop(g.web);
+		g.web = NULL;
 		rc = tsd_gnuplot_close(g.gp, &st, msg, sizeof msg, &got);
 		g.gp = NULL;
 		if (got)
