@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "coefwin.h"
+#include "exact.h"
 #include "reduce.h"
 #include "select.h"
 #include "coefloop.h"
@@ -34,6 +35,10 @@ static const char usage[] =
 "                         reconstructs the window (merge --full) with less\n"
 "                         squared error. Other modes are refused; a window of\n"
 "                         another length is kept by magnitude and counted.\n"
+"      --exact-reduced    with -k, -b or -r: try every choice of that many\n"
+"                         details and keep the one whose reduced series (merge)\n"
+"                         has the least squared error: exact for the reduced\n"
+"                         series, any transform, windows of at most 20 details\n"
 "-k, -b and -r rank the details of scored windows (tscore) by score.\n"
 TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
@@ -98,7 +103,7 @@ int main(int argc, char **argv)
 		{ "score", required_argument, 0, 's' }, { "threshold", required_argument, 0, 'x' },
 		{ "universal", no_argument, 0, 'u' }, { "keep", required_argument, 0, 'k' },
 		{ "budget", required_argument, 0, 'b' }, { "ratio", required_argument, 0, 'r' },
-		{ "exact", no_argument, 0, 'e' },
+		{ "exact", no_argument, 0, 'e' }, { "exact-reduced", no_argument, 0, 2001 },
 		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
 	int c, rule = R_DEFAULT, exact = 0;
@@ -144,7 +149,14 @@ int main(int argc, char **argv)
 				tool_usage_error("-r: ratio '%s' out of range 1..1e9", optarg);
 			break;
 		case 'e':
+			if (exact == 2)
+				tool_usage_error("--exact and --exact-reduced: one at most");
 			exact = 1;
+			continue;
+		case 2001:
+			if (exact == 1)
+				tool_usage_error("--exact and --exact-reduced: one at most");
+			exact = 2;
 			continue;
 		case 'h':
 			fputs(usage, stdout);
@@ -158,7 +170,8 @@ int main(int argc, char **argv)
 		rule = nr;
 	}
 	if (exact && rule != R_KEEP && rule != R_BUDGET && rule != R_RATIO)
-		tool_usage_error("-e: says how to rank, not how many: give -k, -b or -r too");
+		tool_usage_error("%s: says how to choose, not how many: give -k, -b or -r too",
+				 exact == 1 ? "-e" : "--exact-reduced");
 	tool_io_files(&io, argc - optind, argv + optind);
 
 	tool_coefloop_init(&cl, &io);
@@ -204,6 +217,19 @@ int main(int argc, char **argv)
 			else
 				k = tsd_select_budget(ru == R_BUDGET ? (size_t)arg : tsd_select_ratio_points(cw->n, arg),
 						      tsd_reduce_coarse(cw->n, cw->J), ne);
+			if (exact == 2) {
+				double sse;
+				int rc = tsd_exact_reduced(keep, &sse, cw, k);
+				if (rc == TSD_ERANGE)
+					tool_die(EXIT_DATA, "%s: series '%s' window %lld: --exact-reduced tries every "
+						 "choice of details, and this window has %zu (at most %d: use a "
+						 "shorter -w or fewer levels)", tool_where(&io),
+						 tsd_series_name(io.tab, cw->hdr.series), (long long)cw->hdr.window,
+						 ne, TSD_EXACT_MAXD);
+				if (rc < 0)
+					tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
+				break;
+			}
 			if (exact && !tsd_coefwin_orthonormal(cw->n, cw->J, cw->w, cw->mode)) {
 				/* only the length can be wrong when haar or periodization */
 				if (cw->mode != TSD_MODE_PERIODIZATION && cw->w->len != 2)

@@ -57,7 +57,7 @@ ok man-example-3 "dwt -w 256 -J 4 $MT 2>/dev/null | thresh --universal | merge -
 
 # --exact: the least-squares reference on orthonormal windows
 dwt -w 128 -J 3 -m periodization g.csv >p.csv   # 8 windows of 128 and a tail of 6 (not a multiple of 8)
-ck exact-needs-count 2 "thresh: -e: says how to rank, not how many: give -k, -b or -r too
+ck exact-needs-count 2 "thresh: -e: says how to choose, not how many: give -k, -b or -r too
 Try 'thresh --help' for more information." 'thresh -e p.csv'
 ck exact-symmetric 1 "thresh: c.csv:122: series 's1' window 0: --exact needs an orthonormal transform, and db4 in mode symmetric has more coefficients than samples (use dwt -m periodization, or -W haar)" 'thresh -e -r 4 c.csv'
 ck exact-tail-counted 0 "thresh: 1 window of a length not a multiple of 2^J: kept by magnitude, not proven least-squares" 'head -n 1030 g.csv | dwt -w 128 -J 3 -m periodization | thresh -e -r 4 >/dev/null'
@@ -76,3 +76,13 @@ ck exact-beats-learned 0 '' "dwt -w 1024 -J 7 -m periodization $MT 2>/dev/null >
 	x=\$(tseval -f csv $MT ex.csv 2>/dev/null | awk -F, 'NR == 2 { print \$6 }') &&
 	l=\$(tseval -f csv $MT le.csv 2>/dev/null | awk -F, 'NR == 2 { print \$6 }') &&
 	awk -v x=\$x -v l=\$l 'BEGIN { exit !(x > 0 && x <= l) }'"
+
+# --exact-reduced: every choice tried, for the reduced series itself
+dwt -W haar -w 16 -J 3 g.csv >h16.csv   # 14 details a window
+ck exact-reduced-count 0 '' 'test $(thresh --exact-reduced -r 4 h16.csv | pts) = $(thresh -r 4 h16.csv | pts)'
+ck exact-reduced-beats-magnitude 0 '' 'thresh --exact-reduced -r 4 h16.csv | merge >xr.csv && thresh -r 4 h16.csv | merge >mr.csv &&
+	x=$(tseval -f csv g.csv xr.csv | awk -F, "NR == 2 { print \$6 }") && m=$(tseval -f csv g.csv mr.csv | awk -F, "NR == 2 { print \$6 }") &&
+	awk -v x=$x -v m=$m "BEGIN { exit !(x > 0 && x < m) }"'
+ck exact-reduced-too-many 1 "thresh: c.csv:122: series 's1' window 0: --exact-reduced tries every choice of details, and this window has 101 (at most 20: use a shorter -w or fewer levels)" 'thresh --exact-reduced -r 4 c.csv'
+ck exact-one-kind 2 "thresh: --exact and --exact-reduced: one at most
+Try 'thresh --help' for more information." 'thresh -e --exact-reduced -r 4 h16.csv'
