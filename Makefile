@@ -46,7 +46,7 @@ DEB_PKGS := libcsv-dev libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-no
             groff-base chromium file procps bc
 BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk time
 
-.PHONY: all help deps test check bench unit cli install uninstall clean demo model
+.PHONY: all help deps test check bench unit cli install uninstall clean demo model fuzz
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -113,6 +113,24 @@ check: ## run every test under AddressSanitizer and UBSan
 		$(MAKE) --no-print-directory V=san WERROR=1 unit
 	@ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		$(MAKE) --no-print-directory V=san WERROR=1 cli
+
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := reader kdec
+fuzz: $(BINS) ## fuzz the stream reader and the Kafka payload decoder with libFuzzer (FUZZ_SECONDS each)
+	@command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang)"; exit 2; }
+	@mkdir -p build/fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE \
+			-Ilib -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) -lcsv -lm; \
+	done
+	@B=$(CURDIR)/$(B) bash scripts/fuzz-corpus.sh build/fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+			-artifact_prefix=build/fuzz/crash-$$t- build/fuzz/corpus_$$t 2>build/fuzz/fuzz_$$t.log || \
+			{ tail -40 build/fuzz/fuzz_$$t.log; exit 1; }; \
+		tail -1 build/fuzz/fuzz_$$t.log; \
+	done
 
 bench: all ## run the benchmarks, each beside a same-run reference
 	@sh scripts/deps.sh $(BENCH_PKGS)

@@ -36,9 +36,11 @@ void tsd_civil_from_days(int64_t *y, unsigned *m, unsigned *d, int64_t z)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/* n decimal digits (n <= 19, so the value fits in 64 bits unsigned): -1
+ * when one is not a digit, -2 when the value is past INT64_MAX. */
 static int digits(const char *s, size_t n, int64_t *out)
 {
-	int64_t v = 0;
+	uint64_t v = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -47,7 +49,9 @@ static int digits(const char *s, size_t n, int64_t *out)
 			return -1;
 		v = v * 10 + c;
 	}
-	*out = v;
+	if (v > (uint64_t)INT64_MAX)
+		return -2;
+	*out = (int64_t)v;
 	return 0;
 }
 
@@ -155,10 +159,11 @@ int tsd_time_parse(int64_t *ns, tsd_tstyle *style, const char *s, size_t len)
 		int64_t v;
 		size_t nd = len - i;
 		int kind = forced;
-		if (nd == 0 || nd > 19 || digits(s + i, nd, &v))
+		if (nd == 0 || nd > 19)
 			return TSD_EFORMAT;
-		if (nd == 19 && (uint64_t)v > (uint64_t)INT64_MAX)
-			return TSD_ERANGE;
+		int rc = digits(s + i, nd, &v);
+		if (rc)
+			return rc == -2 ? TSD_ERANGE : TSD_EFORMAT;
 		if (kind == TSD_T_AUTO || kind == TSD_T_SF) {
 			kind = v < 100000000000LL ? TSD_T_S :
 			       v < 100000000000000LL ? TSD_T_MS :

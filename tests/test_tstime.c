@@ -106,6 +106,7 @@ static void test_bad(void **state)
 		"2013-12-02 21:15:00+", "2013-12-02 21:15:00+2", "1.2.3", "12a",
 		"2013-12-02 21:15:00.", "99999999999999999999", "2300-01-01 00:00:00",
 		"1600-01-01", "99999999999.5",
+		"9999999999999999999", "9223372036854775808", "-9223372036854775808", /* past int64 (found by make fuzz) */
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -120,6 +121,21 @@ static void test_bad(void **state)
 		if (rc == 0)
 			fail_msg("'%s' parsed", bad[i]);
 	}
+}
+
+/* the largest 19-digit time that fits is nanoseconds */
+static void test_int64_edge(void **state)
+{
+	int64_t ns;
+	tsd_tstyle st = { 0 };
+
+	(void)state;
+	assert_int_equal(tsd_time_parse(&ns, &st, "9223372036854775807", 19), 0);
+	assert_true(ns == INT64_MAX);
+	assert_int_equal(st.kind, TSD_T_NS);
+	assert_int_equal(tsd_time_parse(&ns, &st, "9223372036854775808", 19), TSD_ERANGE);
+	assert_int_equal(tsd_time_parse(&ns, &st, "-9223372036854775807", 20), 0);
+	assert_true(ns == -INT64_MAX);
 }
 
 static void test_civil(void **state)
@@ -157,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_format_fallback),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_int64_edge),
 		cmocka_unit_test(test_civil),
 		cmocka_unit_test(test_duration),
 	};
