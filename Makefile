@@ -115,8 +115,8 @@ check: ## run every test under AddressSanitizer and UBSan
 		$(MAKE) --no-print-directory V=san WERROR=1 cli
 
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := reader kdec
-fuzz: $(BINS) ## fuzz the stream reader and the Kafka payload decoder with libFuzzer (FUZZ_SECONDS each)
+FUZZ_TARGETS := reader kdec coefwin
+fuzz: $(BINS) ## fuzz the reader, the Kafka payload decoder and coefficient windows with libFuzzer (FUZZ_SECONDS each)
 	@command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang)"; exit 2; }
 	@mkdir -p build/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -5,7 +5,7 @@
 set -eu
 D=$1
 BIN=${B:?}/bin
-mkdir -p "$D/corpus_reader" "$D/corpus_kdec"
+mkdir -p "$D/corpus_reader" "$D/corpus_kdec" "$D/corpus_coefwin"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 "$BIN/tsgen" -n 2 -p 40 -s 1 >"$T/long.csv"
@@ -26,3 +26,8 @@ head -c 200 "$T/long.csv" >"$D/corpus_kdec/csv"
 printf '2024-01-01 00:00:00,1\n2024-01-01 00:01:00,nan\n' >"$D/corpus_kdec/keyed"
 head -c 400 "$T/long.bin" >"$D/corpus_kdec/bin"
 head -c 1500 "$T/coef.bin" >"$D/corpus_kdec/coef"
+for f in coef.csv coef.bin; do
+	{ printf '\003'; head -c 3000 "$T/$f"; } >"$D/corpus_coefwin/$f"
+done
+"$BIN/dwt" -W db2 -m periodization -w 8 -J 1 "$T/single.csv" | head -c 2000 >"$D/corpus_coefwin/db2.csv"
+"$BIN/dwt" -W haar -w 7 -J 2 -o bin "$T/single.csv" | head -c 2000 >"$D/corpus_coefwin/odd.bin"
