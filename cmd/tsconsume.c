@@ -284,6 +284,118 @@ static void dlq_dr(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
  * message is refused whole. */
 static struct { uint32_t s; int64_t t; double v; const char *raw; size_t rawlen; int keyed; } *smp;
 static size_t nsmp, capsmp;
+static tsd_kdec *dec;
+static rd_kafka_t *dlq;          /* --dead-letter */
+static const char *dlq_topic;
+static int tfmt_set;
+
+/* The records of a message that decoded cleanly, as lines copied from
+ * the payload where they can be (CSV output with nothing to change). */
+static void write_raw(const char *name, size_t namelen)
+{
+	raw_start();
+	for (size_t i = 0; i < nsmp; i++) {
+		if (smp[i].raw && !smp[i].keyed) {
+			fwrite_unlocked(smp[i].raw, 1, smp[i].rawlen, stdout);
+		} else if (smp[i].raw) {
+			raw_name(name, namelen);
+			putchar_unlocked(',');
+			fwrite_unlocked(smp[i].raw, 1, smp[i].rawlen, stdout);
+		} else {
+			char b[TSD_TIME_MAX + 32];
+			tsd_tstyle iso = { .kind = TSD_T_ISO, .sep = ' ' };
+			raw_name(tsd_series_name(io.tab, smp[i].s), tsd_series_namelen(io.tab, smp[i].s));
+			putchar_unlocked(',');
+			fwrite_unlocked(b, 1, (size_t)tsd_time_format(b, smp[i].t, &iso), stdout);
+			putchar_unlocked(',');
+			fwrite_unlocked(b, 1, (size_t)tsd_format_double(b, smp[i].v, 0), stdout);
+		}
+		putchar_unlocked('\n');
+	}
+	raw_check();
+}
+
+/* A malformed message: stop, or with --dead-letter set it aside there
+ * (the payload and key as they were, where it came from and why in
+ * headers) and go on. */
+static void dead_letter(const rd_kafka_message_t *m, const char *topic)
+{
+	char where[600], pbuf[16], obuf[24];
+	const char *em = tsd_kdec_errmsg(dec);
+
+	snprintf(where, sizeof where, "%s [%d] at offset %lld", topic, (int)m->partition, (long long)m->offset);
+	if (!dlq) {
+		positions(); /* what came before is good */
+		finish();
+		tool_die(EXIT_DATA, "%s: %s (use --dead-letter TOPIC to set such messages aside)", where, em);
+	}
+	snprintf(pbuf, sizeof pbuf, "%d", (int)m->partition);
+	snprintf(obuf, sizeof obuf, "%lld", (long long)m->offset);
+	dlq_err = -1;
+	rd_kafka_resp_err_t err = rd_kafka_producev(dlq, RD_KAFKA_V_TOPIC(dlq_topic),
+		RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+		RD_KAFKA_V_VALUE(m->payload, m->len), RD_KAFKA_V_KEY(m->key, m->key_len),
+		RD_KAFKA_V_HEADER("tsd.topic", topic, -1), RD_KAFKA_V_HEADER("tsd.partition", pbuf, -1),
+		RD_KAFKA_V_HEADER("tsd.offset", obuf, -1), RD_KAFKA_V_HEADER("tsd.error", em, -1),
+		RD_KAFKA_V_END);
+	if (!err)
+		rd_kafka_flush(dlq, timeout_ms ? (int)timeout_ms : 3600000);
+	if (err || dlq_err) {
+		positions();
+		finish();
+		tool_die(EXIT_DATA, "%s: %s; and the dead-letter topic '%s' did not take it: %s",
+			 where, em, dlq_topic, rd_kafka_err2str(err ? err : dlq_err < 0 ?
+				RD_KAFKA_RESP_ERR__TIMED_OUT : (rd_kafka_resp_err_t)dlq_err));
+	}
+	if (!quiet)
+		tool_warn("%s: %s: sent to '%s'", where, em, dlq_topic);
+}
+
+/* One message: decoded whole first, so that a malformed one writes
+ * nothing; then its records out. */
+static void handle(const rd_kafka_message_t *m, const char *topic)
+{
+	const char *name = m->key_len ? m->key : topic;
+	size_t namelen = m->key_len ? m->key_len : strlen(topic);
+	int other = 0, rc;
+	tsd_rec r;
+
+	nsmp = 0;
+	rc = tsd_kdec_open(dec, m->payload ? m->payload : "", m->len, name, namelen);
+	while (rc >= 0 && (rc = tsd_kdec_next(dec, &r)) == 1) {
+		if (r.kind != TSD_REC_SAMPLE) {
+			other = 1;
+			continue;
+		}
+		if (nsmp == capsmp) {
+			capsmp = capsmp ? 2 * capsmp : 64;
+			if (!(smp = realloc(smp, capsmp * sizeof *smp)))
+				tool_die(EXIT_DATA, "out of memory");
+		}
+		smp[nsmp].raw = tsd_kdec_raw(dec, &smp[nsmp].rawlen, &smp[nsmp].keyed);
+		smp[nsmp].s = r.s.series, smp[nsmp].t = r.s.t, smp[nsmp++].v = r.s.v;
+	}
+	if (rc < 0) {
+		dead_letter(m, topic);
+	} else if (raw) {
+		if (other)
+			tool_die(EXIT_DATA, "%s [%d] at offset %lld: wavelet coefficients: use -o bin", topic,
+				 (int)m->partition, (long long)m->offset);
+		write_raw(name, namelen);
+	} else if (other) {
+		/* windows of coefficients: decode again, writing as we go */
+		tsd_kdec_open(dec, m->payload, m->len, name, namelen);
+		while (tsd_kdec_next(dec, &r) == 1)
+			tool_put(&io, &r);
+	} else {
+		if (!tfmt_set && !io.w && tsd_kdec_tstyle(dec)->kind) {
+			io.out_tstyle = *tsd_kdec_tstyle(dec);
+			tfmt_set = 1;
+		}
+		for (size_t i = 0; i < nsmp; i++)
+			tool_sample(&io, smp[i].s, smp[i].t, smp[i].v);
+	}
+}
 
 int main(int argc, char **argv)
 {
@@ -301,17 +413,16 @@ int main(int argc, char **argv)
 		{ "precision", required_argument, 0, 1004 }, { "no-header", no_argument, 0, 1005 },
 		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' }, { 0, 0, 0, 0 },
 	};
-	const char *brokers = NULL, *group = NULL, *offset = "beginning", *dlq_topic = NULL;
+	const char *brokers = NULL, *group = NULL, *offset = "beginning";
 	char **topics = NULL, errstr[512];
 	size_t ntopics = 0, batch = 0;
 	long partition = -1;
 	long long count = -1, nmsg = 0;
 	int64_t off_val = RD_KAFKA_OFFSET_BEGINNING;
-	int c, rc, tfmt_set = 0;
+	int c;
 	tsd_kconf *kc;
-	tsd_kdec *dec;
 	rd_kafka_conf_t *conf;
-	rd_kafka_t *rk, *dlq = NULL;
+	rd_kafka_t *rk;
 	struct sigaction sa;
 
 	tool_name = "tsconsume";
@@ -567,95 +678,7 @@ int main(int argc, char **argv)
 		}
 		const char *topic = rd_kafka_topic_name(m->rkt);
 		part *p = find_part(topic, m->partition);
-		const char *name = m->key_len ? m->key : topic;
-		size_t namelen = m->key_len ? m->key_len : strlen(topic);
-		int other = 0;
-		tsd_rec r;
-
-		nsmp = 0;
-		rc = tsd_kdec_open(dec, m->payload ? m->payload : "", m->len, name, namelen);
-		while (rc >= 0 && (rc = tsd_kdec_next(dec, &r)) == 1) {
-			if (r.kind != TSD_REC_SAMPLE) {
-				other = 1;
-				continue;
-			}
-			if (nsmp == capsmp) {
-				capsmp = capsmp ? 2 * capsmp : 64;
-				if (!(smp = realloc(smp, capsmp * sizeof *smp)))
-					tool_die(EXIT_DATA, "out of memory");
-			}
-			smp[nsmp].raw = tsd_kdec_raw(dec, &smp[nsmp].rawlen, &smp[nsmp].keyed);
-			smp[nsmp].s = r.s.series, smp[nsmp].t = r.s.t, smp[nsmp++].v = r.s.v;
-		}
-		if (rc < 0) {
-			char where[600];
-			snprintf(where, sizeof where, "%s [%d] at offset %lld", topic, (int)m->partition,
-				 (long long)m->offset);
-			if (!dlq) {
-				positions(); /* what came before is good */
-				finish();
-				tool_die(EXIT_DATA, "%s: %s (use --dead-letter TOPIC to set such messages aside)",
-					 where, tsd_kdec_errmsg(dec));
-			}
-			char pbuf[16], obuf[24];
-			snprintf(pbuf, sizeof pbuf, "%d", (int)m->partition);
-			snprintf(obuf, sizeof obuf, "%lld", (long long)m->offset);
-			const char *em = tsd_kdec_errmsg(dec);
-			dlq_err = -1;
-			rd_kafka_resp_err_t err = rd_kafka_producev(dlq, RD_KAFKA_V_TOPIC(dlq_topic),
-				RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-				RD_KAFKA_V_VALUE(m->payload, m->len), RD_KAFKA_V_KEY(m->key, m->key_len),
-				RD_KAFKA_V_HEADER("tsd.topic", topic, -1), RD_KAFKA_V_HEADER("tsd.partition", pbuf, -1),
-				RD_KAFKA_V_HEADER("tsd.offset", obuf, -1), RD_KAFKA_V_HEADER("tsd.error", em, -1),
-				RD_KAFKA_V_END);
-			if (!err)
-				rd_kafka_flush(dlq, timeout_ms ? (int)timeout_ms : 3600000);
-			if (err || dlq_err) {
-				positions();
-				finish();
-				tool_die(EXIT_DATA, "%s: %s; and the dead-letter topic '%s' did not take it: %s",
-					 where, em, dlq_topic, rd_kafka_err2str(err ? err : dlq_err < 0 ?
-						RD_KAFKA_RESP_ERR__TIMED_OUT : (rd_kafka_resp_err_t)dlq_err));
-			}
-			if (!quiet)
-				tool_warn("%s: %s: sent to '%s'", where, em, dlq_topic);
-		} else if (raw) {
-			if (other)
-				tool_die(EXIT_DATA, "%s [%d] at offset %lld: wavelet coefficients: use -o bin", topic,
-					 (int)m->partition, (long long)m->offset);
-			raw_start();
-			for (size_t i = 0; i < nsmp; i++) {
-				if (smp[i].raw && !smp[i].keyed) {
-					fwrite_unlocked(smp[i].raw, 1, smp[i].rawlen, stdout);
-				} else if (smp[i].raw) {
-					raw_name(name, namelen);
-					putchar_unlocked(',');
-					fwrite_unlocked(smp[i].raw, 1, smp[i].rawlen, stdout);
-				} else {
-					char b[TSD_TIME_MAX + 32];
-					tsd_tstyle iso = { .kind = TSD_T_ISO, .sep = ' ' };
-					raw_name(tsd_series_name(io.tab, smp[i].s), tsd_series_namelen(io.tab, smp[i].s));
-					putchar_unlocked(',');
-					fwrite_unlocked(b, 1, (size_t)tsd_time_format(b, smp[i].t, &iso), stdout);
-					putchar_unlocked(',');
-					fwrite_unlocked(b, 1, (size_t)tsd_format_double(b, smp[i].v, 0), stdout);
-				}
-				putchar_unlocked('\n');
-			}
-			raw_check();
-		} else if (other) {
-			/* windows of coefficients: decode again, writing as we go */
-			tsd_kdec_open(dec, m->payload, m->len, name, namelen);
-			while (tsd_kdec_next(dec, &r) == 1)
-				tool_put(&io, &r);
-		} else {
-			if (!tfmt_set && !io.w && tsd_kdec_tstyle(dec)->kind) {
-				io.out_tstyle = *tsd_kdec_tstyle(dec);
-				tfmt_set = 1;
-			}
-			for (size_t i = 0; i < nsmp; i++)
-				tool_sample(&io, smp[i].s, smp[i].t, smp[i].v);
-		}
+		handle(m, topic);
 		p->next = m->offset + 1;
 		p->dirty = 1;
 		p->eof = 0;
