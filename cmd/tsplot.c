@@ -510,30 +510,6 @@ static int busy(void)
 
 /* ---------------------------------------------------------------- setup */
 
-static const char *term_package(const char *t)
-{
-	if (!strcmp(t, "qt"))
-		return " (Debian: install gnuplot-qt)";
-	if (!strcmp(t, "x11"))
-		return " (Debian: install gnuplot-x11 or gnuplot-qt)";
-	if (!strcmp(t, "wxt"))
-		return " (Debian: install gnuplot-qt)";
-	return "";
-}
-
-static int has_term(const char *terms, const char *t)
-{
-	size_t n = strcspn(t, " \t");
-	const char *p = terms;
-
-	while (n && *p) {
-		if ((p == terms || p[-1] == ' ') && strncmp(p, t, n) == 0 && (p[n] == ' ' || p[n] == 0))
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
 static void start_gnuplot(void)
 {
 	char err[512], terms[4096], *argv[3];
@@ -558,16 +534,16 @@ static void start_gnuplot(void)
 	}
 	if (!g.term) {
 		const char *disp = getenv("DISPLAY");
-		if (disp && *disp && has_term(terms, "qt"))
+		if (disp && *disp && tsd_plot_has_term(terms, "qt"))
 			g.term = "qt";
-		else if (disp && *disp && has_term(terms, "x11"))
+		else if (disp && *disp && tsd_plot_has_term(terms, "x11"))
 			g.term = "x11";
 		else
 			g.term = "dumb";
 	}
-	if (!has_term(terms, g.term))
+	if (!tsd_plot_has_term(terms, g.term))
 		die_gp("this gnuplot has no '%.*s' terminal%s", (int)strcspn(g.term, " \t"), g.term,
-		       term_package(g.term));
+		       tsd_plot_term_package(g.term));
 	/* the terminal and the fixed parts of the chart */
 	if (!strcmp(g.term, "dumb")) {
 		if (!g.w) {
@@ -640,19 +616,6 @@ static void check_yrange(const char *s)
 	if ((a[0] && strcmp(a, "*") && tsd_parse_double(&d, a)) ||
 	    (b[0] && strcmp(b, "*") && tsd_parse_double(&d, b)))
 		tool_usage_error("--yrange: '%s' is not LO:HI (numbers, * or empty)", s);
-}
-
-static const char *term_of(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-
-	if (dot && !strcmp(dot, ".png"))
-		return "pngcairo";
-	if (dot && !strcmp(dot, ".svg"))
-		return "svg";
-	if (dot && !strcmp(dot, ".txt"))
-		return "dumb";
-	return NULL;
 }
 
 static int64_t now_ns(void)
@@ -762,7 +725,7 @@ int main(int argc, char **argv)
 	}
 	if (labels)
 		tool_usage_error("--labels: more labels than inputs");
-	if (g.output && !g.term && !(g.term = term_of(g.output)))
+	if (g.output && !g.term && !(g.term = tsd_plot_term_of(g.output)))
 		tool_usage_error("--output: say the terminal with -T (no .png, .svg or .txt ending)");
 	if (g.port && !g.term)
 		g.term = "pngcairo";

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "stream.h"
 
@@ -92,4 +93,39 @@ size_t tsd_plot_data(char *p, uint32_t id, const int64_t *t, const double *v, si
 	}
 	p += sprintf(p, "EOD\n");
 	return (size_t)(p - p0);
+}
+
+int tsd_plot_has_term(const char *terms, const char *t)
+{
+	size_t n = strcspn(t, " \t");
+	const char *p = terms;
+
+	while (n && *p) {
+		if ((p == terms || p[-1] == ' ') && strncmp(p, t, n) == 0 && (p[n] == ' ' || p[n] == 0))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+const char *tsd_plot_term_package(const char *t)
+{
+	if (!strcmp(t, "qt") || !strcmp(t, "wxt"))
+		return " (Debian: install gnuplot-qt)";
+	if (!strcmp(t, "x11"))
+		return " (Debian: install gnuplot-x11 or gnuplot-qt)";
+	return "";
+}
+
+const char *tsd_plot_term_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot && !strcmp(dot, ".png"))
+		return "pngcairo";
+	if (dot && !strcmp(dot, ".svg"))
+		return "svg";
+	if (dot && !strcmp(dot, ".txt"))
+		return "dumb";
+	return NULL;
 }

@@ -24,4 +24,14 @@ size_t tsd_plot_data_size(size_t n);
  * (values to 8 significant digits), "EOD". Returns the bytes written. */
 size_t tsd_plot_data(char *p, uint32_t id, const int64_t *t, const double *v, size_t n);
 
+/* Whether the gnuplot terminal named by t (its first word) is in terms,
+ * gnuplot's GPVAL_TERMINALS (names separated by spaces). */
+int tsd_plot_has_term(const char *terms, const char *t);
+/* The Debian package that brings terminal t, as " (Debian: install ...)",
+ * or "" when there is nothing to say. */
+const char *tsd_plot_term_package(const char *t);
+/* The terminal a file name asks for by its ending (.png pngcairo, .svg
+ * svg, .txt dumb), or NULL. */
+const char *tsd_plot_term_of(const char *path);
+
 #endif

@@ -74,6 +74,27 @@ static void data_block(void **state)
 	assert_string_equal(b, "$d0 << EOD\nEOD\n");
 }
 
+static void terminals(void **state)
+{
+	const char *terms = "cairolatex canvas dumb png pngcairo qt svg x11";
+
+	(void)state;
+	assert_true(tsd_plot_has_term(terms, "dumb"));
+	assert_true(tsd_plot_has_term(terms, "qt size 800,600")); /* the first word counts */
+	assert_true(tsd_plot_has_term(terms, "cairolatex"));
+	assert_false(tsd_plot_has_term(terms, "png8"));
+	assert_false(tsd_plot_has_term(terms, "cairo"));   /* not a prefix of a name */
+	assert_false(tsd_plot_has_term(terms, "latex"));   /* not a suffix either */
+	assert_false(tsd_plot_has_term(terms, ""));
+	assert_string_equal(tsd_plot_term_package("x11"), " (Debian: install gnuplot-x11 or gnuplot-qt)");
+	assert_string_equal(tsd_plot_term_package("svg"), "");
+	assert_string_equal(tsd_plot_term_of("a/chart.png"), "pngcairo");
+	assert_string_equal(tsd_plot_term_of("chart.svg"), "svg");
+	assert_string_equal(tsd_plot_term_of("chart.txt"), "dumb");
+	assert_null(tsd_plot_term_of("chart.pdf"));
+	assert_null(tsd_plot_term_of("chart"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -81,6 +102,7 @@ int main(void)
 		cmocka_unit_test(formats),
 		cmocka_unit_test(quoting),
 		cmocka_unit_test(data_block),
+		cmocka_unit_test(terminals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
