@@ -22,7 +22,7 @@ POINTS=0
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 mkfifo "$W/down"
 case $METHOD in
-dwt)  down() { dwt -w 64 -J 3 -W db4 | thresh --ratio 8 | merge --shape long; } ;;
+dwt)  down() { dwt -w 128 -J 4 -W db4 | thresh --ratio 8 | merge --shape long; } ;;
 paa)  down() { paa -Z -w 64 -g 8; } ;;
 lttb) down() { lttb -w 64 -n 8; } ;;
 *) echo "live-demo.sh: METHOD is dwt, paa or lttb" >&2; exit 2 ;;

@@ -163,3 +163,7 @@ Try 'tsplot --help' for more information." 'tsplot --output chart.gif'
 
 # --- the man page's cron example
 ck man-cron 0 '' 'tsgen -n 2 -p 1440 -r 1m | tsplot --span 6h --output chart.png && file chart.png | grep -q PNG'
+
+# the README's live demo, three minutes of data at 60x, into a PNG
+ck live-demo 0 '' 'ONCE=3 B=$(dirname "$TSD_BIN") bash "$TSD_ROOT/scripts/live-demo.sh" --output live.png &&
+	file live.png | grep -q "PNG image data"'
