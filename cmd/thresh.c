@@ -107,7 +107,7 @@ int main(int argc, char **argv)
 		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
 	int c, rule = R_DEFAULT, exact = 0;
-	size_t nonortho = 0;
+	size_t nonortho = 0, starved = 0, starved_pts = 0, starved_coarse = 0, budgeted = 0;
 	double arg = 0, *work = NULL;
 	unsigned char *keep = NULL;
 	size_t kcap = 0, wcap = 0;
@@ -214,9 +214,17 @@ int main(int argc, char **argv)
 				ne += elig[i];
 			if (ru == R_KEEP)
 				k = tsd_select_fraction(ne, arg);
-			else
-				k = tsd_select_budget(ru == R_BUDGET ? (size_t)arg : tsd_select_ratio_points(cw->n, arg),
-						      tsd_reduce_coarse(cw->n, cw->J), ne);
+			else {
+				size_t pts = ru == R_BUDGET ? (size_t)arg : tsd_select_ratio_points(cw->n, arg);
+				size_t coarse = tsd_reduce_coarse(cw->n, cw->J);
+				k = tsd_select_budget(pts, coarse, ne);
+				budgeted++;
+				/* a budget the coarse grid takes whole keeps no detail */
+				if (!k && ne && pts < cw->n) {
+					if (!starved++)
+						starved_pts = pts, starved_coarse = coarse;
+				}
+			}
 			if (exact == 2) {
 				double sse;
 				int rc = tsd_exact_reduced(keep, &sse, cw, k);
@@ -254,6 +262,11 @@ int main(int argc, char **argv)
 		}
 		put_window(&io, cw, keep);
 	}
+	/* most windows, not just the short last one of a series */
+	if (2 * starved > budgeted)
+		tool_warn("%zu window%s kept no detail: the budget (%zu points in the first) is no more than "
+			  "the coarse grid (%zu points); raise -J or the window (see thresh(1))", starved,
+			  starved == 1 ? "" : "s", starved_pts, starved_coarse);
 	if (nonortho)
 		tool_warn("%zu window%s of a length not a multiple of 2^J: kept by magnitude, not proven "
 			  "least-squares", nonortho, nonortho == 1 ? "" : "s");

@@ -17,8 +17,8 @@ ck samples 1 "thresh: g.csv:2: expected wavelet coefficients (dwt output), found
 
 # budgets: exactly P points per window, the coarse grid at least
 ck budget-20 0 '' 'test $(thresh -b 20 c.csv | pts) = 220'
-ck budget-13 0 '' 'test $(thresh -b 13 c.csv | pts) = 143'
-ck budget-below-coarse 0 '' 'test $(thresh -b 5 c.csv | pts) = 138'  # 10 x 13 + 8: the coarse grids
+ck budget-13 0 'thresh: 10 windows kept no detail: the budget (13 points in the first) is no more than the coarse grid (13 points); raise -J or the window (see thresh(1))' 'test $(thresh -b 13 c.csv | pts) = 143'
+ck budget-below-coarse 0 'thresh: 11 windows kept no detail: the budget (5 points in the first) is no more than the coarse grid (13 points); raise -J or the window (see thresh(1))' 'test $(thresh -b 5 c.csv | pts) = 138'  # 10 x 13 + 8: the coarse grids
 ck budget-all 0 '' 'test $(thresh -b 100 c.csv | pts) = 1030'
 ck budget-per-window 0 '' 'thresh -b 17 c.csv | merge --no-header -t s | awk -F, "{print int((\$1 - 1704067200) / 6000)}" |
 	uniq -c | awk "{c[NR] = \$1} END {for (i = 1; i <= 10; i++) if (c[i] != 17) exit 1; exit c[11] != 17}"'
@@ -86,3 +86,8 @@ ck exact-reduced-beats-magnitude 0 '' 'thresh --exact-reduced -r 4 h16.csv | mer
 ck exact-reduced-too-many 1 "thresh: c.csv:122: series 's1' window 0: --exact-reduced tries every choice of details, and this window has 101 (at most 20: use a shorter -w or fewer levels)" 'thresh --exact-reduced -r 4 c.csv'
 ck exact-one-kind 2 "thresh: --exact and --exact-reduced: one at most
 Try 'thresh --help' for more information." 'thresh -e --exact-reduced -r 4 h16.csv'
+# the trap the live demo once fell in: 1 point in 8 on 64-sample windows
+# with J 3 leaves the whole budget to the coarse grid (the short last
+# window alone does not warn)
+ck starved-warns 0 "thresh: 17 windows kept no detail: the budget (8 points in the first) is no more than the coarse grid (8 points); raise -J or the window (see thresh(1))" 'dwt -w 64 -J 3 g.csv | thresh --ratio 8 >/dev/null'
+ck starved-tail-quiet 0 '' 'dwt -w 128 -J 4 g.csv | thresh --ratio 8 >/dev/null'
