@@ -130,17 +130,13 @@ static void raw_start(void)
 
 static void raw_name(const char *s, size_t n)
 {
-	if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
-		fwrite_unlocked(s, 1, n, stdout);
-		return;
-	}
-	putchar('"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			putchar('"');
-		putchar(s[i]);
-	}
-	putchar('"');
+	char buf[256], *d = 2 * n + 2 <= sizeof buf ? buf : malloc(2 * n + 2);
+
+	if (!d)
+		tool_die(EXIT_DATA, "out of memory");
+	fwrite_unlocked(d, 1, tsd_csv_field(d, s, n, ','), stdout);
+	if (d != buf)
+		free(d);
 }
 
 /* One position per partition read since the last call (with all, per

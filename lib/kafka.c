@@ -625,29 +625,6 @@ static int bin_start(tsd_kenc *e, uint32_t series)
 	return 0;
 }
 
-/* The series name as a CSV field, then the delimiter: bytes written to d
- * (room for 2 * namelen + 3). */
-static size_t put_name(unsigned char *d, const char *nm, size_t nl)
-{
-	size_t k = 0;
-	int quote = memchr(nm, ',', nl) || memchr(nm, '"', nl) || memchr(nm, '\n', nl) || memchr(nm, '\r', nl);
-
-	if (quote) {
-		d[k++] = '"';
-		for (size_t i = 0; i < nl; i++) {
-			if (nm[i] == '"')
-				d[k++] = '"';
-			d[k++] = (unsigned char)nm[i];
-		}
-		d[k++] = '"';
-	} else {
-		memcpy(d, nm, nl);
-		k = nl;
-	}
-	d[k++] = ',';
-	return k;
-}
-
 /* The CSV line of a sample (or the given line) appended to buf at *len,
  * after a '\n' when *len > 0. */
 static int csv_line(tsd_kenc *e, unsigned char **buf, size_t *len, size_t *cap, uint32_t series,
@@ -661,8 +638,10 @@ static int csv_line(tsd_kenc *e, unsigned char **buf, size_t *len, size_t *cap, 
 		return TSD_ENOMEM;
 	if (*len)
 		d[k++] = '\n';
-	if (!line || !has_series)
-		k += put_name(d + k, nm, nl);
+	if (!line || !has_series) {
+		k += tsd_csv_field((char *)d + k, nm, nl, ',');
+		d[k++] = ',';
+	}
 	if (line) {
 		memcpy(d + k, line, linelen);
 		k += linelen;

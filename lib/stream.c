@@ -1398,7 +1398,7 @@ static int bin_put(tsd_writer *w, const tsd_rec *r)
 }
 
 /* CSV field: quote when it holds the delimiter, a quote or a line end. */
-static size_t put_field(char *d, const char *s, size_t n, int delim)
+size_t tsd_csv_field(char *d, const char *s, size_t n, int delim)
 {
 	size_t i, k = 0;
 
@@ -1459,13 +1459,13 @@ static int csv_header(tsd_writer *w, int kind, uint32_t series)
 	if (want == 2) {
 		k = (size_t)sprintf(line, "series%1$cwindow%1$ckind%1$clevel%1$cindex%1$ct0%1$ct1%1$cvalue%1$cscore\n", w->o.delim);
 	} else if (w->single) {
-		k = put_field(line, w->o.style.time_name, strlen(w->o.style.time_name), w->o.delim);
+		k = tsd_csv_field(line, w->o.style.time_name, strlen(w->o.style.time_name), w->o.delim);
 		line[k++] = (char)w->o.delim;
-		k += put_field(line + k, tsd_series_name(w->o.tab, series), tsd_series_namelen(w->o.tab, series), w->o.delim);
+		k += tsd_csv_field(line + k, tsd_series_name(w->o.tab, series), tsd_series_namelen(w->o.tab, series), w->o.delim);
 		line[k++] = '\n';
 	} else {
 		k = (size_t)sprintf(line, "series%c", w->o.delim);
-		k += put_field(line + k, w->o.style.time_name, strlen(w->o.style.time_name), w->o.delim);
+		k += tsd_csv_field(line + k, w->o.style.time_name, strlen(w->o.style.time_name), w->o.delim);
 		k += (size_t)sprintf(line + k, "%cvalue\n", w->o.delim);
 	}
 	return emit(w, line, k);
@@ -1488,7 +1488,7 @@ static int csv_put(tsd_writer *w, const tsd_rec *r)
 		if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 96)))
 			return w->err;
 		if (!w->single) {
-			d += put_field(d, tsd_series_name(w->o.tab, r->s.series), tsd_series_namelen(w->o.tab, r->s.series), dl);
+			d += tsd_csv_field(d, tsd_series_name(w->o.tab, r->s.series), tsd_series_namelen(w->o.tab, r->s.series), dl);
 			*d++ = (char)dl;
 		}
 		d += tsd_time_format(d, r->s.t, ts);
@@ -1514,7 +1514,7 @@ static int csv_put(tsd_writer *w, const tsd_rec *r)
 		for (uint32_t i = 0; i < r->ts.count; i++) {
 			if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 128)))
 				return w->err;
-			d += put_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
+			d += tsd_csv_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
 			d += sprintf(d, "%c%lld%cT%c%c%u%c", dl, (long long)r->ts.window, dl, dl, dl, i, dl);
 			d += tsd_time_format(d, r->ts.t[i], ts);
 			d += sprintf(d, "%c%c%c\n", dl, dl, dl);
@@ -1534,7 +1534,7 @@ static int csv_put(tsd_writer *w, const tsd_rec *r)
 				tsd_dwt_support(&i0, &i1, wi->n, r->c.level, k, wi->wav, wi->mode);
 			if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 192)))
 				return w->err;
-			d += put_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
+			d += tsd_csv_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
 			d += sprintf(d, "%c%lld%c%c%c%u%c%u%c", dl, (long long)r->c.window, dl,
 				     r->c.kind == TSD_COEF_A ? 'A' : 'D', dl, r->c.level, dl, k, dl);
 			d += tsd_time_format(d, sample_time(wi, (double)i0), ts);
@@ -1552,7 +1552,7 @@ static int csv_put(tsd_writer *w, const tsd_rec *r)
 	}
 	if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 192)))
 		return w->err;
-	d += put_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
+	d += tsd_csv_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
 	if (r->kind == TSD_REC_END) {
 		d += sprintf(d, "%c%lld%cE%c%c%c%c%c%c\n", dl, (long long)r->e.window, dl, dl, dl, dl, dl, dl, dl);
 	} else {

@@ -108,6 +108,10 @@ const char *tsd_writer_errmsg(const tsd_writer *w);
 
 /* Shortest text that reads back as the same double (at most 24 bytes). */
 int tsd_format_double(char *buf, double v, int precision);
+/* s (n bytes) as one CSV field in d: as it is, or in double quotes (inner
+ * quotes doubled) when it holds delim, a quote or a line end. Writes at
+ * most 2 * n + 2 bytes, no NUL; returns how many. */
+size_t tsd_csv_field(char *d, const char *s, size_t n, int delim);
 /* Strict, fast decimal parser for a whole field; TSD_EFORMAT otherwise. */
 int tsd_scan_double(double *v, const char *s, size_t len);
 
