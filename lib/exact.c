@@ -74,12 +74,10 @@ int tsd_exact_reduced(unsigned char *keep, double *sse, const tsd_coefwin *cw, s
 	 * (Gosper's hack); k = 0 is the one empty set */
 	uint32_t s = k ? ((uint32_t)1 << k) - 1 : 0, lim = (uint32_t)1 << ne;
 	for (;;) {
+		/* the approximation as present, and no detail but the chosen */
 		memset(kp, 0, m);
 		memcpy(kp, cw->have, a);
-		for (size_t i = 0; i < m; i++)
-			cb[i] = 0;
-		for (size_t i = 0; i < a; i++)
-			cb[i] = cw->have[i] ? cw->c[i] : 0;
+		memset(cb + a, 0, (m - a) * sizeof *cb);
 		for (size_t j = 0; j < ne; j++)
 			if ((s >> j) & 1) {
 				kp[pos[j]] = 1;

@@ -6,12 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "coefwin.h"
 #include "exact.h"
 #include "reduce.h"
+#include "fuzz.h"
 #include "series.h"
 #include "stream.h"
 
@@ -66,13 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	unsigned k = data[0] & 15;
 	data++, size--;
-	if ((fd = memfd_create("fuzz", 0)) < 0)
+	if ((fd = fuzz_fd(data, size)) < 0)
 		return 0;
-	if (size && write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return 0;
-	}
-	lseek(fd, 0, SEEK_SET);
 	o.tab = tsd_series_new();
 	tsd_coefwin_init(&cw);
 	if (tsd_reader_open(&r, fd, &o) == 0) {

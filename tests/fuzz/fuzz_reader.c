@@ -4,9 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
+#include "fuzz.h"
 #include "series.h"
 #include "stream.h"
 
@@ -24,13 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	opt = data[0];
 	data++, size--;
-	if ((fd = memfd_create("fuzz", 0)) < 0)
+	if ((fd = fuzz_fd(data, size)) < 0)
 		return 0;
-	if (size && write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return 0;
-	}
-	lseek(fd, 0, SEEK_SET);
 	o.tab = tsd_series_new();
 	o.order = opt % 4;
 	o.time_unit = (opt >> 4) & 1 ? TSD_T_MS : 0;
