@@ -21,6 +21,7 @@ static const char usage[] =
 "  -F, --full             full-rate reconstruction at the original times\n"
 "  -s, --score S          in windows that carry scores and were not through\n"
 "                         thresh, keep details scored S or more (default 0.5)\n"
+TOOL_COEFLOOP_HELP
 TOOL_COMMON_HELP
 "\nWith CSV coefficient input the output is single-series CSV (time,value)\n"
 "unless --shape long is given.\n"
@@ -30,7 +31,7 @@ int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "full", no_argument, 0, 'F' }, { "score", required_argument, 0, 's' },
-		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
 	int c, rc, full = 0, shape_set = 0;
 	double sthr = 0.5;
@@ -44,7 +45,7 @@ int main(int argc, char **argv)
 	tool_name = "merge";
 	tool_io_init(&io);
 	while ((c = getopt_long(argc, argv, "Fs:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_coefloop_option(c, optarg))
 			continue;
 		switch (c) {
 		case 'F': full = 1; break;

@@ -28,6 +28,7 @@ static const char usage[] =
 "  -M, --model FILE       the model (tstrain output); default: the model\n"
 "                         built into tscore (models/default.tsdm)\n"
 "      --info             describe the model and exit\n"
+TOOL_COEFLOOP_HELP
 TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input, bad model or write error, 2 usage error.\n";
 
@@ -106,7 +107,7 @@ int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "model", required_argument, 0, 'M' }, { "info", no_argument, 0, 2000 },
-		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
 	const char *mpath = NULL;
 	int c, rc, info = 0;
@@ -122,7 +123,7 @@ int main(int argc, char **argv)
 	tool_name = "tscore";
 	tool_io_init(&io);
 	while ((c = getopt_long(argc, argv, "M:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_coefloop_option(c, optarg))
 			continue;
 		switch (c) {
 		case 'M': mpath = optarg; break;

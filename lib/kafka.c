@@ -373,8 +373,10 @@ static int csv_next(tsd_kdec *d, tsd_rec *rec)
 		} else {
 			rc = tsd_series_intern(&id, d->tab, d->name, d->namelen);
 		}
-		if (rc < 0)
-			return dfail(d, rc, "series: %s", tsd_strerror(rc));
+		if (rc < 0) {
+			char why[128];
+			return dfail(d, rc, "%s", tsd_series_why(why, sizeof why, d->tab, rc, si ? fl[0] : d->namelen));
+		}
 		rec->kind = TSD_REC_SAMPLE;
 		rec->s.series = id;
 		rec->s.t = t;
@@ -450,10 +452,12 @@ static int bin_next(tsd_kdec *d, tsd_rec *rec)
 			uint32_t sid, id;
 			const char *nm;
 			size_t nl;
-			if (tsd_frame_decode_name(&sid, &nm, &nl, p, len) < 0 || !nl || sid >= TSD_SERIES_MAX)
+			if (tsd_frame_decode_name(&sid, &nm, &nl, p, len) < 0 || !nl || sid >= TSD_SERIES_MAX_LIMIT)
 				return dfail(d, TSD_EFORMAT, "bad name frame");
-			if ((rc = tsd_series_intern(&id, d->tab, nm, nl)) < 0)
-				return dfail(d, rc, "series: %s", tsd_strerror(rc));
+			if ((rc = tsd_series_intern(&id, d->tab, nm, nl)) < 0) {
+				char why[128];
+				return dfail(d, rc, "%s", tsd_series_why(why, sizeof why, d->tab, rc, nl));
+			}
 			if (sid >= d->nidmap) {
 				size_t nn = d->nidmap ? d->nidmap : 8;
 				while (nn <= sid)
