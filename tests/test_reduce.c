@@ -230,6 +230,115 @@ static void test_placement(void **state)
 		assert_int_equal(idx[i], (size_t)i);
 }
 
+/* The squared error of the reduced series as tsd_reduce_fit() reads it:
+ * lines between the points, from (tl, vl) before the first when has_left,
+ * flat otherwise and after the last. */
+static double fit_sse(const int64_t *t, const double *y, size_t n, const size_t *idx, const double *v,
+		      size_t p, int has_left, int64_t tl, double vl)
+{
+	double sse = 0;
+	size_t j = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double r;
+		while (j < p && idx[j] <= i)
+			j++;
+		/* idx[j - 1] <= i < idx[j] */
+		if (j == 0)
+			r = has_left ? vl + (v[0] - vl) * (double)(t[i] - tl) / (double)(t[idx[0]] - tl) : v[0];
+		else if (j == p)
+			r = v[p - 1];
+		else
+			r = v[j - 1] + (v[j] - v[j - 1]) * (double)(t[i] - t[idx[j - 1]]) /
+				(double)(t[idx[j]] - t[idx[j - 1]]);
+		sse += (y[i] - r) * (y[i] - r);
+	}
+	return sse;
+}
+
+/* The fit: every value not at its clamp bound is a stationary point of
+ * the squared error (a central difference of the quadratic is 0), no
+ * single value moved makes the error smaller, every value lies within
+ * its span's range; all points gives y back; bad arguments refused. */
+static void test_fit(void **state)
+{
+	enum { N = 300 };
+	int64_t t[N];
+	double y[N], v[N], work[3 * N];
+	size_t idx[N];
+	int unclamped = 0;
+
+	for (int trial = 0; trial < 200; trial++) {
+		size_t n = 2 + next() % (N - 2), p = 0;
+		int has_left = trial % 2;
+		int64_t tl = -1 - (int64_t)(next() % 50);
+		double vl = (double)(next() % 100) - 50;
+		t[0] = (int64_t)(next() % 3);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				t[i] = t[i - 1] + 1 + (int64_t)(next() % 4); /* irregular */
+			y[i] = trial % 3 == 0 ? (i > n / 2 ? 40.0 : 0.0) + (double)(next() % 5)
+				: (double)((int64_t)(next() % 2001) - 1000) / 16.0;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (next() % 7 == 0)
+				idx[p++] = i;
+		if (!p)
+			idx[p++] = n / 2;
+		assert_int_equal(tsd_reduce_fit(v, work, t, y, n, idx, p, has_left, tl, vl), 0);
+		double base = fit_sse(t, y, n, idx, v, p, has_left, tl, vl);
+		int clamped = 0;
+		for (size_t j = 0; j < p; j++) {
+			size_t lo = j ? idx[j - 1] : 0, hi = j + 1 < p ? idx[j + 1] : n - 1;
+			double mn = y[lo], mx = y[lo];
+			for (size_t i = lo; i <= hi; i++)
+				mn = fmin(mn, y[i]), mx = fmax(mx, y[i]);
+			if (v[j] < mn || v[j] > mx)
+				fail_msg("trial %d point %zu: %g outside [%g, %g]", trial, j, v[j], mn, mx);
+			clamped += v[j] == mn || v[j] == mx;
+		}
+		/* a clamped value leaves the others' optimum: check the plain fits */
+		if (clamped)
+			continue;
+		unclamped++;
+		for (size_t j = 0; j < p; j++) {
+			double h = 1e-3, keep = v[j];
+			v[j] = keep + h;
+			double up = fit_sse(t, y, n, idx, v, p, has_left, tl, vl);
+			v[j] = keep - h;
+			double dn = fit_sse(t, y, n, idx, v, p, has_left, tl, vl);
+			v[j] = keep;
+			if (up < base - 1e-9 * (1 + base) || dn < base - 1e-9 * (1 + base))
+				fail_msg("trial %d point %zu: moving it lowers the error (%g, %g < %g)",
+					 trial, j, up, dn, base);
+			if (fabs(up - dn) > 1e-6 * (1 + base))
+				fail_msg("trial %d point %zu: not stationary (%g vs %g)", trial, j, up, dn);
+		}
+	}
+	assert_true(unclamped >= 50); /* the optimality checks ran */
+	/* a step: plain least squares overshoots at the corner, the clamp holds it */
+	for (size_t i = 0; i < 20; i++)
+		t[i] = (int64_t)i, y[i] = i < 10 ? 0 : 10;
+	idx[0] = 0, idx[1] = 9, idx[2] = 19;
+	assert_int_equal(tsd_reduce_fit(v, work, t, y, 20, idx, 3, 0, 0, 0), 0);
+	assert_true(v[0] >= 0 && v[1] >= 0 && v[1] <= 10 && v[2] <= 10);
+	/* every sample a point */
+	for (size_t i = 0; i < 20; i++)
+		idx[i] = i;
+	assert_int_equal(tsd_reduce_fit(v, work, t, y, 20, idx, 20, 1, -5, 99), 0);
+	for (size_t i = 0; i < 20; i++)
+		assert_true(v[i] == y[i]);
+	/* refused: unordered points, times not increasing, tl not before */
+	idx[0] = 3, idx[1] = 3;
+	assert_int_equal(tsd_reduce_fit(v, work, t, y, 20, idx, 2, 0, 0, 0), TSD_EINVAL);
+	idx[1] = 20;
+	assert_int_equal(tsd_reduce_fit(v, work, t, y, 20, idx, 2, 0, 0, 0), TSD_EINVAL);
+	idx[1] = 5;
+	assert_int_equal(tsd_reduce_fit(v, work, t, y, 20, idx, 2, 1, 0, 0), TSD_EINVAL);
+	t[4] = t[3];
+	assert_int_equal(tsd_reduce_fit(v, work, t, y, 20, idx, 2, 0, 0, 0), TSD_EINVAL);
+}
+
 static uint64_t lcg(uint64_t *s)
 {
 	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -379,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_placement_reference),
 		cmocka_unit_test(test_rule),
 		cmocka_unit_test(test_perfect_reconstruction),
+		cmocka_unit_test(test_fit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
