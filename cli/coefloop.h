@@ -16,6 +16,10 @@ typedef struct {
 	size_t max_bytes;     /* most bytes all windows of all series hold */
 	size_t held;          /* bytes they hold now */
 	tsd_coefwin *last;    /* the window given out last */
+	/* where CONTROL records go (NULL: straight to the output); a tool
+	 * that holds windows back (tscore -j) queues them behind those */
+	void (*ctl)(const tsd_rec *r, void *arg);
+	void *ctl_arg;
 } tool_coefloop;
 
 /* The options every coefficient reader takes, with their help lines:
