@@ -12,7 +12,7 @@ ck "make deb" 0 '*' "B='$(dirname "$TSD_BIN")' sh '$ROOT/scripts/deb.sh' '$D/out
 	_res F "make deb says nothing on stderr" "$(head -c 600 "$D/deb.err")"
 DEB=$(ls "$D"/out/tsdown_*.deb 2>/dev/null | head -1)
 [ -n "$DEB" ] || { _res F "deb built" "no .deb in $D/out"; exit 0; }
-ok "control: Depends from dpkg-shlibdeps and gnuplot" "dpkg-deb -f '$DEB' Depends | grep -q 'librdkafka1' && dpkg-deb -f '$DEB' Depends | grep -q 'libcsv3' && dpkg-deb -f '$DEB' Depends | grep -q 'libmicrohttpd' && dpkg-deb -f '$DEB' Depends | grep -q 'gnuplot-nox |'"
+ok "control: Depends from dpkg-shlibdeps and gnuplot" "dpkg-deb -f '$DEB' Depends | grep -q 'librdkafka1' && dpkg-deb -f '$DEB' Depends | dpkg-deb -f '$DEB' Depends | grep -q 'libmicrohttpd' && dpkg-deb -f '$DEB' Depends | grep -q 'gnuplot-nox |'"
 dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|' > "$D/contents"
 ok "tools under /usr/lib/tsdown/bin" "grep -qx /usr/lib/tsdown/bin/merge '$D/contents' && grep -qx /usr/lib/tsdown/bin/m4 '$D/contents' && grep -qx /usr/bin/tsdown '$D/contents'"
 ok "no m4 or merge on PATH" "! grep -qE '^/(usr/)?s?bin/(m4|merge)\$' '$D/contents'"
