@@ -207,6 +207,12 @@ static int ensure_last(tsd_reader *r, uint32_t s)
 	return 0;
 }
 
+void tsd_reader_forget(tsd_reader *r, uint32_t series)
+{
+	if (series < r->nlast)
+		r->last_t[series] = INT64_MIN;
+}
+
 static int check_order(tsd_reader *r, uint32_t s, int64_t t)
 {
 	if (r->o.order == TSD_ORDER_ANY)
