@@ -13,7 +13,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS  ?= $(OPT) -g
 CPPFLAGS += -D_GNU_SOURCE -Ilib
 PKGS    := cmocka rdkafka
-LDLIBS  := -lcsv -lm
+LDLIBS  := -lm
 
 # Variant build trees: build/rel (default), build/san (sanitizers).
 V       ?= rel
@@ -42,7 +42,7 @@ MAN1    := $(wildcard man/man1/*.1)
 MAN5    := $(wildcard man/man5/*.5)
 MAN7    := $(wildcard man/man7/*.7)
 
-DEB_PKGS := libcsv-dev libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-config \
+DEB_PKGS := libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-config \
             groff-base chromium file procps bc
 BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk time
 
@@ -124,7 +124,7 @@ fuzz: $(BINS) ## fuzz the reader, the Kafka payload decoder and coefficient wind
 	@mkdir -p build/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE \
-			-Ilib -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) -lcsv -lm; \
+			-Ilib -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) -lm; \
 	done
 	@B=$(CURDIR)/$(B) bash scripts/fuzz-corpus.sh build/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \

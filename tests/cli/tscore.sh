@@ -17,14 +17,14 @@ ok scores 'tscore c.csv > s.csv'
 ck all-scored 0 '' 'test $(grep -c ",[AD],.*,[0-9.e-]*$" s.csv) = $(grep -c ",[AD]," c.csv)'
 ck approx-1 0 '' 'test $(grep ",A," s.csv | grep -vc ",1$") = 0'
 ck in-range 0 '' 'grep ",D," s.csv | awk -F, "\$9 < 0 || \$9 > 1 { exit 1 }"'
-ck values-kept 0 '' 'cut -d, -f1-8 s.csv > v1; cut -d, -f1-8 c.csv | sed 1s/\$/,score/ | cut -d, -f1-8 > v2; cmp -s v1 v2'
+ck values-kept 0 '' 'cut -d, -f1-8 s.csv > v1; cut -d, -f1-8 c.csv | sed 2s/\$/,score/ | cut -d, -f1-8 > v2; cmp -s v1 v2'
 # deterministic; CSV and binary input agree; binary output reads back the same
 ok again 'tscore c.csv > s2.csv'
 same twice s.csv s2.csv
-ok bin 'tscore c.bin > sb.csv && tscore -o bin c.bin | tscore > sbb.csv'
+ok bin 'tscore -o csv c.bin > sb.csv && tscore -o bin c.bin | tscore -o csv > sbb.csv'
 same csv-bin s.csv sb.csv
 same rescored s.csv sbb.csv   # scoring a scored stream replaces its scores
-ok bin-out 'tscore -o bin c.csv | thresh -r 4 | merge --shape long > rb.csv && tscore c.csv | thresh -r 4 | merge --shape long > rc.csv'
+ok bin-out 'tscore -o bin c.csv | thresh -r 4 | merge -o csv --shape long > rb.csv && tscore c.csv | thresh -r 4 | merge --shape long > rc.csv'
 same bin-out-same rb.csv rc.csv
 # a named model file scores as the built-in one it was copied from
 ok named "tscore -M $TSD_ROOT/models/default.tsdm c.csv > sn.csv"
