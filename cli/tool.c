@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,13 @@ void tool_help(const char *usage)
 	exit(0);
 }
 
+int tool_stdout_done(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout) || fclose(stdout) == EOF)
+		tool_die(EXIT_DATA, "write error:");
+	return 0;
+}
+
 void tool_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -147,7 +155,7 @@ void tool_usage_error(const char *fmt, ...)
 void tool_version(void)
 {
 	printf("%s (tsdown) %s\n", tool_name, TSD_VERSION);
-	exit(fclose(stdout) ? EXIT_DATA : 0);
+	exit(tool_stdout_done());
 }
 
 long tool_long(const char *opt, const char *s, long min, long max)
@@ -168,6 +176,8 @@ double tool_double(const char *opt, const char *s)
 
 	if (tsd_parse_double(&v, s))
 		tool_usage_error("%s: '%s' is not a number", opt, s);
+	if (!isfinite(v))
+		tool_usage_error("%s: '%s' is not a finite number", opt, s);
 	return v;
 }
 
@@ -308,9 +318,14 @@ static void open_next(tool_io *io)
 	char *base = io->base;
 
 	if (strcmp(path, "-") != 0) {
+		struct stat st;
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			tool_die(EXIT_DATA, "%s:", path);
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			tool_die(EXIT_DATA, "%s:", path);
+		}
 	} else {
 		grow_pipe(0);
 	}

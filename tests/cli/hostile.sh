@@ -141,3 +141,31 @@ case $TSD_BIN in
 *)	ok "tseval --no-charts: 100,000 series in under 5 s (${secs} s) and 100 MB (${kb} KB)" \
 	   "awk 'BEGIN { exit !($secs < 5 && $kb < 102400) }'" ;;
 esac
+
+# 7: a report that cannot be written is an error with a message (tsplot
+# has its own test)
+for c in "$ROOT"/cmd/*.c; do
+	t=$(basename "$c" .c)
+	[ "$t" = tsplot ] && continue
+	command -v "$t" >/dev/null || continue
+	ck "$t --help > /dev/full" 1 "$t: write error: No space left on device" "$t --help > /dev/full"
+	ck "$t -V > /dev/full" 1 "$t: write error: No space left on device" "$t -V > /dev/full"
+done
+ck "tscore --info > /dev/full" 1 "tscore: write error: No space left on device" "tscore --info > /dev/full"
+ck "sax --mindist > /dev/full" 1 "sax: write error: No space left on device" "sax --mindist abc abd -n 24 -a 4 > /dev/full"
+ck "dwt --list > /dev/full" 1 "dwt: write error: No space left on device" "dwt --list > /dev/full"
+
+# 9: small ones
+for w in 1.5 0x10 1e3 -3; do
+	ck "paa -w $w: neither a count nor a duration with its unit" 2 "paa: -w: '$w' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)
+Try 'paa --help' for more information." "paa -w $w /dev/null"
+done
+ok "paa -w 1.5s and -w 16: a span and a count" "paa -w 1.5s /dev/null && paa -w 16 /dev/null"
+ck "thresh -x nan" 2 "thresh: -x: 'nan' is not a finite number
+Try 'thresh --help' for more information." "thresh -x nan /dev/null"
+mkdir -p adir
+for t in tsconv paa dwt merge 'lttb -n 4'; do
+	ck "$t on a directory" 1 "${t%% *}: adir: Is a directory" "$t adir"
+done
+ck "paa on an infinite binary value: the frame" 1 "paa: inf-sample.bin: frame 2: infinite value at sample 2 of the run" "cd '$H' && paa inf-sample.bin"
+ck "paa on values near 1.7e308: located" 1 "paa: max-values.bin: frame 2: series 'a' window 0: values out of the range of double precision arithmetic" "cd '$H' && paa -w 32 max-values.bin"
