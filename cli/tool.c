@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,11 +114,59 @@ void tool_warn(const char *fmt, ...)
  * out the whole records that came before it (never a part of one). */
 static tsd_writer *current_w;
 
+/* SIGTERM, SIGINT and SIGHUP stop a filter between two records: the
+ * handler only notes the signal; the loop, at its next record (or a read
+ * that the signal interrupted), writes out the whole records it holds and
+ * exits with 128 + the signal. The writer's buffer only ever holds whole
+ * records, and a write the signal interrupts is resumed, so the output
+ * ends on a whole record (a whole frame) as it does at the end of input. */
+static volatile sig_atomic_t stop_sig;
+
+static void on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+static void catch_stop_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	static int done;
+	struct sigaction sa, old;
+
+	if (done)
+		return;
+	done = 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns EINTR */
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		/* a tool with its own handler (the Kafka tools) keeps it, and an
+		 * ignored signal (nohup) stays ignored */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+_Noreturn static void stop_now(void)
+{
+	tsd_writer *w = current_w;
+	int sig = stop_sig;
+
+	current_w = NULL;
+	if (w)
+		tsd_writer_flush(w);
+	fflush(stdout);
+	exit(128 + sig);
+}
+
 void tool_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 	tsd_writer *w = current_w;
 
+	if (stop_sig) /* an error caused by the signal (an interrupted read) */
+		stop_now();
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
@@ -307,6 +356,8 @@ static int idle_flush(void *arg)
 {
 	tool_io *io = arg;
 
+	if (stop_sig) /* called before blocking, and when a signal interrupted a read */
+		stop_now();
 	return io->w ? tsd_writer_flush(io->w) : 0;
 }
 
@@ -314,6 +365,8 @@ static void open_next(tool_io *io)
 {
 	const char *path = io->files[io->cur];
 	int fd = 0, rc;
+
+	catch_stop_signals();
 	tsd_reader_opts o = io->in;
 	char *base = io->base;
 
@@ -347,6 +400,8 @@ static void open_next(tool_io *io)
 
 int tool_next(tool_io *io, tsd_rec *rec)
 {
+	if (stop_sig)
+		stop_now();
 	for (;;) {
 		int rc;
 		if (!io->r) {
@@ -399,6 +454,7 @@ void tool_open_output(tool_io *io)
 	tsd_writer_opts o;
 	int rc;
 
+	catch_stop_signals();
 	if (io->w)
 		return;
 	tsd_writer_defaults(&o);
@@ -449,6 +505,9 @@ void tool_put(tool_io *io, const tsd_rec *rec)
 		put_failed(io, rc);
 	if (io->flush_each && (rc = tsd_writer_flush(io->w)) < 0)
 		put_failed(io, rc);
+	/* not inside a window: its WINDOW .. END go out whole */
+	if (stop_sig && (rec->kind == TSD_REC_SAMPLE || rec->kind == TSD_REC_SAMPLES || rec->kind == TSD_REC_END))
+		stop_now();
 }
 
 void tool_sample(tool_io *io, uint32_t series, int64_t t, double v)
