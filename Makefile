@@ -43,7 +43,7 @@ MAN5    := $(wildcard man/man5/*.5)
 MAN7    := $(wildcard man/man7/*.7)
 
 DEB_PKGS := libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-config \
-            groff-base chromium file procps bc \
+            groff-base chromium file procps bc time \
             dpkg-dev fakeroot lintian rcs m4 systemd
 BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk time
 

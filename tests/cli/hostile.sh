@@ -169,3 +169,14 @@ for t in tsconv paa dwt merge 'lttb -n 4'; do
 done
 ck "paa on an infinite binary value: the frame" 1 "paa: inf-sample.bin: frame 2: infinite value at sample 2 of the run" "cd '$H' && paa inf-sample.bin"
 ck "paa on values near 1.7e308: located" 1 "paa: max-values.bin: frame 2: series 'a' window 0: values out of the range of double precision arithmetic" "cd '$H' && paa -w 32 max-values.bin"
+
+# 2: the windowing tools keep no per-window memory on a long stream
+case $TSD_BIN in
+*/san/*) ;; # AddressSanitizer's quarantine keeps freed memory resident
+*)
+	for t in "paa -w 16 -g 4" "lttb -w 16 -n 4" "dwt -W haar -J 2 -w 16"; do
+		a=$(rss "tsgen -p 100000 -r 1s -o bin | $t -o bin")
+		b=$(rss "tsgen -p 3000000 -r 1s -o bin | $t -o bin")
+		ok "${t%% *}: max RSS flat from 1e5 to 3e6 points ($a KB, $b KB)" "[ $b -le $((a + a / 10)) ]"
+	done ;;
+esac
