@@ -46,7 +46,7 @@ DEB_PKGS := libcsv-dev libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-no
             groff-base chromium file procps bc libsqlite3-dev sqlite3 libpq-dev postgresql
 BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk time
 
-.PHONY: all help deps test check bench unit cli install uninstall clean demo model fuzz
+.PHONY: all help deps test check bench unit cli install uninstall clean demo model fuzz mutate
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -136,6 +136,9 @@ fuzz: $(BINS) ## fuzz the reader, the Kafka payload decoder and coefficient wind
 			{ tail -40 build/fuzz/fuzz_$$t.log; exit 1; }; \
 		tail -1 build/fuzz/fuzz_$$t.log; \
 	done
+
+mutate: ## plant the bugs of tests/mutants/list one at a time; each must fail a test (MUTANTS=names to pick)
+	@bash scripts/mutate.sh tests/mutants/list $(MUTANTS)
 
 bench: all ## run the benchmarks, each beside a same-run reference
 	@sh scripts/deps.sh $(BENCH_PKGS)

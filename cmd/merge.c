@@ -19,6 +19,12 @@ static const char usage[] =
 "--full, the reconstruction at every original time.\n"
 "\n"
 "  -F, --full             full-rate reconstruction at the original times\n"
+"      --values V         values of the reduced series' points: fit (default),\n"
+"                         least squares: the straight lines between the points\n"
+"                         follow the reconstruction with the least squared\n"
+"                         error, joined across windows, each value within the\n"
+"                         range of the samples it stands for; or sample, the\n"
+"                         reconstruction at each point's time\n"
 "  -s, --score S          in windows that carry scores and were not through\n"
 "                         thresh, keep details scored S or more (default 0.5)\n"
 TOOL_COMMON_HELP
@@ -26,17 +32,32 @@ TOOL_COMMON_HELP
 "unless --shape long is given.\n"
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
+/* What a series carries from one window to the next for the fit: its
+ * last point written and the reconstruction's samples after it. */
+typedef struct {
+	int have;
+	int64_t tl;
+	double vl;
+	size_t nt, cap;
+	int64_t *t;
+	double *y;
+} fitstate;
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "full", no_argument, 0, 'F' }, { "score", required_argument, 0, 's' },
-		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		{ "values", required_argument, 0, 2001 }, TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
-	int c, rc, full = 0, shape_set = 0;
+	int c, rc, full = 0, shape_set = 0, fit = 1;
+	fitstate *fs = NULL;
+	size_t nfs = 0, tcap = 0, vcap = 0, fwcap = 0;
+	int64_t *tt = NULL;
+	double *yy = NULL, *vals = NULL, *fwork = NULL;
 	double sthr = 0.5;
 	double *cbuf = NULL, *y = NULL, *work = NULL;
 	unsigned char *keep = NULL, *mark = NULL;
-	size_t *idx = NULL, ccap = 0, ycap = 0, wcap = 0, kcap = 0, mcap = 0, icap = 0;
+	size_t *idx = NULL, ycap2 = 0, ccap = 0, ycap = 0, wcap = 0, kcap = 0, mcap = 0, icap = 0;
 	tool_coefloop cl;
 	tsd_coefwin *cw;
 	tool_io io;
@@ -52,6 +73,14 @@ int main(int argc, char **argv)
 			sthr = tool_double("-s", optarg);
 			if (!(sthr >= 0 && sthr <= 1))
 				tool_usage_error("-s: score '%s' out of range 0..1", optarg);
+			break;
+		case 2001:
+			if (!strcmp(optarg, "fit"))
+				fit = 1;
+			else if (!strcmp(optarg, "sample"))
+				fit = 0;
+			else
+				tool_usage_error("--values: '%s' is not fit or sample", optarg);
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -109,8 +138,60 @@ int main(int argc, char **argv)
 		if (rc < 0)
 			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
 				 tsd_series_name(io.tab, s), (long long)wno, tsd_strerror(rc));
-		for (i = 0; i < (size_t)rc; i++)
-			tool_sample(&io, s, cw->t[idx[i]], y[idx[i]]);
+		size_t p = (size_t)rc;
+		if (!fit) {
+			for (i = 0; i < p; i++)
+				tool_sample(&io, s, cw->t[idx[i]], y[idx[i]]);
+			continue;
+		}
+		/* the fit: the samples after the series' last point, then this window */
+		if (s >= nfs) {
+			size_t nn = (size_t)s + 1;
+			fitstate *g = realloc(fs, nn * sizeof *fs);
+			if (!g)
+				tool_die(EXIT_DATA, "out of memory");
+			memset(g + nfs, 0, (nn - nfs) * sizeof *g);
+			fs = g;
+			nfs = nn;
+		}
+		fitstate *st = &fs[s];
+		if (st->have && (st->nt ? st->t[st->nt - 1] : st->tl) >= cw->t[0])
+			st->have = 0, st->nt = 0; /* not after the last window: start afresh */
+		size_t nt = st->have ? st->nt : 0, N = nt + n;
+		tt = tool_grow(tt, &tcap, N, sizeof *tt);
+		yy = tool_grow(yy, &ycap2, N, sizeof *yy);
+		memcpy(tt, st->t, nt * sizeof *tt);
+		memcpy(yy, st->y, nt * sizeof *yy);
+		memcpy(tt + nt, cw->t, n * sizeof *tt);
+		memcpy(yy + nt, y, n * sizeof *yy);
+		for (i = 0; i < p; i++)
+			idx[i] += nt;
+		vals = tool_grow(vals, &vcap, p, sizeof *vals);
+		fwork = tool_grow(fwork, &fwcap, 3 * p, sizeof *fwork);
+		rc = tsd_reduce_fit(vals, fwork, tt, yy, N, idx, p, st->have, st->tl, st->vl);
+		if (rc < 0)
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
+				 tsd_series_name(io.tab, s), (long long)wno, tsd_strerror(rc));
+		for (i = 0; i < p; i++)
+			tool_sample(&io, s, tt[idx[i]], vals[i]);
+		/* carry the last point and the samples after it */
+		size_t last = idx[p - 1], rest = N - last - 1;
+		st->have = 1;
+		st->tl = tt[last];
+		st->vl = vals[p - 1];
+		if (rest > st->cap) {
+			int64_t *nt2 = realloc(st->t, rest * sizeof *nt2);
+			double *ny2 = nt2 ? realloc(st->y, rest * sizeof *ny2) : NULL;
+			if (nt2)
+				st->t = nt2;
+			if (!nt2 || !ny2)
+				tool_die(EXIT_DATA, "out of memory");
+			st->y = ny2;
+			st->cap = rest;
+		}
+		memcpy(st->t, tt + last + 1, rest * sizeof *tt);
+		memcpy(st->y, yy + last + 1, rest * sizeof *yy);
+		st->nt = rest;
 	}
 	tool_coefloop_free(&cl);
 	free(cbuf);
@@ -119,6 +200,15 @@ int main(int argc, char **argv)
 	free(keep);
 	free(mark);
 	free(idx);
+	for (size_t k = 0; k < nfs; k++) {
+		free(fs[k].t);
+		free(fs[k].y);
+	}
+	free(fs);
+	free(tt);
+	free(yy);
+	free(vals);
+	free(fwork);
 	tool_finish(&io);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "kafka.h"
 #include "kafkatool.h"
 #include "store.h"
+#include "position.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -71,17 +72,12 @@ static const char usage[] =
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
 
-typedef struct {
-	char *topic;
-	int32_t partition;
-	int64_t next;          /* next offset to consume; -1 none read yet */
-	int dirty;             /* read since the last position written */
-	int eof;               /* at the end (with -e) */
-	int assigned;
-} part;
-
-static part *parts;
-static size_t nparts;
+/* per partition: the next offset to read (-1 none read yet) and, in the
+ * table's dirty flag, whether it was read since its last position went out */
+typedef tsd_pos part;
+enum { P_EOF = 1,        /* at the end (with -e) */
+       P_ASSIGNED = 2 };
+static tsd_postab *ptab;
 static tool_io io;
 static int quiet, exit_eof, no_join;
 static size_t nassigned;
@@ -98,21 +94,11 @@ static int64_t now_ms(void)
 
 static part *find_part(const char *topic, int32_t partition)
 {
-	static size_t hint;
+	part *p;
 
-	if (hint < nparts && parts[hint].partition == partition && !strcmp(parts[hint].topic, topic))
-		return &parts[hint];
-	for (size_t i = 0; i < nparts; i++)
-		if (parts[i].partition == partition && !strcmp(parts[i].topic, topic))
-			return &parts[hint = i];
-	part *np = realloc(parts, (nparts + 1) * sizeof *np);
-	if (!np || !(np[nparts].topic = strdup(topic)))
+	if (tsd_postab_get(ptab, &p, topic, strlen(topic), partition) < 0)
 		tool_die(EXIT_DATA, "out of memory");
-	parts = np;
-	parts[nparts].partition = partition;
-	parts[nparts].next = -1;
-	parts[nparts].dirty = parts[nparts].eof = parts[nparts].assigned = 0;
-	return &parts[hint = nparts++];
+	return p;
 }
 
 /* Fast CSV output: valid CSV lines are copied as they came (no reparse of
@@ -144,39 +130,33 @@ static void raw_name(const char *s, size_t n)
 		free(d);
 }
 
-/* One position per partition read since the last call (with all, per
- * partition read at all: the last positions before the end mark must not
- * fall inside a window downstream), then flush. */
-static int unflushed;   /* positions written but not flushed */
-
-static void positions_of(int all, int flush)
+/* A control record of kind what for partition p. */
+static void put_control(const part *p, int what)
 {
+	tsd_control k;
 	tsd_rec r;
 
-	for (size_t i = 0; i < nparts; i++) {
-		part *p = &parts[i];
-		if (!p->dirty && !(all && p->next >= 0))
-			continue;
-		if (raw) {
-			printf("#tsd pos topic=%s partition=%d offset=%lld\n", p->topic, (int)p->partition,
-			       (long long)p->next);
-			p->dirty = 0;
-			continue;
-		}
-		memset(&r, 0, sizeof r);
-		r.kind = TSD_REC_CONTROL;
-		r.k.what = TSD_CTL_POSITION;
-		r.k.topic = p->topic;
-		r.k.topic_len = (uint16_t)strlen(p->topic);
-		r.k.partition = p->partition;
-		r.k.offset = p->next;
-		tool_put(&io, &r);
-		p->dirty = 0;
-	}
-	if (!flush) {
-		unflushed = 1;
+	tsd_pos_control(&k, p, what);
+	if (raw) {
+		char line[TSD_POS_LINE_MAX + 1];
+		int n = tsd_pos_format(line, sizeof line, &k);
+		if (n < 0)
+			tool_die(EXIT_DATA, "topic '%s': no position can name it", p->topic);
+		fwrite_unlocked(line, 1, (size_t)n, stdout);
 		return;
 	}
+	memset(&r, 0, sizeof r);
+	r.kind = TSD_REC_CONTROL;
+	r.k = k;
+	tool_put(&io, &r);
+}
+
+/* One position per partition read since the last call, then flush (or
+ * only write them, flush 0). */
+static int unflushed;   /* positions written but not flushed */
+
+static void flush_out(void)
+{
 	unflushed = 0;
 	if (raw) {
 		if (fflush(stdout) == EOF)
@@ -187,10 +167,25 @@ static void positions_of(int all, int flush)
 		tool_die(EXIT_DATA, "%s", tsd_writer_errmsg(io.w));
 }
 
+static void positions_of(int flush)
+{
+	for (size_t i = 0; i < tsd_postab_len(ptab); i++) {
+		part *p = tsd_postab_at(ptab, i);
+		if (!p->dirty)
+			continue;
+		put_control(p, TSD_CTL_POSITION);
+		p->dirty = 0;
+	}
+	if (flush)
+		flush_out();
+	else
+		unflushed = 1;
+}
+
 /* Positions of the partitions read since the last ones, and out they go. */
 static void positions(void)
 {
-	positions_of(0, 1);
+	positions_of(1);
 }
 
 /* Messages taken from the consumer queue a batch at a time (fewer locks
@@ -268,8 +263,9 @@ static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_pa
 		seek_stored(parts_);
 		for (int i = 0; i < parts_->cnt; i++) {
 			part *p = find_part(parts_->elems[i].topic, parts_->elems[i].partition);
-			p->assigned = 1;
-			p->eof = 0;
+			p->flags = P_ASSIGNED;
+			p->offset = -1;
+			p->dirty = 0;
 		}
 		nassigned = (size_t)parts_->cnt;
 		if (!quiet)
@@ -277,13 +273,23 @@ static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_pa
 		rd_kafka_assign(rk, parts_);
 	} else {
 		/* what was read from the partitions leaving us is on stdout:
-		 * say so before they go */
-		positions();
-		for (size_t i = 0; i < nparts; i++)
-			parts[i].assigned = 0;
+		 * say so, then that they go (downstream drops the open windows
+		 * of their series: the next reader of a partition, this one
+		 * again or another instance, starts from its committed offset) */
+		int lost = rd_kafka_assignment_lost(rk);
+		positions_of(0);
+		for (int i = 0; i < parts_->cnt; i++) {
+			part *p = find_part(parts_->elems[i].topic, parts_->elems[i].partition);
+			/* put_control(p, TSD_CTL_REVOKE) once every windowing tool knows it */
+			p->flags = 0;
+			p->offset = -1;
+			p->dirty = 0;
+		}
+		flush_out();
 		nassigned = 0;
 		if (!quiet)
-			tool_warn("revoked %d partition%s", parts_->cnt, parts_->cnt == 1 ? "" : "s");
+			tool_warn("%s %d partition%s", lost ? "lost" : "revoked", parts_->cnt,
+				  parts_->cnt == 1 ? "" : "s");
 		rd_kafka_assign(rk, NULL);
 	}
 }
@@ -455,6 +461,8 @@ int main(int argc, char **argv)
 
 	tool_name = "tsconsume";
 	tool_io_init(&io);
+	if (tsd_postab_new(&ptab) < 0)
+		tool_die(EXIT_DATA, "out of memory");
 	io.out_shape = TSD_SHAPE_LONG;
 	if (tsd_kconf_new(&kc) < 0)
 		tool_die(EXIT_DATA, "out of memory");
@@ -605,8 +613,8 @@ int main(int argc, char **argv)
 				found = 1;
 				for (int k = 0; k < mt->partition_cnt; k++)
 					if (partition < 0 || mt->partitions[k].id == partition)
-						find_part(topics[i], mt->partitions[k].id)->assigned = 1;
-				if (partition >= 0 && !find_part(topics[i], (int32_t)partition)->assigned)
+						find_part(topics[i], mt->partitions[k].id)->flags = P_ASSIGNED;
+				if (partition >= 0 && !find_part(topics[i], (int32_t)partition)->flags)
 					tool_die(EXIT_DATA, "topic '%s' has no partition %ld", topics[i], partition);
 			}
 			if (!found)
@@ -624,9 +632,11 @@ int main(int argc, char **argv)
 		if (err)
 			tool_die(EXIT_DATA, "subscribe: %s", rd_kafka_err2str(err));
 	} else {
+		size_t nparts = tsd_postab_len(ptab);
 		rd_kafka_topic_partition_list_t *as = rd_kafka_topic_partition_list_new((int)nparts);
 		for (size_t i = 0; i < nparts; i++)
-			rd_kafka_topic_partition_list_add(as, parts[i].topic, parts[i].partition)->offset =
+			rd_kafka_topic_partition_list_add(as, tsd_postab_at(ptab, i)->topic,
+							  tsd_postab_at(ptab, i)->partition)->offset =
 				off_val;
 		if (!strncmp(offset, "s@", 2)) {
 			rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(rk, as, (int)(timeout_ms ? timeout_ms : 60000));
@@ -686,11 +696,11 @@ int main(int argc, char **argv)
 		if (m->err) {
 			if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
 				part *p = find_part(rd_kafka_topic_name(m->rkt), m->partition);
-				p->eof = 1;
+				p->flags |= P_EOF;
 				rd_kafka_message_destroy(m);
 				size_t neof = 0;
-				for (size_t i = 0; i < nparts; i++)
-					neof += parts[i].assigned && parts[i].eof;
+				for (size_t i = 0; i < tsd_postab_len(ptab); i++)
+					neof += tsd_postab_at(ptab, i)->flags == (P_ASSIGNED | P_EOF);
 				if (exit_eof && nassigned && neof >= nassigned)
 					break;
 				continue;
@@ -708,34 +718,33 @@ int main(int argc, char **argv)
 		}
 		const char *topic = rd_kafka_topic_name(m->rkt);
 		part *p = find_part(topic, m->partition);
+		if (!(p->flags & P_ASSIGNED)) {
+			/* fetched before its partition was revoked: the next
+			 * owner reads it again */
+			rd_kafka_message_destroy(m);
+			continue;
+		}
 		handle(m, topic);
-		p->next = m->offset + 1;
+		p->offset = m->offset + 1;
 		p->dirty = 1;
-		p->eof = 0;
+		p->flags &= ~(unsigned)P_EOF;
 		rd_kafka_message_destroy(m);
 		nmsg++;
 		if (++inbatch >= batch) {
 			/* written, not flushed: that happens when no message is
 			 * waiting, or when the buffer is full */
-			positions_of(0, 0);
+			positions_of(0);
 			inbatch = 0;
 		}
 	}
 	positions();
 	if (!stop) {
-		positions_of(1, 1);
 		/* the data asked for (-e, -c) is complete: downstream may flush
 		 * its open windows. Stopped by a signal, there is no end mark:
 		 * downstream stops without flushing and a restart resumes. */
-		tsd_rec r;
-		memset(&r, 0, sizeof r);
-		r.kind = TSD_REC_CONTROL;
-		tsd_ctl_end(&r.k);
-		if (raw)
-			printf("#tsd pos topic=%.*s partition=%d offset=%lld\n", (int)r.k.topic_len, r.k.topic,
-			       (int)r.k.partition, (long long)r.k.offset);
-		else
-			tool_put(&io, &r);
+		char dash[] = "-";
+		part end = { .topic = dash, .topic_len = 1, .partition = -1, .offset = -1 }; /* tsd_ctl_end() */
+		put_control(&end, TSD_CTL_POSITION);
 	}
 	finish();
 	while (mpos < mlen)
@@ -756,9 +765,7 @@ int main(int argc, char **argv)
 	tsd_kdec_free(dec);
 	tsd_store_close(posdb);
 	tsd_kconf_free(kc);
-	for (size_t i = 0; i < nparts; i++)
-		free(parts[i].topic);
-	free(parts);
+	tsd_postab_free(ptab);
 	free(smp);
 	free(topics);
 	return 0;

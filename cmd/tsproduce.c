@@ -14,6 +14,7 @@
 #include "ctlq.h"
 #include "kafka.h"
 #include "kafkatool.h"
+#include "position.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -62,18 +63,10 @@ static const char usage[] =
 
 enum { C_TXN, C_ACK, C_NONE };
 
-typedef struct {
-	char *topic;
-	int32_t partition;
-	int64_t offset;
-	int dirty;
-} pos;
-
 static tool_io io;
 static rd_kafka_t *rk, *ck;
 static rd_kafka_consumer_group_metadata_t *cgmd;
-static pos *ps;
-static size_t nps;
+static tsd_postab *ptab;   /* the latest position of each source partition */
 static int mode = C_TXN, quiet;
 static const char *group;
 static int64_t timeout_ms = 10000, interval_ms = 200, last_commit, last_drain;
@@ -136,12 +129,13 @@ static rd_kafka_topic_partition_list_t *dirty_list(void)
 {
 	rd_kafka_topic_partition_list_t *l = NULL;
 
-	for (size_t i = 0; i < nps; i++) {
-		if (!ps[i].dirty)
+	for (size_t i = 0; i < tsd_postab_len(ptab); i++) {
+		tsd_pos *p = tsd_postab_at(ptab, i);
+		if (!p->dirty)
 			continue;
 		if (!l)
-			l = rd_kafka_topic_partition_list_new((int)nps);
-		rd_kafka_topic_partition_list_add(l, ps[i].topic, ps[i].partition)->offset = ps[i].offset;
+			l = rd_kafka_topic_partition_list_new((int)tsd_postab_len(ptab));
+		rd_kafka_topic_partition_list_add(l, p->topic, p->partition)->offset = p->offset;
 	}
 	return l;
 }
@@ -281,8 +275,8 @@ static void commit_point(void)
 	}
 	if (dr_err)
 		tool_die(EXIT_DATA, "delivery failed: %s", dr_msg);
-	for (size_t i = 0; i < nps; i++)
-		ps[i].dirty = 0;
+	for (size_t i = 0; i < tsd_postab_len(ptab); i++)
+		tsd_postab_at(ptab, i)->dirty = 0;
 	if (l)
 		rd_kafka_topic_partition_list_destroy(l);
 	unsettled = 0;
@@ -291,22 +285,8 @@ static void commit_point(void)
 
 static void position(const tsd_control *k)
 {
-	size_t i;
-
-	for (i = 0; i < nps; i++)
-		if (ps[i].partition == k->partition && strlen(ps[i].topic) == k->topic_len &&
-		    !memcmp(ps[i].topic, k->topic, k->topic_len))
-			break;
-	if (i == nps) {
-		pos *n = realloc(ps, (nps + 1) * sizeof *n);
-		if (!n || !(n[nps].topic = strndup(k->topic, k->topic_len)))
-			tool_die(EXIT_DATA, "out of memory");
-		ps = n;
-		ps[nps].partition = k->partition;
-		nps++;
-	}
-	ps[i].offset = k->offset;
-	ps[i].dirty = 1;
+	if (tsd_postab_set(ptab, NULL, k) < 0)
+		tool_die(EXIT_DATA, "out of memory");
 }
 
 static int on_idle(void *arg)
@@ -347,6 +327,8 @@ int main(int argc, char **argv)
 
 	tool_name = "tsproduce";
 	tool_io_init(&io);
+	if (tsd_postab_new(&ptab) < 0)
+		tool_die(EXIT_DATA, "out of memory");
 	if (tsd_kconf_new(&kc) < 0)
 		tool_die(EXIT_DATA, "out of memory");
 	while ((c = getopt_long(argc, argv, "b:t:G:p:X:F:qvo:N:hV", lopts, NULL)) != -1) {
@@ -548,8 +530,6 @@ int main(int argc, char **argv)
 	free(pq_buf);
 	tsd_kenc_free(enc);
 	tsd_kconf_free(kc);
-	for (size_t i = 0; i < nps; i++)
-		free(ps[i].topic);
-	free(ps);
+	tsd_postab_free(ptab);
 	return stop ? EXIT_DATA : 0;
 }

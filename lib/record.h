@@ -11,7 +11,8 @@
  *            optional importance scores
  *   END      end of one window of a series (its coefficients are complete)
  *   CONTROL  a source position (e.g. Kafka topic/partition/offset) that
- *            travels with the data so a sink can commit exactly once
+ *            travels with the data so a sink can commit exactly once, or
+ *            the revocation of a source partition
  *
  * Pointers inside a record (times, values, scores, topic) stay valid only
  * until the next call that reads a record.
@@ -76,7 +77,15 @@ typedef struct {
 	const float *score;    /* (count) when TSD_COEF_SCORED, else NULL */
 } tsd_coefs;
 
-enum { TSD_CTL_POSITION = 1 };
+/* Kinds of CONTROL records (text forms in lib/position.h):
+ *   POSITION  the next offset to read from a partition: everything before
+ *             it is in the records before this one
+ *   REVOKE    the partition has left this source (a rebalance moved it,
+ *             or its assignment was lost): a windowing tool discards the
+ *             open windows and held positions of the partition's series,
+ *             since whoever reads the partition next (this source again,
+ *             or another) starts again from its committed offset */
+enum { TSD_CTL_POSITION = 1, TSD_CTL_REVOKE = 2 };
 
 /* A run of samples of one series in increasing time. Times are t[i], or
  * t0 + i * dt when t is NULL (evenly spaced). */

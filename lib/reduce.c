@@ -3,6 +3,7 @@
 #include "tsd.h"
 
 #include <math.h>
+#include <stdint.h>
 
 size_t tsd_reduce_coarse(size_t n, unsigned J)
 {
@@ -133,4 +134,94 @@ int tsd_reduce(size_t *idx, unsigned char *mark, const double *y, size_t n,
 		if (mark[i])
 			idx[b++] = i;
 	return (int)b;
+}
+
+int tsd_reduce_fit(double *v, double *work, const int64_t *t, const double *y, size_t n,
+		   const size_t *idx, size_t p, int has_left, int64_t tl, double vl)
+{
+	double *diag, *off, *rhs;
+	size_t i, j;
+
+	if (!v || !work || !t || !y || !idx || !p || p > n)
+		return TSD_EINVAL;
+	for (j = 0; j < p; j++)
+		if (idx[j] >= n || (j && idx[j] <= idx[j - 1]))
+			return TSD_EINVAL;
+	for (i = 1; i < n; i++)
+		if (t[i] <= t[i - 1])
+			return TSD_EINVAL;
+	if (has_left && tl >= t[0])
+		return TSD_EINVAL;
+	if (p == n) {
+		/* every sample a point: the fit is exact */
+		for (j = 0; j < p; j++)
+			v[j] = y[j];
+		return 0;
+	}
+	diag = work;
+	off = work + p;  /* (p) off[j] couples points j and j + 1 */
+	rhs = work + 2 * p;
+	for (j = 0; j < p; j++)
+		diag[j] = off[j] = rhs[j] = 0;
+
+	/* normal equations, sample by sample; j: the point at or before i */
+	for (i = 0; i < idx[0]; i++) {
+		if (has_left) {
+			double a = (double)(t[i] - tl) / (double)(t[idx[0]] - tl);
+			diag[0] += a * a;
+			rhs[0] += a * (y[i] - (1 - a) * vl);
+		} else {
+			diag[0] += 1;
+			rhs[0] += y[i];
+		}
+	}
+	for (j = 0; j + 1 < p; j++) {
+		size_t l = idx[j], r = idx[j + 1];
+		double span = (double)(t[r] - t[l]);
+		for (i = l; i < r; i++) {
+			double a = (double)(t[i] - t[l]) / span, b = 1 - a;
+			diag[j] += b * b;
+			off[j] += a * b;
+			diag[j + 1] += a * a;
+			rhs[j] += b * y[i];
+			rhs[j + 1] += a * y[i];
+		}
+	}
+	for (i = idx[p - 1]; i < n; i++) {
+		diag[p - 1] += 1;
+		rhs[p - 1] += y[i];
+	}
+
+	/* tridiagonal elimination (no pivoting: the matrix is symmetric and
+	 * diagonally dominant, each row's diagonal holds its own sample's 1) */
+	{
+		double po = 0, pc = 0, pd = 0; /* row j - 1: its coupling, c' and d' */
+		for (j = 0; j < p; j++) {
+			double m = diag[j] - po * pc;
+			double cj = off[j] / m, dj = (rhs[j] - po * pd) / m;
+			po = off[j];
+			off[j] = pc = cj;
+			rhs[j] = pd = dj;
+		}
+	}
+	v[p - 1] = rhs[p - 1];
+	for (j = p - 1; j-- > 0;)
+		v[j] = rhs[j] - off[j] * v[j + 1];
+
+	/* clamp into the range of the samples each point stands for */
+	for (j = 0; j < p; j++) {
+		size_t lo = j ? idx[j - 1] : 0, hi = j + 1 < p ? idx[j + 1] : n - 1;
+		double mn = y[lo], mx = y[lo];
+		for (i = lo + 1; i <= hi; i++) {
+			if (y[i] < mn)
+				mn = y[i];
+			if (y[i] > mx)
+				mx = y[i];
+		}
+		if (v[j] < mn)
+			v[j] = mn;
+		else if (v[j] > mx)
+			v[j] = mx;
+	}
+	return 0;
 }

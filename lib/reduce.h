@@ -23,6 +23,7 @@
 #define TSD_REDUCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dwt.h"
 #include "wavelet.h"
@@ -41,5 +42,30 @@ size_t tsd_reduce_len(size_t n, unsigned J, size_t kept);
 int tsd_reduce(size_t *idx, unsigned char *mark, const double *y, size_t n,
 	       const unsigned char *keep, const size_t *lens, unsigned J,
 	       const tsd_wavelet *w, enum tsd_mode mode);
+
+/* The least-squares values of the points (merge's default).
+ *
+ * Given the points' times, fit their values so that the straight lines
+ * between them have the least squared error against the samples they
+ * span. Samples (t, y), n of them, increasing times; the points are the
+ * samples idx[0] < ... < idx[p-1] (p >= 1). A sample between two points
+ * is read on the line between them; one before the first point is read
+ * on the line from the fixed point (tl, vl) when has_left (the last point
+ * already written, from the window before: so windows join without a
+ * jump), else flat at the first point's value; one after the last point
+ * flat at its value (what a reader sees until the next window comes; the
+ * next window fits those samples again against its own first point). The
+ * normal equations are tridiagonal and positive definite (each point is a
+ * sample with weight 1 on its own value), solved by elimination in O(n).
+ *
+ * Then each value is clamped into the range of the samples it stands for:
+ * those from the point before it to the point after it (from the first
+ * sample, to the last, at the ends), so the reduced series never leaves
+ * the samples' range (margin 0). When every sample is a point, v = y.
+ *
+ * v: (p) the values. work: 3 * p doubles. Returns 0 or TSD_EINVAL (times
+ * not increasing, tl not before t[0], indices out of order). */
+int tsd_reduce_fit(double *v, double *work, const int64_t *t, const double *y, size_t n,
+		   const size_t *idx, size_t p, int has_left, int64_t tl, double vl);
 
 #endif

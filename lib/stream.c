@@ -1,6 +1,7 @@
 /* stream.c: record readers and writers over CSV (libcsv) and binary frames. */
 #include "stream.h"
 #include "dwt.h"
+#include "position.h"
 #include "tsd.h"
 #include "wavelet.h"
 
@@ -884,40 +885,27 @@ static int detect_delim(const unsigned char *s, size_t n)
 	return ',';
 }
 
-/* #tsd pos topic=T partition=P offset=O */
+/* "#tsd pos ..." or "#tsd revoke ..." (lib/position.h) */
 static int directive(tsd_reader *r, const char *s, size_t n)
 {
-	char tmp[512], topic[256];
-	int part;
-	long long off;
+	tsd_control k;
 	tsd_rec *q;
-	int tl = 0;
 
-	if (n >= sizeof tmp)
-		return rfail(r, TSD_EFORMAT, "directive too long");
-	memcpy(tmp, s, n);
-	tmp[n] = 0;
-	if (sscanf(tmp, "#tsd pos topic=%255s partition=%d offset=%lld%n", topic, &part, &off, &tl) != 3 ||
-	    (tmp[tl] && tmp[tl] != '\r'))
-		return rfail(r, TSD_EFORMAT, "bad #tsd directive");
-	if (!(q = qpush(r)))
-		return rfail(r, TSD_ENOMEM, "out of memory");
 	/* the topic lives in fbuf until the next line */
 	r->fbuf_len = 0;
-	if (r->fbuf_cap < sizeof topic) {
-		char *nb = realloc(r->fbuf, sizeof topic);
+	if (r->fbuf_cap < TSD_TOPIC_MAX + 1) {
+		char *nb = realloc(r->fbuf, TSD_TOPIC_MAX + 1);
 		if (!nb)
 			return rfail(r, TSD_ENOMEM, "out of memory");
 		r->fbuf = nb;
-		r->fbuf_cap = sizeof topic;
+		r->fbuf_cap = TSD_TOPIC_MAX + 1;
 	}
-	memcpy(r->fbuf, topic, strlen(topic) + 1);
+	if (tsd_pos_parse(&k, r->fbuf, r->fbuf_cap, s, n) < 0)
+		return rfail(r, TSD_EFORMAT, "bad #tsd directive");
+	if (!(q = qpush(r)))
+		return rfail(r, TSD_ENOMEM, "out of memory");
 	q->kind = TSD_REC_CONTROL;
-	q->k.what = TSD_CTL_POSITION;
-	q->k.partition = part;
-	q->k.offset = off;
-	q->k.topic = r->fbuf;
-	q->k.topic_len = (uint16_t)strlen(topic);
+	q->k = k;
 	return 0;
 }
 
@@ -1498,9 +1486,11 @@ static int csv_put(tsd_writer *w, const tsd_rec *r)
 		w->len += (size_t)(d - d0);
 		return 0;
 	case TSD_REC_CONTROL: {
-		char line[512];
-		int n = snprintf(line, sizeof line, "#tsd pos topic=%.*s partition=%d offset=%lld\n",
-				 (int)r->k.topic_len, r->k.topic, (int)r->k.partition, (long long)r->k.offset);
+		char line[TSD_POS_LINE_MAX + 1];
+		int n = tsd_pos_format(line, sizeof line, &r->k);
+		if (n < 0)
+			return wfail(w, n, "a control record that has no text form (kind %d, topic of %u bytes)",
+				     (int)r->k.what, (unsigned)r->k.topic_len);
 		return emit(w, line, (size_t)n);
 	}
 	default:

@@ -664,6 +664,41 @@ static double lr_at(const struct tsd_train_opts *o, long step, long steps)
 	return lr * (o->lr_min + (1 - o->lr_min) * 0.5 * (1 + cos(3.14159265358979323846 * p)));
 }
 
+int tsd_train_batch_grad(double *loss_sum, size_t *tokens, struct tsd_train_ws *ws,
+			 struct tsd_model *m, const struct tsd_train_data *d,
+			 const size_t *ids, size_t nw)
+{
+	int err;
+
+	if (!loss_sum || !tokens || !ws || !m || !d || !ids || !nw)
+		return TSD_EINVAL;
+	tsd_model_zero_grad(m);
+	for (size_t i = 0; i < nw; i++) {
+		const struct tsd_train_win *w;
+		float l;
+		if (ids[i] >= d->n)
+			return TSD_EINVAL;
+		w = &d->w[ids[i]];
+		if (w->T > (size_t)ws->maxT)
+			return TSD_ESIZE;
+		if ((err = tsd_model_forward(ws->scores, ws->logits, ws->acts, ws->alen,
+					     m, w->x, 1, (int)w->T)))
+			return err;
+		if ((err = tsd_model_bce(&l, ws->dlogits, ws->logits, w->y, NULL, w->T)))
+			return err;
+		/* each window's loss is a mean over its tokens; the batch's is
+		 * the mean over its windows */
+		for (size_t t = 0; t < w->T; t++)
+			ws->dlogits[t] /= (float)nw;
+		if ((err = tsd_model_backward(m, ws->dacts, ws->alen, ws->acts, NULL,
+					      ws->dlogits, 1, (int)w->T)))
+			return err;
+		*loss_sum += (double)l * (double)w->T;
+		*tokens += w->T;
+	}
+	return 0;
+}
+
 int tsd_train_run(struct tsd_model *m, struct tsd_adamw *opt, int start,
 		  const struct tsd_train_data *tr,
 		  const struct tsd_train_data *val, int kidx,
@@ -721,23 +756,8 @@ int tsd_train_run(struct tsd_model *m, struct tsd_adamw *opt, int start,
 			long step = (long)e * nb + b;
 			if (hi > tr->n)
 				hi = tr->n;
-			tsd_model_zero_grad(m);
-			for (size_t i = lo; i < hi; i++) {
-				const struct tsd_train_win *w = &tr->w[order[i]];
-				float l;
-				if ((err = tsd_model_forward(ws.scores, ws.logits, ws.acts, ws.alen,
-							     m, w->x, 1, (int)w->T)))
-					goto cleanup;
-				if ((err = tsd_model_bce(&l, ws.dlogits, ws.logits, w->y, NULL, w->T)))
-					goto cleanup;
-				for (size_t t = 0; t < w->T; t++)
-					ws.dlogits[t] /= (float)(hi - lo);
-				if ((err = tsd_model_backward(m, ws.dacts, ws.alen, ws.acts, NULL,
-							      ws.dlogits, 1, (int)w->T)))
-					goto cleanup;
-				esum += (double)l * w->T;
-				etok += w->T;
-			}
+			if ((err = tsd_train_batch_grad(&esum, &etok, &ws, m, tr, order + lo, hi - lo)))
+				goto cleanup;
 			if (o->clip > 0)
 				tsd_adamw_clip(m->grad_mem, m->nparams, o->clip);
 			opt->lr = (float)lr_at(o, step, steps);

@@ -185,6 +185,14 @@ int tsd_train_evaluate(struct tsd_train_eval *ev, struct tsd_train_ws *ws,
 		       const struct tsd_model *m,
 		       const struct tsd_train_data *d, int kidx);
 
+/* The gradient of one batch: m's gradient (zeroed first) becomes the mean
+ * over the nw windows d->w[ids[i]] of each window's mean binary
+ * cross-entropy gradient, so it does not grow with the batch size.
+ * loss_sum += each window's mean loss x its tokens; tokens += its tokens. */
+int tsd_train_batch_grad(double *loss_sum, size_t *tokens, struct tsd_train_ws *ws,
+			 struct tsd_model *m, const struct tsd_train_data *d,
+			 const size_t *ids, size_t nw);
+
 /* Train from epoch start (0 for a fresh run; a checkpoint's epoch to
  * resume) to o->epochs. opt's moments and step count continue; its
  * hyperparameters are set from o each step (cosine schedule after a

@@ -590,6 +590,34 @@ static void test_sdt_hand(void **state)
 	assert_int_equal(tsd_ds_sdt(idx, N(idx), NULL, v, 6, &o), TSD_EINVAL);
 }
 
+/* Deviation 0 is a real setting (keep every change, drop what repeats):
+ * on a straight line sdt keeps the two ends, and on a constant deadband
+ * keeps the two ends; a kink or a step adds exactly its own points. */
+static void test_arch_dev0(void **state)
+{
+	const double line[] = { 1, 3, 5, 7, 9, 11, 13, 15 };
+	const double kink[] = { 0, 2, 4, 6, 5, 4, 3, 2 };
+	const double flat[] = { 4, 4, 4, 4, 4, 4, 4, 4 };
+	const double step[] = { 4, 4, 4, 4, 9, 9, 9, 9 };
+	const int64_t tt[] = { 0, 10, 20, 30, 40, 50, 60, 70 };
+	struct tsd_ds_arch o = { .dev = 0 };
+	size_t idx[16];
+
+	(void)state;
+	expect_idx(idx, tsd_ds_sdt(idx, N(idx), NULL, line, 8, &o), (const size_t[]){ 0, 7 }, 2,
+		   "sdt dev 0 line");
+	expect_idx(idx, tsd_ds_sdt(idx, N(idx), tt, line, 8, &o), (const size_t[]){ 0, 7 }, 2,
+		   "sdt dev 0 line, t");
+	expect_idx(idx, tsd_ds_sdt(idx, N(idx), NULL, kink, 8, &o), (const size_t[]){ 0, 3, 7 }, 3,
+		   "sdt dev 0 kink");
+	expect_idx(idx, tsd_ds_sdt(idx, N(idx), NULL, flat, 8, &o), (const size_t[]){ 0, 7 }, 2,
+		   "sdt dev 0 flat");
+	expect_idx(idx, tsd_ds_deadband(idx, N(idx), NULL, flat, 8, &o), (const size_t[]){ 0, 7 }, 2,
+		   "deadband dev 0 flat");
+	expect_idx(idx, tsd_ds_deadband(idx, N(idx), NULL, step, 8, &o),
+		   (const size_t[]){ 0, 3, 4, 7 }, 4, "deadband dev 0 step");
+}
+
 static void test_deadband_hand(void **state)
 {
 	/* dev 0.5: i=4 jumps 5 from 0 -> archive 3 (held) and 4;
@@ -751,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_lttb_reference),
 		cmocka_unit_test(test_sdt_hand),
 		cmocka_unit_test(test_deadband_hand),
+		cmocka_unit_test(test_arch_dev0),
 		cmocka_unit_test(test_arch_bounds),
 		cmocka_unit_test(test_arch_fit),
 	};

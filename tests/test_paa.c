@@ -134,6 +134,13 @@ static void test_flat(void **state)
 	near(out[1], 1, TOL_HAND * 1e3, "eps1e-8", 1);
 	assert_int_equal(tsd_znorm(out, x, 1000, 0.01), 1);
 	assert_int_equal(tsd_znorm(out, x, 1000, 1e-8), 0);
+
+	/* the threshold itself is flat (std <= eps): values -1 and 1 have a
+	 * population std of exactly 1 */
+	for (i = 0; i < 8; i++)
+		x[i] = i % 2 ? 1 : -1;
+	assert_int_equal(tsd_znorm(out, x, 8, 1), 1);
+	assert_int_equal(tsd_znorm(out, x, 8, 0.999), 0);
 }
 
 static void test_invalid(void **state)

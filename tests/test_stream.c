@@ -301,6 +301,76 @@ static void test_binary_roundtrip(void **state)
 	tsd_series_free(tab);
 }
 
+/* Binary runs are checked whole when they can be: a run of a series that
+ * starts at the time its previous run ended repeats that time, so its
+ * first sample is dropped (or, strict, an error), exactly as in CSV. */
+static void test_binary_run_order(void **state)
+{
+	tsd_series_tab *tab = tsd_series_new();
+	tsd_writer_opts wo;
+	tsd_writer *w;
+	int fd = memfd_create("w", 0);
+	uint32_t a, b, s[16];
+	int64_t t[16];
+	double v[16];
+	size_t len;
+	long first;
+	rd x;
+	(void)state;
+
+	tsd_series_intern(&a, tab, "a", 1);
+	tsd_series_intern(&b, tab, "b", 1);
+	tsd_writer_defaults(&wo);
+	wo.format = TSD_FMT_BIN;
+	wo.tab = tab;
+	assert_int_equal(tsd_writer_open(&w, fd, &wo), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(tsd_writer_sample(w, a, i, i), 0);
+	assert_int_equal(tsd_writer_sample(w, b, 0, 100), 0); /* ends a's run */
+	for (int i = 4; i < 7; i++)
+		assert_int_equal(tsd_writer_sample(w, a, i, 10 + i), 0);
+	assert_int_equal(tsd_writer_close(w), 0);
+	char *data = slurp(fd, &len);
+
+	/* sample by sample, and with whole runs given out (tsconv's path) */
+	for (int runs = 0; runs < 2; runs++) {
+		tsd_reader_opts o = { .name = "in.bin", .order = TSD_ORDER_DROP, .runs = runs };
+		tsd_rec r;
+		int n = 0, rc;
+		x.tab = tsd_series_new();
+		o.tab = x.tab;
+		x.fd = mem_fd(data, len);
+		assert_int_equal(tsd_reader_open(&x.r, x.fd, &o), 0);
+		while ((rc = tsd_reader_next(x.r, &r)) == 1) {
+			if (r.kind == TSD_REC_SAMPLE) {
+				assert_true(n < 16);
+				s[n] = r.s.series, t[n] = r.s.t, v[n++] = r.s.v;
+				continue;
+			}
+			assert_int_equal(r.kind, TSD_REC_SAMPLES);
+			for (uint32_t i = 0; i < r.r.count; i++) {
+				assert_true(n < 16);
+				s[n] = r.r.series;
+				t[n] = r.r.t ? r.r.t[i] : r.r.t0 + (int64_t)i * r.r.dt;
+				v[n++] = r.r.v[i];
+			}
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(n, 8);
+		assert_int_equal(tsd_reader_dropped(x.r, &first), 1);
+		assert_true(t[6] == 5 && v[6] == 15 && t[7] == 6);
+		rd_close(&x);
+	}
+
+	rd_open(&x, data, len, TSD_ORDER_STRICT);
+	assert_true(read_samples(&x, s, t, v, 16) < 0);
+	assert_non_null(strstr(tsd_reader_errmsg(x.r), "duplicate time in series 'a'"));
+	rd_close(&x);
+	free(data);
+	close(fd);
+	tsd_series_free(tab);
+}
+
 static void test_bad_binary(void **state)
 {
 	unsigned char hdr[16] = { 0x89, 'T', 'S', 'D', 9, 0, 0, 0 };
@@ -476,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_long_headerless_tab),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_order_drop),
+		cmocka_unit_test(test_binary_run_order),
 		cmocka_unit_test(test_binary_roundtrip),
 		cmocka_unit_test(test_bad_binary),
 		cmocka_unit_test(test_csv_writer),

@@ -217,6 +217,57 @@ static int stop5(const struct tsd_train_progress *p, void *arg)
 	return p->epoch == 5 ? 99 : 0;
 }
 
+/* The batch gradient is a mean over windows: a batch of three copies of a
+ * window has that window's gradient, and a batch of two windows the mean
+ * of theirs (a sum instead would grow with the batch, and AdamW's
+ * normalisation hides it everywhere but in the clip and the epsilon). */
+static void test_batch_grad(void **state)
+{
+	struct tsd_train_data d;
+	struct tsd_model m;
+	struct tsd_adamw o;
+	struct tsd_train_ws ws;
+	const size_t one[] = { 1 }, three[] = { 1, 1, 1 }, other[] = { 4 }, two[] = { 1, 4 };
+	double ls = 0;
+	size_t tok = 0;
+	float *g1, *g4;
+	double worst = 0, scale = 0;
+
+	(void)state;
+	make_data(&d, 6, 17);
+	fresh(&m, &o, &d);
+	assert_int_equal(tsd_train_ws_init(&ws, &m.cfg, 256), 0);
+	g1 = malloc(m.nparams * sizeof *g1);
+	g4 = malloc(m.nparams * sizeof *g4);
+	assert_true(g1 && g4);
+	assert_int_equal(tsd_train_batch_grad(&ls, &tok, &ws, &m, &d, one, 1), 0);
+	assert_int_equal(tok, d.w[1].T);
+	memcpy(g1, m.grad_mem, m.nparams * sizeof *g1);
+	assert_int_equal(tsd_train_batch_grad(&ls, &tok, &ws, &m, &d, other, 1), 0);
+	memcpy(g4, m.grad_mem, m.nparams * sizeof *g4);
+	assert_int_equal(tsd_train_batch_grad(&ls, &tok, &ws, &m, &d, three, 3), 0);
+	for (size_t i = 0; i < m.nparams; i++) {
+		scale = fmax(scale, fabs(g1[i]));
+		worst = fmax(worst, fabs(m.grad_mem[i] - g1[i]));
+	}
+	assert_true(scale > 0);
+	if (worst > 1e-5 * scale)
+		fail_msg("three copies: gradient differs by %g (scale %g)", worst, scale);
+	assert_int_equal(tsd_train_batch_grad(&ls, &tok, &ws, &m, &d, two, 2), 0);
+	worst = 0;
+	for (size_t i = 0; i < m.nparams; i++)
+		worst = fmax(worst, fabs(m.grad_mem[i] - 0.5 * ((double)g1[i] + g4[i])));
+	if (worst > 1e-5 * scale)
+		fail_msg("two windows: gradient differs from the mean by %g (scale %g)", worst, scale);
+	assert_int_equal(tsd_train_batch_grad(&ls, &tok, &ws, &m, &d, (const size_t[]){ 6 }, 1), TSD_EINVAL);
+	free(g1);
+	free(g4);
+	tsd_train_ws_free(&ws);
+	tsd_adamw_free(&o);
+	tsd_model_free(&m);
+	tsd_train_data_free(&d);
+}
+
 /* training lowers the loss on its data; same seed, same weights; a run
  * resumed from its checkpoint ends with the same weights; a saved and
  * reloaded model scores identically */
@@ -315,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_importance),
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_greedy),
+		cmocka_unit_test(test_batch_grad),
 		cmocka_unit_test(test_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,6 +73,10 @@ static void test_epoch(void **state)
 static void test_roundtrip(void **state)
 {
 	(void)state;
+	/* before 1970: days are floored, not truncated toward zero */
+	roundtrip("1969-12-31 23:59:59");
+	roundtrip("1969-07-20 20:17:40");
+	roundtrip("1900-03-01T00:00:00Z");
 	roundtrip("2013-12-02 21:15:00");
 	roundtrip("2013-12-02T21:15:00Z");
 	roundtrip("2013-12-02T21:15:00.125+05:30");

@@ -20,9 +20,28 @@ ck times 0 '' 'merge --full --no-header c.csv | cut -d, -f1 | cmp -s - <(tsconv 
 ck coarse-only 0 '' 'test $(thresh -k 0 c.csv | merge --no-header | wc -l) = 138'
 ck coarse-times 0 '' 'thresh -k 0 c.csv | merge --no-header | head -2 | cut -d, -f1 | tr "\n" " " |
 	grep -qx "2024-01-01 00:03:00 2024-01-01 00:11:00 "'
-# every point is a sample of the reconstruction at an input time
+# --values sample: every point is a sample of the reconstruction at an input time
 ck points-on-reconstruction 0 '' 'thresh -r 4 c.csv >t.csv && merge --full t.csv | tail -n +2 | sort >full &&
-	merge t.csv | tail -n +2 | sort | comm -23 - full | wc -l | grep -qx 0'
+	merge --values sample t.csv | tail -n +2 | sort | comm -23 - full | wc -l | grep -qx 0'
+# the fit (default): same times as --values sample, values fitted
+ck fit-times 0 '' 'cmp -s <(merge t.csv | cut -d, -f1) <(merge --values sample t.csv | cut -d, -f1) &&
+	! cmp -s <(merge t.csv) <(merge --values sample t.csv)'
+# the fit follows the original closer than the reconstruction's samples do (NAB, 1/8 and 1/16)
+for r in 8 16; do
+	ok "fit-nrmse-$r" "tsconv $MT 2>/dev/null >mt.csv && dwt -w 1024 -J 7 mt.csv | thresh -r $r >mt.c &&
+		merge mt.c >fit.csv && merge --values sample mt.c >smp.csv &&
+		a=\$(tseval -f csv mt.csv fit.csv | awk -F, 'NR == 2 { print \$6 }') &&
+		b=\$(tseval -f csv mt.csv smp.csv | awk -F, 'NR == 2 { print \$6 }') &&
+		awk -v a=\"\$a\" -v b=\"\$b\" 'BEGIN { exit !(a > 0 && a < 0.95 * b) }'"
+done
+# no point outside the range of the reconstruction (a square wave: the
+# least-squares lines would overshoot its edges without the clamp)
+printf 'time,value\n' >sq.csv; for i in $(seq 0 511); do echo "$i,$(( (i / 37) % 2 * 10 ))"; done >>sq.csv
+ck fit-range 0 '' 'dwt -w 128 -J 4 sq.csv | thresh -r 8 >sq.c && merge --full --no-header sq.c |
+	awk -F, "NR == 1 || \$2 < lo { lo = \$2 } NR == 1 || \$2 > hi { hi = \$2 } END { print lo, hi }" >rng &&
+	merge --no-header sq.c | awk -F, -v r="$(cat rng)" "BEGIN { split(r, b, \" \") } \$2 < b[1] || \$2 > b[2] { bad = 1 } END { exit bad }"'
+ck bad-values 2 "merge: --values: 'mean' is not fit or sample
+Try 'merge --help' for more information." 'merge --values mean c.csv'
 
 # scores without thresh: merge keeps details scored 0.5 or more
 awk -F, 'BEGIN { OFS = "," } NR > 1 && ($3 == "A" || $3 == "D") { $9 = ($5 % 2) ? "0.75" : "0.25" } 1' c.csv >s.csv

@@ -1,0 +1,72 @@
+/* position.h: source positions and the control records that carry them.
+ *
+ * A source position names a Kafka partition and the next offset to read
+ * from it. Positions travel in streams as CONTROL records (lib/record.h);
+ * in CSV streams, in stores and in messages they take one text form, made
+ * and read here only:
+ *
+ *     #tsd pos topic=T partition=P offset=O       what = TSD_CTL_POSITION
+ *     #tsd revoke topic=T partition=P offset=O    what = TSD_CTL_REVOKE
+ *
+ * T is 1 to TSD_TOPIC_MAX bytes without blanks or control characters; P an
+ * int32, O an int64 (-1: nothing read yet). The end mark of a source is
+ * "#tsd pos topic=- partition=-1 offset=-1" (see ctlq.h).
+ *
+ * A position table keeps the latest position of each partition, in the
+ * order they first appeared, with a dirty flag per entry and flags that
+ * belong to the caller. Entries never move: a pointer stays valid until the
+ * table is freed. Lookups are by (topic, partition); a hint makes the
+ * common case (the same partition again) one comparison.
+ */
+#ifndef TSD_POSITION_H
+#define TSD_POSITION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+#define TSD_TOPIC_MAX 255
+/* longest text form, line end included */
+#define TSD_POS_LINE_MAX (TSD_TOPIC_MAX + 80)
+
+/* The text form of k with its '\n' in buf (cap bytes, at least
+ * TSD_POS_LINE_MAX + 1 for any k; NUL-terminated). Returns its length, or
+ * TSD_EINVAL for an unknown kind or a bad topic, TSD_ESIZE when cap is too
+ * small. */
+int tsd_pos_format(char *buf, size_t cap, const tsd_control *k);
+/* Parse one text form (n bytes, with or without its "\n" or "\r\n"). The
+ * topic is copied into topic (cap >= TSD_TOPIC_MAX + 1, NUL-terminated)
+ * and k->topic points there. 0, or TSD_EFORMAT. */
+int tsd_pos_parse(tsd_control *k, char *topic, size_t cap, const char *s, size_t n);
+/* 1 when t (n bytes) is a topic the text form can carry. */
+int tsd_pos_topic_ok(const char *t, size_t n);
+
+typedef struct {
+	char *topic;           /* NUL-terminated */
+	uint16_t topic_len;
+	int32_t partition;
+	int64_t offset;        /* next offset to read; -1: none yet */
+	int dirty;             /* changed since the caller last cleared it */
+	unsigned flags;        /* the caller's */
+} tsd_pos;
+
+typedef struct tsd_postab tsd_postab;
+
+int tsd_postab_new(tsd_postab **t);
+void tsd_postab_free(tsd_postab *t);
+/* The entry of (topic, partition) in *e, added (offset -1, clean, flags
+ * 0) when absent. 0, TSD_ENOMEM or TSD_EINVAL (topic too long). */
+int tsd_postab_get(tsd_postab *t, tsd_pos **e, const char *topic, size_t topic_len, int32_t partition);
+/* The entry, or NULL when absent. */
+tsd_pos *tsd_postab_find(tsd_postab *t, const char *topic, size_t topic_len, int32_t partition);
+/* The position k (kind TSD_CTL_POSITION) becomes its partition's latest:
+ * offset set, entry dirty. *e (when e is not NULL) is the entry. */
+int tsd_postab_set(tsd_postab *t, tsd_pos **e, const tsd_control *k);
+size_t tsd_postab_len(const tsd_postab *t);
+/* Entries in order of first appearance, i < tsd_postab_len. */
+tsd_pos *tsd_postab_at(tsd_postab *t, size_t i);
+/* A control record of kind what for entry e (its topic points into e). */
+void tsd_pos_control(tsd_control *k, const tsd_pos *e, int what);
+
+#endif

@@ -1,0 +1,153 @@
+/* test_position.c: the text form of positions reads back as written, the
+ * parser refuses what is not exactly that form, and the table finds,
+ * adds and keeps its entries in place. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ctlq.h"
+#include "position.h"
+#include "tsd.h"
+
+static tsd_control ctl(int what, const char *topic, int32_t part, int64_t off)
+{
+	tsd_control k;
+
+	memset(&k, 0, sizeof k);
+	k.what = (uint16_t)what;
+	k.topic = topic;
+	k.topic_len = (uint16_t)strlen(topic);
+	k.partition = part;
+	k.offset = off;
+	return k;
+}
+
+static void round_trip(void **state)
+{
+	static const int64_t offs[] = { 0, 1, -1, 42, INT64_MAX, INT64_MIN, 1000000007 };
+	static const int32_t parts[] = { 0, 3, -1, INT32_MAX, INT32_MIN };
+	char line[TSD_POS_LINE_MAX + 1], topic[TSD_TOPIC_MAX + 1], ref[400];
+	tsd_control k, back;
+
+	(void)state;
+	for (int what = TSD_CTL_POSITION; what <= TSD_CTL_REVOKE; what++)
+		for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++)
+			for (size_t j = 0; j < sizeof parts / sizeof parts[0]; j++) {
+				k = ctl(what, "sensors.raw-1", parts[j], offs[i]);
+				int n = tsd_pos_format(line, sizeof line, &k);
+				/* the same text as printf gives */
+				snprintf(ref, sizeof ref, "#tsd %s topic=sensors.raw-1 partition=%d offset=%lld\n",
+					 what == TSD_CTL_POSITION ? "pos" : "revoke", (int)parts[j], (long long)offs[i]);
+				assert_string_equal(line, ref);
+				assert_int_equal(n, (int)strlen(ref));
+				assert_int_equal(tsd_pos_parse(&back, topic, sizeof topic, line, (size_t)n), 0);
+				assert_int_equal(back.what, what);
+				assert_int_equal(back.partition, parts[j]);
+				assert_true(back.offset == offs[i]);
+				assert_int_equal(back.topic_len, 13);
+				assert_memory_equal(back.topic, "sensors.raw-1", 13);
+				assert_ptr_equal(back.topic, topic);
+			}
+	/* the end mark */
+	tsd_ctl_end(&k);
+	assert_int_equal(tsd_pos_format(line, sizeof line, &k), 40);
+	assert_string_equal(line, "#tsd pos topic=- partition=-1 offset=-1\n");
+	/* the longest topic fits the bound */
+	memset(topic, 'x', TSD_TOPIC_MAX);
+	k = ctl(TSD_CTL_REVOKE, "", INT32_MIN, INT64_MIN);
+	k.topic = topic;
+	k.topic_len = TSD_TOPIC_MAX;
+	assert_true(tsd_pos_format(line, sizeof line, &k) > 0);
+	assert_int_equal(tsd_pos_format(line, 20, &k), TSD_ESIZE);
+}
+
+static void refusals(void **state)
+{
+	static const char *const bad[] = {
+		"", "#tsd", "#tsd pos", "#tsd pos topic= partition=0 offset=0",
+		"#tsd pos topic=a partition=0", "#tsd pos topic=a partition=0 offset=",
+		"#tsd pos topic=a partition=0 offset=1 ", "#tsd pos topic=a partition=0 offset=1x",
+		"#tsd pos topic=a partition=2147483648 offset=1", "#tsd pos topic=a partition=0 offset=9223372036854775808",
+		"#tsd pos topic=a partition=0 offset=--1", "#tsd pos topic=a partition=+1 offset=1",
+		"#tsd poss topic=a partition=0 offset=1", "#tsd posi topic=a partition=0 offset=1",
+		"#tsd move topic=a partition=0 offset=1", "#tsd  pos topic=a partition=0 offset=1",
+		"#tsd pos topic=a\tb partition=0 offset=1", "#tsd pos topic=a  partition=0 offset=1",
+		"#tsd pos partition=0 topic=a offset=1", "#tsd pos topic=a partition=- offset=1",
+	};
+	char topic[TSD_TOPIC_MAX + 1], big[600];
+	tsd_control k;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(tsd_pos_parse(&k, topic, sizeof topic, bad[i], strlen(bad[i])), TSD_EFORMAT);
+	/* line ends are optional and only at the end */
+	assert_int_equal(tsd_pos_parse(&k, topic, sizeof topic, "#tsd pos topic=a partition=0 offset=1\r\n", 39), 0);
+	assert_int_equal(tsd_pos_parse(&k, topic, sizeof topic, "#tsd pos topic=a partition=0 offset=1\n\n", 39),
+			 TSD_EFORMAT);
+	/* a topic past the bound */
+	int n = snprintf(big, sizeof big, "#tsd pos topic=%0*d partition=0 offset=1", TSD_TOPIC_MAX + 1, 0);
+	assert_int_equal(tsd_pos_parse(&k, topic, sizeof topic, big, (size_t)n), TSD_EFORMAT);
+	/* an unknown kind or a topic with a blank has no text form */
+	k = ctl(9, "a", 0, 0);
+	assert_int_equal(tsd_pos_format(big, sizeof big, &k), TSD_EINVAL);
+	k = ctl(TSD_CTL_POSITION, "a b", 0, 0);
+	assert_int_equal(tsd_pos_format(big, sizeof big, &k), TSD_EINVAL);
+}
+
+static void table(void **state)
+{
+	tsd_postab *t;
+	tsd_pos *e, *first, *again;
+	tsd_control k;
+	char name[32];
+
+	(void)state;
+	assert_int_equal(tsd_postab_new(&t), 0);
+	assert_null(tsd_postab_find(t, "in", 2, 0));
+	assert_int_equal(tsd_postab_get(t, &first, "in", 2, 0), 0);
+	assert_true(first->offset == -1);
+	assert_false(first->dirty);
+	/* many entries: the first stays where it was */
+	for (int i = 0; i < 100; i++) {
+		snprintf(name, sizeof name, "t%d", i % 7);
+		k = ctl(TSD_CTL_POSITION, name, i / 7, 10 * i);
+		assert_int_equal(tsd_postab_set(t, &e, &k), 0);
+		assert_true(e->dirty && e->offset == 10 * i);
+	}
+	assert_int_equal(tsd_postab_len(t), 101);
+	assert_ptr_equal(tsd_postab_at(t, 0), first);
+	assert_int_equal(tsd_postab_get(t, &again, "in", 2, 0), 0);
+	assert_ptr_equal(again, first);
+	/* same topic, other partition; same partition, other topic */
+	assert_null(tsd_postab_find(t, "in", 2, 1));
+	assert_null(tsd_postab_find(t, "i", 1, 0));
+	e = tsd_postab_find(t, "t3", 2, 2);
+	assert_non_null(e);
+	assert_true(e->offset == 170);
+	/* a later position replaces the offset */
+	k = ctl(TSD_CTL_POSITION, "t3", 2, 5);
+	assert_int_equal(tsd_postab_set(t, NULL, &k), 0);
+	assert_true(e->offset == 5);
+	tsd_pos_control(&k, e, TSD_CTL_REVOKE);
+	assert_int_equal(k.what, TSD_CTL_REVOKE);
+	assert_int_equal(k.partition, 2);
+	assert_true(k.offset == 5);
+	assert_int_equal(k.topic_len, 2);
+	assert_null(tsd_postab_at(t, 101));
+	tsd_postab_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(round_trip),
+		cmocka_unit_test(refusals),
+		cmocka_unit_test(table),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
