@@ -15,7 +15,8 @@ pg_bin() {
 }
 
 pg_as() {
-	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+	# from / : the server's user may not enter the caller's folder
+	if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else (cd / && "$@"); fi
 }
 
 pg_start() {

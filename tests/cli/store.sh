@@ -98,7 +98,7 @@ for i in $(seq 50); do [ -s bs ] && break; sleep 0.1; done
 B=$(cat bs)
 export B
 ok broker-up 'test -n "$B"'
-P='dwt -w 1h -J 3 -W haar -o bin | thresh --ratio 4 -o bin | merge -o bin'
+P='dwt -w 1h -J 3 -W haar -o bin | thresh --ratio 4 -o bin | merge --values sample -o bin'
 export P
 tsgen -n 4 -p 3000 -s 5 >in1.csv
 eval "$P" <in1.csv | tsconv --no-header >want1.csv
@@ -127,7 +127,7 @@ while [ $rounds -lt 20 ]; do
 	tsconsume -q -b $B -G g2 -a -t in2 -o bin --positions sqlite:s.db >f1 2>>crash.err & c=$!
 	dwt -w 1h -J 3 -W haar -o bin <f1 >f2 2>>crash.err & w=$!
 	thresh --ratio 4 -o bin <f2 >f3 2>>crash.err & t=$!
-	merge -o bin <f3 >f4 2>>crash.err & m=$!
+	merge --values sample -o bin <f3 >f4 2>>crash.err & m=$!
 	tsstore sqlite:s.db <f4 2>>crash.err & s=$!
 	sleep 0.$((RANDOM % 4))$((RANDOM % 10))
 	set -- $c $w $t $m $s; shift $((RANDOM % 5)); kill -9 $1 2>/dev/null && kills=$((kills + 1))
