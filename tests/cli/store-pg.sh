@@ -71,18 +71,22 @@ export P
 # ---- the server stopped for 10 s while a live stream is stored: tsstore
 # waits, reconnects, resends the open transaction; nothing is lost
 psql -c "truncate tsd_samples, tsd_series, tsd_positions"
+# windows of 1 min of 1 s samples: at 100 times real speed, rows come out
+# every 0.6 s for 15 s
+P1='dwt -w 1m -J 3 -W haar -o bin | thresh --ratio 4 -o bin | merge --values sample -o bin'
 tsgen -n 3 -p 1500 -r 1s -s 9 >in1.csv
-eval "$P" <in1.csv | tsconv --no-header >want1.csv
+eval "$P1" <in1.csv | tsconv --no-header >want1.csv
 tsgen -n 3 -p 1500 -r 1s -s 9 --realtime=100 | tsproduce -b $B -t in1 --commit none 2>gen.err & gp=$!
-tsconsume -q -b $B -G g1 -a -t in1 -c 4500 --positions "$PGDB" 2>down.err | eval "$P" 2>>down.err |
+tsconsume -q -b $B -G g1 -a -t in1 -c 4500 --positions "$PGDB" 2>down.err | eval "$P1" 2>>down.err |
 	tsstore --retry 60s "$PGDB" 2>>down.err & sp=$!
-# down once the first rows are stored (the stream lasts 15 s)
+( trap 'kill $sl 2>/dev/null; exit 0' TERM; sleep 60 & sl=$!; wait $sl; kill $gp $sp 2>/dev/null ) & watchdog=$!
+# down once the first rows are stored
 for i in $(seq 100); do [ -n "$(tsquery "$PGDB" --no-header 2>/dev/null | head -1)" ] && break; sleep 0.1; done
+n_before=$(tsquery "$PGDB" --no-header | wc -l)
 pg_down; sleep 10; pg_up
-ok down-10s-midrun "kill -0 $sp"
-( sleep 60; kill $gp $sp 2>/dev/null ) & watchdog=$!
+ok down-10s-midrun "kill -0 $sp && test $n_before -gt 0 && test $n_before -lt $(wc -l <want1.csv)"
 wait $gp; wait $sp; src=$?
-kill $watchdog 2>/dev/null
+kill $watchdog 2>/dev/null; wait $watchdog 2>/dev/null
 ok down-10s-exit "test $src = 0 || cat down.err >&2; test $src = 0"
 ok down-10s-retried 'grep -q "the connection was lost and the transaction sent again" down.err || { cat -v down.err; tail -3 $PGDIR/log; } >&2; grep -q "the connection was lost and the transaction sent again" down.err'
 tsquery "$PGDB" >got1.csv
