@@ -13,7 +13,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS  ?= $(OPT) -g
 CPPFLAGS += -D_GNU_SOURCE -Ilib $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 PKGS    := cmocka rdkafka
-LDLIBS  := -lcsv -lm
+LDLIBS  := -lm
 
 # Variant build trees: build/rel (default), build/san (sanitizers).
 V       ?= rel
@@ -42,7 +42,7 @@ MAN1    := $(wildcard man/man1/*.1)
 MAN5    := $(wildcard man/man5/*.5)
 MAN7    := $(wildcard man/man7/*.7)
 
-DEB_PKGS := libcsv-dev libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-config \
+DEB_PKGS := libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-config \
             groff-base chromium file procps bc libsqlite3-dev sqlite3 libpq-dev postgresql
 BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk time
 
@@ -94,6 +94,7 @@ LDLIBS_tsconsume := -lrdkafka
 LDLIBS_tsproduce := -lrdkafka
 LDLIBS_tsbroker  := -lrdkafka
 LDLIBS_tsplot    := -lmicrohttpd
+LDLIBS_tscore    := -pthread
 STORE_LIBS       := -lsqlite3 -lpq
 LDLIBS_tsconsume += $(STORE_LIBS)
 LDLIBS_tsstore   := $(STORE_LIBS)
@@ -126,7 +127,7 @@ fuzz: $(BINS) ## fuzz the reader, the Kafka payload decoder and coefficient wind
 	@mkdir -p build/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE \
-			-Ilib -I/usr/include/postgresql -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) -lcsv -lm $(STORE_LIBS); \
+			-Ilib -I/usr/include/postgresql -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) -lm $(STORE_LIBS); \
 	done
 	@B=$(CURDIR)/$(B) bash scripts/fuzz-corpus.sh build/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -85,6 +86,16 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *con, const char 
 	return ret;
 }
 
+static void raise_fd_limit(rlim_t want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int tool_plotweb_start(tool_plotweb **out, const char *bind_addr, int port, int svg, long refresh_ms,
 		       char *err, size_t errlen)
 {
@@ -113,7 +124,7 @@ int tool_plotweb_start(tool_plotweb **out, const char *bind_addr, int port, int 
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 64) < 0) {
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 1024) < 0) {
 		int e = errno;
 		snprintf(err, errlen, "--serve %s:%d:", bind_addr, port);
 		close(fd);
@@ -121,8 +132,18 @@ int tool_plotweb_start(tool_plotweb **out, const char *bind_addr, int port, int 
 		errno = e;
 		return -1;
 	}
-	w->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, answer, w,
-				  MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_END);
+	/* Limits, so that clients that connect and never finish a request
+	 * cannot shut everyone out: epoll (select() stops at 1024 sockets),
+	 * a connection idle for TOOL_PLOTWEB_TIMEOUT s is closed, at most
+	 * TOOL_PLOTWEB_PER_IP connections from one address and
+	 * TOOL_PLOTWEB_MAX in all (the fd limit is raised to fit). */
+	raise_fd_limit(TOOL_PLOTWEB_MAX + 64);
+	w->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, answer, w,
+				  MHD_OPTION_LISTEN_SOCKET, fd,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TOOL_PLOTWEB_TIMEOUT,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)TOOL_PLOTWEB_MAX,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)TOOL_PLOTWEB_PER_IP,
+				  MHD_OPTION_END);
 	if (!w->mhd) {
 		snprintf(err, errlen, "--serve %s:%d: cannot start the web server", bind_addr, port);
 		close(fd);

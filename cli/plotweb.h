@@ -8,6 +8,12 @@
 
 typedef struct tool_plotweb tool_plotweb;
 
+/* Connection limits (see tsplot(1)): idle seconds before a connection is
+ * closed, connections from one address, connections in all. */
+#define TOOL_PLOTWEB_TIMEOUT 10
+#define TOOL_PLOTWEB_PER_IP 32
+#define TOOL_PLOTWEB_MAX 4096
+
 /* Listen on bind (an IPv4 address) and port. svg: the chart is SVG, else
  * PNG. 0 on success; -2 when bind is not an IPv4 address, -1 when the
  * socket or the server cannot start (errno set where it says why); err

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvline.h"
+#include "csvcodec.h"
 #include "paa.h"
 #include "sax.h"
 #include "saxword.h"
@@ -84,7 +84,8 @@ static void decode_file(tool_io *io, const char *path, int how, int delim)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	tsd_csvline cl = { 0 };
+	tsd_csvrow cl = { 0 };
+	const char *F[9];
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -105,14 +106,15 @@ static void decode_file(tool_io *io, const char *path, int how, int delim)
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n' || (line[0] == '\r' && line[1] == '\n'))
 			continue;
-		rc = tsd_csvline_split(&cl, line, (size_t)len, delim);
+		rc = tsd_csv_split(&cl, line, (size_t)len, delim, TSD_CSV_TRIM);
 		if (rc < 0)
 			tool_die(EXIT_DATA, "%s:%ld: malformed quoting", name, lineno);
-		if (lineno == 1 && !strcmp(cl.field[0], "series"))
+		if (lineno == 1 && rc > 0 && !strcmp(tsd_csvrow_field(&cl, 0), "series"))
 			continue;
 		if (rc != 9)
 			tool_die(EXIT_DATA, "%s:%ld: expected 9 fields, found %d", name, lineno, rc);
-		char **F = cl.field;
+		for (int i = 0; i < 9; i++)
+			F[i] = tsd_csvrow_field(&cl, (size_t)i);
 		if (!*F[0])
 			tool_die(EXIT_DATA, "%s:%ld: empty series name", name, lineno);
 		if (tsd_time_parse(&w.start, &st, F[1], strlen(F[1])) ||
@@ -154,7 +156,7 @@ static void decode_file(tool_io *io, const char *path, int how, int delim)
 	if (f != stdin)
 		fclose(f);
 	free(line);
-	tsd_csvline_free(&cl);
+	tsd_csvrow_free(&cl);
 }
 
 static void put_field(FILE *f, const char *s, int delim)
@@ -253,6 +255,8 @@ int main(int argc, char **argv)
 	tsd_tstyle in_style = { .kind = TSD_T_ISO, .sep = ' ' };
 
 	tool_io_files(&io, argc - optind, argv + optind);
+	if (!io.out_format)
+		io.out_format = TSD_FMT_CSV; /* words are text, even from binary input */
 	tsd_sax_breakpoints(bp, alpha);
 	tool_winloop_init(&wl, &io, count, span, max);
 	if (io.header)

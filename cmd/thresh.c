@@ -27,8 +27,9 @@ static const char usage[] =
 "                         magnitudes first\n"
 "  -b, --budget P         keep the largest details so that merge writes P\n"
 "                         points per window (at least ceil(n/2^J))\n"
-"  -r, --ratio R          the same with P = n/R (rounded): a compression\n"
-"                         ratio R of the reduced series\n""  -e, --exact            with -k, -b or -r: the least-squares reference; rank\n"
+"  -r, --ratio R          a compression ratio R of the reduced series over\n"
+"                         each whole series: round(n/R) points for n samples\n"
+"                         (halves up), windows sharing the budget in turn\n""  -e, --exact            with -k, -b or -r: the least-squares reference; rank\n"
 "                         by magnitude whatever the scores. On an orthonormal\n"
 "                         transform (periodization, or haar; a window of a\n"
 "                         multiple of 2^J) no other choice of as many details\n"
@@ -110,7 +111,8 @@ int main(int argc, char **argv)
 	size_t nonortho = 0, starved = 0, starved_pts = 0, starved_coarse = 0, budgeted = 0;
 	double arg = 0, *work = NULL;
 	unsigned char *keep = NULL;
-	size_t kcap = 0, wcap = 0;
+	size_t kcap = 0, wcap = 0, nruns = 0;
+	tsd_select_run *runs = NULL;
 	tool_coefloop cl;
 	tsd_coefwin *cw;
 	tool_io io;
@@ -215,9 +217,26 @@ int main(int argc, char **argv)
 			if (ru == R_KEEP)
 				k = tsd_select_fraction(ne, arg);
 			else {
-				size_t pts = ru == R_BUDGET ? (size_t)arg : tsd_select_ratio_points(cw->n, arg);
+				tsd_select_run *run = NULL;
+				if (ru == R_RATIO) {
+					/* the series' running budget: round(n / R) over the whole series */
+					uint32_t sid = cw->hdr.series;
+					if (sid >= nruns) {
+						size_t nn = (size_t)sid + 1;
+						tsd_select_run *g = realloc(runs, nn * sizeof *runs);
+						if (!g)
+							tool_die(EXIT_DATA, "out of memory");
+						memset(g + nruns, 0, (nn - nruns) * sizeof *g);
+						runs = g;
+						nruns = nn;
+					}
+					run = &runs[sid];
+				}
+				size_t pts = ru == R_BUDGET ? (size_t)arg : tsd_select_run_next(run, cw->n, arg);
 				size_t coarse = tsd_reduce_coarse(cw->n, cw->J);
 				k = tsd_select_budget(pts, coarse, ne);
+				if (run)
+					tsd_select_run_add(run, cw->n, coarse + k < cw->n ? coarse + k : cw->n);
 				budgeted++;
 				/* a budget the coarse grid takes whole keeps no detail */
 				if (!k && ne && pts < cw->n) {
@@ -273,6 +292,7 @@ int main(int argc, char **argv)
 	tool_coefloop_free(&cl);
 	free(keep);
 	free(work);
+	free(runs);
 	tool_finish(&io);
 	return 0;
 }

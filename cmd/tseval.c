@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csvcodec.h"
 #include "events.h"
 #include "metrics.h"
 #include "raster.h"
@@ -276,17 +277,13 @@ static void cells(char **c, const row *rw, const tsd_tstyle *ts, int events, int
 
 static void csv_field(const char *s)
 {
-	if (strpbrk(s, ",\"\n\r")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
+	size_t n = strlen(s);
+	char *q = malloc(2 * n + 2);
+
+	if (!q)
+		tool_die(EXIT_DATA, "out of memory");
+	fwrite(q, 1, tsd_csv_field(q, s, n, ','), stdout);
+	free(q);
 }
 
 static void print(char **c, size_t nrows, int csv)

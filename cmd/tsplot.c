@@ -102,6 +102,9 @@ static struct {
 	int64_t span, refresh;
 	int once, panels, verbose, persist;
 	const char *term, *output, *title, *yrange, *bind, *gnuplot;
+	char tname[32];            /* the terminal's name: first word of term */
+	const char *topts;         /* the rest of term: vetted options or "" */
+	int interactive;           /* qt, x11, wxt: a window */
 	char *labels[MAX_INPUTS];
 	int w, h, columns, port;
 	int tty_dumb;
@@ -116,19 +119,22 @@ static struct {
 	/* main */
 	tsd_gnuplot *gp;
 	int64_t plot_sync;         /* sync after the last plot */
-	int64_t rename_sync;       /* rename tmp to output once synced */
-	char tmp[4096];
-	int file_out;
+	int64_t rename_sync;       /* publish tmp as the output once synced */
+	char tmp[4200];            /* gnuplot's output file, in tmpdir */
+	int file_out;              /* gnuplot draws into tmp */
+	const char *user_output;   /* --output, where each chart is copied */
 	long refreshes, late;
 	int gp_failed;
 	/* t, v scratch for tsd_plotbuf_points */
 	int64_t *pt;
 	double *pv;
 	tool_plotweb *web;         /* --serve */
-	char tmpdir[256];
+	char tmpdir[4096];         /* private folder (mkdtemp) for gnuplot's files */
 } g = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static void die_gp(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void set_term(const char *spec);
+static void cleanup_files(void);
 
 /* ------------------------------------------------------------ messages */
 
@@ -148,6 +154,21 @@ static void show_gnuplot(const char *msg)
 	}
 }
 
+static void check_out(void)
+{
+	int e = g.gp ? tsd_gnuplot_out_error(g.gp) : 0;
+
+	if (e == EPIPE) {
+		/* the reader of our output has gone (| head): end quietly */
+		cleanup_files();
+		exit(EXIT_DATA);
+	}
+	if (e) {
+		errno = e;
+		die_gp("write error:");
+	}
+}
+
 static void drain_gnuplot(void)
 {
 	char msg[MSGLEN];
@@ -159,6 +180,7 @@ static void drain_gnuplot(void)
 		if (got)
 			show_gnuplot(msg);
 	} while (got);
+	check_out();
 	if (rc == 1)
 		die_gp("gnuplot has exited");
 	if (rc < 0)
@@ -169,14 +191,8 @@ static void cleanup_files(void)
 {
 	if (g.tmp[0])
 		unlink(g.tmp);
-	if (g.tmpdir[0]) {
-		char p[300];
-		snprintf(p, sizeof p, "%s/chart.png", g.tmpdir);
-		unlink(p);
-		snprintf(p, sizeof p, "%s/chart.svg", g.tmpdir);
-		unlink(p);
+	if (g.tmpdir[0])
 		rmdir(g.tmpdir);
-	}
 }
 
 /* Die with a message after ending gnuplot and showing what it said. */
@@ -405,7 +421,7 @@ static int curve(uint32_t i, int first)
 /* Under the lock: the plot command(s) for what is shown in [t0, t1]. */
 static int send_plot(int64_t t0, int64_t t1, int *ncurves)
 {
-	char a[40], b[40], q[600];
+	char a[40], b[40];
 	uint32_t ngroups = tsd_series_count(g.groups), gi, i;
 	int rc = 0, any;
 
@@ -416,8 +432,12 @@ static int send_plot(int64_t t0, int64_t t1, int *ncurves)
 				 tsd_plot_time_format(t1 - t0));
 	if (g.tty_dumb)
 		rc |= tsd_gnuplot_printf(g.gp, "print \"\\033[H\\033[2J\"\n");
-	if (g.file_out)
-		rc |= tsd_gnuplot_printf(g.gp, "set output %s\n", tsd_plot_quote(q, sizeof q, g.tmp));
+	if (g.file_out) {
+		char qp[sizeof g.tmp * 2 + 3];
+		if (tsd_plot_quote_path(qp, sizeof qp, g.tmp) < 0)
+			return TSD_EINVAL; /* checked when tmp was made */
+		rc |= tsd_gnuplot_printf(g.gp, "set output %s\n", qp);
+	}
 	if (g.panels) {
 		uint32_t shown = 0;
 		for (gi = 0; gi < ngroups; gi++)
@@ -459,15 +479,91 @@ static int send_plot(int64_t t0, int64_t t1, int *ncurves)
 	return rc < 0 ? TSD_ENOMEM : 0;
 }
 
+/* Once gnuplot has written the chart into the private folder: copy it to
+ * the output, a regular file replaced whole (a fresh mkstemp file in the
+ * output's folder, renamed over it) or anything else (a device, a FIFO)
+ * written in place; every write checked. */
+static void publish(void)
+{
+	char *buf = NULL, *tmp = NULL;
+	size_t n = 0;
+	struct stat st;
+	int fd = -1, e;
+
+	if (g.web)
+		tool_plotweb_load(g.web, g.tmp);
+	if (!g.user_output)
+		return;
+	{
+		int in = open(g.tmp, O_RDONLY | O_CLOEXEC);
+		if (in < 0 || fstat(in, &st) < 0)
+			die_gp("%s:", g.tmp);
+		if (!(buf = malloc((size_t)st.st_size + 1)))
+			die_gp("out of memory");
+		while (n < (size_t)st.st_size) {
+			ssize_t r = read(in, buf + n, (size_t)st.st_size - n);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				die_gp("%s:", g.tmp);
+			n += (size_t)r;
+		}
+		close(in);
+	}
+	if (stat(g.output, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((fd = open(g.output, O_WRONLY | O_TRUNC | O_CLOEXEC)) < 0)
+			die_gp("%s:", g.output);
+	} else {
+		const char *sl = strrchr(g.output, '/');
+		size_t dl = sl ? (size_t)(sl - g.output) + 1 : 0;
+		mode_t um = umask(0);
+		umask(um);
+		if (asprintf(&tmp, "%.*s.%s.XXXXXX", (int)dl, g.output, sl ? sl + 1 : g.output) < 0)
+			die_gp("out of memory");
+		if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+			e = errno;
+			free(tmp);
+			errno = e;
+			die_gp("%s:", g.output);
+		}
+		fchmod(fd, 0666 & ~um);
+	}
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(fd, buf + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto failed;
+		off += (size_t)w;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		goto failed;
+	}
+	fd = -1;
+	if (tmp && rename(tmp, g.output) < 0)
+		goto failed;
+	free(tmp);
+	free(buf);
+	return;
+failed:
+	e = errno ? errno : EIO;
+	if (fd >= 0)
+		close(fd);
+	if (tmp)
+		unlink(tmp);
+	free(tmp);
+	free(buf);
+	errno = e;
+	die_gp("%s:", g.output);
+}
+
 static void check_rename(void)
 {
 	if (!g.rename_sync || tsd_gnuplot_synced(g.gp) < g.rename_sync)
 		return;
 	g.rename_sync = 0;
-	if (rename(g.tmp, g.output) < 0)
-		die_gp("%s:", g.output);
-	if (g.web)
-		tool_plotweb_load(g.web, g.output);
+	publish();
 }
 
 /* One refresh: data of the changed series, then the plot. */
@@ -503,6 +599,33 @@ static void refresh(void)
 	g.refreshes++;
 }
 
+/* The chart of an empty input: axes and "no data" (a cron job over a quiet
+ * hour draws this, exit 0). */
+static void draw_empty(void)
+{
+	int64_t s;
+	int rc = 0;
+
+	if (g.file_out) {
+		char qp[sizeof g.tmp * 2 + 3];
+		if (tsd_plot_quote_path(qp, sizeof qp, g.tmp) < 0)
+			die_gp("%s", tsd_strerror(TSD_EINVAL));
+		rc |= tsd_gnuplot_printf(g.gp, "set output %s\n", qp);
+	}
+	rc |= tsd_gnuplot_printf(g.gp, "set label 1 'no data' at graph 0.5, 0.5 center\n"
+				 "set format x ''\nset xrange [0:1]\nset yrange [0:1]\nplot 2 notitle\n"
+				 "unset label 1\n");
+	if (g.file_out)
+		rc |= tsd_gnuplot_printf(g.gp, "unset output\n");
+	if (rc < 0 || (s = tsd_gnuplot_sync(g.gp)) < 0)
+		die_gp("%s", tsd_strerror(TSD_ENOMEM));
+	if (tsd_gnuplot_send(g.gp) < 0)
+		die_gp("gnuplot has exited");
+	g.plot_sync = s;
+	if (g.file_out)
+		g.rename_sync = s;
+}
+
 static int busy(void)
 {
 	return tsd_gnuplot_synced(g.gp) < g.plot_sync;
@@ -522,7 +645,10 @@ static void start_gnuplot(void)
 	if (g.persist)
 		argv[n++] = (char *)(uintptr_t)"-persist";
 	argv[n] = NULL;
-	if (tsd_gnuplot_open(&g.gp, argv, -1, err, sizeof err) < 0)
+	/* a text chart on our stdout passes through us, so that a write
+	 * error there is seen; a window's gnuplot may leave a child holding
+	 * its stdout open (-persist), so it keeps ours */
+	if (tsd_gnuplot_open(&g.gp, argv, g.interactive ? -1 : 1, err, sizeof err) < 0)
 		tool_die(EXIT_DATA, "%s%s", err, g.gnuplot ? "" : " (Debian: install gnuplot-nox or gnuplot-qt)");
 	rc = tsd_gnuplot_query(g.gp, terms, sizeof terms, "GPVAL_TERMINALS", 20000);
 	if (rc != 0) {
@@ -535,17 +661,16 @@ static void start_gnuplot(void)
 	if (!g.term) {
 		const char *disp = getenv("DISPLAY");
 		if (disp && *disp && tsd_plot_has_term(terms, "qt"))
-			g.term = "qt";
+			set_term("qt");
 		else if (disp && *disp && tsd_plot_has_term(terms, "x11"))
-			g.term = "x11";
+			set_term("x11");
 		else
-			g.term = "dumb";
+			set_term("dumb");
 	}
-	if (!tsd_plot_has_term(terms, g.term))
-		die_gp("this gnuplot has no '%.*s' terminal%s", (int)strcspn(g.term, " \t"), g.term,
-		       tsd_plot_term_package(g.term));
+	if (!tsd_plot_has_term(terms, g.tname))
+		die_gp("this gnuplot has no '%s' terminal%s", g.tname, tsd_plot_term_package(g.tname));
 	/* the terminal and the fixed parts of the chart */
-	if (!strcmp(g.term, "dumb")) {
+	if (!strcmp(g.tname, "dumb")) {
 		if (!g.w) {
 			struct winsize ws;
 			if (!g.output && isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20 && ws.ws_row > 8)
@@ -553,19 +678,21 @@ static void start_gnuplot(void)
 			else
 				g.w = 100, g.h = 30;
 		}
-		tsd_gnuplot_printf(g.gp, "set terminal dumb size %d,%d mono\n", g.w, g.h);
+		tsd_gnuplot_printf(g.gp, "set terminal dumb%s%s size %d,%d mono\n", *g.topts ? " " : "",
+				   g.topts, g.w, g.h);
 		g.tty_dumb = !g.output && isatty(1);
 		if (g.tty_dumb)
 			tsd_gnuplot_printf(g.gp, "set print \"-\"\n");
-	} else if (!strcmp(g.term, "qt") || !strcmp(g.term, "x11") || !strcmp(g.term, "wxt")) {
+	} else if (g.interactive) {
 		if (!g.w)
 			g.w = 1000, g.h = 500;
-		tsd_gnuplot_printf(g.gp, "set terminal %s size %d,%d noraise title 'tsplot'\n",
-				   g.term, g.w, g.h);
+		tsd_gnuplot_printf(g.gp, "set terminal %s%s%s size %d,%d noraise title 'tsplot'\n",
+				   g.tname, *g.topts ? " " : "", g.topts, g.w, g.h);
 	} else {
 		if (!g.w)
 			g.w = 900, g.h = g.panels ? 800 : 500;
-		tsd_gnuplot_printf(g.gp, "set terminal %s size %d,%d\n", g.term, g.w, g.h);
+		tsd_gnuplot_printf(g.gp, "set terminal %s%s%s size %d,%d\n", g.tname, *g.topts ? " " : "",
+				   g.topts, g.w, g.h);
 	}
 	tsd_gnuplot_printf(g.gp, "set termoption noenhanced\nset xdata time\nset timefmt \"%%s\"\n"
 			   "set grid\nset key outside right top\nset datafile separator whitespace\n");
@@ -586,6 +713,21 @@ static void start_gnuplot(void)
 	}
 	if (rc)
 		die_gp("gnuplot has exited");
+}
+
+/* Take -T (or a default): a terminal name and vetted options only. */
+static void set_term(const char *spec)
+{
+	size_t n;
+
+	if (tsd_plot_term_check(spec, &n) < 0 || n >= sizeof g.tname)
+		tool_usage_error("-T: '%s' is not a terminal name followed by options (words of letters, "
+				 "digits and _.,:+- after single spaces)", spec);
+	g.term = spec;
+	memcpy(g.tname, spec, n);
+	g.tname[n] = 0;
+	g.topts = spec[n] ? spec + n + 1 : "";
+	g.interactive = !strcmp(g.tname, "qt") || !strcmp(g.tname, "x11") || !strcmp(g.tname, "wxt");
 }
 
 static void parse_size(const char *s)
@@ -671,7 +813,7 @@ int main(int argc, char **argv)
 		case O_SPAN: g.span = tool_duration("--span", optarg); break;
 		case 'r': g.refresh = tool_duration("--refresh", optarg); break;
 		case O_ONCE: g.once = 1; break;
-		case 'T': g.term = optarg; break;
+		case 'T': set_term(optarg); break;
 		case O_OUTPUT: g.output = optarg; break;
 		case O_SIZE: parse_size(optarg); break;
 		case O_COLUMNS: g.columns = (int)tool_long("--columns", optarg, 1, TSD_PLOTBUF_COLUMNS_MAX); break;
@@ -725,15 +867,25 @@ int main(int argc, char **argv)
 	}
 	if (labels)
 		tool_usage_error("--labels: more labels than inputs");
-	if (g.output && !g.term && !(g.term = tsd_plot_term_of(g.output)))
-		tool_usage_error("--output: say the terminal with -T (no .png, .svg or .txt ending)");
+	if (g.output) {
+		char q[8];
+		if (tsd_plot_quote_path(q, sizeof q, g.output) == TSD_EINVAL)
+			tool_usage_error("--output: a file name with a control character");
+		if (strlen(g.output) > 3000)
+			tool_usage_error("--output: a file name of more than 3000 bytes");
+	}
+	if (g.output && !g.term) {
+		const char *t = tsd_plot_term_of(g.output);
+		if (!t)
+			tool_usage_error("--output: say the terminal with -T (no .png, .svg or .txt ending)");
+		set_term(t);
+	}
 	if (g.port && !g.term)
-		g.term = "pngcairo";
-	if (g.port && strcmp(g.term, "pngcairo") && strcmp(g.term, "png") && strcmp(g.term, "svg"))
-		tool_usage_error("--serve: the terminal must be pngcairo, png or svg, not '%s'", g.term);
-	if (g.term && (!strcmp(g.term, "qt") || !strcmp(g.term, "x11") || !strcmp(g.term, "wxt")) &&
-	    (g.output || g.port))
-		tool_usage_error("-T %s: an interactive window has no --output or --serve", g.term);
+		set_term("pngcairo");
+	if (g.port && strcmp(g.tname, "pngcairo") && strcmp(g.tname, "png") && strcmp(g.tname, "svg"))
+		tool_usage_error("--serve: the terminal must be pngcairo, png or svg, not '%s'", g.tname);
+	if (g.term && g.interactive && (g.output || g.port))
+		tool_usage_error("-T %s: an interactive window has no --output or --serve", g.tname);
 	if (!(g.matched = calloc((size_t)g.npats + 1, sizeof *g.matched)) || !(g.groups = tsd_series_new()))
 		tool_die(EXIT_DATA, "out of memory");
 
@@ -747,24 +899,28 @@ int main(int argc, char **argv)
 	if ((sfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0 || pipe2(g.notify, O_CLOEXEC) < 0)
 		tool_die(EXIT_DATA, "signalfd:");
 
-	start_gnuplot();
-	if (g.port && !g.output) {
-		snprintf(g.tmpdir, sizeof g.tmpdir, "%s/tsplot-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	/* gnuplot draws files into a private folder; each chart is then
+	 * copied to --output (see publish) or served */
+	if (g.port || g.output) {
+		const char *td = getenv("TMPDIR");
+		char q[8];
+		if (!td || !*td)
+			td = "/tmp";
+		if (strlen(td) > 3000 || tsd_plot_quote_path(q, sizeof q, td) == TSD_EINVAL)
+			tool_die(EXIT_DATA, "TMPDIR: a folder name with a control character or too long");
+		snprintf(g.tmpdir, sizeof g.tmpdir, "%s/tsplot-XXXXXX", td);
 		if (!mkdtemp(g.tmpdir)) {
 			g.tmpdir[0] = 0;
-			die_gp("mkdtemp:");
+			tool_die(EXIT_DATA, "%s:", td);
 		}
-		static char out[300];
-		snprintf(out, sizeof out, "%s/chart.%s", g.tmpdir, strcmp(g.term, "svg") ? "png" : "svg");
-		g.output = out;
-	}
-	if (g.output) {
+		snprintf(g.tmp, sizeof g.tmp, "%s/chart.%s", g.tmpdir, strcmp(g.tname, "svg") ? "png" : "svg");
 		g.file_out = 1;
-		snprintf(g.tmp, sizeof g.tmp, "%s.tsplot-tmp", g.output);
+		g.user_output = g.output;
 	}
+	start_gnuplot();
 	if (g.port) {
 		char err[300];
-		rc = tool_plotweb_start(&g.web, g.bind, g.port, !strcmp(g.term, "svg"), (long)(g.refresh / 1000000),
+		rc = tool_plotweb_start(&g.web, g.bind, g.port, !strcmp(g.tname, "svg"), (long)(g.refresh / 1000000),
 					err, sizeof err);
 		int e = errno;
 		if (rc == -2)
@@ -773,6 +929,7 @@ int main(int argc, char **argv)
 			die_gp("%s %s", err, strerror(e));
 		if (rc < 0)
 			die_gp("%s", err);
+		fprintf(stderr, "tsplot: serving on http://%s:%d/\n", g.bind, g.port);
 	}
 	{
 		int cols = g.columns ? g.columns : g.w;
@@ -798,14 +955,15 @@ int main(int argc, char **argv)
 
 	next = now_ns() + g.refresh;
 	while (!stop) {
-		struct pollfd p[3] = {
+		struct pollfd p[4] = {
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = g.notify[0], .events = POLLIN },
 			{ .fd = tsd_gnuplot_fd(g.gp), .events = POLLIN },
+			{ .fd = tsd_gnuplot_out_fd(g.gp), .events = POLLIN },
 		};
 		int64_t left = next - now_ns();
 		int timeout = g.once ? -1 : left <= 0 ? 0 : (int)((left + 999999) / 1000000);
-		if (poll(p, 3, timeout) < 0 && errno != EINTR)
+		if (poll(p, 4, timeout) < 0 && errno != EINTR)
 			die_gp("poll:");
 		if (p[0].revents) {
 			struct signalfd_siginfo si;
@@ -823,7 +981,7 @@ int main(int argc, char **argv)
 			if (ndone >= nfiles)
 				stop = 1;
 		}
-		if (p[2].revents)
+		if (p[2].revents || p[3].revents)
 			drain_gnuplot();
 		check_rename();
 		if (!g.once && now_ns() >= next) {
@@ -838,7 +996,10 @@ int main(int argc, char **argv)
 	}
 
 	/* the last chart: wait for the one being drawn, draw, wait */
-	for (i = 0; i < g.npats; i++)
+	uint64_t nsamples = 0;
+	for (i = 0; i < nfiles; i++)
+		nsamples += inputs[i].samples;
+	for (i = 0; i < g.npats && nsamples; i++)
 		if (!g.matched[i]) {
 			if (stop == 1)
 				die_gp("no series matches '%s'", g.pats[i]);
@@ -848,35 +1009,40 @@ int main(int argc, char **argv)
 		char msg[MSGLEN];
 		size_t got;
 		int st;
-		if (g.nps == 0 && stop == 1 && !g.npats)
-			die_gp("no samples in the input");
 		rc = tsd_gnuplot_wait(g.gp, g.plot_sync, -1, msg, sizeof msg, &got);
 		if (got)
 			show_gnuplot(msg);
 		if (rc == 1)
 			die_gp("gnuplot has exited");
 		check_rename();
-		refresh();
+		if (!nsamples)
+			draw_empty();
+		else
+			refresh();
 		rc = tsd_gnuplot_wait(g.gp, g.plot_sync, -1, msg, sizeof msg, &got);
 		if (got)
 			show_gnuplot(msg);
 		if (rc == 1)
 			die_gp("gnuplot has exited");
 		check_rename();
+		check_out();
 		tool_plotweb_stop(g.web);
 		g.web = NULL;
 		rc = tsd_gnuplot_close(g.gp, &st, msg, sizeof msg, &got);
+		int e = errno;
 		g.gp = NULL;
 		if (got)
 			show_gnuplot(msg);
 		if (g.tmpdir[0])
 			cleanup_files();
-		if (g.verbose) {
-			uint64_t ns = 0;
-			for (i = 0; i < nfiles; i++)
-				ns += inputs[i].samples;
+		if (g.verbose)
 			fprintf(stderr, "tsplot: %" PRIu64 " samples, %u series, %ld refreshes, %ld late\n",
-				ns, g.nps, g.refreshes, g.late);
+				nsamples, g.nps, g.refreshes, g.late);
+		if (rc < 0 && WIFEXITED(st) && !WEXITSTATUS(st)) {
+			if (e == EPIPE)
+				exit(EXIT_DATA);
+			errno = e;
+			tool_die(EXIT_DATA, "write error:");
 		}
 		if (rc < 0 || !WIFEXITED(st) || WEXITSTATUS(st)) {
 			if (WIFSIGNALED(st))

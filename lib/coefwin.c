@@ -136,6 +136,26 @@ int64_t tsd_coefwin_time(int64_t t_first, int64_t t_last, size_t n, size_t i)
 	return (int64_t)(t_first + q);
 }
 
+/* t[i] = tsd_coefwin_time(t_first, t_last, n, i) for every i: when the
+ * span divides evenly (a regular window, the usual case) by stepping,
+ * with no 128-bit division per sample; the values are the same. */
+static void fill_times(int64_t *t, int64_t t_first, int64_t t_last, size_t n)
+{
+	size_t i;
+
+	if (n >= 2) {
+		__int128 d = (__int128)t_last - t_first;
+		if (d >= 0 && d <= INT64_MAX && d % (__int128)(n - 1) == 0) {
+			int64_t step = (int64_t)(d / (__int128)(n - 1));
+			for (i = 0; i < n; i++)
+				t[i] = t_first + (int64_t)i * step;
+			return;
+		}
+	}
+	for (i = 0; i < n; i++)
+		t[i] = tsd_coefwin_time(t_first, t_last, n, i);
+}
+
 void tsd_coefwin_init(tsd_coefwin *cw)
 {
 	memset(cw, 0, sizeof *cw);
@@ -322,7 +342,6 @@ int tsd_coefwin_end(tsd_coefwin *cw, char *err, size_t errlen)
 {
 	char what[48];
 	unsigned k;
-	size_t i;
 
 	if (!cw->open)
 		return fail(err, errlen, TSD_EORDER, "END outside a window");
@@ -341,8 +360,7 @@ int tsd_coefwin_end(tsd_coefwin *cw, char *err, size_t errlen)
 		if (cw->nt != cw->n)
 			return fail(err, errlen, TSD_EORDER, "%zu of %zu sample times", cw->nt, cw->n);
 	} else {
-		for (i = 0; i < cw->n; i++)
-			cw->t[i] = tsd_coefwin_time(cw->hdr.t_first, cw->hdr.t_last, cw->n, i);
+		fill_times(cw->t, cw->hdr.t_first, cw->hdr.t_last, cw->n);
 	}
 	if (!cw->nruns)
 		cw->scored = 0;

@@ -1,6 +1,7 @@
 /* events.c: event windows per series from JSON (a small strict reader of
  * our own) or from CSV "series,start,end" lines. */
 #include "events.h"
+#include "csvcodec.h"
 #include "tsd.h"
 #include "tstime.h"
 
@@ -541,40 +542,6 @@ int tsd_events_read_json(struct tsd_events *ev, const char *buf, size_t len,
 
 /* ---- CSV ---- */
 
-/* One field of line [p, eol): plain up to ',' or double-quoted with ""
- * for a quote. Writes the unquoted text to d (room for eol - p bytes). */
-static int csv_field(struct parser *ps, const char **p, const char *eol,
-		     char *d, size_t *n)
-{
-	const char *q = *p;
-
-	*n = 0;
-	if (q < eol && *q == '"') {
-		for (q++;; q++) {
-			if (q >= eol)
-				return perr(ps, TSD_EFORMAT, "unterminated quoted field");
-			if (*q == '"') {
-				if (q + 1 < eol && q[1] == '"')
-					q++;
-				else
-					break;
-			}
-			d[(*n)++] = *q;
-		}
-		q++;
-		if (q < eol && *q != ',')
-			return perr(ps, TSD_EFORMAT, "text after a quoted field");
-	} else {
-		while (q < eol && *q != ',') {
-			if (*q == '"')
-				return perr(ps, TSD_EFORMAT, "quote inside an unquoted field");
-			d[(*n)++] = *q++;
-		}
-	}
-	*p = q;
-	return 0;
-}
-
 static int csv_time(struct parser *ps, int64_t *ns, const char *s, size_t len,
 		    const char *name)
 {
@@ -588,9 +555,10 @@ static int csv_time(struct parser *ps, int64_t *ns, const char *s, size_t len,
 
 static int csv_lines(struct parser *ps, struct builder *b)
 {
-	char *f[3] = { NULL, NULL, NULL };
-	size_t fl[3], cap = 0, k, idx;
-	int first = 1, err = 0;
+	tsd_csvrow row = { 0 };
+	const char *f[3];
+	size_t fl[3], k, idx;
+	int first = 1, err = 0, nf;
 
 	for (; ps->p < ps->end; ps->line++) {
 		const char *eol = memchr(ps->p, '\n', (size_t)(ps->end - ps->p));
@@ -606,28 +574,26 @@ static int csv_lines(struct parser *ps, struct builder *b)
 		ps->p = eol < ps->end ? eol + 1 : eol;
 		if (lend == q || *q == '#')
 			continue;
-		if ((size_t)(lend - q) + 1 > cap) {
-			cap = (size_t)(lend - q) + 1;
-			for (k = 0; k < 3; k++) {
-				char *nf = realloc(f[k], cap);
-				if (!nf) {
-					err = TSD_ENOMEM;
-					goto cleanup;
-				}
-				f[k] = nf;
-			}
+		nf = tsd_csv_split(&row, q, (size_t)(lend - q), ',', 0);
+		if (nf == TSD_ENOMEM) {
+			err = nf;
+			goto cleanup;
 		}
-		for (k = 0; k < 3; k++) {
-			if (k && (q >= lend || *q++ != ',')) {
-				err = perr(ps, TSD_EFORMAT, "expected 3 fields (series,start,end), got %zu", k);
-				goto cleanup;
-			}
-			if ((err = csv_field(ps, &q, lend, f[k], &fl[k])) < 0)
-				goto cleanup;
+		if (nf < 0) {
+			err = perr(ps, TSD_EFORMAT, "%s", row.why);
+			goto cleanup;
 		}
-		if (q != lend) {
+		if (nf < 3) {
+			err = perr(ps, TSD_EFORMAT, "expected 3 fields (series,start,end), got %d", nf);
+			goto cleanup;
+		}
+		if (nf > 3) {
 			err = perr(ps, TSD_EFORMAT, "more than 3 fields (series,start,end)");
 			goto cleanup;
+		}
+		for (k = 0; k < 3; k++) {
+			f[k] = tsd_csvrow_field(&row, k);
+			fl[k] = row.flen[k];
 		}
 		if (first) {
 			first = 0;
@@ -663,8 +629,7 @@ static int csv_lines(struct parser *ps, struct builder *b)
 			goto cleanup;
 	}
 cleanup:
-	for (k = 0; k < 3; k++)
-		free(f[k]);
+	tsd_csvrow_free(&row);
 	return err;
 }
 

@@ -123,6 +123,57 @@ size_t tsd_frame_coefs_size(uint32_t count, int scored)
 	return TSD_FRAME_HDR + 24 + 8 * (size_t)count + (scored ? tsd_pad8(4 * (size_t)count) : 0);
 }
 
+size_t tsd_frame_samples(unsigned char *b, uint32_t series, uint32_t n, const int64_t *t,
+			 int64_t t0, int64_t dt, const double *v)
+{
+	size_t sz = tsd_frame_samples_size(n, t == NULL);
+
+	tsd_frame_put_header(b, TSD_FR_SAMPLES, t ? 0 : TSD_FR_REGULAR, 0, (uint32_t)(sz - TSD_FRAME_HDR));
+	memcpy(b + 8, &series, 4);
+	memcpy(b + 12, &n, 4);
+	if (!t) {
+		memcpy(b + 16, &t0, 8);
+		memcpy(b + 24, &dt, 8);
+		memcpy(b + 32, v, 8 * (size_t)n);
+	} else {
+		memcpy(b + 16, t, 8 * (size_t)n);
+		memcpy(b + 16 + 8 * (size_t)n, v, 8 * (size_t)n);
+	}
+	return sz;
+}
+
+size_t tsd_frame_coefs(unsigned char *b, uint32_t series, const tsd_coefs *c)
+{
+	int scored = c->score != NULL;
+	size_t sz = tsd_frame_coefs_size(c->count, scored);
+
+	memset(b, 0, sz);
+	tsd_frame_put_header(b, TSD_FR_COEFS, (c->flags & ~TSD_COEF_SCORED) | (scored ? TSD_COEF_SCORED : 0),
+			     0, (uint32_t)(sz - TSD_FRAME_HDR));
+	memcpy(b + 8, &series, 4);
+	b[12] = c->level;
+	b[13] = c->kind;
+	memcpy(b + 16, &c->window, 8);
+	memcpy(b + 24, &c->start, 4);
+	memcpy(b + 28, &c->count, 4);
+	memcpy(b + 32, c->v, 8 * (size_t)c->count);
+	if (scored)
+		memcpy(b + 32 + 8 * (size_t)c->count, c->score, 4 * (size_t)c->count);
+	return sz;
+}
+
+size_t tsd_frame_times(unsigned char *b, uint32_t series, int64_t window, uint32_t n, const int64_t *t)
+{
+	size_t sz = tsd_frame_times_size(n);
+
+	tsd_frame_put_header(b, TSD_FR_TIMES, 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
+	memcpy(b + 8, &series, 4);
+	memcpy(b + 12, &n, 4);
+	memcpy(b + 16, &window, 8);
+	memcpy(b + 24, t, 8 * (size_t)n);
+	return sz;
+}
+
 int tsd_frame_parse_header(int *type, unsigned *flags, unsigned *aux, uint32_t *len, const unsigned char *b)
 {
 	*type = b[0];

@@ -66,6 +66,13 @@ size_t tsd_frame_samples_size(uint32_t count, int regular);
 size_t tsd_frame_coefs_size(uint32_t count, int scored);
 size_t tsd_frame_times_size(uint32_t count);
 void tsd_frame_put_header(unsigned char *buf, int type, int flags, unsigned aux, uint32_t len);
+/* Whole run frames: n samples with times t (or, t NULL, t0 + i * dt; a
+ * REGULAR frame); a run of coefficients (scored when c->score is set);
+ * n window sample times. series is the id written in the frame. */
+size_t tsd_frame_samples(unsigned char *buf, uint32_t series, uint32_t n, const int64_t *t,
+			 int64_t t0, int64_t dt, const double *v);
+size_t tsd_frame_coefs(unsigned char *buf, uint32_t series, const tsd_coefs *c);
+size_t tsd_frame_times(unsigned char *buf, uint32_t series, int64_t window, uint32_t n, const int64_t *t);
 
 /* Decoding. tsd_frame_parse reads the header at buf and checks that the
  * payload fits the type; *type and *len are set. The decoders fill a

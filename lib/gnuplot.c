@@ -27,6 +27,8 @@ extern char **environ;
 struct tsd_gnuplot {
 	pid_t pid;
 	int in_fd, err_fd, eof;
+	int gout_fd, out_fd;      /* the child's stdout (a pipe) and where it goes */
+	int out_errno;            /* first error writing to out_fd */
 	char *buf;                /* (cap) commands not yet written */
 	size_t len, cap;
 	char line[LINEBUF];       /* stderr bytes not yet split */
@@ -41,7 +43,7 @@ struct tsd_gnuplot {
 int tsd_gnuplot_open(tsd_gnuplot **out, char *const *argv, int out_fd, char *err,
 		     size_t errlen)
 {
-	int in[2] = { -1, -1 }, er[2] = { -1, -1 }, rc = TSD_EIO, e;
+	int in[2] = { -1, -1 }, er[2] = { -1, -1 }, ou[2] = { -1, -1 }, rc = TSD_EIO, e;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, def;
@@ -61,8 +63,10 @@ int tsd_gnuplot_open(tsd_gnuplot **out, char *const *argv, int out_fd, char *err
 		rc = TSD_ENOMEM;
 		goto cleanup;
 	}
-	gp->in_fd = gp->err_fd = -1;
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(er, O_CLOEXEC) < 0) {
+	gp->in_fd = gp->err_fd = gp->gout_fd = -1;
+	gp->out_fd = out_fd;
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(er, O_CLOEXEC) < 0 ||
+	    (out_fd >= 0 && pipe2(ou, O_CLOEXEC) < 0)) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		goto cleanup;
 	}
@@ -71,7 +75,7 @@ int tsd_gnuplot_open(tsd_gnuplot **out, char *const *argv, int out_fd, char *err
 	fa_ok = 1;
 	if ((e = posix_spawn_file_actions_adddup2(&fa, in[0], 0)) != 0 ||
 	    (e = posix_spawn_file_actions_adddup2(&fa, er[1], 2)) != 0 ||
-	    (out_fd >= 0 && (e = posix_spawn_file_actions_adddup2(&fa, out_fd, 1)) != 0))
+	    (out_fd >= 0 && (e = posix_spawn_file_actions_adddup2(&fa, ou[1], 1)) != 0))
 		goto spawn_failed;
 	if ((e = posix_spawnattr_init(&at)) != 0)
 		goto spawn_failed;
@@ -96,6 +100,16 @@ int tsd_gnuplot_open(tsd_gnuplot **out, char *const *argv, int out_fd, char *err
 	gp->in_fd = in[1];
 	gp->err_fd = er[0];
 	in[1] = er[0] = -1;
+	if (ou[1] >= 0) {
+		close(ou[1]);
+		ou[1] = -1;
+		gp->gout_fd = ou[0];
+		ou[0] = -1;
+		if (fcntl(gp->gout_fd, F_SETFL, O_NONBLOCK) < 0) {
+			snprintf(err, errlen, "fcntl: %s", strerror(errno));
+			goto cleanup;
+		}
+	}
 	if (fcntl(gp->err_fd, F_SETFL, O_NONBLOCK) < 0) {
 		snprintf(err, errlen, "fcntl: %s", strerror(errno));
 		goto cleanup;
@@ -117,11 +131,15 @@ cleanup:
 			close(in[i]);
 		if (er[i] >= 0)
 			close(er[i]);
+		if (ou[i] >= 0)
+			close(ou[i]);
 	}
 	if (gp) {
 		if (gp->in_fd >= 0) {
 			close(gp->in_fd);
 			close(gp->err_fd);
+			if (gp->gout_fd >= 0)
+				close(gp->gout_fd);
 			waitpid(gp->pid, NULL, 0);
 		}
 		free(gp->pend);
@@ -268,8 +286,44 @@ static void split_lines(tsd_gnuplot *gp)
 	gp->nline -= pos;
 }
 
+/* Copy what the child wrote on its stdout to out_fd (after a write error:
+ * read and drop it, so that the child never blocks on a full pipe). */
+static void pump_out(tsd_gnuplot *gp)
+{
+	char b[16384];
+
+	while (gp->gout_fd >= 0) {
+		ssize_t n = read(gp->gout_fd, b, sizeof b), off = 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+				close(gp->gout_fd);
+				gp->gout_fd = -1;
+			}
+			return;
+		}
+		while (!gp->out_errno && off < n) {
+			ssize_t w = write(gp->out_fd, b + off, (size_t)(n - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				struct pollfd p = { .fd = gp->out_fd, .events = POLLOUT };
+				poll(&p, 1, -1);
+				continue;
+			}
+			if (w <= 0) {
+				gp->out_errno = w < 0 ? errno : EIO;
+				break;
+			}
+			off += w;
+		}
+	}
+}
+
 static int pump(tsd_gnuplot *gp)
 {
+	pump_out(gp);
 	while (!gp->eof) {
 		ssize_t n = read(gp->err_fd, gp->line + gp->nline, LINEBUF - gp->nline);
 		if (n < 0) {
@@ -343,8 +397,10 @@ static int wait_for(tsd_gnuplot *gp, int64_t sync, int want_reply, int timeout_m
 		int64_t left = timeout_ms < 0 ? -1 : end - now_ms();
 		if (timeout_ms >= 0 && left <= 0)
 			return 2;
-		struct pollfd p = { .fd = gp->err_fd, .events = POLLIN };
-		if (poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left) < 0 && errno != EINTR)
+		struct pollfd p[2] = { { .fd = gp->err_fd, .events = POLLIN },
+				       { .fd = gp->gout_fd, .events = POLLIN } };
+		if (poll(p, gp->gout_fd >= 0 ? 2 : 1, left > INT32_MAX ? INT32_MAX : (int)left) < 0 &&
+		    errno != EINTR)
 			return TSD_EIO;
 	}
 }
@@ -384,6 +440,16 @@ int tsd_gnuplot_fd(const tsd_gnuplot *gp)
 	return gp->err_fd;
 }
 
+int tsd_gnuplot_out_fd(const tsd_gnuplot *gp)
+{
+	return gp->gout_fd;
+}
+
+int tsd_gnuplot_out_error(const tsd_gnuplot *gp)
+{
+	return gp->out_errno;
+}
+
 pid_t tsd_gnuplot_pid(const tsd_gnuplot *gp)
 {
 	return gp->pid;
@@ -403,6 +469,10 @@ int tsd_gnuplot_close(tsd_gnuplot *gp, int *status, char *msg, size_t len, size_
 		kill(gp->pid, SIGTERM);
 		wait_for(gp, INT64_MAX, 0, 2000);
 	}
+	/* what it wrote last on stdout */
+	if (gp->gout_fd >= 0)
+		fcntl(gp->gout_fd, F_SETFL, 0);
+	pump_out(gp);
 	give_msgs(gp, msg, len, got);
 	close(gp->err_fd);
 	while (waitpid(gp->pid, &st, 0) < 0) {
@@ -413,6 +483,10 @@ int tsd_gnuplot_close(tsd_gnuplot *gp, int *status, char *msg, size_t len, size_
 	}
 	if (status)
 		*status = st;
+	if (gp->out_errno && !rc) {
+		errno = gp->out_errno;
+		rc = TSD_EIO;
+	}
 	free(gp->buf);
 	free(gp->pend);
 	free(gp);

@@ -1,8 +1,9 @@
 /* gnuplot.h: one gnuplot child process fed through a pipe.
  *
  * gnuplot reads commands on its stdin (a pipe from us) and writes its
- * messages on stderr (a pipe we read without blocking); its stdout is an
- * fd the caller chooses (a text terminal such as dumb draws there). The
+ * messages on stderr (a pipe we read without blocking); its stdout (where
+ * a text terminal such as dumb draws) is either ours or a pipe copied to
+ * an fd the caller chooses, so that write errors there are seen. The
  * child gets its own process group, so a terminal's Ctrl-C reaches the
  * caller only, which then ends gnuplot by closing the pipe.
  *
@@ -24,8 +25,11 @@
 typedef struct tsd_gnuplot tsd_gnuplot;
 
 /* Start argv[0] (looked up in PATH) with its arguments; argv NULL runs
- * plain "gnuplot". out_fd: the child's stdout (-1: ours). On failure err
- * gets "cannot run 'PROG': reason". */
+ * plain "gnuplot". out_fd -1: the child's stdout is ours; >= 0: what the
+ * child writes there is copied to out_fd whenever gnuplot's messages are
+ * read (tsd_gnuplot_read, _wait, _close), and the first write error is
+ * kept (tsd_gnuplot_out_error). On failure err gets "cannot run 'PROG':
+ * reason". */
 int tsd_gnuplot_open(tsd_gnuplot **gp, char *const *argv, int out_fd,
 		     char *err, size_t errlen);
 
@@ -68,11 +72,17 @@ int tsd_gnuplot_query(tsd_gnuplot *gp, char *out, size_t outlen, const char *exp
 
 /* The fd to poll for stderr input, and the child's pid. */
 int tsd_gnuplot_fd(const tsd_gnuplot *gp);
+/* The fd to poll for the child's stdout when it is copied (-1 when not,
+ * or once it has closed): poll it and call tsd_gnuplot_read. */
+int tsd_gnuplot_out_fd(const tsd_gnuplot *gp);
+/* errno of the first failed write of the child's stdout to out_fd, or 0. */
+int tsd_gnuplot_out_error(const tsd_gnuplot *gp);
 pid_t tsd_gnuplot_pid(const tsd_gnuplot *gp);
 
 /* Send what is buffered, close the command pipe, collect the last
  * messages (as _read, into msg) and wait for the child: *status as from
- * waitpid. Frees gp. TSD_EIO if the wait fails. */
+ * waitpid. Frees gp. TSD_EIO (errno set) if the wait fails or the copy of
+ * the child's stdout failed. */
 int tsd_gnuplot_close(tsd_gnuplot *gp, int *status, char *msg, size_t len,
 		      size_t *got);
 

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvcodec.h"
 #include "frame.h"
+#include "framecodec.h"
 #include "stream.h"
 #include "tsd.h"
 
@@ -185,15 +187,13 @@ struct tsd_kdec {
 	/* CSV */
 	const char *s, *e;     /* rest of the payload */
 	long line;
-	char *fld;             /* unquoted fields */
-	size_t fld_cap;
+	tsd_csvrow row;        /* the fields of the current line */
 	/* binary: an 8-byte aligned copy */
 	unsigned char *bin;
 	size_t bin_cap, bin_len, bin_pos;
-	uint32_t *idmap;       /* message id -> 1 + table id */
-	size_t nidmap;
+	tsd_fdec fdec;         /* frames to records, message ids mapped */
 	tsd_samples run;              /* the SAMPLES frame being given out */
-	uint32_t run_left, run_series;
+	uint32_t run_left;
 	int is_bin;
 	const char *raw;       /* CSV: the line of the last record */
 	size_t rawlen;
@@ -209,6 +209,7 @@ int tsd_kdec_new(tsd_kdec **d, tsd_series_tab *tab, int time_unit)
 		return TSD_ENOMEM;
 	(*d)->tab = tab;
 	(*d)->time_unit = time_unit;
+	tsd_fdec_init(&(*d)->fdec, tab);
 	return 0;
 }
 
@@ -216,9 +217,9 @@ void tsd_kdec_free(tsd_kdec *d)
 {
 	if (!d)
 		return;
-	free(d->fld);
+	tsd_csvrow_free(&d->row);
 	free(d->bin);
-	free(d->idmap);
+	tsd_fdec_free(&d->fdec);
 	free(d);
 }
 
@@ -274,60 +275,8 @@ int tsd_kdec_open(tsd_kdec *d, const void *payload, size_t len, const char *name
 	memcpy(d->bin, payload, len);
 	d->bin_len = len;
 	d->bin_pos = 0;
-	for (size_t i = 0; i < d->nidmap; i++)
-		d->idmap[i] = 0;
+	tsd_fdec_reset(&d->fdec);
 	return 0;
-}
-
-/* Split one line into fields (RFC 4180 quotes); fields point into d->fld
- * or the line. Returns the number of fields (at most max) or -1. */
-static int split(tsd_kdec *d, const char *s, size_t n, const char **f, size_t *fl, int max)
-{
-	size_t need = n + 1, k = 0, i = 0;
-	int nf = 0;
-
-	if (need > d->fld_cap) {
-		char *nb = realloc(d->fld, need);
-		if (!nb)
-			return -2;
-		d->fld = nb;
-		d->fld_cap = need;
-	}
-	for (;;) {
-		if (nf == max)
-			return -1;
-		if (i < n && s[i] == '"') {
-			size_t st = k;
-			i++;
-			for (;;) {
-				if (i >= n)
-					return -1;
-				if (s[i] == '"') {
-					if (i + 1 < n && s[i + 1] == '"') {
-						d->fld[k++] = '"';
-						i += 2;
-						continue;
-					}
-					i++;
-					break;
-				}
-				d->fld[k++] = s[i++];
-			}
-			f[nf] = d->fld + st;
-			fl[nf++] = k - st;
-			if (i < n && s[i] != ',')
-				return -1;
-		} else {
-			const char *c = memchr(s + i, ',', n - i);
-			size_t e = c ? (size_t)(c - s) : n;
-			f[nf] = s + i;
-			fl[nf++] = e - i;
-			i = e;
-		}
-		if (i >= n)
-			return nf;
-		i++; /* the comma */
-	}
 }
 
 static int csv_next(tsd_kdec *d, tsd_rec *rec)
@@ -346,10 +295,14 @@ static int csv_next(tsd_kdec *d, tsd_rec *rec)
 			n--;
 		if (!n || s[0] == '#')
 			continue;
-		nf = split(d, s, n, f, fl, 3);
-		if (nf == -2)
+		nf = tsd_csv_split(&d->row, s, n, ',', 0);
+		if (nf == TSD_ENOMEM)
 			return dfail(d, TSD_ENOMEM, "out of memory");
-		if (nf < 2)
+		for (int i = 0; i < nf && i < 3; i++) {
+			f[i] = tsd_csvrow_field(&d->row, (size_t)i);
+			fl[i] = d->row.flen[i];
+		}
+		if (nf < 2 || nf > 3)
 			return dfail(d, TSD_EFORMAT, "expected series,time,value or time,value: '%.*s'",
 				     (int)(n > 60 ? 60 : n), s);
 		if (fl[nf - 1] == 5 && !strncasecmp(f[nf - 1], "value", 5))
@@ -396,28 +349,18 @@ const char *tsd_kdec_raw(const tsd_kdec *d, size_t *len, int *keyed)
 	return d->raw;
 }
 
-static int map_series(tsd_kdec *d, uint32_t *s)
-{
-	if (*s >= d->nidmap || !d->idmap[*s])
-		return dfail(d, TSD_EFORMAT, "series id %u used before its name frame", *s);
-	*s = d->idmap[*s] - 1;
-	return 0;
-}
-
 static int bin_next(tsd_kdec *d, tsd_rec *rec)
 {
 	for (;;) {
-		const unsigned char *p;
-		uint32_t len, count;
-		unsigned flags, aux;
-		int type, rc;
+		size_t used, need;
+		int rc;
 
 		if (d->run_left) {
 			uint32_t k = d->run.count - d->run_left;
 			rec->kind = TSD_REC_SAMPLE;
 			rec->s.t = d->run.t ? d->run.t[k] : d->run.t0 + (int64_t)k * d->run.dt;
 			rec->s.v = d->run.v[k];
-			rec->s.series = d->run_series;
+			rec->s.series = d->run.series;
 			d->run_left--;
 			d->nrec++;
 			if (!isfinite(rec->s.v))
@@ -431,78 +374,42 @@ static int bin_next(tsd_kdec *d, tsd_rec *rec)
 				return dfail(d, TSD_EFORMAT, "payload holds no records");
 			return 0;
 		}
-		if (d->bin_len - d->bin_pos < TSD_FRAME_HDR)
-			return dfail(d, TSD_ETRUNC, "payload ends inside a frame header");
-		p = d->bin + d->bin_pos;
-		if (p[0] == TSD_FRAME_MAGIC0) {
-			if ((rc = tsd_frame_check_header(p)) < 0)
-				return dfail(d, rc, "bad stream header");
-			d->bin_pos += 8;
-			continue;
+		rc = tsd_fdec_next(&d->fdec, rec, &used, &need, d->bin + d->bin_pos, d->bin_len - d->bin_pos);
+		if (rc == TSD_FDEC_MORE) {
+			if (need == TSD_FRAME_HDR)
+				return dfail(d, TSD_ETRUNC, "payload ends inside a frame header");
+			return dfail(d, TSD_ETRUNC, "payload ends inside a '%c' frame", d->bin[d->bin_pos]);
 		}
-		if (tsd_frame_parse_header(&type, &flags, &aux, &len, p) < 0)
-			return dfail(d, TSD_EFORMAT, "bad frame header");
-		if (len > d->bin_len - d->bin_pos - TSD_FRAME_HDR)
-			return dfail(d, TSD_ETRUNC, "payload ends inside a '%c' frame", type);
-		d->bin_pos += TSD_FRAME_HDR + len;
-		p += TSD_FRAME_HDR;
-		if (type == TSD_FR_NAME) {
-			uint32_t sid, id;
-			const char *nm;
-			size_t nl;
-			if (tsd_frame_decode_name(&sid, &nm, &nl, p, len) < 0 || !nl || sid >= TSD_SERIES_MAX)
-				return dfail(d, TSD_EFORMAT, "bad name frame");
-			if ((rc = tsd_series_intern(&id, d->tab, nm, nl)) < 0)
-				return dfail(d, rc, "series: %s", tsd_strerror(rc));
-			if (sid >= d->nidmap) {
-				size_t nn = d->nidmap ? d->nidmap : 8;
-				while (nn <= sid)
-					nn *= 2;
-				uint32_t *m = realloc(d->idmap, nn * sizeof *m);
-				if (!m)
-					return dfail(d, TSD_ENOMEM, "out of memory");
-				memset(m + d->nidmap, 0, (nn - d->nidmap) * sizeof *m);
-				d->idmap = m;
-				d->nidmap = nn;
-			}
-			d->idmap[sid] = id + 1;
-			continue;
-		}
-		if (type == TSD_FR_STYLE)
-			continue;
-		rc = tsd_frame_decode(rec, &count, p, len, type, flags, aux);
-		if (rc == TSD_EUNSUP)
-			continue;
 		if (rc < 0)
-			return dfail(d, rc, "malformed '%c' frame", type);
+			return dfail(d, rc, "%s", d->fdec.err);
+		d->bin_pos += used;
+		if (rc != TSD_FDEC_RECORD)
+			continue;
 		switch (rec->kind) {
 		case TSD_REC_SAMPLES:
-			if (map_series(d, &rec->r.series))
-				return TSD_EFORMAT;
 			if (d->inwin)
 				return dfail(d, TSD_EFORMAT, "samples inside a window");
 			d->run = rec->r;
-			d->run_left = count;
-			d->run_series = rec->r.series;
+			d->run_left = rec->r.count;
 			continue;
 		case TSD_REC_WINDOW:
 			if (d->inwin)
 				return dfail(d, TSD_EFORMAT, "a window inside a window");
 			d->inwin = 1;
-			rc = map_series(d, &rec->w.series);
 			break;
-		case TSD_REC_TIMES: rc = d->inwin ? map_series(d, &rec->ts.series) : -1; break;
-		case TSD_REC_COEF: rc = d->inwin ? map_series(d, &rec->c.series) : -1; break;
+		case TSD_REC_TIMES:
+		case TSD_REC_COEF:
+			if (!d->inwin)
+				return dfail(d, TSD_EFORMAT, "a '%c' frame outside a window", d->bin[d->bin_pos - used]);
+			break;
 		case TSD_REC_END:
-			rc = d->inwin ? map_series(d, &rec->e.series) : -1;
+			if (!d->inwin)
+				return dfail(d, TSD_EFORMAT, "a '%c' frame outside a window", d->bin[d->bin_pos - used]);
 			d->inwin = 0;
 			break;
-		case TSD_REC_CONTROL: continue; /* positions inside a payload mean nothing */
+		case TSD_REC_CONTROL:
+			continue; /* positions inside a payload mean nothing */
 		}
-		if (rc == -1)
-			return dfail(d, TSD_EFORMAT, "a '%c' frame outside a window", type);
-		if (rc)
-			return TSD_EFORMAT;
 		d->nrec++;
 		return 1;
 	}
@@ -725,18 +632,12 @@ static int complete(tsd_kenc *e, uint32_t s)
 		p->len = 0;
 	} else {
 		size_t sz = tsd_frame_samples_size((uint32_t)p->n, 0);
-		uint32_t zero = 0, cnt = (uint32_t)p->n;
 		unsigned char *d;
 		if ((rc = bin_start(e, s)) < 0)
 			return rc;
 		if (!(d = room(e, sz)))
 			return TSD_ENOMEM;
-		tsd_frame_put_header(d, TSD_FR_SAMPLES, 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
-		memcpy(d + 8, &zero, 4);
-		memcpy(d + 12, &cnt, 4);
-		memcpy(d + 16, p->t, 8 * p->n);
-		memcpy(d + 16 + 8 * p->n, p->v, 8 * p->n);
-		e->len += sz;
+		e->len += tsd_frame_samples(d, 0, (uint32_t)p->n, p->t, 0, 0, p->v);
 	}
 	e->series = s;
 	e->pending -= p->n;
@@ -816,13 +717,7 @@ int tsd_kenc_put(tsd_kenc *e, const tsd_rec *r)
 				return rc;
 			if (!(d = room(e, sz = tsd_frame_samples_size(1, 0))))
 				return TSD_ENOMEM;
-			uint32_t zero = 0, one = 1;
-			tsd_frame_put_header(d, TSD_FR_SAMPLES, 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
-			memcpy(d + 8, &zero, 4);
-			memcpy(d + 12, &one, 4);
-			memcpy(d + 16, &r->s.t, 8);
-			memcpy(d + 24, &r->s.v, 8);
-			e->len += sz;
+			e->len += tsd_frame_samples(d, 0, 1, &r->s.t, 0, 0, &r->s.v);
 		}
 		e->done = 1;
 		return 1;
@@ -844,47 +739,24 @@ int tsd_kenc_put(tsd_kenc *e, const tsd_rec *r)
 		e->window = w.window;
 		return 0;
 	}
-	case TSD_REC_TIMES: {
-		uint32_t zero = 0;
+	case TSD_REC_TIMES:
 		if (!e->inwin || r->ts.series != e->series)
 			return TSD_EFORMAT;
 		if (r->ts.count > (TSD_FRAME_MAXLEN - 16) / 8)
 			return TSD_ERANGE;
-		if (!(d = room(e, sz = tsd_frame_times_size(r->ts.count))))
+		if (!(d = room(e, tsd_frame_times_size(r->ts.count))))
 			return TSD_ENOMEM;
-		tsd_frame_put_header(d, TSD_FR_TIMES, 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
-		memcpy(d + 8, &zero, 4);
-		memcpy(d + 12, &r->ts.count, 4);
-		memcpy(d + 16, &r->ts.window, 8);
-		memcpy(d + 24, r->ts.t, 8 * (size_t)r->ts.count);
-		e->len += sz;
+		e->len += tsd_frame_times(d, 0, r->ts.window, r->ts.count, r->ts.t);
 		return 0;
-	}
-	case TSD_REC_COEF: {
-		const tsd_coefs *c = &r->c;
-		int scored = c->score != NULL;
-		uint32_t zero = 0;
-		if (!e->inwin || c->series != e->series)
+	case TSD_REC_COEF:
+		if (!e->inwin || r->c.series != e->series)
 			return TSD_EFORMAT;
-		if (!c->count || c->count > TSD_FRAME_MAXRUN * 256u)
+		if (!r->c.count || r->c.count > TSD_FRAME_MAXRUN * 256u)
 			return TSD_ERANGE;
-		if (!(d = room(e, sz = tsd_frame_coefs_size(c->count, scored))))
+		if (!(d = room(e, tsd_frame_coefs_size(r->c.count, r->c.score != NULL))))
 			return TSD_ENOMEM;
-		memset(d, 0, sz);
-		tsd_frame_put_header(d, TSD_FR_COEFS, (c->flags & ~TSD_COEF_SCORED) | (scored ? TSD_COEF_SCORED : 0),
-				     0, (uint32_t)(sz - TSD_FRAME_HDR));
-		memcpy(d + 8, &zero, 4);
-		d[12] = c->level;
-		d[13] = c->kind;
-		memcpy(d + 16, &c->window, 8);
-		memcpy(d + 24, &c->start, 4);
-		memcpy(d + 28, &c->count, 4);
-		memcpy(d + 32, c->v, 8 * (size_t)c->count);
-		if (scored)
-			memcpy(d + 32 + 8 * (size_t)c->count, c->score, 4 * (size_t)c->count);
-		e->len += sz;
+		e->len += tsd_frame_coefs(d, 0, &r->c);
 		return 0;
-	}
 	case TSD_REC_END:
 		if (!e->inwin || r->e.series != e->series)
 			return TSD_EFORMAT;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "stream.h"
+#include "tsd.h"
 
 size_t tsd_plot_time(char *p, int64_t ns)
 {
@@ -59,19 +60,146 @@ const char *tsd_plot_time_format(int64_t extent)
 	return "%Y\\n%m-%d"; /* two short lines: long dates would overlap */
 }
 
+/* Length of the UTF-8 character at s (1..4) when it is well formed, 0
+ * otherwise; *c1 set when it is a C1 control (U+0080..U+009F). */
+static size_t utf8_len(const unsigned char *s, int *c1)
+{
+	unsigned c = s[0];
+	size_t n, i;
+	uint32_t cp;
+
+	*c1 = 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*c1 = cp <= 0x9f;
+	return n;
+}
+
+size_t tsd_plot_text(char *buf, size_t len, const char *s, int quote)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = 0, k;
+	int c1 = 0;
+
+	if (len < 3) {
+		if (len)
+			buf[0] = 0;
+		return 0;
+	}
+	if (quote)
+		buf[n++] = '\'';
+	/* room kept for the closing quote and the NUL */
+	while (*u) {
+		k = *u < 0x20 || *u == 0x7f ? 0 : utf8_len(u, &c1);
+		if (!k || c1) {
+			/* one '?' for a control or a byte that is not UTF-8 */
+			if (n + 1 + 2 > len)
+				break;
+			buf[n++] = '?';
+			u += k ? k : 1;
+			continue;
+		}
+		if (quote && *u == '\'') {
+			if (n + 2 + 2 > len)
+				break;
+			buf[n++] = '\'';
+			buf[n++] = '\'';
+			u++;
+			continue;
+		}
+		if (n + k + 2 > len)
+			break;
+		memcpy(buf + n, u, k);
+		n += k;
+		u += k;
+	}
+	if (quote)
+		buf[n++] = '\'';
+	buf[n] = 0;
+	return n;
+}
+
 const char *tsd_plot_quote(char *buf, size_t len, const char *s)
 {
-	size_t n = 0;
-
-	buf[n++] = '"';
-	for (; *s && n + 4 < len; s++) {
-		if (*s == '"' || *s == '\\')
-			buf[n++] = '\\';
-		buf[n++] = (unsigned char)*s < ' ' ? ' ' : *s;
-	}
-	buf[n++] = '"';
-	buf[n] = 0;
+	tsd_plot_text(buf, len, s, 1);
 	return buf;
+}
+
+int tsd_plot_quote_path(char *buf, size_t len, const char *path)
+{
+	size_t n = 0;
+	const unsigned char *u = (const unsigned char *)path;
+
+	for (; *u; u++)
+		if (*u < 0x20 || *u == 0x7f)
+			return TSD_EINVAL;
+	if (len < 3)
+		return TSD_ESIZE;
+	buf[n++] = '\'';
+	for (u = (const unsigned char *)path; *u; u++) {
+		if (n + 2 + 2 > len)
+			return TSD_ESIZE;
+		if (*u == '\'')
+			buf[n++] = '\'';
+		buf[n++] = (char)*u;
+	}
+	buf[n++] = '\'';
+	buf[n] = 0;
+	return 0;
+}
+
+static int term_word_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == ',' || c == ':' || c == '+' || c == '-';
+}
+
+int tsd_plot_term_check(const char *spec, size_t *name_len)
+{
+	const char *p = spec;
+
+	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+		p++;
+	if (p == spec || (*p && *p != ' '))
+		return TSD_EINVAL;
+	if (name_len)
+		*name_len = (size_t)(p - spec);
+	while (*p) {
+		const char *w;
+		p++; /* the one space before each word */
+		if (*p == '\'') {
+			/* a single-quoted string (a font name): gnuplot
+			 * substitutes nothing in it; no quote or control
+			 * character inside */
+			for (p++; *p && *p != '\'' && (unsigned char)*p >= 0x20 && *p != 0x7f; p++)
+				;
+			if (*p != '\'' || (p[1] && p[1] != ' '))
+				return TSD_EINVAL;
+			p++;
+			continue;
+		}
+		for (w = p; term_word_char((unsigned char)*p); p++)
+			;
+		if (p == w || (*p && *p != ' '))
+			return TSD_EINVAL;
+	}
+	return 0;
 }
 
 size_t tsd_plot_data_size(size_t n)

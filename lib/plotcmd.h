@@ -15,9 +15,26 @@ size_t tsd_plot_time(char *p, int64_t ns);
 /* The strftime-style x-axis format for a shown span of extent ns: clock
  * time for short spans, dates on two lines for long ones. */
 const char *tsd_plot_time_format(int64_t extent);
-/* s as a gnuplot double-quoted string in buf (len >= 3): '"' and '\\'
- * escaped, control characters as spaces, cut to fit. Returns buf. */
+/* Text from data or options made safe for gnuplot and for a terminal:
+ * well-formed UTF-8 is kept; control characters (C0, DEL, C1) and bytes
+ * that are not UTF-8 become '?'. quote: the result as a gnuplot
+ * single-quoted string ('...' with ' written ''), in which gnuplot
+ * substitutes nothing (no `backquotes`, no @macros). Cut on a character
+ * boundary to fit len (>= 3; the closing quote is kept); returns the
+ * length written (without the NUL). */
+size_t tsd_plot_text(char *buf, size_t len, const char *s, int quote);
+/* tsd_plot_text(buf, len, s, 1), returning buf. */
 const char *tsd_plot_quote(char *buf, size_t len, const char *s);
+/* A file name as a gnuplot single-quoted string. TSD_EINVAL when it holds
+ * a control character (it could not be written as it is), TSD_ESIZE when
+ * it does not fit; 0 on success. */
+int tsd_plot_quote_path(char *buf, size_t len, const char *path);
+/* Whether spec (from -T) is a terminal name (a-z, 0-9) followed by
+ * options, each after one space: words of letters, digits and _ . , : + -
+ * or single-quoted strings with no quote or control character inside
+ * (font 'Sans,8'): nothing gnuplot could evaluate, substitute or run.
+ * 0 (and *name_len the length of the name) or TSD_EINVAL. */
+int tsd_plot_term_check(const char *spec, size_t *name_len);
 /* Bytes tsd_plot_data writes at most for n points. */
 size_t tsd_plot_data_size(size_t n);
 /* The inline data block "$d<id> << EOD", one "time value" line a point

@@ -1,11 +1,13 @@
-/* stream.c: record readers and writers over CSV (libcsv) and binary frames. */
+/* stream.c: record readers and writers over a file descriptor: buffering,
+ * format detection, order checks; the records are coded by csvcodec.c and
+ * framecodec.c. */
 #include "stream.h"
+#include "framecodec.h"
 #include "dwt.h"
 #include "position.h"
 #include "tsd.h"
 #include "wavelet.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -21,134 +23,7 @@
 #define LINE_MAX_BYTES (1u << 20)
 #define WBUF_CAP (1u << 18)
 
-/* ---------------------------------------------------------------- numbers */
-
-static const double pow10tab[] = {
-	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-};
-
-/* Clinger's fast path: a decimal with at most 15 significant digits (so
- * the mantissa is exact in a double) and a power of ten up to 22 is one
- * correctly rounded multiplication or division. Everything else goes to
- * strtod. */
-int tsd_scan_double(double *out, const char *s, size_t len)
-{
-	const char *p = s, *e = s + len;
-	uint64_t m = 0;
-	int nd = 0, exp10 = 0, neg = 0, any = 0;
-	char tmp[400];
-	char *end;
-
-	if (p < e && (*p == '-' || *p == '+'))
-		neg = *p++ == '-';
-	while (p < e && (unsigned)(*p - '0') < 10) {
-		if (nd < 19)
-			m = m * 10 + (unsigned)(*p - '0');
-		else
-			exp10++;
-		if (m)
-			nd++;
-		p++;
-		any = 1;
-	}
-	if (p < e && *p == '.') {
-		p++;
-		while (p < e && (unsigned)(*p - '0') < 10) {
-			if (nd < 19) {
-				m = m * 10 + (unsigned)(*p - '0');
-				exp10--;
-			}
-			if (m)
-				nd++;
-			p++;
-			any = 1;
-		}
-	}
-	if (any && p < e && (*p == 'e' || *p == 'E')) {
-		const char *q = p + 1;
-		int eneg = 0, ev = 0, ed = 0;
-		if (q < e && (*q == '-' || *q == '+'))
-			eneg = *q++ == '-';
-		while (q < e && (unsigned)(*q - '0') < 10) {
-			if (ev < 10000)
-				ev = ev * 10 + (*q - '0');
-			q++;
-			ed++;
-		}
-		if (!ed)
-			return TSD_EFORMAT;
-		exp10 += eneg ? -ev : ev;
-		p = q;
-	}
-	if (any && p == e && nd <= 15 && exp10 >= -22 && exp10 <= 22) {
-		double v = (double)m;
-		v = exp10 < 0 ? v / pow10tab[-exp10] : v * pow10tab[exp10];
-		*out = neg ? -v : v;
-		return 0;
-	}
-#if LDBL_MANT_DIG == 64
-	/* 16 to 19 digits (printed doubles often have 17): x87 extended
-	 * precision holds the mantissa and the power of ten exactly, so the
-	 * quotient or product is one correctly rounded 64-bit result. Rounding
-	 * that again to 53 bits is exact unless it lies next to a halfway
-	 * point between two doubles; then strtod decides. */
-	if (any && p == e && nd <= 19 && exp10 >= -27 && exp10 <= 27) {
-		long double x = (long double)m, q = 1;
-		for (int k = exp10 < 0 ? -exp10 : exp10; k; k--)
-			q *= 10; /* exact up to 10^27 in 64 bits of mantissa */
-		x = exp10 < 0 ? x / q : x * q;
-		if (x != 0 && isfinite(x)) {
-			int ex;
-			long double fr = frexpl(x, &ex);           /* [0.5, 1) */
-			uint64_t mant = (uint64_t)ldexpl(fr, 64);  /* all 64 bits */
-			unsigned low = (unsigned)(mant & 0x7ff);    /* the 11 dropped bits */
-			if (low > 0x401 || low < 0x3ff) {
-				if (ex > -1021 && ex < 1024) {
-					double v = (double)x;
-					*out = neg ? -v : v;
-					return 0;
-				}
-			}
-		}
-	}
-#endif
-	/* slow path: strtod on a NUL-terminated copy (also nan, inf), but
-	 * not C's hexadecimal floats */
-	if (len == 0 || len >= sizeof tmp || memchr(s, 'x', len) || memchr(s, 'X', len))
-		return TSD_EFORMAT;
-	memcpy(tmp, s, len);
-	tmp[len] = 0;
-	errno = 0;
-	*out = strtod(tmp, &end);
-	if (end != tmp + len)
-		return TSD_EFORMAT;
-	return 0;
-}
-
-int tsd_format_double(char *buf, double v, int precision)
-{
-	int n, p;
-
-	if (precision > 0)
-		return sprintf(buf, "%.*g", precision, v);
-	if (v == 0)
-		return sprintf(buf, "%s", signbit(v) ? "-0" : "0");
-	if (!isfinite(v))
-		return sprintf(buf, "%s", isnan(v) ? "nan" : v < 0 ? "-inf" : "inf");
-	for (p = 15; p <= 17; p++) {
-		n = sprintf(buf, "%.*g", p, v);
-		if (p == 17 || strtod(buf, NULL) == v)
-			break;
-	}
-	return n;
-}
-
 /* ----------------------------------------------------------------- reader */
-
-typedef struct {
-	size_t off, len;
-} field;
 
 struct tsd_reader {
 	int fd;
@@ -164,17 +39,13 @@ struct tsd_reader {
 	tsd_style style;
 	int have_tstyle;
 	/* binary */
-	uint32_t *idmap;          /* stream id -> table id + 1 */
-	size_t nidmap;
+	tsd_fdec fdec;            /* frames to records, series ids mapped */
 	tsd_samples run;          /* the current SAMPLES frame, given out sample by sample */
 	uint32_t run_pos;
 	/* CSV */
-	struct csv_parser csv;
-	int csv_ready, header_done, shape, cb_err, row_done, ncols;
-	char *fbuf;               /* field bytes, NUL-separated */
-	size_t fbuf_len, fbuf_cap;
-	field *f;
-	size_t nf, nf_cap;
+	int header_done, shape, ncols;
+	tsd_csvrow row;           /* the fields of the current line */
+	char topic[TSD_TOPIC_MAX + 1]; /* of the last #tsd directive */
 	uint32_t *colid;          /* (ncols) wide/single: series of each value column */
 	tsd_rec *q;               /* records produced by the current line */
 	size_t qn, qpos, qcap;
@@ -226,6 +97,7 @@ int tsd_reader_open(tsd_reader **out, int fd, const tsd_reader_opts *o)
 		return TSD_ENOMEM;
 	}
 	snprintf(r->style.time_name, sizeof r->style.time_name, "timestamp");
+	tsd_fdec_init(&r->fdec, o->tab);
 	*out = r;
 	return 0;
 }
@@ -234,12 +106,9 @@ void tsd_reader_close(tsd_reader *r)
 {
 	if (!r)
 		return;
-	if (r->csv_ready)
-		csv_free(&r->csv);
 	free(r->buf);
-	free(r->idmap);
-	free(r->fbuf);
-	free(r->f);
+	tsd_fdec_free(&r->fdec);
+	tsd_csvrow_free(&r->row);
 	free(r->colid);
 	free(r->q);
 	free(r->last_t);
@@ -338,6 +207,12 @@ static int ensure_last(tsd_reader *r, uint32_t s)
 	return 0;
 }
 
+void tsd_reader_forget(tsd_reader *r, uint32_t series)
+{
+	if (series < r->nlast)
+		r->last_t[series] = INT64_MIN;
+}
+
 static int check_order(tsd_reader *r, uint32_t s, int64_t t)
 {
 	if (r->o.order == TSD_ORDER_ANY)
@@ -392,10 +267,7 @@ static int run_in_order(tsd_reader *r, const tsd_samples *run)
 static int bin_next(tsd_reader *r, tsd_rec *rec)
 {
 	for (;;) {
-		int type, rc;
-		unsigned flags, aux;
-		uint32_t len, count = 0;
-		const unsigned char *p;
+		int rc;
 
 		if (r->run_pos < r->run.count) {
 			uint32_t i = r->run_pos++;
@@ -411,7 +283,8 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 			}
 			return 1;
 		}
-		rc = fill(r, TSD_FRAME_HDR);
+		size_t used, need = TSD_FRAME_HDR;
+		rc = fill(r, need);
 		if (rc < 0)
 			return rc;
 		r->line++;
@@ -421,73 +294,28 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 			return rfail(r, TSD_ETRUNC, "truncated frame header: %zu of 8 bytes",
 				     r->end - r->pos);
 		}
-		p = r->buf + r->pos;
-		if (p[0] == TSD_FRAME_MAGIC0) {
-			rc = tsd_frame_check_header(p);
-			if (rc == TSD_EVERSION)
-				return rfail(r, rc, "binary stream version %u; this build reads version %d",
-					     p[4], TSD_FRAME_VERSION);
-			if (rc)
-				return rfail(r, rc, "bad stream header");
-			r->pos += 8;
+		while ((rc = tsd_fdec_next(&r->fdec, rec, &used, &need, r->buf + r->pos,
+					   r->end - r->pos)) == TSD_FDEC_MORE) {
+			if ((rc = fill(r, need)) < 0)
+				return rc;
+			if (rc == 1)
+				return rfail(r, TSD_ETRUNC, "truncated frame: %zu of %zu bytes",
+					     r->end - r->pos, need);
+		}
+		if (rc < 0)
+			return rfail(r, rc, "%s", r->fdec.err);
+		r->pos += used;
+		if (rc == TSD_FDEC_HEADER) {
 			r->line--; /* stream headers are not counted as frames */
 			continue;
 		}
-		if (tsd_frame_parse_header(&type, &flags, &aux, &len, p))
-			return rfail(r, TSD_EFORMAT, "bad frame length %u", (unsigned)((const uint32_t *)(const void *)p)[1]);
-		rc = fill(r, TSD_FRAME_HDR + (size_t)len);
-		if (rc < 0)
-			return rc;
-		if (rc == 1)
-			return rfail(r, TSD_ETRUNC, "truncated frame: %zu of %u bytes",
-				     r->end - r->pos, (unsigned)len + TSD_FRAME_HDR);
-		p = r->buf + r->pos + TSD_FRAME_HDR;
-		r->pos += TSD_FRAME_HDR + len;
-		if (type == TSD_FR_NAME) {
-			uint32_t sid, id;
-			const char *nm;
-			size_t nl;
-			if (tsd_frame_decode_name(&sid, &nm, &nl, p, len))
-				return rfail(r, TSD_EFORMAT, "bad name frame");
-			if (sid >= TSD_SERIES_MAX)
-				return rfail(r, TSD_EFORMAT, "series id %u out of range", sid);
-			if ((rc = tsd_series_intern(&id, r->o.tab, nm, nl)) < 0)
-				return rfail(r, rc, "series name: %s", tsd_strerror(rc));
-			if (sid >= r->nidmap) {
-				size_t nn = r->nidmap ? r->nidmap : 16;
-				while (nn <= sid)
-					nn *= 2;
-				uint32_t *nm2 = realloc(r->idmap, nn * sizeof *nm2);
-				if (!nm2)
-					return rfail(r, TSD_ENOMEM, "out of memory");
-				memset(nm2 + r->nidmap, 0, (nn - r->nidmap) * sizeof *nm2);
-				r->idmap = nm2;
-				r->nidmap = nn;
-			}
-			r->idmap[sid] = id + 1;
-			continue;
-		}
-		if (type == TSD_FR_STYLE) {
-			if (tsd_frame_decode_style(&r->style, p, len))
-				return rfail(r, TSD_EFORMAT, "bad style frame");
+		if (r->fdec.style_seen) {
+			r->style = r->fdec.style;
+			r->fdec.style_seen = 0;
 			r->have_tstyle = 1;
+		}
+		if (rc == TSD_FDEC_SKIP)
 			continue;
-		}
-		rc = tsd_frame_decode(rec, &count, p, len, type, flags, aux);
-		if (rc == TSD_EUNSUP)
-			continue; /* a frame kind from a newer writer: skip it */
-		if (rc)
-			return rfail(r, rc, "malformed '%c' frame", type);
-		if (rec->kind != TSD_REC_CONTROL) {
-			/* every data record starts with its series id */
-			uint32_t *sp = rec->kind == TSD_REC_SAMPLES ? &rec->r.series :
-				       rec->kind == TSD_REC_WINDOW ? &rec->w.series :
-				       rec->kind == TSD_REC_TIMES ? &rec->ts.series :
-				       rec->kind == TSD_REC_COEF ? &rec->c.series : &rec->e.series;
-			if (*sp >= r->nidmap || !r->idmap[*sp])
-				return rfail(r, TSD_EFORMAT, "series id %u used before its name frame", *sp);
-			*sp = r->idmap[*sp] - 1;
-		}
 		if (rec->kind == TSD_REC_SAMPLES) {
 			if (r->o.runs && run_in_order(r, &rec->r))
 				return 1;
@@ -502,58 +330,8 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 
 /* ---- CSV */
 
-static void cb_field(void *s, size_t len, void *data)
-{
-	tsd_reader *r = data;
-
-	if (r->cb_err)
-		return;
-	if (r->nf == r->nf_cap) {
-		size_t nc = r->nf_cap ? r->nf_cap * 2 : 16;
-		field *nf = realloc(r->f, nc * sizeof *nf);
-		if (!nf) {
-			r->cb_err = TSD_ENOMEM;
-			return;
-		}
-		r->f = nf;
-		r->nf_cap = nc;
-	}
-	if (r->fbuf_len + len + 1 > r->fbuf_cap) {
-		size_t nc = r->fbuf_cap ? r->fbuf_cap : 256;
-		while (nc < r->fbuf_len + len + 1)
-			nc *= 2;
-		char *nb = realloc(r->fbuf, nc);
-		if (!nb) {
-			r->cb_err = TSD_ENOMEM;
-			return;
-		}
-		r->fbuf = nb;
-		r->fbuf_cap = nc;
-	}
-	memcpy(r->fbuf + r->fbuf_len, s, len);
-	r->f[r->nf].off = r->fbuf_len;
-	r->f[r->nf].len = len;
-	r->fbuf_len += len;
-	r->fbuf[r->fbuf_len++] = 0;
-	r->nf++;
-}
-
-static int csv_row(tsd_reader *r);
-
-static void cb_row(int c, void *data)
-{
-	tsd_reader *r = data;
-
-	(void)c;
-	if (!r->cb_err)
-		r->cb_err = csv_row(r);
-	r->nf = 0;
-	r->fbuf_len = 0;
-	r->row_done = 1;
-}
-
-#define FS(i) (r->fbuf + r->f[i].off)
-#define FL(i) (r->f[i].len)
+#define FS(i) tsd_csvrow_field(&r->row, i)
+#define FL(i) (r->row.flen[i])
 
 static tsd_rec *qpush(tsd_reader *r)
 {
@@ -614,7 +392,7 @@ static int set_columns(tsd_reader *r, size_t first, int header)
 	size_t i;
 	int rc;
 
-	r->ncols = (int)(r->nf - first);
+	r->ncols = (int)(r->row.n - first);
 	r->colid = calloc((size_t)r->ncols, sizeof *r->colid);
 	if (!r->colid)
 		return rfail(r, TSD_ENOMEM, "out of memory");
@@ -642,35 +420,35 @@ static int header_row(tsd_reader *r)
 	size_t i;
 	int unit = r->o.time_unit;
 
-	if (r->nf < 2)
-		return rfail(r, TSD_EFORMAT, "need at least two columns (time and value), found %zu", r->nf);
+	if (r->row.n < 2)
+		return rfail(r, TSD_EFORMAT, "need at least two columns (time and value), found %zu", r->row.n);
 	/* header-less single or wide: the first field is a time */
 	if (is_time(FS(0), FL(0), unit)) {
-		for (i = 1; i < r->nf; i++)
+		for (i = 1; i < r->row.n; i++)
 			if (!is_num(FS(i), FL(i)))
 				return rfail(r, TSD_EFORMAT, "bad number '%s'", FS(i));
-		r->shape = r->nf == 2 ? TSD_SHAPE_SINGLE : TSD_SHAPE_WIDE;
+		r->shape = r->row.n == 2 ? TSD_SHAPE_SINGLE : TSD_SHAPE_WIDE;
 		return set_columns(r, 1, 0) ? TSD_EFORMAT : 1;
 	}
 	/* header-less long */
-	if (r->nf == 3 && is_time(FS(1), FL(1), unit) && is_num(FS(2), FL(2))) {
+	if (r->row.n == 3 && is_time(FS(1), FL(1), unit) && is_num(FS(2), FL(2))) {
 		r->shape = TSD_SHAPE_LONG;
 		return 1;
 	}
 	r->header_done = 1;
-	if (r->nf >= 9 && !strcasecmp(FS(0), "series") && !strcasecmp(FS(1), "window") &&
+	if (r->row.n >= 9 && !strcasecmp(FS(0), "series") && !strcasecmp(FS(1), "window") &&
 	    !strcasecmp(FS(2), "kind")) {
 		r->shape = TSD_SHAPE_COEF;
 		return 0;
 	}
-	if (r->nf == 3)
+	if (r->row.n == 3)
 		for (i = 0; i < sizeof series_names / sizeof *series_names; i++)
 			if (!strcasecmp(FS(0), series_names[i])) {
 				r->shape = TSD_SHAPE_LONG;
 				snprintf(r->style.time_name, sizeof r->style.time_name, "%s", FS(1));
 				return 0;
 			}
-	r->shape = r->nf == 2 ? TSD_SHAPE_SINGLE : TSD_SHAPE_WIDE;
+	r->shape = r->row.n == 2 ? TSD_SHAPE_SINGLE : TSD_SHAPE_WIDE;
 	snprintf(r->style.time_name, sizeof r->style.time_name, "%s", FS(0));
 	return set_columns(r, 1, 1);
 }
@@ -701,8 +479,8 @@ static int coef_row(tsd_reader *r)
 	int rc;
 	const char *k = FS(2);
 
-	if (r->nf != 9)
-		return rfail(r, TSD_EFORMAT, "expected 9 fields, found %zu", r->nf);
+	if (r->row.n != 9)
+		return rfail(r, TSD_EFORMAT, "expected 9 fields, found %zu", r->row.n);
 	if (FL(0) == 0)
 		return rfail(r, TSD_EFORMAT, "empty series name");
 	if ((rc = tsd_series_intern(&s, r->o.tab, FS(0), FL(0))) < 0)
@@ -798,11 +576,11 @@ static int csv_row(tsd_reader *r)
 	switch (r->shape) {
 	case TSD_SHAPE_SINGLE:
 	case TSD_SHAPE_WIDE:
-		if (r->nf != (size_t)r->ncols + 1)
-			return rfail(r, TSD_EFORMAT, "expected %d fields, found %zu", r->ncols + 1, r->nf);
+		if (r->row.n != (size_t)r->ncols + 1)
+			return rfail(r, TSD_EFORMAT, "expected %d fields, found %zu", r->ncols + 1, r->row.n);
 		if ((rc = parse_time(r, &t, 0)))
 			return rc;
-		for (i = 1; i < r->nf; i++) {
+		for (i = 1; i < r->row.n; i++) {
 			if ((rc = parse_value(r, &v, i)) < 0)
 				return rc;
 			if (rc && (rc = emit_sample(r, r->colid[i - 1], t, v)))
@@ -811,8 +589,8 @@ static int csv_row(tsd_reader *r)
 		return 0;
 	case TSD_SHAPE_LONG: {
 		uint32_t s;
-		if (r->nf != 3)
-			return rfail(r, TSD_EFORMAT, "expected 3 fields, found %zu", r->nf);
+		if (r->row.n != 3)
+			return rfail(r, TSD_EFORMAT, "expected 3 fields, found %zu", r->row.n);
 		if (FL(0) == 0)
 			return rfail(r, TSD_EFORMAT, "empty series name");
 		if ((rc = parse_time(r, &t, 1)))
@@ -827,44 +605,6 @@ static int csv_row(tsd_reader *r)
 		return coef_row(r);
 	}
 	return rfail(r, TSD_EFORMAT, "unknown shape");
-}
-
-static int space_char(unsigned char c) { return c == ' '; }
-
-/* A line with no double quote and no carriage return before its end
- * splits into the same fields as libcsv gives it (libcsv's unquoted-field
- * rules: fields end at the delimiter, spaces and tabs around them are
- * trimmed, or only spaces with a tab delimiter) without the per-byte
- * state machine; test_stream checks both paths agree. Lines with quotes
- * always go through libcsv. */
-static int fast_split(tsd_reader *r, const unsigned char *s, size_t len)
-{
-	const unsigned char *e = s + len;
-	int tab = r->o.delim == '\t';
-
-	while (e > s && (e[-1] == '\n' || e[-1] == '\r'))
-		e--;
-	r->nf = 0;
-	r->fbuf_len = 0;
-	if (e == s)
-		return 0; /* empty line: no record, as libcsv */
-	for (;;) {
-		const unsigned char *d = memchr(s, r->o.delim, (size_t)(e - s)), *fe = d ? d : e;
-		const unsigned char *a = s, *b = fe;
-		while (a < b && (*a == ' ' || (!tab && *a == '\t')))
-			a++;
-		while (b > a && (b[-1] == ' ' || (!tab && b[-1] == '\t')))
-			b--;
-		cb_field((void *)(uintptr_t)a, (size_t)(b - a), r);
-		if (!d)
-			break;
-		s = d + 1;
-	}
-	if (!r->cb_err)
-		r->cb_err = csv_row(r);
-	r->nf = 0;
-	r->fbuf_len = 0;
-	return r->cb_err;
 }
 
 static int detect_delim(const unsigned char *s, size_t n)
@@ -891,16 +631,15 @@ static int directive(tsd_reader *r, const char *s, size_t n)
 	tsd_control k;
 	tsd_rec *q;
 
-	/* the topic lives in fbuf until the next line */
-	r->fbuf_len = 0;
-	if (r->fbuf_cap < TSD_TOPIC_MAX + 1) {
-		char *nb = realloc(r->fbuf, TSD_TOPIC_MAX + 1);
-		if (!nb)
-			return rfail(r, TSD_ENOMEM, "out of memory");
-		r->fbuf = nb;
-		r->fbuf_cap = TSD_TOPIC_MAX + 1;
+	if (n >= 17 && !memcmp(s, "#tsd shape single", 17) && (n == 17 || s[17] == '\r')) {
+		/* a coefficient stream of one series: samples made from it
+		 * come out in the two-column shape */
+		if (!r->style.shape)
+			r->style.shape = TSD_SHAPE_SINGLE;
+		return 0;
 	}
-	if (tsd_pos_parse(&k, r->fbuf, r->fbuf_cap, s, n) < 0)
+	/* the topic lives in the reader until the next directive */
+	if (tsd_pos_parse(&k, r->topic, sizeof r->topic, s, n) < 0)
 		return rfail(r, TSD_EFORMAT, "bad #tsd directive");
 	if (!(q = qpush(r)))
 		return rfail(r, TSD_ENOMEM, "out of memory");
@@ -909,12 +648,27 @@ static int directive(tsd_reader *r, const char *s, size_t n)
 	return 0;
 }
 
+/* One record (usually one line) split into fields, then made records. */
+static int csv_record(tsd_reader *r, const unsigned char *s, size_t len)
+{
+	int rc = tsd_csv_split(&r->row, (const char *)s, len, r->o.delim, TSD_CSV_TRIM);
+
+	if (rc == TSD_ENOMEM)
+		return rfail(r, rc, "out of memory");
+	if (rc < 0)
+		return rfail(r, TSD_EFORMAT, "%s", strcmp(r->row.why, "unterminated quoted field") ?
+			     "malformed quoting" : r->row.why);
+	if (rc == 0)
+		return 0; /* an empty line */
+	return csv_row(r);
+}
+
 static int csv_next(tsd_reader *r, tsd_rec *rec)
 {
 	for (;;) {
 		const unsigned char *s, *nl;
 		size_t len;
-		int rc, at_start;
+		int rc, open = 0;
 
 		if (r->qpos < r->qn) {
 			*rec = r->q[r->qpos++];
@@ -934,53 +688,53 @@ static int csv_next(tsd_reader *r, tsd_rec *rec)
 				return rc;
 		}
 		len = nl ? (size_t)(nl - s) + 1 : r->end - r->pos;
-		if (len == 0) {
-			/* end of input */
-			if (csv_fini(&r->csv, cb_field, cb_row, r) != 0)
-				return rfail(r, TSD_EFORMAT, "unterminated quoted field");
-			if (r->cb_err)
-				return r->cb_err;
-			if (r->qpos < r->qn)
-				continue;
-			return 0;
-		}
-		r->pos += len;
+		if (len == 0)
+			return 0; /* end of input */
 		r->line++;
-		at_start = r->nf == 0 && r->row_done;
-		if (at_start && s[0] == '#') {
+		if (s[0] == '#') {
+			r->pos += len;
 			if (len > 5 && memcmp(s, "#tsd ", 5) == 0) {
 				if ((rc = directive(r, (const char *)s, len - (nl != NULL))) < 0)
 					return rc;
 			}
 			continue;
 		}
-		if (at_start && !r->o.slow_csv && !memchr(s, '"', len)) {
-			const unsigned char *cr = memchr(s, '\r', len);
-			if (!cr || cr + 1 == s + len || (cr + 2 == s + len && cr[1] == '\n')) {
-				if ((rc = fast_split(r, s, len)))
-					return rc < 0 ? rc : TSD_EFORMAT;
-				if (r->qn == 1 && r->o.delim == ',' &&
-				    (r->shape == TSD_SHAPE_LONG || r->shape == TSD_SHAPE_SINGLE)) {
-					r->line_s = (const char *)s;
-					r->line_len = cr ? (size_t)(cr - s) : len - (nl != NULL);
-				}
-				continue;
+		const unsigned char *cr = memchr(s, '\r', len);
+		if (!r->o.slow_csv && !memchr(s, '"', len) &&
+		    (!cr || cr + 1 == s + len || (cr + 2 == s + len && cr[1] == '\n'))) {
+			/* the common case: one line, no quotes */
+			r->pos += len;
+			if ((rc = csv_record(r, s, len)) < 0)
+				return rc;
+			if (r->qn == 1 && r->o.delim == ',' &&
+			    (r->shape == TSD_SHAPE_LONG || r->shape == TSD_SHAPE_SINGLE)) {
+				r->line_s = (const char *)s;
+				r->line_len = cr ? (size_t)(cr - s) : len - (nl != NULL);
 			}
+			continue;
 		}
-		r->row_done = 0;
-		if (csv_parse(&r->csv, s, len, cb_field, cb_row, r) != len)
-			return rfail(r, TSD_EFORMAT, "malformed quoting");
-		if (r->cb_err)
-			return r->cb_err < 0 ? r->cb_err : TSD_EFORMAT;
-		if (!nl) {
-			if (csv_fini(&r->csv, cb_field, cb_row, r) != 0)
+		/* quotes (a quoted field may hold line ends) or a lone CR:
+		 * find where the record ends, reading on as needed */
+		for (;;) {
+			s = r->buf + r->pos;
+			len = tsd_csv_record_len((const char *)s, r->end - r->pos, r->o.delim, &open);
+			if (len || r->eof)
+				break;
+			if (r->end - r->pos >= LINE_MAX_BYTES)
+				return rfail(r, TSD_EFORMAT, "record longer than %u bytes", LINE_MAX_BYTES);
+			if ((rc = fill(r, r->end - r->pos + 1)) < 0)
+				return rc;
+		}
+		if (!len) {
+			if (open)
 				return rfail(r, TSD_EFORMAT, "unterminated quoted field");
-			if (r->cb_err)
-				return r->cb_err;
+			len = r->end - r->pos;
 		}
-		/* an empty line or a line inside a quoted field yields nothing */
-		if (!r->row_done && r->nf == 0)
-			r->row_done = 1;
+		r->pos += len;
+		for (size_t i = 0; i + 1 < len; i++)
+			r->line += s[i] == '\n'; /* line ends inside quotes */
+		if ((rc = csv_record(r, s, len)) < 0)
+			return rc;
 	}
 }
 
@@ -998,10 +752,6 @@ static int start(tsd_reader *r)
 	r->fmt = TSD_FMT_CSV;
 	if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xef\xbb\xbf", 3) == 0)
 		r->pos += 3;
-	if (csv_init(&r->csv, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0)
-		return rfail(r, TSD_ENOMEM, "out of memory");
-	r->csv_ready = 1;
-	r->row_done = 1;
 	if (!r->o.delim) {
 		const unsigned char *s = r->buf + r->pos, *nl;
 		/* look at the first line (up to what is buffered) */
@@ -1013,12 +763,6 @@ static int start(tsd_reader *r)
 		nl = memchr(s, '\n', r->buf + r->end - s);
 		r->o.delim = detect_delim(s, nl ? (size_t)(nl - s) : (size_t)(r->buf + r->end - s));
 	}
-	csv_set_delim(&r->csv, (unsigned char)r->o.delim);
-	/* libcsv trims spaces and tabs around unquoted fields by default (a
-	 * plain comparison, faster than a callback); tab-separated input
-	 * trims spaces only */
-	if (r->o.delim == '\t')
-		csv_set_space_func(&r->csv, space_char);
 	return 0;
 }
 
@@ -1177,21 +921,14 @@ static int flush_run(tsd_writer *w)
 		w->pn = 0;
 		return put_run(w, &run);
 	} else {
-		int scored = w->pc.flags & TSD_COEF_SCORED;
-		sz = tsd_frame_coefs_size(w->pn, scored);
+		tsd_coefs c = w->pc;
+		c.count = w->pn;
+		c.v = w->pv;
+		c.score = w->pc.flags & TSD_COEF_SCORED ? w->pscore : NULL;
+		sz = tsd_frame_coefs_size(w->pn, c.score != NULL);
 		if (!(d = room(w, sz)))
 			return w->err;
-		memset(d, 0, sz);
-		tsd_frame_put_header(d, TSD_FR_COEFS, w->pc.flags, 0, (uint32_t)(sz - TSD_FRAME_HDR));
-		memcpy(d + 8, &w->pc.series, 4);
-		d[12] = w->pc.level;
-		d[13] = w->pc.kind;
-		memcpy(d + 16, &w->pc.window, 8);
-		memcpy(d + 24, &w->pc.start, 4);
-		memcpy(d + 28, &w->pn, 4);
-		memcpy(d + 32, w->pv, 8 * (size_t)w->pn);
-		if (scored)
-			memcpy(d + 32 + 8 * (size_t)w->pn, w->pscore, 4 * (size_t)w->pn);
+		tsd_frame_coefs(d, c.series, &c);
 	}
 	w->len += sz;
 	w->pend = 0;
@@ -1228,17 +965,7 @@ static int put_run(tsd_writer *w, const tsd_samples *run)
 		sz = tsd_frame_samples_size(n, reg);
 		if (!(d = room(w, sz)))
 			return w->err;
-		tsd_frame_put_header(d, TSD_FR_SAMPLES, reg ? TSD_FR_REGULAR : 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
-		memcpy(d + 8, &run->series, 4);
-		memcpy(d + 12, &n, 4);
-		if (reg) {
-			memcpy(d + 16, &t0, 8);
-			memcpy(d + 24, &dt, 8);
-			memcpy(d + 32, run->v + done, 8 * (size_t)n);
-		} else {
-			memcpy(d + 16, run->t + done, 8 * (size_t)n);
-			memcpy(d + 16 + 8 * (size_t)n, run->v + done, 8 * (size_t)n);
-		}
+		tsd_frame_samples(d, run->series, n, reg ? NULL : run->t + done, t0, dt, run->v + done);
 		w->len += sz;
 		done += n;
 	}
@@ -1371,11 +1098,7 @@ static int bin_put(tsd_writer *w, const tsd_rec *r)
 			unsigned char *d = room(w, sz);
 			if (!d)
 				return w->err;
-			tsd_frame_put_header(d, TSD_FR_TIMES, 0, 0, (uint32_t)(sz - TSD_FRAME_HDR));
-			memcpy(d + 8, &r->ts.series, 4);
-			memcpy(d + 12, &n, 4);
-			memcpy(d + 16, &r->ts.window, 8);
-			memcpy(d + 24, r->ts.t + done, 8 * (size_t)n);
+			tsd_frame_times(d, r->ts.series, r->ts.window, n, r->ts.t + done);
 			w->len += sz;
 			done += n;
 		}
@@ -1383,25 +1106,6 @@ static int bin_put(tsd_writer *w, const tsd_rec *r)
 	}
 	}
 	return wfail(w, TSD_EINVAL, "unknown record kind %d", r->kind);
-}
-
-/* CSV field: quote when it holds the delimiter, a quote or a line end. */
-size_t tsd_csv_field(char *d, const char *s, size_t n, int delim)
-{
-	size_t i, k = 0;
-
-	if (!memchr(s, delim, n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
-		memcpy(d, s, n);
-		return n;
-	}
-	d[k++] = '"';
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			d[k++] = '"';
-		d[k++] = s[i];
-	}
-	d[k++] = '"';
-	return k;
 }
 
 static win_info *winfo(tsd_writer *w, uint32_t s)
@@ -1445,7 +1149,9 @@ static int csv_header(tsd_writer *w, int kind, uint32_t series)
 	if (!w->o.header)
 		return 0;
 	if (want == 2) {
-		k = (size_t)sprintf(line, "series%1$cwindow%1$ckind%1$clevel%1$cindex%1$ct0%1$ct1%1$cvalue%1$cscore\n", w->o.delim);
+		if (w->o.style.shape == TSD_SHAPE_SINGLE)
+			k = (size_t)sprintf(line, "#tsd shape single\n");
+		k += (size_t)sprintf(line + k, "series%1$cwindow%1$ckind%1$clevel%1$cindex%1$ct0%1$ct1%1$cvalue%1$cscore\n", w->o.delim);
 	} else if (w->single) {
 		k = tsd_csv_field(line, w->o.style.time_name, strlen(w->o.style.time_name), w->o.delim);
 		line[k++] = (char)w->o.delim;

@@ -1,8 +1,9 @@
 /* stream.h: read and write record streams, CSV or binary frames.
  *
  * A reader detects the format from the first bytes: a binary stream starts
- * with the byte 0x89 (see frame.h); anything else is CSV, parsed with
- * libcsv. CSV shapes (told apart by the header line, or by the first row
+ * with the byte 0x89 (see frame.h), decoded by framecodec.h; anything else
+ * is CSV, split by csvcodec.h. This module owns the file descriptor, its
+ * buffering, format detection and the per-series order checks. CSV shapes (told apart by the header line, or by the first row
  * when there is no header):
  *
  *   single  time,value            one series (NAB's timestamp,value)
@@ -25,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "csvcodec.h"
 #include "frame.h"
 #include "record.h"
 #include "series.h"
@@ -56,7 +58,7 @@ typedef struct {
 	const char *rename;    /* series name for single-series input */
 	int order;             /* enum tsd_order */
 	tsd_series_tab *tab;   /* series names; shared with writers */
-	int slow_csv;          /* every line through libcsv (no fast path) */
+	int slow_csv;          /* every line through the general record finder (no fast path) */
 	int runs;              /* return binary sample runs as TSD_REC_SAMPLES */
 } tsd_reader_opts;
 
@@ -79,6 +81,9 @@ const char *tsd_reader_line(const tsd_reader *r, size_t *len, int *has_series);
 const char *tsd_reader_where(tsd_reader *r);
 /* Called before the reader would block waiting for input (flush output). */
 void tsd_reader_on_idle(tsd_reader *r, int (*fn)(void *), void *arg);
+/* Forget the last time of a series: its next sample is checked against
+ * nothing (a source replays the series after a rebalance, see ctlq.h). */
+void tsd_reader_forget(tsd_reader *r, uint32_t series);
 /* Samples dropped by TSD_ORDER_DROP so far, and the line of the first. */
 uint64_t tsd_reader_dropped(const tsd_reader *r, long *first_line);
 void tsd_reader_close(tsd_reader *r);
@@ -105,14 +110,5 @@ int tsd_writer_flush(tsd_writer *w);
 /* Flush, then free. Returns the first error met (a failed write). */
 int tsd_writer_close(tsd_writer *w);
 const char *tsd_writer_errmsg(const tsd_writer *w);
-
-/* Shortest text that reads back as the same double (at most 24 bytes). */
-int tsd_format_double(char *buf, double v, int precision);
-/* s (n bytes) as one CSV field in d: as it is, or in double quotes (inner
- * quotes doubled) when it holds delim, a quote or a line end. Writes at
- * most 2 * n + 2 bytes, no NUL; returns how many. */
-size_t tsd_csv_field(char *d, const char *s, size_t n, int delim);
-/* Strict, fast decimal parser for a whole field; TSD_EFORMAT otherwise. */
-int tsd_scan_double(double *v, const char *s, size_t len);
 
 #endif

@@ -174,6 +174,39 @@ static void test_times(void **state)
 	tsd_coefwin_free(&cw);
 }
 
+/* A regular window's times, filled at tsd_coefwin_end (by stepping when
+ * the span divides evenly), equal tsd_coefwin_time() index by index, for
+ * even and uneven spans, negative times and spans near the int64 limit. */
+static void test_regular_times(void **state)
+{
+	static const int64_t firsts[] = { 1000, -7, -4000000000000000000LL, 0 };
+	static const int64_t spans[] = { 150, 151, 1, 0, 9000000000000000000LL, 8999999999999999999LL };
+	size_t cases = 0;
+
+	(void)state;
+	for (size_t a = 0; a < sizeof firsts / sizeof *firsts; a++)
+	for (size_t b = 0; b < sizeof spans / sizeof *spans; b++) {
+		tsd_coefwin cw;
+		tsd_window w = hdr(16, 2, "haar", "periodization", 0);
+		if (spans[b] > INT64_MAX - 4000000000000000000LL && firsts[a] > 0)
+			continue;
+		w.t_first = firsts[a];
+		w.t_last = firsts[a] + spans[b];
+		tsd_coefwin_init(&cw);
+		assert_int_equal(tsd_coefwin_begin(&cw, &w, err, sizeof err), 0);
+		assert_int_equal(add(&cw, TSD_COEF_A, 2, 0, 4), 0);
+		assert_int_equal(add(&cw, TSD_COEF_D, 2, 0, 4), 0);
+		assert_int_equal(add(&cw, TSD_COEF_D, 1, 0, 8), 0);
+		assert_int_equal(tsd_coefwin_end(&cw, err, sizeof err), 0);
+		for (size_t i = 0; i < 16; i++)
+			assert_int_equal(cw.t[i], tsd_coefwin_time(w.t_first, w.t_last, 16, i));
+		assert_int_equal(cw.t[15], w.t_last);
+		tsd_coefwin_free(&cw);
+		cases++;
+	}
+	assert_true(cases >= 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_selected),
 		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_regular_times),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

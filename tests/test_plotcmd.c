@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "plotcmd.h"
+#include "tsd.h"
 
 static void check_time(int64_t ns, const char *want)
 {
@@ -46,14 +47,73 @@ static void formats(void **state)
 
 static void quoting(void **state)
 {
-	char b[16];
+	char b[16], big[64];
 
 	(void)state;
-	assert_string_equal(tsd_plot_quote(b, sizeof b, "s1"), "\"s1\"");
-	assert_string_equal(tsd_plot_quote(b, sizeof b, "a\"b\\c\td"), "\"a\\\"b\\\\c d\"");
-	/* cut to fit, still closed */
-	assert_string_equal(tsd_plot_quote(b, sizeof b, "abcdefghijklmnopqrstuvwxyz"), "\"abcdefghijk\"");
+	assert_string_equal(tsd_plot_quote(b, sizeof b, "s1"), "'s1'");
+	/* single quotes: ' doubled; " \ ` @ $ kept as they are (gnuplot
+	 * substitutes nothing inside '...') */
+	assert_string_equal(tsd_plot_quote(big, sizeof big, "a'b\"c\\d`e@f$g"), "'a''b\"c\\d`e@f$g'");
+	/* control characters, DEL, C1 (raw 0x9b and UTF-8 c2 9b), bad UTF-8 */
+	assert_string_equal(tsd_plot_quote(big, sizeof big, "a\nb\tc\x1b[d\x7f" "e\x9b" "f\xc2\x9bg\xff"),
+			    "'a?b?c?[d?e?f?g?'");
+	/* UTF-8 kept; overlong and surrogates refused */
+	assert_string_equal(tsd_plot_quote(big, sizeof big, "\xc2\xb0" "C \xce\x94 \xe2\x82\xac \xf0\x9f\x98\x80"),
+			    "'\xc2\xb0" "C \xce\x94 \xe2\x82\xac \xf0\x9f\x98\x80'");
+	assert_string_equal(tsd_plot_quote(big, sizeof big, "\xc0\xaf \xed\xa0\x80"), "'?\x3f ?\x3f?'");
+	/* cut to fit, on a character boundary, still closed */
+	assert_string_equal(tsd_plot_quote(b, sizeof b, "abcdefghijklmnopqrstuvwxyz"), "'abcdefghijklm'");
 	assert_true(strlen(b) < sizeof b);
+	assert_string_equal(tsd_plot_quote(b, sizeof b, "abcdefghijkl\xce\x94"), "'abcdefghijkl'");
+	assert_string_equal(tsd_plot_quote(b, sizeof b, "abcdefghijkl''"), "'abcdefghijkl'");
+	/* unquoted: the same cleaning */
+	assert_int_equal(tsd_plot_text(b, sizeof b, "x'\x1b", 0), 3);
+	assert_string_equal(b, "x'?");
+}
+
+static void paths(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_int_equal(tsd_plot_quote_path(b, sizeof b, "/tmp/it's.png"), 0);
+	assert_string_equal(b, "'/tmp/it''s.png'");
+	assert_int_equal(tsd_plot_quote_path(b, sizeof b, "a`b`@c.png"), 0);
+	assert_string_equal(b, "'a`b`@c.png'");
+	assert_int_equal(tsd_plot_quote_path(b, sizeof b, "a\nb.png"), TSD_EINVAL);
+	assert_int_equal(tsd_plot_quote_path(b, 8, "a\nbcdefghijk.png"), TSD_EINVAL);
+	assert_int_equal(tsd_plot_quote_path(b, 8, "abcdefghijk.png"), TSD_ESIZE);
+}
+
+static void term_checks(void **state)
+{
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(tsd_plot_term_check("dumb", &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(tsd_plot_term_check("pngcairo transparent font Sans,9", &n), 0);
+	assert_int_equal(n, 8);
+	assert_int_equal(tsd_plot_term_check("dumb size 80,20 feed", NULL), 0);
+	/* anything gnuplot could run or substitute */
+	assert_int_equal(tsd_plot_term_check("dumb ;system \"touch pwned\" #", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("dumb;system(\"x\")", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("dumb `x`", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("dumb @m", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("pngcairo font 'DejaVu Sans,8' size 4,3", NULL), 0);
+	assert_int_equal(tsd_plot_term_check("dumb 'x''y'", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("dumb 'x'y", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("dumb 'x", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("dumb 'a\nb'", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("dumb \"x\"", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("dumb\nshell", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("dumb $x", NULL), TSD_EINVAL);
+	/* shape: one space between words, no empty name */
+	assert_int_equal(tsd_plot_term_check("", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check(" dumb", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("dumb ", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("dumb  x", NULL), TSD_EINVAL);
+	assert_int_equal(tsd_plot_term_check("Dumb", NULL), TSD_EINVAL);
 }
 
 static void data_block(void **state)
@@ -101,6 +161,8 @@ int main(void)
 		cmocka_unit_test(times),
 		cmocka_unit_test(formats),
 		cmocka_unit_test(quoting),
+		cmocka_unit_test(paths),
+		cmocka_unit_test(term_checks),
 		cmocka_unit_test(data_block),
 		cmocka_unit_test(terminals),
 	};

@@ -1,5 +1,5 @@
 /* fuzz_reader.c: libFuzzer target for the stream reader (CSV through
- * libcsv and the fast path, binary frames), record by record and in runs.
+ * the general CSV path and the fast path, binary frames), record by record and in runs.
  * The first byte picks the options; the rest is the input. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,0 +1,67 @@
+/* csvcodec.h: CSV text on memory buffers: numbers, fields and lines.
+ *
+ * Everything here works on bytes in memory and knows nothing of file
+ * descriptors: the stream reader and writer (stream.c) and the Kafka
+ * payload code (kafka.c) both call it, as do the tools that read small
+ * CSV files of their own (labels, SAX words).
+ *
+ * Numbers: tsd_scan_double reads a whole field strictly; tsd_format_double
+ * prints the shortest decimal that reads back as the same double (as %.15g
+ * when that is exact, else %.16g or %.17g, with the same notation).
+ *
+ * Splitting (tsd_csv_split) follows RFC 4180 with the conventions of
+ * libcsv's strict mode that the readers have always had: a field may be
+ * double-quoted, a quote inside it written twice, a quoted field may hold
+ * the delimiter and line ends; with TSD_CSV_TRIM, spaces and tabs around
+ * unquoted fields (only spaces when the delimiter is a tab) are dropped; a
+ * quote inside an unquoted field, or text after a closing quote, is an
+ * error.
+ */
+#ifndef TSD_CSVCODEC_H
+#define TSD_CSVCODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest text tsd_format_double writes, with its NUL. */
+#define TSD_DOUBLE_MAX 32
+
+/* Strict, fast decimal parser for a whole field; TSD_EFORMAT otherwise. */
+int tsd_scan_double(double *v, const char *s, size_t len);
+/* Shortest text that reads back as the same double (precision 0), or
+ * %.*g with precision significant digits; writes at most TSD_DOUBLE_MAX
+ * bytes with the NUL; returns the length. */
+int tsd_format_double(char *buf, double v, int precision);
+
+/* s (n bytes) as one CSV field in d: as it is, or in double quotes (inner
+ * quotes doubled) when it holds delim, a quote or a line end. Writes at
+ * most 2 * n + 2 bytes, no NUL; returns how many. */
+size_t tsd_csv_field(char *d, const char *s, size_t n, int delim);
+
+/* ---- splitting records into fields */
+#define TSD_CSV_TRIM 0x01      /* trim spaces (and tabs) around unquoted fields */
+
+typedef struct {
+	char *buf;                 /* field bytes, each NUL-terminated */
+	size_t cap, len;
+	size_t *off;               /* (n) start of each field in buf */
+	size_t *flen;              /* (n) its length */
+	size_t n, fcap;
+	const char *why;           /* what was wrong when a split failed */
+} tsd_csvrow;
+
+/* The length of the record starting at s (avail bytes), through its line
+ * end: a line end inside a quoted field does not end it. 0 when the record
+ * does not end within avail (more input needed, or at the end of input the
+ * record is the rest, len = avail, if *open is 0; *open is set when a
+ * quoted field is still open). A lone CR ends a record as LF does. */
+size_t tsd_csv_record_len(const char *s, size_t avail, int delim, int *open);
+/* Split one record of len bytes (its line end, if any, is dropped) into
+ * row. Returns the number of fields (0 for an empty line), TSD_EFORMAT for
+ * bad quoting, TSD_ENOMEM. */
+int tsd_csv_split(tsd_csvrow *row, const char *s, size_t len, int delim, int flags);
+void tsd_csvrow_free(tsd_csvrow *row);
+
+static inline const char *tsd_csvrow_field(const tsd_csvrow *row, size_t i) { return row->buf + row->off[i]; }
+
+#endif
