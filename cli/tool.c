@@ -148,6 +148,12 @@ static void catch_stop_signals(void)
 	}
 }
 
+void tool_reset(void)
+{
+	current_w = NULL;
+	stop_sig = 0;
+}
+
 _Noreturn static void stop_now(void)
 {
 	tsd_writer *w = current_w;

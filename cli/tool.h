@@ -22,6 +22,9 @@ _Noreturn void tool_version(void);
 /* Flush and close stdout after a report (--help, --info, ...): 0, or a
  * "write error: ..." message and exit 1 (a full disk is an error). */
 int tool_stdout_done(void);
+/* Forget the run before (its writer): for a harness that runs a tool's
+ * main again in the same process (tests/fuzz/fuzz_tool.c). */
+void tool_reset(void);
 /* s (n bytes) for a terminal, in d (4 * n + 1 bytes, NUL-terminated):
  * control characters (C0, DEL, C1) and bytes that are not UTF-8 become
  * \\xHH; valid UTF-8 text passes. Returns the length. */

@@ -89,6 +89,10 @@ ok "merge: a window of 2^30 samples past --max-memory is a located error" \
 k=$(rss "merge '$H/windows-many-open.bin'")
 ok "merge: 64 series with a far coefficient each: under 100 MB (${k} KB)" "[ '$k' -lt 102400 ]"
 
+k=$(rss "tsconv '$H/huge-id.bin'")
+ck "a name frame with id 150994944: a located error" 1 "tsconv: huge-id.bin: frame 1: series id 150994944 out of range (more series than --max-series 10000000)" "cd '$H' && tsconv huge-id.bin"
+ok "a name frame with id 150994944: under 100 MB (${k} KB)" "[ '$k' -lt 102400 ]"
+
 # 0d: control characters in names never reach the terminal
 ck "esc in a name is escaped" 1 "tsconv: esc-in-name.csv:3: bad time 'x'" \
    "cd '$H' && tsconv esc-in-name.csv >/dev/null"
