@@ -6,6 +6,7 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <poll.h>
 #include <pthread.h>
@@ -22,6 +23,7 @@
 #include "gnuplot.h"
 #include "plotbuf.h"
 #include "plotcmd.h"
+#include "plothist.h"
 #include "plotweb.h"
 #include "tool.h"
 
@@ -29,8 +31,8 @@ static const char usage[] =
 "usage: tsplot [options] [FILE...]\n"
 "Plot the series of the input with gnuplot as they arrive. Several FILEs\n"
 "are read at the same time (e.g. an original and a downsampled stream)\n"
-"and drawn over each other: a series of the same name has one colour,\n"
-"the first input thin lines, the others lines with points.\n"
+"and drawn over each other: a series of the same name has one hue, the\n"
+"first input thin lighter lines, the others lines with points.\n"
 "\n"
 "  -s, --series PAT       plot the series whose name matches the shell\n"
 "                         pattern PAT (repeatable; default all)\n"
@@ -45,11 +47,15 @@ static const char usage[] =
 "                         refresh; .png, .svg or .txt pick the terminal)\n"
 "      --size WxH         chart size in pixels (dumb: characters)\n"
 "      --columns N        buckets across the chart (default: its width)\n"
-"      --panels           one panel per series name\n"
+"      --panels           one panel per series name, in name order (the\n"
+"                         default beyond 10 names)\n"
 "      --yrange LO:HI     fixed value range; * or empty for automatic\n"
 "      --title TEXT       chart title\n"
 "      --labels A,B,...   names of the inputs in the key (default: file names)\n"
-"      --serve PORT       serve a page showing the live chart on PORT\n"
+"      --serve PORT       serve an interactive page on PORT (zoom, pan, hover;\n"
+"                         kept on after the end of the input until SIGINT)\n"
+"      --history N        samples per series the page can zoom into\n"
+"                         (default 1000000; memory up to 16 bytes each)\n"
 "      --bind ADDR        address to serve on (default 127.0.0.1)\n"
 "      --persist          keep an interactive window open after the end\n"
 "      --gnuplot PROG     gnuplot program (default gnuplot)\n"
@@ -107,6 +113,7 @@ static struct {
 	int interactive;           /* qt, x11, wxt: a window */
 	char *labels[MAX_INPUTS];
 	int w, h, columns, port;
+	int size_given, cur_w, cur_h;  /* --size; the terminal's size now */
 	int tty_dumb;
 	/* shared with reader threads (lock) */
 	pthread_mutex_t lock;
@@ -129,6 +136,9 @@ static struct {
 	int64_t *pt;
 	double *pv;
 	tool_plotweb *web;         /* --serve */
+	tsd_plothist *hist;        /* --serve: the samples the page is drawn from */
+	size_t history;            /* --history: samples kept per series */
+	int gp_on;                 /* gnuplot draws (not only the page) */
 	char tmpdir[4096];         /* private folder (mkdtemp) for gnuplot's files */
 } g = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -299,7 +309,10 @@ static int flush_batch(input *in)
 		int32_t id = in->map[s->id];
 		if (id < 0)
 			continue;
-		rc = tsd_plotbuf_push(g.pb, (uint32_t)id, s->t, s->v);
+		if (g.pb)
+			rc = tsd_plotbuf_push(g.pb, (uint32_t)id, s->t, s->v);
+		if (rc >= 0 && g.hist)
+			rc = tsd_plothist_push(g.hist, (uint32_t)id, s->t, s->v);
 		if (rc >= 0 && s->t > g.ps[id].last_t)
 			g.ps[id].last_t = s->t;
 	}
@@ -394,88 +407,208 @@ static int send_data(void)
 	return 0;
 }
 
-static int curve(uint32_t i, int first)
+/* One hue per series name (ten distinct ones, then steps of the golden
+ * angle); the first input of an overlay, the original, in a lighter tint
+ * of the same hue under the others. */
+static void colour(char *buf, size_t len, uint32_t group, int light)
 {
-	char q[600];
-	const pseries *p = &g.ps[i];
-	const char *name = p->name;
-	char title[1100];
+	static const unsigned pal[10] = { 0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd,
+					  0x8c564b, 0xe377c2, 0x17becf, 0xbcbd22, 0x7f7f7f };
+	unsigned rgb, c[3];
 
-	if (g.labels[1] || p->input > 0)
-		snprintf(title, sizeof title, "%s %s", name, g.labels[p->input]);
-	else
-		snprintf(title, sizeof title, "%s", name);
-	/* overlay: the first input (the original) in grey under the others,
-	 * so that what a downsampler kept stands out in colour */
-	char lc[32];
-	if (p->input == 0 && g.labels[1])
-		snprintf(lc, sizeof lc, "rgb \"#b0b0b0\"");
-	else
-		snprintf(lc, sizeof lc, "%u", (unsigned)(p->group % 8) + 1);
-	return tsd_gnuplot_printf(g.gp, "%s$d%" PRIu32 " using 1:2 with %s lc %s title %s",
-				  first ? "plot " : ", ", i,
-				  p->input == 0 ? "lines lw 1" : "linespoints lw 1.5 pt 7 ps 0.4",
-				  lc, tsd_plot_quote(q, sizeof q, title));
+	if (group < 10) {
+		rgb = pal[group];
+	} else {
+		/* hsv(h, 0.75, 0.75) */
+		double h = fmod(group * 137.508, 360.0) / 60.0, v = 0.75, sat = 0.75;
+		double f = h - floor(h), p = v * (1 - sat), q = v * (1 - sat * f), t = v * (1 - sat * (1 - f));
+		double r, gg, b;
+		switch ((int)h) {
+		case 0: r = v, gg = t, b = p; break;
+		case 1: r = q, gg = v, b = p; break;
+		case 2: r = p, gg = v, b = t; break;
+		case 3: r = p, gg = q, b = v; break;
+		case 4: r = t, gg = p, b = v; break;
+		default: r = v, gg = p, b = q; break;
+		}
+		rgb = (unsigned)(r * 255) << 16 | (unsigned)(gg * 255) << 8 | (unsigned)(b * 255);
+	}
+	c[0] = rgb >> 16 & 255, c[1] = rgb >> 8 & 255, c[2] = rgb & 255;
+	if (light)
+		for (int k = 0; k < 3; k++)
+			c[k] = c[k] + (255 - c[k]) * 55 / 100;
+	snprintf(buf, len, "rgb '#%02x%02x%02x'", c[0], c[1], c[2]);
 }
 
-/* Under the lock: the plot command(s) for what is shown in [t0, t1]. */
+/* The key title of series i: its name, with the input's label when there
+ * are several inputs; in a panel (titled with the name) the label only. */
+static void curve_title(char *buf, size_t len, uint32_t i, int in_panel)
+{
+	const pseries *p = &g.ps[i];
+	int several = g.labels[1] || p->input > 0;
+
+	if (in_panel)
+		snprintf(buf, len, "%s", several ? g.labels[p->input] : "");
+	else if (several)
+		snprintf(buf, len, "%s %s", p->name, g.labels[p->input]);
+	else
+		snprintf(buf, len, "%s", p->name);
+}
+
+static int curve(uint32_t i, int first, int in_panel)
+{
+	char q[600], title[1100], lc[40];
+	const pseries *p = &g.ps[i];
+
+	curve_title(title, sizeof title, i, in_panel);
+	colour(lc, sizeof lc, p->group, p->input == 0 && g.labels[1]);
+	return tsd_gnuplot_printf(g.gp, "%s$d%" PRIu32 " using 1:2 with %s lc %s %s%s",
+				  first ? "plot " : ", ", i,
+				  p->input == 0 ? "lines lw 1" : "linespoints lw 1.5 pt 7 ps 0.4", lc,
+				  *title ? "title " : "notitle",
+				  *title ? tsd_plot_quote(q, sizeof q, title) : "");
+}
+
+static int group_order_cmp(const void *a, const void *b)
+{
+	const char *x = tsd_series_name(g.groups, *(const uint32_t *)a);
+	const char *y = tsd_series_name(g.groups, *(const uint32_t *)b);
+
+	return strverscmp(x, y);
+}
+
+/* Under the lock: whether series i is drawn in [t0, ...]. */
+static int shown(uint32_t i, int64_t t0)
+{
+	return g.ps[i].sent && g.ps[i].sent_last >= t0;
+}
+
+/* Under the lock: the plot command(s) for what is shown in [t0, t1]. One
+ * chart with the key outside on the right, or one panel per series name
+ * (--panels, or beyond TSPLOT_PANELS_AUTO names: a key of 50 names covers
+ * the plot), panels in name order (s2 before s10). */
+#define TSPLOT_PANELS_AUTO 10
 static int send_plot(int64_t t0, int64_t t1, int *ncurves)
 {
-	char a[40], b[40];
-	uint32_t ngroups = tsd_series_count(g.groups), gi, i;
-	int rc = 0, any;
+	char a[40], b[40], xt[200];
+	uint32_t ngroups = tsd_series_count(g.groups), gi, i, nshown = 0, *order = NULL;
+	int rc = 0, any, panels, cols = 1, rows = 1, keych = 0, chars, pw = g.w, ph = g.h;
+	int text = !strcmp(g.tname, "dumb");
 
 	*ncurves = 0;
 	a[tsd_plot_time(a, t0)] = 0;
 	b[tsd_plot_time(b, t1 > t0 ? t1 : t0 + 1000000000)] = 0;
-	rc |= tsd_gnuplot_printf(g.gp, "set xrange [%s:%s]\nset format x \"%s\"\n", a, b,
-				 tsd_plot_time_format(t1 - t0));
+	if (ngroups && !(order = malloc(ngroups * sizeof *order)))
+		return TSD_ENOMEM;
+	/* the names shown, in name order */
+	for (gi = 0; gi < ngroups; gi++)
+		for (i = 0; i < g.nps; i++)
+			if (g.ps[i].group == gi && shown(i, t0)) {
+				order[nshown++] = gi;
+				break;
+			}
+	qsort(order, nshown, sizeof *order, group_order_cmp);
+	panels = g.panels || nshown > TSPLOT_PANELS_AUTO;
+	if (panels && nshown > 16 && !text)
+		cols = (int)((nshown + 15) / 16) > 4 ? 4 : (int)((nshown + 15) / 16);
+	rows = panels ? (int)((nshown + (uint32_t)cols - 1) / (uint32_t)cols) : 1;
+	/* a file chart of many panels grows to keep each readable, unless
+	 * --size was given */
+	if (panels && !text && !g.interactive && !g.size_given && nshown > 0) {
+		pw = cols * 450 > 900 ? cols * 450 : 900;
+		ph = rows * 180 + 40;
+		if (ph < 500)
+			ph = 500;
+		if (pw != g.cur_w || ph != g.cur_h) {
+			rc |= tsd_gnuplot_printf(g.gp, "set terminal %s%s%s size %d,%d\n", g.tname,
+						 *g.topts ? " " : "", g.topts, pw, ph);
+			g.cur_w = pw, g.cur_h = ph;
+		}
+	}
+	/* x tics that fit the width of one plot area, in label characters:
+	 * the terminal's characters, or about 9 px each; less the y labels
+	 * and the key */
+	for (i = 0; i < g.nps; i++) {
+		char title[1100];
+		if (!shown(i, t0))
+			continue;
+		curve_title(title, sizeof title, i, panels);
+		int n = (int)strlen(title);
+		if (n > keych)
+			keych = n > 40 ? 40 : n;
+	}
+	chars = (text ? pw : pw / 9) / cols - 12 - (keych ? keych + 8 : 0);
+	if (chars < 10)
+		chars = 10;
+	if (tsd_plot_xtics(xt, sizeof xt, t0, t1 > t0 ? t1 : t0 + 1000000000, chars) < 0)
+		xt[0] = 0;
+	rc |= tsd_gnuplot_printf(g.gp, "set xrange [%s:%s]\n%s", a, b, xt);
 	if (g.tty_dumb)
 		rc |= tsd_gnuplot_printf(g.gp, "print \"\\033[H\\033[2J\"\n");
 	if (g.file_out) {
 		char qp[sizeof g.tmp * 2 + 3];
-		if (tsd_plot_quote_path(qp, sizeof qp, g.tmp) < 0)
+		if (tsd_plot_quote_path(qp, sizeof qp, g.tmp) < 0) {
+			free(order);
 			return TSD_EINVAL; /* checked when tmp was made */
+		}
 		rc |= tsd_gnuplot_printf(g.gp, "set output %s\n", qp);
 	}
-	if (g.panels) {
-		uint32_t shown = 0;
-		for (gi = 0; gi < ngroups; gi++)
-			for (i = 0; i < g.nps; i++)
-				if (g.ps[i].group == gi && g.ps[i].sent && g.ps[i].sent_last >= t0) {
-					shown++;
-					break;
-				}
-		if (!shown)
+	if (panels) {
+		if (!nshown) {
+			free(order);
 			return rc;
-		rc |= tsd_gnuplot_printf(g.gp, "set multiplot layout %u,1\n", shown);
-		for (gi = 0; gi < ngroups; gi++) {
+		}
+		if (g.title) {
+			char q[600];
+			rc |= tsd_gnuplot_printf(g.gp, "unset title\nset multiplot layout %d,%d title %s\n", rows, cols,
+						 tsd_plot_quote(q, sizeof q, g.title));
+		} else {
+			rc |= tsd_gnuplot_printf(g.gp, "set multiplot layout %d,%d\n", rows, cols);
+		}
+		/* panels of one input have their title and no key; margins in
+		 * characters, the same in every panel */
+		if (!g.labels[1])
+			rc |= tsd_gnuplot_printf(g.gp, "unset key\n");
+		rc |= tsd_gnuplot_printf(g.gp, "set tmargin 1.5\nset bmargin %d\n",
+					 strstr(xt, "\\n") ? 3 : 2);
+		for (uint32_t k = 0; k < nshown; k++) {
+			char q[600];
+			gi = order[k];
 			any = 0;
+			rc |= tsd_gnuplot_printf(g.gp, "set title %s offset 0,-0.5\n",
+						 tsd_plot_quote(q, sizeof q, tsd_series_name(g.groups, gi)));
 			for (i = 0; i < g.nps; i++) {
-				if (g.ps[i].group != gi || !g.ps[i].sent || g.ps[i].sent_last < t0)
+				if (g.ps[i].group != gi || !shown(i, t0))
 					continue;
-				rc |= curve(i, !any);
+				rc |= curve(i, !any, 1);
 				any = 1;
 				++*ncurves;
 			}
 			if (any)
 				rc |= tsd_gnuplot_printf(g.gp, "\n");
 		}
-		rc |= tsd_gnuplot_printf(g.gp, "unset multiplot\n");
+		rc |= tsd_gnuplot_printf(g.gp, "unset multiplot\nunset title\nset key outside right top\n"
+					 "unset tmargin\nunset bmargin\n");
+		if (g.title) {
+			char q[600];
+			rc |= tsd_gnuplot_printf(g.gp, "set title %s\n", tsd_plot_quote(q, sizeof q, g.title));
+		}
 	} else {
 		any = 0;
-		for (i = 0; i < g.nps; i++) {
-			if (!g.ps[i].sent || g.ps[i].sent_last < t0)
-				continue;
-			rc |= curve(i, !any);
-			any = 1;
-			++*ncurves;
-		}
+		for (uint32_t k = 0; k < nshown; k++)
+			for (i = 0; i < g.nps; i++) {
+				if (g.ps[i].group != order[k] || !shown(i, t0))
+					continue;
+				rc |= curve(i, !any, 0);
+				any = 1;
+				++*ncurves;
+			}
 		if (any)
 			rc |= tsd_gnuplot_printf(g.gp, "\n");
 	}
 	if (g.file_out)
 		rc |= tsd_gnuplot_printf(g.gp, "unset output\n");
+	free(order);
 	return rc < 0 ? TSD_ENOMEM : 0;
 }
 
@@ -490,8 +623,6 @@ static void publish(void)
 	struct stat st;
 	int fd = -1, e;
 
-	if (g.web)
-		tool_plotweb_load(g.web, g.tmp);
 	if (!g.user_output)
 		return;
 	{
@@ -626,6 +757,21 @@ static void draw_empty(void)
 		g.rename_sync = s;
 }
 
+/* For the page, under the lock: the series shown. */
+static uint32_t web_count(void *arg)
+{
+	(void)arg;
+	return g.nps;
+}
+
+static const char *web_series(void *arg, uint32_t id, int *in, uint32_t *group)
+{
+	(void)arg;
+	*in = g.ps[id].input;
+	*group = g.ps[id].group;
+	return g.ps[id].name;
+}
+
 static int busy(void)
 {
 	return tsd_gnuplot_synced(g.gp) < g.plot_sync;
@@ -698,8 +844,9 @@ static void start_gnuplot(void)
 			   "set grid\nset key outside right top\nset datafile separator whitespace\n");
 	if (g.yrange)
 		tsd_gnuplot_printf(g.gp, "set yrange [%s]\n", g.yrange);
-	if (g.panels)
-		tsd_gnuplot_printf(g.gp, "set lmargin 10\n");
+	/* the same left margin in every panel, so their time axes line up */
+	tsd_gnuplot_printf(g.gp, "set lmargin 10\n");
+	g.cur_w = g.w, g.cur_h = g.h;
 	if (g.title) {
 		char q[600];
 		tsd_gnuplot_printf(g.gp, "set title %s\n", tsd_plot_quote(q, sizeof q, g.title));
@@ -742,6 +889,7 @@ static void parse_size(const char *s)
 		tool_usage_error("--size: '%s' is not WxH (10x5 to 20000x20000)", s);
 	g.w = (int)w;
 	g.h = (int)h;
+	g.size_given = 1;
 }
 
 static void check_yrange(const char *s)
@@ -771,7 +919,7 @@ static int64_t now_ns(void)
 int main(int argc, char **argv)
 {
 	enum { O_SPAN = 2000, O_ONCE, O_OUTPUT, O_SIZE, O_COLUMNS, O_PANELS, O_YRANGE, O_TITLE,
-	       O_LABELS, O_SERVE, O_BIND, O_PERSIST, O_GNUPLOT };
+	       O_LABELS, O_SERVE, O_BIND, O_PERSIST, O_GNUPLOT, O_HISTORY };
 	static const struct option lopts[] = {
 		{ "series", required_argument, 0, 's' }, { "span", required_argument, 0, O_SPAN },
 		{ "refresh", required_argument, 0, 'r' }, { "once", no_argument, 0, O_ONCE },
@@ -781,6 +929,7 @@ int main(int argc, char **argv)
 		{ "title", required_argument, 0, O_TITLE }, { "labels", required_argument, 0, O_LABELS },
 		{ "serve", required_argument, 0, O_SERVE }, { "bind", required_argument, 0, O_BIND },
 		{ "persist", no_argument, 0, O_PERSIST }, { "gnuplot", required_argument, 0, O_GNUPLOT },
+		{ "history", required_argument, 0, O_HISTORY },
 		{ "verbose", no_argument, 0, 'v' },
 		{ "delimiter", required_argument, 0, 'd' }, { "name", required_argument, 0, 'N' },
 		{ "time-unit", required_argument, 0, 1001 }, { "order", required_argument, 0, 1003 },
@@ -801,6 +950,7 @@ int main(int argc, char **argv)
 	tool_io_init(&io);
 	g.refresh = 1000000000;
 	g.bind = "127.0.0.1";
+	g.history = 1000000;
 	while ((c = getopt_long(argc, argv, "s:r:T:vd:N:hV", lopts, NULL)) != -1) {
 		if (c != 'h' && tool_io_option(&io, c, optarg))
 			continue;
@@ -823,6 +973,7 @@ int main(int argc, char **argv)
 		case O_LABELS: labels = optarg; break;
 		case O_SERVE: g.port = (int)tool_long("--serve", optarg, 1, 65535); break;
 		case O_BIND: g.bind = optarg; break;
+		case O_HISTORY: g.history = (size_t)tool_long("--history", optarg, 2, 1000000000); break;
 		case O_PERSIST: g.persist = 1; break;
 		case O_GNUPLOT: g.gnuplot = optarg; break;
 		case 'v': g.verbose = 1; break;
@@ -880,12 +1031,10 @@ int main(int argc, char **argv)
 			tool_usage_error("--output: say the terminal with -T (no .png, .svg or .txt ending)");
 		set_term(t);
 	}
-	if (g.port && !g.term)
-		set_term("pngcairo");
-	if (g.port && strcmp(g.tname, "pngcairo") && strcmp(g.tname, "png") && strcmp(g.tname, "svg"))
-		tool_usage_error("--serve: the terminal must be pngcairo, png or svg, not '%s'", g.tname);
-	if (g.term && g.interactive && (g.output || g.port))
-		tool_usage_error("-T %s: an interactive window has no --output or --serve", g.tname);
+	if (g.term && g.interactive && g.output)
+		tool_usage_error("-T %s: an interactive window has no --output", g.tname);
+	/* the page draws for itself; gnuplot only when asked for too */
+	g.gp_on = !g.port || g.term;
 	if (!(g.matched = calloc((size_t)g.npats + 1, sizeof *g.matched)) || !(g.groups = tsd_series_new()))
 		tool_die(EXIT_DATA, "out of memory");
 
@@ -901,7 +1050,7 @@ int main(int argc, char **argv)
 
 	/* gnuplot draws files into a private folder; each chart is then
 	 * copied to --output (see publish) or served */
-	if (g.port || g.output) {
+	if (g.output) {
 		const char *td = getenv("TMPDIR");
 		char q[8];
 		if (!td || !*td)
@@ -917,11 +1066,18 @@ int main(int argc, char **argv)
 		g.file_out = 1;
 		g.user_output = g.output;
 	}
-	start_gnuplot();
+	if (g.gp_on)
+		start_gnuplot();
 	if (g.port) {
 		char err[300];
-		rc = tool_plotweb_start(&g.web, g.bind, g.port, !strcmp(g.tname, "svg"), (long)(g.refresh / 1000000),
-					err, sizeof err);
+		static tool_plotweb_src src;
+		src = (tool_plotweb_src){ .lock = &g.lock, .arg = NULL, .count = web_count,
+			.series = web_series, .title = g.title, .labels = (const char *const *)g.labels,
+			.nlabels = nfiles, .span = g.span, .refresh_ms = (long)(g.refresh / 1000000) };
+		if ((rc = tsd_plothist_new(&g.hist, g.history)) < 0)
+			die_gp("%s", tsd_strerror(rc));
+		src.hist = g.hist;
+		rc = tool_plotweb_start(&g.web, g.bind, g.port, &src, err, sizeof err);
 		int e = errno;
 		if (rc == -2)
 			tool_usage_error("%s", err);
@@ -931,7 +1087,7 @@ int main(int argc, char **argv)
 			die_gp("%s", err);
 		fprintf(stderr, "tsplot: serving on http://%s:%d/\n", g.bind, g.port);
 	}
-	{
+	if (g.gp_on) {
 		int cols = g.columns ? g.columns : g.w;
 		if ((rc = tsd_plotbuf_new(&g.pb, (size_t)cols, g.span)) < 0)
 			die_gp("%s", tsd_strerror(rc));
@@ -958,11 +1114,11 @@ int main(int argc, char **argv)
 		struct pollfd p[4] = {
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = g.notify[0], .events = POLLIN },
-			{ .fd = tsd_gnuplot_fd(g.gp), .events = POLLIN },
-			{ .fd = tsd_gnuplot_out_fd(g.gp), .events = POLLIN },
+			{ .fd = g.gp ? tsd_gnuplot_fd(g.gp) : -1, .events = POLLIN },
+			{ .fd = g.gp ? tsd_gnuplot_out_fd(g.gp) : -1, .events = POLLIN },
 		};
 		int64_t left = next - now_ns();
-		int timeout = g.once ? -1 : left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+		int timeout = g.once || !g.gp ? -1 : left <= 0 ? 0 : (int)((left + 999999) / 1000000);
 		if (poll(p, 4, timeout) < 0 && errno != EINTR)
 			die_gp("poll:");
 		if (p[0].revents) {
@@ -978,11 +1134,15 @@ int main(int argc, char **argv)
 			for (i = 0; i < nfiles; i++)
 				if (inputs[i].err[0])
 					die_gp("%s", inputs[i].err);
-			if (ndone >= nfiles)
+			/* the page is served on after the end of the input,
+			 * until a signal */
+			if (ndone >= nfiles && !g.web)
 				stop = 1;
 		}
 		if (p[2].revents || p[3].revents)
 			drain_gnuplot();
+		if (!g.gp)
+			continue;
 		check_rename();
 		if (!g.once && now_ns() >= next) {
 			if (busy())
@@ -1005,7 +1165,12 @@ int main(int argc, char **argv)
 				die_gp("no series matches '%s'", g.pats[i]);
 			tool_warn("no series matches '%s'", g.pats[i]);
 		}
-	{
+	if (!g.gp) {
+		tool_plotweb_stop(g.web);
+		g.web = NULL;
+		if (g.verbose)
+			fprintf(stderr, "tsplot: %" PRIu64 " samples, %u series\n", nsamples, g.nps);
+	} else {
 		char msg[MSGLEN];
 		size_t got;
 		int st;
