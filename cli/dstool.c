@@ -110,12 +110,9 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 		case OPT_WHOLE: count = SIZE_MAX, span = 0; break;
 		case OPT_MAXWIN: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
 		case 'h':
-			fputs(m->usage, stdout);
-			tsd_series_free(io.tab);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			tool_help(m->usage);
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", m->name);
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	if (points && ratio > 0)
@@ -158,10 +155,11 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 		};
 		ptrdiff_t k = m->select(idx, cap, &call);
 		if (k == TSD_EORDER)
-			tool_die(EXIT_DATA, "series '%s' window %lld: times must increase strictly "
-				 "(read with --order drop or strict)", call.series, (long long)win.index);
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: times must increase strictly "
+				 "(read with --order drop or strict)", tool_where(&io), call.series,
+				 (long long)win.index);
 		if (k < 0)
-			tool_die(EXIT_DATA, "series '%s' window %lld: %s", call.series,
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io), call.series,
 				 (long long)win.index, tsd_strerror((int)k));
 		tsd_select_run_add(&runs[win.series], win.n, (size_t)k);
 		for (i = 0; i < (size_t)k; i++)

@@ -49,11 +49,9 @@ int main(int argc, char **argv)
 		case 'Z': znorm = 0; break;
 		case 2000: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
 		case 'h':
-			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'paa --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	if (count && group > count)
@@ -68,7 +66,7 @@ int main(int argc, char **argv)
 				tool_die(EXIT_DATA, "out of memory");
 		}
 		if ((rc = tsd_paa(out, win.v, win.n, group, znorm)) < 0)
-			tool_die(EXIT_DATA, "series '%s' window %lld: %s", tsd_series_name(io.tab, win.series),
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io), tsd_series_name(io.tab, win.series),
 				 (long long)win.index, tsd_strerror(rc));
 		for (size_t i = 0; i < m; i++) {
 			size_t a = i * group, b = a + group - 1 < win.n - 1 ? a + group - 1 : win.n - 1;
