@@ -42,6 +42,7 @@ static const char usage[] =
 "                         has the least squared error: exact for the reduced\n"
 "                         series, any transform, windows of at most 20 details\n"
 "--keep, -b and -r rank the details of scored windows (tscore) by score.\n"
+TOOL_COEFLOOP_HELP
 TOOL_COMMON_HELP
 "Deprecated, for this release only (one meaning per letter, see tsdown(7)):\n"
 "-s for --score, -k for --keep, -e for --exact.\n"
@@ -108,7 +109,7 @@ int main(int argc, char **argv)
 		{ "universal", no_argument, 0, 'u' }, { "keep", required_argument, 0, 2003 },
 		{ "budget", required_argument, 0, 'b' }, { "ratio", required_argument, 0, 'r' },
 		{ "exact", no_argument, 0, 2004 }, { "exact-reduced", no_argument, 0, 2001 },
-		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
 	int c, rule = R_DEFAULT, exact = 0;
 	size_t nonortho = 0, starved = 0, starved_pts = 0, starved_coarse = 0, budgeted = 0;
@@ -123,7 +124,7 @@ int main(int argc, char **argv)
 	tool_name = "thresh";
 	tool_io_init(&io);
 	while ((c = getopt_long(argc, argv, "s:x:uk:b:r:ehV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_coefloop_option(c, optarg))
 			continue;
 		int nr = R_DEFAULT;
 		switch (c) { /* the old spellings */
