@@ -110,12 +110,9 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 		case OPT_WHOLE: count = SIZE_MAX, span = 0; break;
 		case OPT_MAXWIN: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
 		case 'h':
-			fputs(m->usage, stdout);
-			tsd_series_free(io.tab);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			tool_help(m->usage);
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", m->name);
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	if (points && ratio > 0)

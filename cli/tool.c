@@ -133,6 +133,26 @@ void tool_help(const char *usage)
 	exit(0);
 }
 
+void tool_bad_option(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", tool_name);
+	exit(EXIT_USAGE);
+}
+
+void tool_deprecated(const char *old, const char *now)
+{
+	static const char *said[16];
+	size_t i;
+
+	for (i = 0; i < sizeof said / sizeof said[0] && said[i]; i++)
+		if (!strcmp(said[i], old))
+			return;
+	if (i < sizeof said / sizeof said[0])
+		said[i] = old;
+	fprintf(stderr, "%s: %s is deprecated (one meaning per letter, see tsdown(7)): use %s\n",
+		tool_name, old, now);
+}
+
 void tool_usage_error(const char *fmt, ...)
 {
 	va_list ap;

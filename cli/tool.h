@@ -25,6 +25,12 @@ _Noreturn void tool_version(void);
 size_t tool_escape(char *d, const char *s, size_t n);
 /* Print the usage text on stdout and exit 0 (1 when it cannot be written). */
 _Noreturn void tool_help(const char *usage);
+/* After getopt's own message: "Try 'tool --help'...", exit 2. */
+_Noreturn void tool_bad_option(void);
+/* An old spelling that still works for one release: say once on stderr
+ * what replaces it ("tool: -s is deprecated (one meaning per letter, see
+ * tsdown(7)): use --score"); it goes in the next release. */
+void tool_deprecated(const char *old, const char *now);
 
 /* Strict option value parsers: exit 2 with a message naming the option. */
 long tool_long(const char *opt, const char *s, long min, long max);

@@ -111,11 +111,9 @@ int main(int argc, char **argv)
 		case 2000: max = (size_t)tool_long("--max-window", optarg, 1, TSD_COEFWIN_MAXN); break;
 		case 2001: list(); break;
 		case 'h':
-			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'dwt --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	if (count > TSD_COEFWIN_MAXN)
@@ -164,7 +162,8 @@ int main(int argc, char **argv)
 		work = grow(work, &wcap, wlen ? wlen : 1, sizeof *work);
 		if (!m || tsd_coefwin_lengths(lens, win.n, Jw, wav, mode) < 0 ||
 		    (rc = tsd_coefwin_decompose(coef, work, win.v, win.n, Jw, wav, mode)) < 0)
-			tool_die(EXIT_DATA, "series '%s' window %lld: transform failed", sname, (long long)win.index);
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: transform failed", tool_where(&io),
+				 sname, (long long)win.index);
 
 		const char *mname = tsd_mode_name((enum tsd_mode)mode);
 		memset(&o, 0, sizeof o);

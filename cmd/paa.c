@@ -49,11 +49,9 @@ int main(int argc, char **argv)
 		case 'Z': znorm = 0; break;
 		case 2000: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
 		case 'h':
-			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'paa --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	if (count && group > count)

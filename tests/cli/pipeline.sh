@@ -3,12 +3,12 @@
 # series.
 . "$TSD_ROOT/tests/cli/lib.sh"
 
-tsgen -n 3 -p 2000 -r 1s -s 3 >m3.csv
-tsgen -n 1 -p 2000 -r 1s -s 3 >m1.csv
-tsgen -n 1000 -p 600 -r 1s -s 4 >m1000.csv
+tsgen --series-count 3 --points 2000 --step 1s -S 3 >m3.csv
+tsgen --series-count 1 --points 2000 --step 1s -S 3 >m1.csv
+tsgen --series-count 1000 --points 600 --step 1s -S 4 >m1000.csv
 
 # the README pipeline, to a chart, with no flag
-ok readme-pipeline 'tsgen -n 3 -r 1s | dwt -w 256 | thresh --ratio 8 | merge | tsplot --output x.png && test -s x.png'
+ok readme-pipeline 'tsgen --series-count 3 --step 1s | dwt -w 256 | thresh --ratio 8 | merge | tsplot --output x.png && test -s x.png'
 # several series come out long, read back, and hold every series
 for n in 3 1000; do
 	ok "dwt-thresh-merge-csv-$n" "dwt -w 256 m$n.csv | thresh --ratio 8 | merge >r$n.csv &&
