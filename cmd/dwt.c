@@ -1,6 +1,7 @@
 /* dwt: multilevel discrete wavelet transform of every series, window by
  * window, into a stream of coefficient records (WINDOW, TIMES, COEF, END). */
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,8 +19,14 @@ static const char usage[] =
 "  -m, --mode MODE        boundary extension: symmetric (default), periodization,\n"
 "                         zero, constant, reflect, periodic, smooth,\n"
 "                         antisymmetric, antireflect\n"
-"  -J, --levels J         decomposition levels (default 4)\n"
-"  -w, --window W         samples per window (256), or a span of event time\n"
+"  -J, --levels J         decomposition levels (default 4; see -r)\n"
+"  -r, --ratio R          without -J: the levels for a reduction by R\n"
+"                         (thresh --ratio R | merge): each window gets the\n"
+"                         deepest level its length allows, so the coarse\n"
+"                         grid (a point per 2^J samples) leaves the details\n"
+"                         room; said on stderr when 2^J is not above R\n"
+"  -w, --window W         samples per window (256; with -r and no -J, 1024 or\n"
+"                         enough for 2^J >= 2R), or a span of event time\n"
 "                         aligned on the epoch: 5m, 1h, 1d\n"
 "      --max-window N     most samples a time window may hold (default 1048576)\n"
 "      --list             list the wavelets and modes, and exit\n"
@@ -57,6 +64,7 @@ int main(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "wavelet", required_argument, 0, 'W' }, { "mode", required_argument, 0, 'm' },
 		{ "levels", required_argument, 0, 'J' }, { "window", required_argument, 0, 'w' },
+		{ "ratio", required_argument, 0, 'r' },
 		{ "max-window", required_argument, 0, 2000 }, { "list", no_argument, 0, 2001 },
 		WINLOOP_LONG, TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
@@ -64,6 +72,10 @@ int main(int argc, char **argv)
 	unsigned char *seen = NULL; /* (nseen) time windows: a series' first window is done */
 	int64_t span = 0;
 	unsigned J = 4;
+	int J_set = 0, w_set = 0;
+	double ratio = 0;
+	size_t cramped = 0, cramped_n = 0;
+	unsigned cramped_J = 0;
 	unsigned long long nshort = 0; /* windows given fewer levels than J */
 	uint32_t short_series = 0;
 	int64_t short_index = 0;
@@ -78,7 +90,7 @@ int main(int argc, char **argv)
 
 	tool_name = "dwt";
 	tool_io_init(&io);
-	while ((c = getopt_long(argc, argv, "W:m:J:w:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "W:m:J:w:r:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
 		if (tool_io_option(&io, c, optarg) || tool_winloop_option(c, optarg))
 			continue;
 		switch (c) {
@@ -90,10 +102,16 @@ int main(int argc, char **argv)
 			if ((mode = tsd_mode_parse(optarg)) < 0)
 				tool_usage_error("-m: unknown mode '%s' (see dwt --list)", optarg);
 			break;
-		case 'J': J = (unsigned)tool_long("-J", optarg, 1, TSD_COEFWIN_MAXJ); break;
+		case 'J': J = (unsigned)tool_long("-J", optarg, 1, TSD_COEFWIN_MAXJ); J_set = 1; break;
+		case 'r':
+			ratio = tool_double("-r", optarg);
+			if (!(ratio >= 1 && ratio <= 1e9))
+				tool_usage_error("-r: ratio '%s' out of range 1..1e9", optarg);
+			break;
 		case 'w':
 			if (tsd_window_parse(&count, &span, optarg) || (count == 0 && span == 0))
 				tool_usage_error("-w: '%s' is neither a sample count nor a duration", optarg);
+			w_set = 1;
 			break;
 		case 2000: max = (size_t)tool_long("--max-window", optarg, 1, TSD_COEFWIN_MAXN); break;
 		case 2001: list(); break;
@@ -107,6 +125,11 @@ int main(int argc, char **argv)
 	}
 	if (count > TSD_COEFWIN_MAXN)
 		tool_usage_error("-w: window of %zu samples is too large (at most %u)", count, TSD_COEFWIN_MAXN);
+	if (ratio > 0 && !J_set && !w_set) {
+		/* windows deep enough for 2^J >= 2R, and at least 1024 samples */
+		double need = ldexp((double)wav->len - 1, (int)ceil(log2(ratio * 2)));
+		count = need > 1024 ? (need < TSD_COEFWIN_MAXN ? (size_t)need : TSD_COEFWIN_MAXN) : 1024;
+	}
 	tool_io_files(&io, argc - optind, argv + optind);
 	tool_winloop_init(&wl, &io, count, span, max);
 	while (tool_winloop_next(&wl, &win, &partial)) {
@@ -121,17 +144,28 @@ int main(int argc, char **argv)
 			partial |= !seen[win.series];
 			seen[win.series] = 1;
 		}
-		/* a window short of samples gets the levels they allow, never
-		 * an exit. Time windows vary (outages, irregular sampling), and
-		 * so do the last count window of a series and one cut by a gap;
-		 * other count windows too short for J are counted and said once */
-		if (tsd_coefwin_levels(&Jw, win.n, J, wav->len, 1) < 0)
-			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %zu samples: no transform",
-				 tool_where(&io), sname, (long long)win.index, win.n);
-		if (Jw < J && !span && !partial && !win.gap && !nshort++) {
-			short_series = win.series;
-			short_index = win.index;
-			short_n = win.n;
+		if (ratio > 0 && !J_set) {
+			/* the deepest level the window allows */
+			Jw = tsd_dwt_max_level(win.n, wav->len);
+			if (Jw < 1)
+				Jw = 1;
+			if (Jw > TSD_COEFWIN_MAXJ)
+				Jw = TSD_COEFWIN_MAXJ;
+			if (!partial && ldexp(1, (int)Jw) <= ratio && !cramped++)
+				cramped_n = win.n, cramped_J = Jw;
+		} else {
+			/* a window short of samples gets the levels they allow, never
+			 * an exit. Time windows vary (outages, irregular sampling), and
+			 * so do the last count window of a series and one cut by a gap;
+			 * other count windows too short for J are counted and said once */
+			if (tsd_coefwin_levels(&Jw, win.n, J, wav->len, 1) < 0)
+				tool_die(EXIT_DATA, "%s: series '%s' window %lld: %zu samples: no transform",
+					 tool_where(&io), sname, (long long)win.index, win.n);
+			if (Jw < J && !span && !partial && !win.gap && !nshort++) {
+				short_series = win.series;
+				short_index = win.index;
+				short_n = win.n;
+			}
 		}
 		size_t lens[TSD_COEFWIN_MAXJ + 1], m = tsd_coefwin_total(win.n, Jw, wav, mode);
 		size_t wlen = tsd_coefwin_work_len(win.n, Jw, wav, mode);
@@ -191,6 +225,12 @@ int main(int argc, char **argv)
 			  "series '%s' window %lld, %zu samples; %u levels need %zu)", nshort, nshort == 1 ? "" : "s",
 			  J, wav->name, tsd_series_name(io.tab, short_series), (long long)short_index, short_n,
 			  J, ((size_t)wav->len - 1) << J);
+	if (cramped)
+		tool_warn("-r %g: %zu window%s of %zu samples allow%s only %u levels, a coarse point per "
+			  "%u samples, so thresh --ratio %g keeps no detail there; use a window of at least "
+			  "%.0f samples", ratio, cramped, cramped == 1 ? "" : "s", cramped_n,
+			  cramped == 1 ? "s" : "", cramped_J, 1u << cramped_J, ratio,
+			  ldexp((double)wav->len - 1, (int)ceil(log2(ratio * 2))));
 	free(coef);
 	free(work);
 	free(seen);

@@ -27,6 +27,7 @@ static const char usage[] =
 "                         reconstruction at each point's time\n"
 "  -s, --score S          in windows that carry scores and were not through\n"
 "                         thresh, keep details scored S or more (default 0.5)\n"
+TOOL_COEFLOOP_HELP
 TOOL_COMMON_HELP
 "\nThe output has the shape of dwt's input: time,value for one series, long\n"
 "(series,time,value) for several; binary when the input is binary (-o csv).\n"
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "full", no_argument, 0, 'F' }, { "score", required_argument, 0, 's' },
-		{ "values", required_argument, 0, 2001 }, TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		{ "values", required_argument, 0, 2001 }, TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
 	int c, rc, full = 0, fit = 1;
 	fitstate *fs = NULL;
@@ -65,7 +66,7 @@ int main(int argc, char **argv)
 	tool_name = "merge";
 	tool_io_init(&io);
 	while ((c = getopt_long(argc, argv, "Fs:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_coefloop_option(c, optarg))
 			continue;
 		switch (c) {
 		case 'F': full = 1; break;
@@ -163,8 +164,10 @@ int main(int argc, char **argv)
 		size_t nt = st->have ? st->nt : 0, N = nt + n;
 		tt = tool_grow(tt, &tcap, N, sizeof *tt);
 		yy = tool_grow(yy, &ycap2, N, sizeof *yy);
-		memcpy(tt, st->t, nt * sizeof *tt);
-		memcpy(yy, st->y, nt * sizeof *yy);
+		if (nt) { /* st->t is NULL before a series' first window */
+			memcpy(tt, st->t, nt * sizeof *tt);
+			memcpy(yy, st->y, nt * sizeof *yy);
+		}
 		memcpy(tt + nt, cw->t, n * sizeof *tt);
 		memcpy(yy + nt, y, n * sizeof *yy);
 		for (i = 0; i < p; i++)
@@ -192,8 +195,10 @@ int main(int argc, char **argv)
 			st->y = ny2;
 			st->cap = rest;
 		}
-		memcpy(st->t, tt + last + 1, rest * sizeof *tt);
-		memcpy(st->y, yy + last + 1, rest * sizeof *yy);
+		if (rest) {
+			memcpy(st->t, tt + last + 1, rest * sizeof *tt);
+			memcpy(st->y, yy + last + 1, rest * sizeof *yy);
+		}
 		st->nt = rest;
 		if (gap) {
 			/* no line across the outage: the next window starts afresh */

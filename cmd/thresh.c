@@ -27,8 +27,9 @@ static const char usage[] =
 "                         magnitudes first\n"
 "  -b, --budget P         keep the largest details so that merge writes P\n"
 "                         points per window (at least ceil(n/2^J))\n"
-"  -r, --ratio R          the same with P = n/R (rounded): a compression\n"
-"                         ratio R of the reduced series\n""  -e, --exact            with -k, -b or -r: the least-squares reference; rank\n"
+"  -r, --ratio R          a compression ratio R of the reduced series over\n"
+"                         each whole series: round(n/R) points for n samples\n"
+"                         (halves up), windows sharing the budget in turn\n""  -e, --exact            with -k, -b or -r: the least-squares reference; rank\n"
 "                         by magnitude whatever the scores. On an orthonormal\n"
 "                         transform (periodization, or haar; a window of a\n"
 "                         multiple of 2^J) no other choice of as many details\n"
@@ -40,6 +41,7 @@ static const char usage[] =
 "                         has the least squared error: exact for the reduced\n"
 "                         series, any transform, windows of at most 20 details\n"
 "-k, -b and -r rank the details of scored windows (tscore) by score.\n"
+TOOL_COEFLOOP_HELP
 TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
@@ -104,13 +106,14 @@ int main(int argc, char **argv)
 		{ "universal", no_argument, 0, 'u' }, { "keep", required_argument, 0, 'k' },
 		{ "budget", required_argument, 0, 'b' }, { "ratio", required_argument, 0, 'r' },
 		{ "exact", no_argument, 0, 'e' }, { "exact-reduced", no_argument, 0, 2001 },
-		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
 	int c, rule = R_DEFAULT, exact = 0;
 	size_t nonortho = 0, starved = 0, starved_pts = 0, starved_coarse = 0, budgeted = 0;
 	double arg = 0, *work = NULL;
 	unsigned char *keep = NULL;
-	size_t kcap = 0, wcap = 0;
+	size_t kcap = 0, wcap = 0, nruns = 0;
+	tsd_select_run *runs = NULL;
 	tool_coefloop cl;
 	tsd_coefwin *cw;
 	tool_io io;
@@ -118,7 +121,7 @@ int main(int argc, char **argv)
 	tool_name = "thresh";
 	tool_io_init(&io);
 	while ((c = getopt_long(argc, argv, "s:x:uk:b:r:ehV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_coefloop_option(c, optarg))
 			continue;
 		int nr = R_DEFAULT;
 		switch (c) {
@@ -215,9 +218,26 @@ int main(int argc, char **argv)
 			if (ru == R_KEEP)
 				k = tsd_select_fraction(ne, arg);
 			else {
-				size_t pts = ru == R_BUDGET ? (size_t)arg : tsd_select_ratio_points(cw->n, arg);
+				tsd_select_run *run = NULL;
+				if (ru == R_RATIO) {
+					/* the series' running budget: round(n / R) over the whole series */
+					uint32_t sid = cw->hdr.series;
+					if (sid >= nruns) {
+						size_t nn = (size_t)sid + 1;
+						tsd_select_run *g = realloc(runs, nn * sizeof *runs);
+						if (!g)
+							tool_die(EXIT_DATA, "out of memory");
+						memset(g + nruns, 0, (nn - nruns) * sizeof *g);
+						runs = g;
+						nruns = nn;
+					}
+					run = &runs[sid];
+				}
+				size_t pts = ru == R_BUDGET ? (size_t)arg : tsd_select_run_next(run, cw->n, arg);
 				size_t coarse = tsd_reduce_coarse(cw->n, cw->J);
 				k = tsd_select_budget(pts, coarse, ne);
+				if (run)
+					tsd_select_run_add(run, cw->n, coarse + k < cw->n ? coarse + k : cw->n);
 				budgeted++;
 				/* a budget the coarse grid takes whole keeps no detail */
 				if (!k && ne && pts < cw->n) {
@@ -273,6 +293,7 @@ int main(int argc, char **argv)
 	tool_coefloop_free(&cl);
 	free(keep);
 	free(work);
+	free(runs);
 	tool_finish(&io);
 	return 0;
 }

@@ -153,3 +153,21 @@ size_t tsd_select_fraction(size_t m, double f)
 	k = floor((double)m * f + 0.5);
 	return k > (double)m ? m : (size_t)k;
 }
+
+size_t tsd_select_run_next(const tsd_select_run *r, size_t n, double ratio)
+{
+	double p;
+
+	if (!(ratio >= 1))
+		return 0;
+	p = floor((double)(r->n + n) / ratio + 0.5);
+	if (p < 1)
+		p = 1;
+	return p > (double)r->pts ? (size_t)(p - (double)r->pts) : 0;
+}
+
+void tsd_select_run_add(tsd_select_run *r, size_t n, size_t pts)
+{
+	r->n += n;
+	r->pts += pts;
+}
