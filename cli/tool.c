@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,6 +467,17 @@ void tool_sample(tool_io *io, uint32_t series, int64_t t, double v)
 	r.s.t = t;
 	r.s.v = v;
 	tool_put(io, &r);
+}
+
+void tool_gap(tool_io *io, uint32_t series, int64_t t_last, int64_t t_next, int64_t step)
+{
+	int64_t t;
+
+	if (t_next > t_last) /* halfway, without overflow */
+		t = t_last + (int64_t)(((uint64_t)t_next - (uint64_t)t_last) / 2);
+	else
+		t = t_last + (step > 0 ? step : 1);
+	tool_sample(io, series, t, NAN);
 }
 
 void tool_close_output(tool_io *io)

@@ -109,6 +109,12 @@ int tool_next(tool_io *io, tsd_rec *rec);
 void tool_open_output(tool_io *io);
 void tool_put(tool_io *io, const tsd_rec *rec);
 void tool_sample(tool_io *io, uint32_t series, int64_t t, double v);
+/* A gap (an outage) in a series comes out as a gap marker: a sample with
+ * no value (NaN; an empty CSV field) at time t inside the gap, where a
+ * chart breaks its line. After a window closed by a gap (t_last its last
+ * sample, t_next the first after the gap; 0: unknown): the marker goes
+ * halfway, or one mean sampling step (step) after t_last. */
+void tool_gap(tool_io *io, uint32_t series, int64_t t_last, int64_t t_next, int64_t step);
 /* Flush and close the record writer (tool_finish does it too). */
 void tool_close_output(tool_io *io);
 /* Flush and close the output and stdout: a full disk is an error. */

@@ -99,6 +99,9 @@ int main(int argc, char **argv)
 	while (tool_coefloop_next(&cl, &cw)) {
 		uint32_t s = cw->hdr.series;
 		int64_t wno = cw->hdr.window;
+		int gap = cw->hdr.flags & TSD_WIN_GAP; /* an outage after this window */
+		/* where the next sample was due: one mean sampling step on */
+		int64_t step = cw->n > 1 ? (cw->t[cw->n - 1] - cw->t[0]) / (int64_t)(cw->n - 1) : 0;
 
 		/* which coefficients take part */
 		size_t m = cw->m, n = cw->n, kept = 0, i;
@@ -129,6 +132,8 @@ int main(int argc, char **argv)
 			out.r.t = cw->t;
 			out.r.v = y;
 			tool_put(&io, &out);
+			if (gap)
+				tool_gap(&io, s, cw->t[n - 1], 0, step);
 			continue;
 		}
 		idx = tool_grow(idx, &icap, tsd_reduce_len(n, cw->J, kept), sizeof *idx);
@@ -141,6 +146,8 @@ int main(int argc, char **argv)
 		if (!fit) {
 			for (i = 0; i < p; i++)
 				tool_sample(&io, s, cw->t[idx[i]], y[idx[i]]);
+			if (gap)
+				tool_gap(&io, s, cw->t[n - 1], 0, step);
 			continue;
 		}
 		/* the fit: the samples after the series' last point, then this window */
@@ -195,6 +202,11 @@ int main(int argc, char **argv)
 			memcpy(st->y, yy + last + 1, rest * sizeof *yy);
 		}
 		st->nt = rest;
+		if (gap) {
+			/* no line across the outage: the next window starts afresh */
+			st->have = 0, st->nt = 0;
+			tool_gap(&io, s, cw->t[n - 1], 0, step);
+		}
 	}
 	tool_coefloop_free(&cl);
 	free(cbuf);

@@ -33,6 +33,7 @@ static const char usage[] =
 "      --mindist          print MINDIST(WORD1, WORD2) for words of N points\n"
 "  -n, --points N         window length for --mindist\n"
 "      --max-window N     most samples a time window may hold (default 1048576)\n"
+WINLOOP_HELP
 TOOL_COMMON_HELP
 "Deprecated, for this release only: --samples for --points (see tsdown(7)).\n"
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
@@ -187,7 +188,7 @@ int main(int argc, char **argv)
 		{ "no-znorm", no_argument, 0, 'Z' }, { "decode", no_argument, 0, 'D' },
 		{ "midpoint", no_argument, 0, O_MID }, { "mindist", no_argument, 0, O_MINDIST },
 		{ "points", required_argument, 0, 'n' }, { "samples", required_argument, 0, O_SAMPLES }, { "max-window", required_argument, 0, O_MAXWIN },
-		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		WINLOOP_LONG, TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
 	size_t count = 256, group = 8, max = 1u << 20;
 	int64_t span = 0;
@@ -198,7 +199,7 @@ int main(int argc, char **argv)
 	tool_name = "sax";
 	tool_io_init(&io);
 	while ((c = getopt_long(argc, argv, "w:g:a:ZDn:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_winloop_option(c, optarg))
 			continue;
 		switch (c) {
 		case 'w':

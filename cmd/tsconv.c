@@ -80,6 +80,7 @@ int main(int argc, char **argv)
 	tool_name = "tsconv";
 	tool_io_init(&io);
 	io.in.order = TSD_ORDER_ANY; /* a converter keeps every record */
+	io.in.gaps = 1;              /* gap markers too */
 	while ((c = getopt_long(argc, argv, "s:n:ihV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
 		if (tool_io_option(&io, c, optarg))
 			continue;

@@ -950,6 +950,7 @@ int main(int argc, char **argv)
 
 	tool_name = "tsplot";
 	tool_io_init(&io);
+	io.in.gaps = 1; /* gap markers break the lines */
 	g.refresh = 1000000000;
 	g.bind = "127.0.0.1";
 	g.history = 1000000;

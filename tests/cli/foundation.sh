@@ -51,7 +51,8 @@ ck "field count" 1 'tsconv: bad2.csv:2: expected 2 fields, found 3' "tsconv bad2
 printf 'timestamp,value\n2014-04-01 00:00:00,inf\n' > inf.csv
 ck "infinite value" 1 'tsconv: inf.csv:2: infinite value '"'inf'" "tsconv inf.csv"
 printf 'timestamp,value\n2014-04-01 00:00:00,nan\n2014-04-01 00:05:00,\n2014-04-01 00:10:00,3\n' > nan.csv
-ck "nan and empty are missing" 0 '' "test \$(tsconv nan.csv | wc -l) -eq 2"
+# to a windowing tool; tsconv keeps them as gap markers (an empty value)
+ck "nan and empty are missing" 0 '' "test \$(nth -k 1 nan.csv | wc -l) -eq 2 && test \$(tsconv nan.csv | grep -c ',\$') -eq 2"
 ck "missing file" 1 'tsconv: nope.csv: No such file or directory' "tsconv nope.csv"
 ck "write error" 1 'tsconv: write error: No space left on device' "tsconv '$NAB' > /dev/full"
 head -c 1000 m.bin > cut.bin
