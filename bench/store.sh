@@ -88,19 +88,19 @@ tsgen -n 10 -p $((BIG / 10)) -s 2 --no-events -o bin | tsstore sqlite:big.db
 e=$(now)
 echo "sqlite   $BIG rows stored from tsgen in $(awk -v a="$a" -v e="$e" 'BEGIN { printf "%.1f s", e - a }')" \
      "($(($(stat -c %s big.db) / 1048576)) MB)"
-sqlite3 big.db "EXPLAIN QUERY PLAN SELECT time, value FROM tsd_samples WHERE series = 's7' AND time >= 1 AND time < 2 ORDER BY time" |
+sqlite3 big.db "EXPLAIN QUERY PLAN SELECT time, value FROM tsd_samples WHERE series = 's07' AND time >= 1 AND time < 2 ORDER BY time" |
 	sed 's/^/sqlite   plan: /'
 PREP=':'
-q=$(best tsquery sqlite:big.db -s s7 --from 2024-06-01 --to 2024-06-02)
-test "$(tsquery sqlite:big.db -s s7 --from 2024-06-01 --to 2024-06-02 --no-header | wc -l)" = 1440
-echo "sqlite   tsquery -s s7, one day (1440 rows) of $BIG: $(awk -v q="$q" 'BEGIN { printf "%.0f ms", q * 1000 }') (process start included)"
+q=$(best tsquery sqlite:big.db -s s07 --from 2024-06-01 --to 2024-06-02)
+test "$(tsquery sqlite:big.db -s s07 --from 2024-06-01 --to 2024-06-02 --no-header | wc -l)" = 1440
+echo "sqlite   tsquery -s s07, one day (1440 rows) of $BIG: $(awk -v q="$q" 'BEGIN { printf "%.0f ms", q * 1000 }') (process start included)"
 psq -c 'drop table if exists tsd_samples, tsd_series, tsd_positions, t, k' 2>/dev/null
 a=$(now)
 tsgen -n 10 -p $((BIG / 10)) -s 2 --no-events -o bin | tsstore "$PGDB"
 e=$(now)
 echo "postgres $BIG rows stored from tsgen in $(awk -v a="$a" -v e="$e" 'BEGIN { printf "%.1f s", e - a }')"
-psq -c "explain select time, value from tsd_samples where series = 's7' and time >= '2024-06-01' and time < '2024-06-02' order by time" |
+psq -c "explain select time, value from tsd_samples where series = 's07' and time >= '2024-06-01' and time < '2024-06-02' order by time" |
 	head -2 | sed 's/^/postgres plan: /'
-q=$(best tsquery "$PGDB" -s s7 --from 2024-06-01 --to 2024-06-02)
-test "$(tsquery "$PGDB" -s s7 --from 2024-06-01 --to 2024-06-02 --no-header | wc -l)" = 1440
-echo "postgres tsquery -s s7, one day (1440 rows) of $BIG: $(awk -v q="$q" 'BEGIN { printf "%.0f ms", q * 1000 }') (process start and connection included)"
+q=$(best tsquery "$PGDB" -s s07 --from 2024-06-01 --to 2024-06-02)
+test "$(tsquery "$PGDB" -s s07 --from 2024-06-01 --to 2024-06-02 --no-header | wc -l)" = 1440
+echo "postgres tsquery -s s07, one day (1440 rows) of $BIG: $(awk -v q="$q" 'BEGIN { printf "%.0f ms", q * 1000 }') (process start and connection included)"
