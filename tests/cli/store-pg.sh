@@ -99,6 +99,15 @@ read miss extra bad dup < <(check want1.csv got1.csv)
 echo "store-pg.sh: server down 10 s: $(grep -c . got1.csv) rows of $(wc -l <want1.csv): $miss lost, $extra extra, $bad wrong" >&2
 ok down-10s-nothing-lost "test '$miss $extra $bad $dup' = '0 0 0 0'"
 
+# ---- the server gone for longer than --retry: exit 1, only whole
+# transactions committed (the first, made while input paused, stays)
+{ printf 'series,timestamp,value\ngone,2024-01-01 00:00:00,1\n'; sleep 3; printf 'gone,2024-01-01 00:01:00,2\n'; } |
+	tsstore -d , --retry 1s "$PGDB" 2>gone.err & gp=$!
+for i in $(seq 50); do [ -n "$(tsquery "$PGDB" -s gone 2>/dev/null)" ] && break; sleep 0.1; done
+pg_down; wait $gp; grc=$?; pg_up
+ok retry-gives-up "test $grc = 1 && grep -q '^tsstore: host=.*: postgresql: .*(gave up after [0-9]* ms of retries) (nothing of this transaction is stored)\$' gone.err || cat gone.err >&2; test $grc = 1"
+ok retry-whole-only 'test "$(tsquery "$PGDB" -s gone --no-header | tr "\n" " ")" = "gone,2024-01-01 00:00:00,1 "'
+
 # ---- kill -9 of a random stage at random moments (20 kills) while the
 # topic grows, then a drain: every (series, time) of the reference exactly
 # once, with the reference value
