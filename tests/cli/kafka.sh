@@ -181,8 +181,8 @@ ck kcat-o-end 0 '' 'test $(tsconsume -q -b $B -t kc -o end -e | grep -vc "^#") =
 ck kcat-o-tail 0 '' 'tsconsume -q -b $B -t kc -o -1 -e --no-header | grep -v "^#" | grep -qx "k1,2024-01-01 00:02:00,3"'
 ck kcat-o-abs 0 '' 'test $(tsconsume -q -b $B -t kc -o 1 -e | grep -c "^k1,") = 2'
 ck kcat-u 0 '' 'test $(tsconsume -q -b $B -t kc -u -e | grep -c "^k1,") = 3'
-ck kcat-o-bin-old 0 "tsconsume: --output-format bin: the output format is --output-format now; -o is the start offset, as in kcat (this spelling goes in the next release)" \
-	'tsconsume -b $B -t kc --output-format bin -e | tsconv -o csv --no-header | grep -c "^k1," | grep -qx 3'
+ck kcat-o-bin-old 0 "tsconsume: -o bin: the output format is --output-format now; -o is the start offset, as in kcat (this spelling goes in the next release)" \
+	'tsconsume -b $B -t kc -o bin -e | tsconv -o csv --no-header | grep -c "^k1," | grep -qx 3'
 ck kcat-O-old 0 "tsconsume: -O: the start offset is -o now, as in kcat (this spelling goes in the next release)" \
 	'test $(tsconsume -b $B -t kc -O end -e | grep -vc "^#") = 0'
 ck kcat-o-bad 2 "tsconsume: -o: 'soon' is not an integer
