@@ -23,7 +23,7 @@ ck shorter-than-filter 0 "dwt: 1 window held too few samples for 4 levels of db4
 	'dwt -w 5 tiny.csv | grep -q ",W,1,5,"'
 ck too-deep 0 "dwt: 5 windows held too few samples for 6 levels of db4 and got fewer (the first: series 's1' window 0, 200 samples; 6 levels need 448)" \
 	'dwt -w 200 -J 6 one.csv | merge --full | tail -n +2 | cut -d, -f1 | cmp -s - <(tail -n +2 one.csv | cut -d, -f1)'
-ck short-time-windows 0 '' 'tsgen -n 3 -p 2000 | dwt -w 1h >/dev/null'
+ck short-time-windows 0 '' 'tsgen --series-count 3 --points 2000 | dwt -w 1h >/dev/null'
 ck samples-expected 1 "dwt: <stdin>:3: expected samples, found wavelet coefficients" 'dwt tiny.csv | dwt'
 
 # the stream: a window header, the bands in wavedec order, the end
