@@ -78,7 +78,7 @@ static int mindist_mode(char **words, int nwords, long n, int alpha)
 	printf("%.17g\n", d);
 	free(a);
 	free(b);
-	return fclose(stdout) ? EXIT_DATA : 0;
+	return tool_stdout_done();
 }
 
 /* Decode word rows from one file into samples. */
@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'w':
 			if (tsd_window_parse(&count, &span, optarg))
-				tool_usage_error("-w: '%s' is neither a sample count nor a duration", optarg);
+				tool_usage_error("-w: '%s' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)", optarg);
 			break;
 		case 'g': group = (size_t)tool_long("-g", optarg, 1, 1L << 30); break;
 		case 'a': alpha = (int)tool_long("-a", optarg, 2, 64); break;

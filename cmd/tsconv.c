@@ -78,6 +78,8 @@ int main(int argc, char **argv)
 	tsd_rec r;
 
 	tool_name = "tsconv";
+	st = NULL; /* a fresh state when main runs again in one process (fuzzing) */
+	nst = 0;
 	tool_io_init(&io);
 	io.in.order = TSD_ORDER_ANY; /* a converter keeps every record */
 	io.in.gaps = 1;              /* gap markers too */

@@ -224,7 +224,7 @@ int main(int argc, char **argv)
 		       m.cfg.nfeat, m.cfg.width, m.cfg.heads, m.cfg.layers, m.cfg.hidden,
 		       m.cfg.radius, m.cfg.max_tokens, m.nparams, tsd_model_kernels());
 		tsd_model_free(&m);
-		return fclose(stdout) ? EXIT_DATA : 0;
+		return tool_stdout_done();
 	}
 	tool_io_files(&io, argc - optind, argv + optind);
 
