@@ -32,7 +32,9 @@ while IFS='%' read -r name pipe check; do
 		k=$((k + 1))
 		want=$((128 + $(kill -l $sig)))
 		rm -f out.bin
-		bash -c "exec > out.bin; $pipe" </dev/null 2>err.txt &
+		# 256 MB of output at most: a stage that misses the signal dies
+		# of SIGXFSZ instead of filling the disk (one did: 80 GB)
+		bash -c "ulimit -f 262144; exec > out.bin; $pipe" </dev/null 2>err.txt &
 		# the signal goes to the last command of the pipeline only
 		job=$!
 		if ! grown out.bin 300000; then
