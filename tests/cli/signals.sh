@@ -34,8 +34,9 @@ while IFS='%' read -r name pipe check; do
 		# background jobs of a script start with SIGINT ignored (no job
 		# control): env gives the pipeline the default dispositions back.
 		# The producer is bounded (2e6 points), so a run that ignores its
-		# signal still ends.
-		env --default-signal=INT,TERM,HUP bash -c "exec > out.bin; $pipe" </dev/null 2>err.txt &
+		# signal still ends; and 256 MB of output at most (ulimit -f), so
+		# nothing fills the disk (a run once wrote 80 GB)
+		env --default-signal=INT,TERM,HUP bash -c "ulimit -f 262144; exec > out.bin; $pipe" </dev/null 2>err.txt &
 		job=$!
 		if ! grown out.bin 300000; then
 			pkill -KILL -P $job 2>/dev/null; kill -KILL $job 2>/dev/null; wait $job
