@@ -45,7 +45,7 @@ IN=lines.csv; echo "produce  kcat -P                              $(rate $(best 
 IN=data.csv;  echo "produce  tsproduce --commit none  (CSV in)    $(rate $(best tsproduce -b "$BR" -t tp1 --commit none))"
 IN=data.csv;  echo "produce  tsproduce --commit ack   (CSV in)    $(rate $(best tsproduce -b "$BR" -t tp2 --commit ack))"
 IN=data.bin;  echo "produce  tsproduce --commit ack   (binary in) $(rate $(best tsproduce -b "$BR" -t tp2 --commit ack))"
-IN=data.bin;  echo "produce  tsproduce --commit txn   (binary in) $(rate $(best tsproduce -b "$BR" -t tp3 --commit txn))"
+IN=data.bin;  echo "produce  tsproduce --commit txn   (binary in) $(rate $(best tsproduce -q -b "$BR" -t tp3 --commit txn))"
 IN=data.csv;  echo "produce  tsproduce --commit ack --batch 64    $(rate $(best tsproduce -b "$BR" -t tp4 --commit ack --batch 64))"
 kcat -P -b "$BR" -t kin <lines.csv
 tsproduce -b "$BR" -t tin --commit none <data.csv
@@ -54,7 +54,7 @@ IN=/dev/null
 echo "consume  kcat -C -e (kcat -P's messages)       $(rate $(best kcat -C -b "$BR" -t kin -e -q $FW))"
 echo "consume  kcat -C -e (the same messages)        $(rate $(best kcat -C -b "$BR" -t tin -e -q $FW))"
 echo "consume  tsconsume -e (checked, positions)    $(rate $(best tsconsume -q -b "$BR" -t tin -e $FW))"
-echo "consume  tsconsume -e --output-format bin $(rate $(best tsconsume -q -b "$BR" -t tin -e --output-format bin $FW))"
+echo "consume  tsconsume -e --output-format bin     $(rate $(best tsconsume -q -b "$BR" -t tin -e --output-format bin $FW))"
 echo "consume  tsconsume -e -G (a position a message) $(rate $(best tsconsume -q -b "$BR" -G bench -a -t tin -e $FW))"
 echo "consume  kcat -C -e, 64 a message              $(rate $(best kcat -C -b "$BR" -t bin -e -q $FW))"
 echo "consume  tsconsume -e, 64 a message           $(rate $(best tsconsume -q -b "$BR" -t bin -e $FW))"
