@@ -48,7 +48,7 @@ DEB_PKGS := libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-
             libsqlite3-dev sqlite3 libpq-dev postgresql
 BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk time
 
-.PHONY: all help deps test check bench unit cli install uninstall deb clean demo model fuzz mutate
+.PHONY: all help deps test test-x11 check bench unit cli install uninstall deb clean demo model fuzz mutate
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -145,6 +145,11 @@ fuzz: $(BINS) ## fuzz the reader, the Kafka payload decoder and coefficient wind
 
 mutate: ## plant the bugs of tests/mutants/list one at a time; each must fail a test (MUTANTS=names to pick)
 	@bash scripts/mutate.sh tests/mutants/list $(MUTANTS)
+
+X11_PKGS := xvfb x11-apps netpbm gnuplot-x11
+test-x11: all ## the live gnuplot window (x11) under Xvfb, with screenshots (installs xvfb and gnuplot-x11)
+	@sh scripts/deps.sh $(X11_PKGS)
+	@TSD_BIN=$(CURDIR)/$(B)/bin bash scripts/run-cli.sh tests/x11/*.sh
 
 bench: all ## run the benchmarks, each beside a same-run reference
 	@sh scripts/deps.sh $(BENCH_PKGS)
