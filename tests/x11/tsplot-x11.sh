@@ -2,12 +2,13 @@
 # tsplot's live window (gnuplot's x11 terminal) under Xvfb: a screenshot
 # now and one two seconds later both show the curves, and they differ
 # (the window scrolls with the data). Run by `make test-x11`, which
-# installs xvfb, x11-apps (xwd), netpbm and gnuplot-x11 when missing; not
-# part of `make test` (it installs a second gnuplot and an X server).
+# installs xvfb, x11-apps (xwd) and netpbm when missing and unpacks
+# gnuplot-x11 (it conflicts with gnuplot-nox) into build/x11; not part of
+# `make test` (an X server and a second gnuplot).
 # Screenshots are kept in $TSD_SHOTS when it is set.
 . "$TSD_ROOT/tests/cli/lib.sh"
 SHOTS=${TSD_SHOTS:-$D}
-GP=$(command -v gnuplot-x11 || command -v gnuplot-qt)
+GP=${TSD_GNUPLOT_X11:-$(command -v gnuplot-x11 || command -v gnuplot-qt)}
 for p in Xvfb xwd xwdtopnm pnmtopng; do
 	command -v $p >/dev/null || { _res F x11-tools "$p is missing (make test-x11 installs it)"; exit 0; }
 done
@@ -16,7 +17,7 @@ term=x11
 case $GP in *-qt) term=qt ;; esac
 
 N=$((90 + $$ % 100))
-Xvfb :$N -screen 0 1100x600x24 -nolisten tcp >xvfb.log 2>&1 &
+Xvfb :$N -screen 0 1200x700x24 -nolisten tcp >xvfb.log 2>&1 &
 xpid=$!
 export DISPLAY=:$N
 for _ in $(seq 1 100); do xwd -root -silent >/dev/null 2>&1 && break; sleep 0.1; done
