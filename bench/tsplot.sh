@@ -37,7 +37,7 @@ trial() {
 	local tool=$1 n=$2 rate=$3
 	if [ "$tool" = tsplot ]; then
 		"$W/pace" "$n" "$rate" "$T" | timeout 60 /usr/bin/time -f '%e %U %S' -o "$W/time" \
-			tsplot --span 10s -r 1s -T dumb --size 100,30 >"$W/out" 2>"$W/err"
+			tsplot --span 10s --refresh 1s -T dumb --size 100,30 >"$W/out" 2>"$W/err"
 	else
 		"$W/pace" "$n" "$rate" "$T" feed | timeout 60 /usr/bin/time -f '%e %U %S' -o "$W/time" \
 			feedgnuplot --stream 1 --xlen 10 --domain --dataid --maxcurves 2000 --lines --exit \
