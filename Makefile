@@ -94,6 +94,7 @@ LDLIBS_tsconsume := -lrdkafka
 LDLIBS_tsproduce := -lrdkafka
 LDLIBS_tsbroker  := -lrdkafka
 LDLIBS_tsplot    := -lmicrohttpd
+LDLIBS_tscore    := -pthread
 
 unit: $(UTS) ## build and run the cmocka unit tests
 	@sh scripts/run-unit.sh $(UTS)

@@ -60,7 +60,10 @@ int tool_coefloop_next(tool_coefloop *cl, tsd_coefwin **out)
 
 		switch (r.kind) {
 		case TSD_REC_CONTROL:
-			tool_put(io, &r);
+			if (cl->ctl)
+				cl->ctl(&r, cl->ctl_arg);
+			else
+				tool_put(io, &r);
 			continue;
 		case TSD_REC_SAMPLE:
 		case TSD_REC_SAMPLES:

@@ -12,6 +12,10 @@ typedef struct {
 	tool_io *io;
 	tsd_coefwin *win;     /* (nwin) by series */
 	size_t nwin;
+	/* where CONTROL records go (NULL: straight to the output); a tool
+	 * that holds windows back (tscore -j) queues them behind those */
+	void (*ctl)(const tsd_rec *r, void *arg);
+	void *ctl_arg;
 } tool_coefloop;
 
 void tool_coefloop_init(tool_coefloop *cl, tool_io *io);

@@ -289,9 +289,12 @@ static void out_style(tool_io *io, tsd_style *st)
 		*st = *tsd_reader_style(io->r);
 	if (!st->tstyle.kind)
 		st->tstyle.kind = TSD_T_ISO, st->tstyle.sep = ' ';
+	/* the input's shape: a single series stays two columns; several
+	 * (wide, long, several files, or a coefficient stream that does not
+	 * say it came from one series) come out long, which reads back */
 	if (io->out_shape)
 		st->shape = (uint8_t)io->out_shape;
-	else if (st->shape == TSD_SHAPE_WIDE || io->nfiles > 1)
+	else if (st->shape != TSD_SHAPE_SINGLE || io->nfiles > 1)
 		st->shape = TSD_SHAPE_LONG;
 	if (io->out_tstyle.kind)
 		st->tstyle = io->out_tstyle;
@@ -310,6 +313,9 @@ void tool_open_output(tool_io *io)
 	out_style(io, &o.style);
 	if (io->out_format)
 		o.format = io->out_format;
+	else if (io->r && tsd_reader_format(io->r) == TSD_FMT_BIN && !isatty(1))
+		o.format = TSD_FMT_BIN; /* binary in, binary out unless -o csv
+					 * (or a terminal, which shows CSV) */
 	if (io->out_delim)
 		o.delim = io->out_delim;
 	o.precision = io->precision;
@@ -323,7 +329,11 @@ void tool_open_output(tool_io *io)
 
 static void put_failed(tool_io *io)
 {
-	tool_die(EXIT_DATA, "%s", tsd_writer_errmsg(io->w));
+	const char *msg = tsd_writer_errmsg(io->w);
+
+	if (!strncmp(msg, "write error", 11))
+		tool_die(EXIT_DATA, "%s", msg);
+	tool_die(EXIT_DATA, "%s: %s", tool_where(io), msg);
 }
 
 void tool_put(tool_io *io, const tsd_rec *rec)

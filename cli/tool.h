@@ -68,14 +68,15 @@ typedef struct {
 	{ "help", no_argument, 0, 'h' }, \
 	{ "version", no_argument, 0, 'V' }
 #define TOOL_COMMON_HELP \
-"  -o, --output-format F  csv (default) or bin\n" \
+"  -o, --output-format F  csv or bin (default: bin for binary input, else csv)\n" \
 "  -d, --delimiter C      field delimiter: , ; or tab (default: detect; output ,)\n" \
 "  -t, --time-format S    output times as iso, iso-t, s, ms, us, ns or sf\n" \
 "                         (default: as the input)\n" \
 "      --time-unit U      unit of integer input times: s, ms, us, ns\n" \
 "                         (default: from their magnitude)\n" \
 "  -N, --name NAME        name of the series of single-series input\n" \
-"      --shape S          CSV output shape: single or long (default: as input)\n" \
+"      --shape S          CSV output shape: single or long (default: one\n" \
+"                         series in, single; several, long)\n" \
 "      --order O          samples not later than the one before in their series:\n" \
 "                         drop (default, counted on stderr), strict (error),\n" \
 "                         dupok (equal times pass) or any (no check)\n" \

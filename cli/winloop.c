@@ -20,6 +20,7 @@ void tool_winloop_init(tool_winloop *wl, tool_io *io, size_t count, int64_t span
 
 void tool_winloop_free(tool_winloop *wl)
 {
+	free(wl->keys);
 	tsd_winbuf_free(wl->wb);
 	tsd_ctlq_free(wl->cq);
 }
@@ -50,6 +51,37 @@ static void check(tool_winloop *wl, int rc)
 static void hold(tool_winloop *wl, uint32_t series, size_t n)
 {
 	check(wl, tsd_ctlq_hold_n(wl->cq, series, n));
+}
+
+/* A source partition went away: the open windows of its series and its
+ * held positions go (whoever reads it next starts from its committed
+ * offset and rebuilds them), their order checks start afresh (the replay
+ * repeats times already seen), and the revocation goes on downstream. */
+static void revoke(tool_winloop *wl, const tsd_control *k)
+{
+	size_t cap = tsd_ctlq_nkeys(wl->cq);
+	int n;
+
+	if (cap > wl->kcap) {
+		uint32_t *nk = realloc(wl->keys, cap * sizeof *nk);
+		if (!nk)
+			tool_die(EXIT_DATA, "out of memory");
+		wl->keys = nk;
+		wl->kcap = cap;
+	}
+	n = tsd_ctlq_revoke(wl->cq, k, wl->keys, wl->kcap);
+	check(wl, n);
+	for (int i = 0; i < n; i++) {
+		wl->revoked += tsd_winbuf_drop(wl->wb, wl->keys[i]);
+		if (wl->io->r)
+			tsd_reader_forget(wl->io->r, wl->keys[i]);
+	}
+	release(wl);
+	tsd_rec r;
+	memset(&r, 0, sizeof r);
+	r.kind = TSD_REC_CONTROL;
+	r.k = *k;
+	tool_put(wl->io, &r);
 }
 
 int tool_winloop_next(tool_winloop *wl, tsd_win *win, int *partial)
@@ -121,6 +153,14 @@ int tool_winloop_next(tool_winloop *wl, tsd_win *win, int *partial)
 			break;
 		}
 		case TSD_REC_CONTROL:
+			if (r->k.what == TSD_CTL_REVOKE) {
+				revoke(wl, &r->k);
+				break;
+			}
+			if (r->k.what != TSD_CTL_POSITION) {
+				tool_put(wl->io, r); /* not ours: on it goes */
+				break;
+			}
 			check(wl, tsd_ctlq_control(wl->cq, &r->k));
 			release(wl);
 			break;

@@ -2,7 +2,9 @@
  * downsamplers): samples, one at a time or in binary runs, go into
  * per-series windows; complete windows come out; source positions
  * (CONTROL records) are held back until every sample read before them
- * has left its window, then written in order (see lib/ctlq.h). */
+ * has left its window, then written in order (see lib/ctlq.h). A
+ * revocation of a source partition discards the open windows and held
+ * positions of its series and goes on downstream. */
 #ifndef TSD_WINLOOP_H
 #define TSD_WINLOOP_H
 
@@ -22,6 +24,9 @@ typedef struct {
 	int in_run;
 	tsd_rec one;          /* storage for a single sample as a run */
 	uint32_t last_series; /* series of the record that failed, for messages */
+	uint32_t *keys;       /* (kcap) series of a revoked partition */
+	size_t kcap;
+	uint64_t revoked;     /* samples discarded with their partition's windows */
 } tool_winloop;
 
 /* Windows of count samples, or of span ns of event time; a time window

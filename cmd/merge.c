@@ -28,8 +28,8 @@ static const char usage[] =
 "  -s, --score S          in windows that carry scores and were not through\n"
 "                         thresh, keep details scored S or more (default 0.5)\n"
 TOOL_COMMON_HELP
-"\nWith CSV coefficient input the output is single-series CSV (time,value)\n"
-"unless --shape long is given.\n"
+"\nThe output has the shape of dwt's input: time,value for one series, long\n"
+"(series,time,value) for several; binary when the input is binary (-o csv).\n"
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
 /* What a series carries from one window to the next for the fit: its
@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 		{ "full", no_argument, 0, 'F' }, { "score", required_argument, 0, 's' },
 		{ "values", required_argument, 0, 2001 }, TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
-	int c, rc, full = 0, shape_set = 0, fit = 1;
+	int c, rc, full = 0, fit = 1;
 	fitstate *fs = NULL;
 	size_t nfs = 0, tcap = 0, vcap = 0, fwcap = 0;
 	int64_t *tt = NULL;
@@ -90,16 +90,12 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	shape_set = io.out_shape != 0;
 	tool_io_files(&io, argc - optind, argv + optind);
 
 	tool_coefloop_init(&cl, &io);
 	while (tool_coefloop_next(&cl, &cw)) {
 		uint32_t s = cw->hdr.series;
 		int64_t wno = cw->hdr.window;
-
-		if (!shape_set && io.r && tsd_reader_style(io.r)->shape == TSD_SHAPE_COEF)
-			io.out_shape = TSD_SHAPE_SINGLE;
 
 		/* which coefficients take part */
 		size_t m = cw->m, n = cw->n, kept = 0, i;

@@ -255,6 +255,8 @@ int main(int argc, char **argv)
 	tsd_tstyle in_style = { .kind = TSD_T_ISO, .sep = ' ' };
 
 	tool_io_files(&io, argc - optind, argv + optind);
+	if (!io.out_format)
+		io.out_format = TSD_FMT_CSV; /* words are text, even from binary input */
 	tsd_sax_breakpoints(bp, alpha);
 	tool_winloop_init(&wl, &io, count, span, max);
 	if (io.header)

@@ -248,7 +248,7 @@ static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_pa
 		positions_of(0);
 		for (int i = 0; i < parts_->cnt; i++) {
 			part *p = find_part(parts_->elems[i].topic, parts_->elems[i].partition);
-			/* put_control(p, TSD_CTL_REVOKE) once every windowing tool knows it */
+			put_control(p, TSD_CTL_REVOKE);
 			p->flags = 0;
 			p->offset = -1;
 			p->dirty = 0;

@@ -9,6 +9,8 @@
 #include "feature.h"
 #include "model.h"
 #include "coefloop.h"
+#include "pool.h"
+#include "scorer.h"
 #include "tool.h"
 
 /* The default model, embedded at build time: models/default.inc holds the
@@ -27,7 +29,10 @@ static const char usage[] =
 "\n"
 "  -M, --model FILE       the model (tstrain output); default: the model\n"
 "                         built into tscore (models/default.tsdm)\n"
-"      --info             describe the model and exit\n"
+"  -j, --jobs N           score on N threads (default 1); the output is the\n"
+"                         same, record for record\n"
+"      --info             describe the model and exit (and the kernels the\n"
+"                         forward pass runs on this machine)\n"
 TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input, bad model or write error, 2 usage error.\n";
 
@@ -81,6 +86,8 @@ static void put_window(tool_io *io, const tsd_coefwin *cw, const float *sc)
 	tool_put(io, &o);
 }
 
+static int tscore_max_tokens; /* for the message about too long windows */
+
 static void load_model(struct tsd_model *m, const char *path)
 {
 	char err[512];
@@ -102,30 +109,105 @@ static void load_model(struct tsd_model *m, const char *path)
 			 m->cfg.nfeat, TSD_FEAT_COUNT);
 }
 
+/* One item in flight: a complete window and its scores, or a control
+ * record (with its own copy of the topic) that must stay behind the
+ * windows read before it. */
+struct item {
+	int is_ctl;
+	tsd_coefwin win;
+	float *sc;
+	size_t sccap;
+	tsd_rec ctl;
+	char *topic;
+	size_t topcap;
+	char where[256];     /* the input position of the window's END */
+};
+
+struct job {
+	struct item *it;      /* (nslots) */
+	tool_io *io;
+	tool_pool *pool;
+};
+
+static int score_item(void *ws, size_t slot, void *arg)
+{
+	struct job *jb = arg;
+	struct item *it = &jb->it[slot];
+	tsd_coefwin *cw = &it->win;
+
+	return tsd_scorer_window(it->sc, ws, cw->c, cw->m, cw->lens, cw->J, cw->n, cw->w, cw->mode);
+}
+
+static void emit_item(size_t slot, int rc, void *arg)
+{
+	struct job *jb = arg;
+	struct item *it = &jb->it[slot];
+	tool_io *io = jb->io;
+	const tsd_coefwin *cw = &it->win;
+
+	if (it->is_ctl) {
+		tool_put(io, &it->ctl);
+		return;
+	}
+	if (rc == TSD_ERANGE)
+		tool_die(EXIT_DATA, "%s: series '%s' window %lld: %zu detail coefficients, "
+			 "the model takes at most %d; use a shorter dwt -w", it->where,
+			 tsd_series_name(io->tab, cw->hdr.series), (long long)cw->hdr.window,
+			 tsd_feature_tokens(cw->lens, cw->J), tscore_max_tokens);
+	if (rc == TSD_EINVAL)
+		tool_die(EXIT_DATA, "%s: series '%s' window %lld: a coefficient is NaN or "
+			 "infinite; the model scores finite values only", it->where,
+			 tsd_series_name(io->tab, cw->hdr.series), (long long)cw->hdr.window);
+	if (rc < 0)
+		tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", it->where,
+			 tsd_series_name(io->tab, cw->hdr.series), (long long)cw->hdr.window,
+			 tsd_strerror(rc));
+	put_window(io, cw, it->sc);
+}
+
+/* A control record read between windows: queued in order. */
+static void queue_ctl(const tsd_rec *r, void *arg)
+{
+	struct job *jb = arg;
+	size_t slot = tool_pool_acquire(jb->pool);
+	struct item *it = &jb->it[slot];
+
+	it->is_ctl = 1;
+	it->ctl = *r;
+	if (r->kind == TSD_REC_CONTROL && r->k.topic_len) {
+		it->topic = tool_grow(it->topic, &it->topcap, r->k.topic_len, 1);
+		memcpy(it->topic, r->k.topic, r->k.topic_len);
+		it->ctl.k.topic = it->topic;
+	}
+	tool_pool_submit(jb->pool, slot, 0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "model", required_argument, 0, 'M' }, { "info", no_argument, 0, 2000 },
+		{ "jobs", required_argument, 0, 'j' },
 		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
 	const char *mpath = NULL;
-	int c, rc, info = 0;
-	float *x = NULL, *sc = NULL, *ts = NULL, *acts = NULL;
-	uint32_t *tok = NULL;
-	size_t xcap = 0, scap = 0, tcap = 0, kcap = 0, acap = 0;
-	struct tsd_feature_ws fws;
+	int c, info = 0, nthreads = 0;
+	size_t nslots;
 	struct tsd_model m;
+	struct tsd_scorer *scorers;
+	void **ws;
+	struct job jb;
 	tool_coefloop cl;
 	tsd_coefwin *cw;
 	tool_io io;
 
 	tool_name = "tscore";
 	tool_io_init(&io);
-	while ((c = getopt_long(argc, argv, "M:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "M:j:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
 		if (tool_io_option(&io, c, optarg))
 			continue;
 		switch (c) {
 		case 'M': mpath = optarg; break;
+		case 'j': nthreads = (int)tool_long("-j", optarg, 1, 256); break;
 		case 2000: info = 1; break;
 		case 'h':
 			fputs(usage, stdout);
@@ -136,59 +218,64 @@ int main(int argc, char **argv)
 		}
 	}
 	load_model(&m, mpath);
+	tscore_max_tokens = m.cfg.max_tokens;
 	if (info) {
 		printf("model %s\nfeatures %d\nwidth %d\nheads %d\nlayers %d\nhidden %d\n"
-		       "radius %d\nmax_tokens %d\nparameters %zu\n", mpath ? mpath : "built-in",
+		       "radius %d\nmax_tokens %d\nparameters %zu\nkernels %s\n", mpath ? mpath : "built-in",
 		       m.cfg.nfeat, m.cfg.width, m.cfg.heads, m.cfg.layers, m.cfg.hidden,
-		       m.cfg.radius, m.cfg.max_tokens, m.nparams);
+		       m.cfg.radius, m.cfg.max_tokens, m.nparams, tsd_model_kernels());
 		tsd_model_free(&m);
 		return fclose(stdout) ? EXIT_DATA : 0;
 	}
-	tsd_feature_ws_init(&fws);
 	tool_io_files(&io, argc - optind, argv + optind);
 
-	tool_coefloop_init(&cl, &io);
-	while (tool_coefloop_next(&cl, &cw)) {
-		uint32_t s = cw->hdr.series;
-		int64_t wno = cw->hdr.window;
-
-
-		size_t m_ = cw->m, T = tsd_feature_tokens(cw->lens, cw->J);
-		sc = tool_grow(sc, &scap, m_, sizeof *sc);
-		for (size_t i = 0; i < m_; i++)
-			sc[i] = 1.0f;
-		if (T) {
-			if (T > (size_t)m.cfg.max_tokens)
-				tool_die(EXIT_DATA, "%s: series '%s' window %lld: %zu detail coefficients, "
-					 "the model takes at most %d; use a shorter dwt -w", tool_where(&io),
-					 tsd_series_name(io.tab, s), (long long)wno, T, m.cfg.max_tokens);
-			x = tool_grow(x, &xcap, T * TSD_FEAT_COUNT, sizeof *x);
-			tok = tool_grow(tok, &kcap, T, sizeof *tok);
-			ts = tool_grow(ts, &tcap, T, sizeof *ts);
-			size_t al = tsd_model_acts_len(&m.cfg, 1, (int)T);
-			acts = tool_grow(acts, &acap, al, sizeof *acts);
-			rc = tsd_feature_window(x, tok, &fws, cw->c, cw->lens, cw->J, cw->n, cw->w, cw->mode);
-			if (rc == TSD_EINVAL)
-				tool_die(EXIT_DATA, "%s: series '%s' window %lld: a coefficient is NaN or "
-					 "infinite; the model scores finite values only", tool_where(&io),
-					 tsd_series_name(io.tab, s), (long long)wno);
-			if (rc >= 0)
-				rc = tsd_model_forward(ts, NULL, acts, al, &m, x, 1, (int)T);
-			if (rc < 0)
-				tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
-					 tsd_series_name(io.tab, s), (long long)wno, tsd_strerror(rc));
-			for (size_t t = 0; t < T; t++)
-				sc[tok[t]] = ts[t];
-		}
-		put_window(&io, cw, sc);
+	/* -j 1 (the default) scores on the reading thread; -j N > 1 on N
+	 * workers, with 4 windows in flight per worker */
+	if (nthreads == 1)
+		nthreads = 0;
+	nslots = nthreads ? 4 * (size_t)nthreads : 1;
+	scorers = calloc(nthreads ? (size_t)nthreads : 1, sizeof *scorers);
+	ws = calloc(nthreads ? (size_t)nthreads : 1, sizeof *ws);
+	jb.it = calloc(nslots, sizeof *jb.it);
+	if (!scorers || !ws || !jb.it)
+		tool_die(EXIT_DATA, "out of memory");
+	for (int i = 0; i < (nthreads ? nthreads : 1); i++) {
+		tsd_scorer_init(&scorers[i], &m);
+		ws[i] = &scorers[i];
 	}
+	for (size_t i = 0; i < nslots; i++)
+		tsd_coefwin_init(&jb.it[i].win);
+	jb.io = &io;
+	jb.pool = tool_pool_new(nthreads, nslots, ws, score_item, emit_item, &jb);
+
+	tool_coefloop_init(&cl, &io);
+	cl.ctl = queue_ctl;
+	cl.ctl_arg = &jb;
+	while (tool_coefloop_next(&cl, &cw)) {
+		size_t slot = tool_pool_acquire(jb.pool);
+		struct item *it = &jb.it[slot];
+		/* take the window whole: the loop gets the slot's old buffers */
+		tsd_coefwin t = it->win;
+		it->win = *cw;
+		*cw = t;
+		it->is_ctl = 0;
+		snprintf(it->where, sizeof it->where, "%s", tool_where(&io));
+		it->sc = tool_grow(it->sc, &it->sccap, it->win.m, sizeof *it->sc);
+		tool_pool_submit(jb.pool, slot, 1);
+	}
+	tool_pool_drain(jb.pool);
+	tool_pool_free(jb.pool);
 	tool_coefloop_free(&cl);
-	free(x);
-	free(sc);
-	free(ts);
-	free(tok);
-	free(acts);
-	tsd_feature_ws_free(&fws);
+	for (size_t i = 0; i < nslots; i++) {
+		tsd_coefwin_free(&jb.it[i].win);
+		free(jb.it[i].sc);
+		free(jb.it[i].topic);
+	}
+	for (int i = 0; i < (nthreads ? nthreads : 1); i++)
+		tsd_scorer_free(&scorers[i]);
+	free(jb.it);
+	free(scorers);
+	free(ws);
 	tsd_model_free(&m);
 	tool_finish(&io);
 	return 0;

@@ -441,6 +441,13 @@ int main(int argc, char **argv)
 			hooked = io.r;
 		}
 		if (r.kind == TSD_REC_CONTROL) {
+			if (r.k.what == TSD_CTL_REVOKE) {
+				/* the partition's next reader starts from the
+				 * committed offset: make it the latest */
+				if (mode != C_NONE && group)
+					commit_point();
+				continue;
+			}
 			if (r.k.what != TSD_CTL_POSITION)
 				continue;
 			seen_pos = 1;

@@ -10,15 +10,23 @@
  * since the last run of positions may come from each partition of the
  * next run. What is learned is a superset, and a series not placed yet
  * counts for every partition, so the checks only ever err on holding back.
+ *
+ * A revocation of partition p (tsd_ctlq_revoke) drops p's queued positions
+ * and forgets what the series from p hold: the series that were placed
+ * with p (src), or with p and others (then pmask says p may be one). A
+ * source that writes a position after each message (tsconsume -G) places
+ * every series with exactly its partition.
  */
 #include "ctlq.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "position.h"
 #include "tsd.h"
 
 #define NPART 64           /* partitions told apart; the rest share queue NPART */
+#define SRC_MANY UINT64_MAX
 
 typedef struct {
 	uint64_t tag;          /* samples read before this position */
@@ -47,6 +55,9 @@ struct tsd_ctlq {
 	uint64_t *last;        /* per key: 1 + number of its last held sample */
 	uint64_t *pmask;       /* per key: bit i: may come from partition i; 0: not known (all) */
 	uint64_t *pstamp;      /* per key: 1 + npos when put in since[] */
+	uint64_t *src;         /* per key: 1 + id of the one partition it was placed
+	                        * with, SRC_MANY: several; 0: none yet */
+	tsd_postab *ids;       /* partition ids: index in the table */
 	size_t nkeys;
 	start *st;             /* FIFO of window starts, in increasing seq */
 	size_t st_cap, st_head, st_len;
@@ -106,6 +117,8 @@ void tsd_ctlq_free(tsd_ctlq *q)
 	free(q->last);
 	free(q->pmask);
 	free(q->pstamp);
+	free(q->src);
+	tsd_postab_free(q->ids);
 	free(q->since);
 	free(q->out_topic);
 	free(q);
@@ -155,6 +168,29 @@ static int queue_of(tsd_ctlq *q, const tsd_control *k, int *out)
 	return 0;
 }
 
+/* 1 + the id of k's partition in *id; 0 when it has none and add is 0. */
+static int source_id(tsd_ctlq *q, const tsd_control *k, int add, uint64_t *id)
+{
+	tsd_pos *e;
+	int rc;
+
+	*id = 0;
+	if (!q->ids && (rc = tsd_postab_new(&q->ids)))
+		return rc;
+	if (!add) {
+		if (!(e = tsd_postab_find(q->ids, k->topic, k->topic_len, k->partition)))
+			return 0;
+	} else {
+		size_t n = tsd_postab_len(q->ids);
+		if ((rc = tsd_postab_get(q->ids, &e, k->topic, k->topic_len, k->partition)))
+			return rc;
+		if (tsd_postab_len(q->ids) > n)
+			e->flags = (unsigned)n;
+	}
+	*id = (uint64_t)e->flags + 1;
+	return 0;
+}
+
 int tsd_ctlq_control(tsd_ctlq *q, const tsd_control *k)
 {
 	partq *p;
@@ -170,9 +206,14 @@ int tsd_ctlq_control(tsd_ctlq *q, const tsd_control *k)
 	if ((rc = queue_of(q, k, &i)))
 		return rc;
 	/* the series held since the last positions may come from here */
-	uint64_t bit = i < NPART ? (uint64_t)1 << i : ~(uint64_t)0;
-	for (size_t j = 0; j < q->nsince; j++)
-		q->pmask[q->since[j]] |= bit;
+	uint64_t bit = i < NPART ? (uint64_t)1 << i : ~(uint64_t)0, id;
+	if ((rc = source_id(q, k, 1, &id)))
+		return rc;
+	for (size_t j = 0; j < q->nsince; j++) {
+		uint32_t key = q->since[j];
+		q->pmask[key] |= bit;
+		q->src[key] = !q->src[key] || q->src[key] == id ? id : SRC_MANY;
+	}
 	if (!q->after_pos)
 		q->npos++;
 	q->after_pos = 1;
@@ -224,7 +265,7 @@ int tsd_ctlq_hold(tsd_ctlq *q, uint32_t key)
 static int keys_grow(tsd_ctlq *q, uint32_t key)
 {
 	size_t nn = q->nkeys ? q->nkeys : 64, bytes;
-	uint64_t **arr[4] = { &q->first, &q->last, &q->pmask, &q->pstamp };
+	uint64_t **arr[5] = { &q->first, &q->last, &q->pmask, &q->pstamp, &q->src };
 
 	while (nn <= key) {
 		if (nn > SIZE_MAX / 2)
@@ -233,7 +274,7 @@ static int keys_grow(tsd_ctlq *q, uint32_t key)
 	}
 	if (tsd_mul_size(&bytes, nn, sizeof(uint64_t)))
 		return TSD_ERANGE;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		uint64_t *n = realloc(*arr[i], bytes);
 		if (!n)
 			return TSD_ENOMEM;
@@ -386,6 +427,56 @@ int tsd_ctlq_next(tsd_ctlq *q, tsd_rec *rec)
 		return 1;
 	}
 	return 0;
+}
+
+size_t tsd_ctlq_nkeys(const tsd_ctlq *q)
+{
+	return q->nkeys;
+}
+
+int tsd_ctlq_revoke(tsd_ctlq *q, const tsd_control *k, uint32_t *keys, size_t cap)
+{
+	uint64_t id;
+	size_t n = 0;
+	int i = -1, rc;
+
+	if ((rc = source_id(q, k, 0, &id)))
+		return rc;
+	if (!id)
+		return 0; /* nothing came from there */
+	for (int j = 0; j < q->nparts; j++)
+		if (q->pq[j].partition == k->partition && strlen(q->pq[j].topic) == k->topic_len &&
+		    !memcmp(q->pq[j].topic, k->topic, k->topic_len))
+			i = j;
+	/* its positions wait for nothing now */
+	if (i >= 0) {
+		q->pq[i].len = 0;
+	} else {
+		partq *p = &q->pq[NPART];
+		size_t keep = 0;
+		for (size_t j = 0; j < p->len; j++) {
+			size_t at = (p->head + j) % p->cap, to = (p->head + keep) % p->cap;
+			if (p->q[at].partition == k->partition && strlen(p->qtopic[at]) == k->topic_len &&
+			    !memcmp(p->qtopic[at], k->topic, k->topic_len)) {
+				free(p->qtopic[at]);
+				continue;
+			}
+			p->q[to] = p->q[at];
+			p->qtopic[to] = p->qtopic[at];
+			keep++;
+		}
+		p->len = keep;
+	}
+	/* and its series hold nothing */
+	for (uint32_t key = 0; key < q->nkeys; key++) {
+		if (q->src[key] != id && !(q->src[key] == SRC_MANY && may_come(q, key, i < 0 ? NPART : i)))
+			continue;
+		if (n == cap)
+			return TSD_ESIZE;
+		q->first[key] = 0;
+		keys[n++] = key;
+	}
+	return (int)n;
 }
 
 size_t tsd_ctlq_pending(const tsd_ctlq *q)

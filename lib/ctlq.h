@@ -54,6 +54,13 @@ int tsd_ctlq_next(tsd_ctlq *q, tsd_rec *rec);
 /* 1 when positions were queued but no end mark: an end of input now means
  * that the source failed (see above). */
 int tsd_ctlq_broken(const tsd_ctlq *q);
+/* A revocation (TSD_CTL_REVOKE) of k's partition: its queued positions are
+ * dropped, and the series that came from it hold nothing any more (the
+ * caller discards their open windows). Their keys go into keys (cap of
+ * them; tsd_ctlq_nkeys() is always enough); returns how many, or
+ * TSD_ESIZE, TSD_ENOMEM. */
+int tsd_ctlq_revoke(tsd_ctlq *q, const tsd_control *k, uint32_t *keys, size_t cap);
+size_t tsd_ctlq_nkeys(const tsd_ctlq *q);
 /* Positions queued and not yet released. */
 size_t tsd_ctlq_pending(const tsd_ctlq *q);
 

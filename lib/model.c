@@ -26,9 +26,23 @@ typedef float v8f __attribute__((vector_size(32)));
 	defined(__linux__) && !defined(TSD_NO_CLONES)
 /* one copy for AVX2+FMA machines, one for the rest, picked at load time */
 #define HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define TSD_MODEL_CLONES 1
 #else
 #define HOT
 #endif
+
+const char *tsd_model_kernels(void)
+{
+#ifdef TSD_MODEL_CLONES
+	/* the test the clones' resolver makes */
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("x86-64-v3"))
+		return "x86-64-v3 (AVX2, FMA), chosen at run time";
+	return "x86-64 baseline (SSE2); this processor lacks x86-64-v3";
+#else
+	return "portable (no run-time dispatch in this build)";
+#endif
+}
 
 /* unaligned loads and stores; macros, since passing v8f to a function
  * changes the ABI between the clones */

@@ -98,6 +98,11 @@ struct tsd_model {
 	float *norm;
 };
 
+/* Which kernels the forward and backward passes run on this machine
+ * (hot loops are built twice on x86-64 with GCC: AVX2/FMA and baseline,
+ * picked when the program loads). A static string. */
+const char *tsd_model_kernels(void);
+
 /* Defaults: C=32, NH=4, L=2, H=64, max_tokens=512, R=16. */
 void tsd_model_config_default(struct tsd_model_config *cfg, int nfeat);
 /* 0, or TSD_EINVAL/TSD_ERANGE with a reason in errbuf (may be NULL). */

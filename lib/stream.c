@@ -205,6 +205,12 @@ static int ensure_last(tsd_reader *r, uint32_t s)
 	return 0;
 }
 
+void tsd_reader_forget(tsd_reader *r, uint32_t series)
+{
+	if (series < r->nlast)
+		r->last_t[series] = INT64_MIN;
+}
+
 static int check_order(tsd_reader *r, uint32_t s, int64_t t)
 {
 	if (r->o.order == TSD_ORDER_ANY)
@@ -623,6 +629,13 @@ static int directive(tsd_reader *r, const char *s, size_t n)
 	tsd_control k;
 	tsd_rec *q;
 
+	if (n >= 17 && !memcmp(s, "#tsd shape single", 17) && (n == 17 || s[17] == '\r')) {
+		/* a coefficient stream of one series: samples made from it
+		 * come out in the two-column shape */
+		if (!r->style.shape)
+			r->style.shape = TSD_SHAPE_SINGLE;
+		return 0;
+	}
 	/* the topic lives in the reader until the next directive */
 	if (tsd_pos_parse(&k, r->topic, sizeof r->topic, s, n) < 0)
 		return rfail(r, TSD_EFORMAT, "bad #tsd directive");
@@ -1123,7 +1136,9 @@ static int csv_header(tsd_writer *w, int kind, uint32_t series)
 	if (!w->o.header)
 		return 0;
 	if (want == 2) {
-		k = (size_t)sprintf(line, "series%1$cwindow%1$ckind%1$clevel%1$cindex%1$ct0%1$ct1%1$cvalue%1$cscore\n", w->o.delim);
+		if (w->o.style.shape == TSD_SHAPE_SINGLE)
+			k = (size_t)sprintf(line, "#tsd shape single\n");
+		k += (size_t)sprintf(line + k, "series%1$cwindow%1$ckind%1$clevel%1$cindex%1$ct0%1$ct1%1$cvalue%1$cscore\n", w->o.delim);
 	} else if (w->single) {
 		k = tsd_csv_field(line, w->o.style.time_name, strlen(w->o.style.time_name), w->o.delim);
 		line[k++] = (char)w->o.delim;

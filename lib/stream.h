@@ -81,6 +81,9 @@ const char *tsd_reader_line(const tsd_reader *r, size_t *len, int *has_series);
 const char *tsd_reader_where(tsd_reader *r);
 /* Called before the reader would block waiting for input (flush output). */
 void tsd_reader_on_idle(tsd_reader *r, int (*fn)(void *), void *arg);
+/* Forget the last time of a series: its next sample is checked against
+ * nothing (a source replays the series after a rebalance, see ctlq.h). */
+void tsd_reader_forget(tsd_reader *r, uint32_t series);
 /* Samples dropped by TSD_ORDER_DROP so far, and the line of the first. */
 uint64_t tsd_reader_dropped(const tsd_reader *r, long *first_line);
 void tsd_reader_close(tsd_reader *r);

@@ -215,6 +215,18 @@ int tsd_winbuf_flush(tsd_winbuf *wb, tsd_win *out)
 	return 0;
 }
 
+size_t tsd_winbuf_drop(tsd_winbuf *wb, uint32_t series)
+{
+	size_t n;
+
+	if (series >= wb->ns || !wb->s[series].open)
+		return 0;
+	n = wb->s[series].n;
+	wb->s[series].n = 0;
+	wb->s[series].open = 0;
+	return n;
+}
+
 int tsd_window_parse(size_t *count, int64_t *span, const char *s)
 {
 	long n;

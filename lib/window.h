@@ -40,6 +40,10 @@ int tsd_winbuf_push_run(tsd_winbuf *wb, tsd_win *out, size_t *used, uint32_t ser
 /* At end of input: each call hands out one partial window still open, in
  * series order; 0 when none is left. */
 int tsd_winbuf_flush(tsd_winbuf *wb, tsd_win *out);
+/* Discard the open window of a series (its source partition went away:
+ * the series will be read again from an earlier point); its next sample
+ * opens a window. Returns the number of samples discarded. */
+size_t tsd_winbuf_drop(tsd_winbuf *wb, uint32_t series);
 /* Parse a window option: "256" (samples) or a duration "5m", "300s". */
 int tsd_window_parse(size_t *count, int64_t *span, const char *s);
 

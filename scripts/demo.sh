@@ -16,7 +16,7 @@ tsconv -i "$IN"
 
 echo; echo "== CSV -> binary -> CSV"
 tsconv -o bin "$IN" > "$OUT/machine.bin"
-tsconv "$OUT/machine.bin" > "$OUT/machine.csv"
+tsconv -o csv "$OUT/machine.bin" > "$OUT/machine.csv"
 cmp "$IN" "$OUT/machine.csv" && echo "round trip through $(stat -c %s "$OUT/machine.bin") bytes of binary frames: identical"
 
 echo; echo "== PAA (raw means of 8 samples) and SAX (words of 8 letters per day)"

@@ -393,6 +393,58 @@ static void partitions_model(void **state)
 	free(rel);
 }
 
+/* A revocation drops the partition's queued positions and frees its
+ * series' held samples (so other partitions' positions flow), names
+ * exactly the series placed with that partition, and leaves the rest
+ * alone; a partition never seen names nothing. */
+static void revoke(void **state)
+{
+	tsd_ctlq *q;
+	tsd_rec r;
+	tsd_control p0a = pos_of("in", 0, 5), p1 = pos_of("in", 1, 9), p0b = pos_of("in", 0, 6);
+	tsd_control rv0 = pos_of("in", 0, 6), rv7 = pos_of("in", 7, 1);
+	uint32_t keys[64];
+
+	(void)state;
+	rv0.what = rv7.what = TSD_CTL_REVOKE;
+	assert_int_equal(tsd_ctlq_new(&q), 0);
+	assert_int_equal(tsd_ctlq_hold(q, 2), 0);       /* series 2 opens a window */
+	assert_int_equal(tsd_ctlq_control(q, &p0a), 0); /* series 2 is in partition 0 */
+	assert_int_equal(tsd_ctlq_hold(q, 3), 0);       /* series 3 opens a window */
+	assert_int_equal(tsd_ctlq_control(q, &p1), 0);  /* series 3 is in partition 1 */
+	assert_int_equal(tsd_ctlq_hold(q, 2), 0);
+	assert_int_equal(tsd_ctlq_control(q, &p0b), 0);
+	tsd_ctlq_done(q, 3);
+	/* (1, 9) waits for series 3 only; partition 0's for series 2 */
+	assert_int_equal(tsd_ctlq_next(q, &r), 1);
+	assert_int_equal(r.k.partition, 1);
+	assert_int_equal(tsd_ctlq_next(q, &r), 0);
+	assert_int_equal(tsd_ctlq_pending(q), 2);
+	assert_true(tsd_ctlq_nkeys(q) >= 4);
+	assert_int_equal(tsd_ctlq_revoke(q, &rv7, keys, 64), 0);
+	assert_int_equal(tsd_ctlq_revoke(q, &rv0, keys, 0), TSD_ESIZE);
+	assert_int_equal(tsd_ctlq_revoke(q, &rv0, keys, 64), 1);
+	assert_int_equal(keys[0], 2);
+	/* partition 0's positions are gone, not released */
+	assert_int_equal(tsd_ctlq_next(q, &r), 0);
+	assert_int_equal(tsd_ctlq_pending(q), 0);
+	/* assigned again: series 2 comes back from offset 5 and is placed with
+	 * partition 0 again; a completed window releases its position */
+	assert_int_equal(tsd_ctlq_hold(q, 2), 0);
+	assert_int_equal(tsd_ctlq_control(q, &p0a), 0);
+	tsd_ctlq_done(q, 2);
+	assert_int_equal(tsd_ctlq_next(q, &r), 1);
+	assert_int_equal(r.k.partition, 0);
+	assert_int_equal(r.k.offset, 5);
+	/* a series placed with two partitions goes with either */
+	assert_int_equal(tsd_ctlq_hold(q, 3), 0);
+	assert_int_equal(tsd_ctlq_control(q, &p0b), 0);
+	assert_int_equal(tsd_ctlq_revoke(q, &rv0, keys, 64), 2);
+	assert_int_equal(keys[0], 2);
+	assert_int_equal(keys[1], 3);
+	tsd_ctlq_free(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +456,7 @@ int main(void)
 		cmocka_unit_test(coalesce),
 		cmocka_unit_test(per_partition),
 		cmocka_unit_test(partitions_model),
+		cmocka_unit_test(revoke),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,21 +22,22 @@ ck too-deep 1 "dwt: one.csv:201: series 's1' window 0: 6 levels of db4 need 448 
 	'dwt -w 200 -J 6 one.csv'
 # nothing half-written: the error comes before any output
 ck too-deep-no-output 1 '*' 'dwt -w 200 -J 6 one.csv >out; [ ! -s out ] || exit 9; exit 1'
-ck samples-expected 1 "dwt: <stdin>:2: expected samples, found wavelet coefficients" 'dwt tiny.csv | dwt'
+ck samples-expected 1 "dwt: <stdin>:3: expected samples, found wavelet coefficients" 'dwt tiny.csv | dwt'
 
 # the stream: a window header, the bands in wavedec order, the end
 dwt -W haar -w 16 -J 2 -m periodization one.csv >c16.csv
-ok stream-shape 'head -1 c16.csv | grep -qx "series,window,kind,level,index,t0,t1,value,score" &&
-	sed -n 2p c16.csv | grep -qx "s1,0,W,2,16,2024-01-01 00:00:00,2024-01-01 00:15:00,haar,periodization" &&
+ok stream-shape 'head -1 c16.csv | grep -qx "#tsd shape single" &&
+	sed -n 2p c16.csv | grep -qx "series,window,kind,level,index,t0,t1,value,score" &&
+	sed -n 3p c16.csv | grep -qx "s1,0,W,2,16,2024-01-01 00:00:00,2024-01-01 00:15:00,haar,periodization" &&
 	awk -F, "\$2==0{k=k \$3 \$4}END{exit k!=\"W2\" \"A2A2A2A2\" \"D2D2D2D2\" \"D1D1D1D1D1D1D1D1\" \"E\"}" c16.csv'
 ok stream-count 'test "$(grep -c ",W," c16.csv)" = 63'  # 62 full windows and a tail of 8
 # haar by hand: cA = (x0 + x1)/sqrt 2, cD = (x0 - x1)/sqrt 2 (pywt's signs)
 printf 'time,value\n1,1\n2,3\n' >two.csv
-ck haar-values 0 '' 'dwt -W haar -J 1 -m periodization two.csv | cut -d, -f3,8 | tail -n +3 | tr "\n" " " |
+ck haar-values 0 '' 'dwt -W haar -J 1 -m periodization two.csv | cut -d, -f3,8 | tail -n +4 | tr "\n" " " |
 	grep -qx "A,2.8284271247461903 D,-1.4142135623730954 E, "'  # pywt.dwt([1.0, 3.0], "haar", "periodization")
 
 # the last, short window: the deepest level it allows, one level at least
-ck tail-levels 0 '' 'dwt tiny.csv | sed -n 2p | grep -qx "value,0,W,1,7,1,7,db4,symmetric"'
+ck tail-levels 0 '' 'dwt tiny.csv | sed -n 3p | grep -qx "value,0,W,1,7,1,7,db4,symmetric"'
 ck tail-partial 0 '' 'tsgen -p 300 | dwt -w 256 -J 4 | grep ",W," | cut -d, -f4,5 | tr "\n" " " | grep -qx "4,256 2,44 "'
 
 # round trip: every mode, several wavelets, windows of odd and even length
@@ -60,7 +61,7 @@ for w in haar db2 db4 sym7 coif3 db20; do
 		done
 	done
 done
-ok roundtrip-binary "$(declare -f rt); dwt -o bin -w 101 -J 3 r997.csv | merge --full -o bin | tsconv --no-header >b.out &&
+ok roundtrip-binary "$(declare -f rt); dwt -o bin -w 101 -J 3 r997.csv | merge --full -o bin | tsconv -o csv --no-header >b.out &&
 	dwt -w 101 -J 3 r997.csv | merge --full --no-header | cmp -s - b.out"
 # NAB has gaps: irregular windows carry their times, restored exactly
 ok roundtrip-nab-irregular "$(declare -f rt); rt $NAB/elb_request_count_8c0756.csv -w 256 -J 4 2>/dev/null && test \$(dwt $NAB/elb_request_count_8c0756.csv 2>/dev/null | grep -c ',WI,') = 8"
@@ -72,7 +73,7 @@ ok roundtrip-tiny "$(declare -f rt); rt tiny.csv -W db20"
 tsgen -n 3 -p 700 -s 9 >multi.csv
 for s in s1 s2 s3; do
 	ok "multi-$s" "dwt -w 128 -J 3 multi.csv | merge --full --shape long --no-header | grep '^$s,' | cut -d, -f2- >a.out &&
-		tsconv -s $s multi.csv | dwt -w 128 -J 3 | merge --full --no-header >b.out && cmp -s a.out b.out && test -s a.out"
+		tsconv -s $s multi.csv | dwt -w 128 -J 3 | merge --full --no-header | cut -d, -f2- >b.out && cmp -s a.out b.out && test -s a.out"
 done
 
 # CONTROL records pass through in order
@@ -84,10 +85,10 @@ ok control-held 'dwt -J 1 -W haar ctl.csv | awk "/offset=7/ { bad = 1 } /offset=
 head -5 ctl.csv > ctl-cut.csv
 ck control-no-end 1 "dwt: the input carried source positions but ended without the source's end mark (did the source fail?): open windows not flushed" 'dwt -J 1 -W haar ctl-cut.csv'
 # the same through binary runs
-ok control-binary 'tsconv -o bin ctl.csv | dwt -J 1 -W haar | tsconv | awk "/offset=7/ { bad = 1 } /offset=-1/ { p = NR } /,E,/ { e = NR } END { exit !(p > e && e > 0 && !bad) }"'
+ok control-binary 'tsconv -o bin ctl.csv | dwt -J 1 -W haar | tsconv -o csv | awk "/offset=7/ { bad = 1 } /offset=-1/ { p = NR } /,E,/ { e = NR } END { exit !(p > e && e > 0 && !bad) }"'
 
 # man page examples
 ok man-example-1 "dwt -w 256 -J 4 $MT >coefs.csv 2>/dev/null && test \$(grep -c ',W,' coefs.csv) = 89"
-ok man-example-2 "dwt -W sym8 -m periodization -w 1d -o bin $MT 2>/dev/null | merge --full >same.csv &&
+ok man-example-2 "dwt -W sym8 -m periodization -w 1d -o bin $MT 2>/dev/null | merge --full -o csv >same.csv &&
 	test \$(wc -l <same.csv) = 22684 && head -1 same.csv | grep -qx timestamp,value"
 ok man-example-3 'dwt --list | grep -qx "wavelet coif5 30"' 

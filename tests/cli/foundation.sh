@@ -13,7 +13,7 @@ done
 # tsconv: NAB CSV -> binary -> CSV keeps every value and time
 ok "tsconv to binary" "tsconv -o bin '$NAB' > m.bin"
 ok "binary starts with the magic" "head -c 4 m.bin | od -An -tx1 | grep -q '89 54 53 44'"
-ok "tsconv back to CSV" "tsconv m.bin > m.csv"
+ok "tsconv back to CSV" "tsconv -o csv m.bin > m.csv"
 same "NAB round trip is byte-identical" "$NAB" m.csv
 ok "CSV -> bin -> CSV -> bin is stable" "tsconv -o bin m.csv > m2.bin && cmp m.bin m2.bin"
 # numbers written shortest-exact: every value equal as a double
@@ -27,7 +27,7 @@ printf 'time;a;b\n1000;1;2\n1001;;4\n' > wide.csv
 ck "wide to long" 0 '' "tsconv wide.csv > long.csv"
 printf 'series,time,value\na,1000,1\nb,1000,2\nb,1001,4\n' > want.csv
 same "wide becomes long, empty field missing" want.csv long.csv
-ok "long round trip through binary" "tsconv -o bin long.csv | tsconv > long2.csv && cmp long.csv long2.csv"
+ok "long round trip through binary" "tsconv -o bin long.csv | tsconv -o csv > long2.csv && cmp long.csv long2.csv"
 ok "select series" "tsconv -s b long.csv > b.csv"
 printf 'series,time,value\nb,1000,2\nb,1001,4\n' > want.csv
 same "select series output" want.csv b.csv
@@ -69,9 +69,9 @@ ck "order: tsconv keeps everything" 0 '' "test \$(tsconv '$NAB' | wc -l) -eq \$(
 # tsgen: deterministic, series independent of their number, labels
 ok "tsgen same seed same data" "tsgen -n 3 -p 500 -s 7 > a.csv && tsgen -n 3 -p 500 -s 7 > b.csv && cmp a.csv b.csv"
 ok "tsgen other seed differs" "tsgen -n 3 -p 500 -s 8 > c.csv && ! cmp -s a.csv c.csv"
-ok "tsgen series 1 same with 1 or 30 series" "tsgen -n 30 -p 300 --prefix x -o bin | tsconv -s x01 | cut -d, -f2- | tail -n +2 > s30 && tsgen -n 30 -p 300 --prefix x | grep '^x01,' | cut -d, -f2- > s30b && cmp s30 s30b"
+ok "tsgen series 1 same with 1 or 30 series" "tsgen -n 30 -p 300 --prefix x -o bin | tsconv -s x01 -o csv | cut -d, -f2- | tail -n +2 > s30 && tsgen -n 30 -p 300 --prefix x | grep '^x01,' | cut -d, -f2- > s30b && cmp s30 s30b"
 ok "tsgen labels" "tsgen -n 2 -p 20000 --spike-rate 0.01 -l labels.csv > /dev/null && head -1 labels.csv | grep -qx 'series,start,end,kind' && grep -q ',spike$' labels.csv"
-ok "tsgen binary equals CSV" "tsgen -n 4 -p 1000 -o bin | tsconv > x.csv && tsgen -n 4 -p 1000 > y.csv && cmp x.csv y.csv"
+ok "tsgen binary equals CSV" "tsgen -n 4 -p 1000 -o bin | tsconv -o csv > x.csv && tsgen -n 4 -p 1000 > y.csv && cmp x.csv y.csv"
 ck "tsgen bad rate" 2 "tsgen: event rates must be in 0..1
 Try 'tsgen --help' for more information." "tsgen --spike-rate 2"
 

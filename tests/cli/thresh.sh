@@ -46,7 +46,7 @@ ck score-keeps-scores 0 '' 'thresh s.csv | grep ",D," | grep -vq ",0.75$" && exi
 ck twice 0 '' 'test $(thresh -r 2 c.csv | thresh -b 20 | pts) = 215'  # the tail kept 15 points, fewer than 20
 
 # bad streams: named series and window, nothing of the bad window written
-ck missing-level 1 "thresh: c.csv:3: series 's1' window 0: approximation (level 3) missing before detail level 3" \
+ck missing-level 1 "thresh: c.csv:4: series 's1' window 0: approximation (level 3) missing before detail level 3" \
 	'awk -F, "!(\$2 == 0 && \$3 == \"A\")" c.csv >m.csv && mv m.csv c.csv.bad && cp c.csv c.orig && cp c.csv.bad c.csv && thresh c.csv; rc=$?; cp c.orig c.csv; exit $rc'
 ck truncated 1 "thresh: <stdin>: series 's1' window 10: input ends inside the window (no END)" 'head -n -1 c.csv | thresh >out; rc=$?; [ -z "$(grep ",10,W" out)" ] || exit 9; exit $rc'
 
@@ -59,7 +59,7 @@ ok man-example-3 "dwt -w 256 -J 4 $MT 2>/dev/null | thresh --universal | merge -
 dwt -w 128 -J 3 -m periodization g.csv >p.csv   # 8 windows of 128 and a tail of 6 (not a multiple of 8)
 ck exact-needs-count 2 "thresh: -e: says how to choose, not how many: give -k, -b or -r too
 Try 'thresh --help' for more information." 'thresh -e p.csv'
-ck exact-symmetric 1 "thresh: c.csv:122: series 's1' window 0: --exact needs an orthonormal transform, and db4 in mode symmetric has more coefficients than samples (use dwt -m periodization, or -W haar)" 'thresh -e -r 4 c.csv'
+ck exact-symmetric 1 "thresh: c.csv:123: series 's1' window 0: --exact needs an orthonormal transform, and db4 in mode symmetric has more coefficients than samples (use dwt -m periodization, or -W haar)" 'thresh -e -r 4 c.csv'
 ck exact-tail-counted 0 "thresh: 1 window of a length not a multiple of 2^J: kept by magnitude, not proven least-squares" 'head -n 1030 g.csv | dwt -w 128 -J 3 -m periodization | thresh -e -r 4 >/dev/null'
 ck exact-haar-any-mode 0 "thresh: 1 window of a length not a multiple of 2^J: kept by magnitude, not proven least-squares" 'dwt -W haar -w 64 -J 3 g.csv | thresh -e -b 20 | pts | grep -qx 326'
 # Parseval through the tools: the squared error of merge --full over the
@@ -83,7 +83,7 @@ ck exact-reduced-count 0 '' 'test $(thresh --exact-reduced -r 4 h16.csv | pts) =
 ck exact-reduced-beats-magnitude 0 '' 'thresh --exact-reduced -r 4 h16.csv | merge >xr.csv && thresh -r 4 h16.csv | merge >mr.csv &&
 	x=$(tseval -f csv g.csv xr.csv | awk -F, "NR == 2 { print \$6 }") && m=$(tseval -f csv g.csv mr.csv | awk -F, "NR == 2 { print \$6 }") &&
 	awk -v x=$x -v m=$m "BEGIN { exit !(x > 0 && x < m) }"'
-ck exact-reduced-too-many 1 "thresh: c.csv:122: series 's1' window 0: --exact-reduced tries every choice of details, and this window has 101 (at most 20: use a shorter -w or fewer levels)" 'thresh --exact-reduced -r 4 c.csv'
+ck exact-reduced-too-many 1 "thresh: c.csv:123: series 's1' window 0: --exact-reduced tries every choice of details, and this window has 101 (at most 20: use a shorter -w or fewer levels)" 'thresh --exact-reduced -r 4 c.csv'
 ck exact-one-kind 2 "thresh: --exact and --exact-reduced: one at most
 Try 'thresh --help' for more information." 'thresh -e --exact-reduced -r 4 h16.csv'
 # the trap the live demo once fell in: 1 point in 8 on 64-sample windows

@@ -151,7 +151,7 @@ ck port-in-use 1 "tsplot: --serve 127.0.0.1:$((PORT + 1)): Address already in us
 	'sleep 3 | tsplot --serve '$((PORT + 1))' 2>/dev/null & sleep 1; tsplot --serve '$((PORT + 1))' flat.csv; rc=$?; wait; exit $rc'
 ck bad-number 1 "tsplot: <stdin>:3: bad number 'x'" \
 	'printf "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:00:01,x\n" | tsplot -T dumb'
-ck coefficients 1 "tsplot: <stdin>:2: expected samples, found wavelet coefficients" \
+ck coefficients 1 "tsplot: <stdin>:3: expected samples, found wavelet coefficients" \
 	'tsgen -n 1 -p 64 | dwt -w 64 -J 2 | tsplot -T dumb'
 ck bad-size 2 "tsplot: --size: '3x3' is not WxH (10x5 to 20000x20000)
 Try 'tsplot --help' for more information." 'tsplot --size 3x3'
