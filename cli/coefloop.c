@@ -4,16 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *tool_grow(void *p, size_t *cap, size_t want, size_t size)
-{
-	if (want <= *cap)
-		return p;
-	if (!(p = realloc(p, want * size)))
-		tool_die(EXIT_DATA, "out of memory");
-	*cap = want;
-	return p;
-}
-
 void tool_coefloop_init(tool_coefloop *cl, tool_io *io)
 {
 	memset(cl, 0, sizeof *cl);
@@ -93,4 +83,54 @@ int tool_coefloop_next(tool_coefloop *cl, tsd_coefwin **out)
 				 strcmp(io->files[io->nfiles - 1], "-") ? io->files[io->nfiles - 1] : "<stdin>",
 				 tsd_series_name(io->tab, (uint32_t)i), (long long)cl->win[i].hdr.window);
 	return 0;
+}
+
+void tool_put_coefs(tool_io *io, const tsd_window *hdr, const int64_t *t, const double *c,
+		    const float *sc, const unsigned char *keep, const size_t *off, unsigned J,
+		    unsigned cflags)
+{
+	tsd_rec o;
+
+	memset(&o, 0, sizeof o);
+	o.kind = TSD_REC_WINDOW;
+	o.w = *hdr;
+	tool_put(io, &o);
+	if (hdr->flags & TSD_WIN_IRREGULAR) {
+		memset(&o, 0, sizeof o);
+		o.kind = TSD_REC_TIMES;
+		o.ts.series = hdr->series;
+		o.ts.window = hdr->window;
+		o.ts.count = hdr->n;
+		o.ts.t = t;
+		tool_put(io, &o);
+	}
+	for (unsigned b = 0; b <= J; b++) {
+		size_t i = off[b], e = off[b + 1], j;
+		while (i < e) {
+			if (keep && !keep[i]) {
+				i++;
+				continue;
+			}
+			for (j = i + 1; j < e && (!keep || keep[j]); j++)
+				;
+			memset(&o, 0, sizeof o);
+			o.kind = TSD_REC_COEF;
+			o.c.series = hdr->series;
+			o.c.window = hdr->window;
+			o.c.kind = b ? TSD_COEF_D : TSD_COEF_A;
+			o.c.level = (uint8_t)(b ? J + 1 - b : J);
+			o.c.flags = (uint8_t)cflags;
+			o.c.start = (uint32_t)(i - off[b]);
+			o.c.count = (uint32_t)(j - i);
+			o.c.v = c + i;
+			o.c.score = sc ? sc + i : NULL;
+			tool_put(io, &o);
+			i = j;
+		}
+	}
+	memset(&o, 0, sizeof o);
+	o.kind = TSD_REC_END;
+	o.e.series = hdr->series;
+	o.e.window = hdr->window;
+	tool_put(io, &o);
 }

@@ -399,3 +399,15 @@ const char *tool_where(tool_io *io)
 {
 	return io->r ? tsd_reader_where(io->r) : "<end of input>";
 }
+
+void *tool_grow(void *p, size_t *cap, size_t want, size_t size)
+{
+	if (want <= *cap)
+		return p;
+	if (size && want > SIZE_MAX / size)
+		tool_die(EXIT_DATA, "out of memory");
+	if (!(p = realloc(p, want * size)))
+		tool_die(EXIT_DATA, "out of memory");
+	*cap = want;
+	return p;
+}

@@ -102,4 +102,8 @@ void tool_finish(tool_io *io);
 /* Where the current record came from, for messages: "FILE:LINE". */
 const char *tool_where(tool_io *io);
 
+/* realloc p to hold want elements of size bytes when *cap is smaller;
+ * dies when out of memory. */
+void *tool_grow(void *p, size_t *cap, size_t want, size_t size);
+
 #endif
