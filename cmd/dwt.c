@@ -50,8 +50,7 @@ int main(int argc, char **argv)
 		{ "max-window", required_argument, 0, 2000 }, { "list", no_argument, 0, 2001 },
 		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
-	size_t count = 256, max = TSD_WINDOW_MAX_DEFAULT, ccap = 0, wcap = 0, scap = 0, nseen = 0;
-	unsigned char *seen = NULL; /* (nseen) time windows: a series' first window is done */
+	size_t count = 256, max = TSD_WINDOW_MAX_DEFAULT, ccap = 0, wcap = 0;
 	int64_t span = 0;
 	unsigned J = 4;
 	int c, rc, partial, mode = TSD_MODE_SYMMETRIC;
@@ -100,13 +99,8 @@ int main(int argc, char **argv)
 		 * and so may the first of time windows (they align on the epoch) */
 		unsigned Jw;
 		const char *sname = tsd_series_name(io.tab, win.series);
-		if (span) {
-			seen = tool_grow(seen, &scap, win.series + 1, 1);
-			for (; nseen <= win.series; nseen++)
-				seen[nseen] = 0;
-			partial |= !seen[win.series];
-			seen[win.series] = 1;
-		}
+		if (span)
+			partial |= win.first;
 		if (tsd_coefwin_levels(&Jw, win.n, J, wav->len, partial) < 0) {
 			if (win.n < wav->len)
 				tool_die(EXIT_DATA, "%s: series '%s' window %lld: %zu samples, shorter than the "
@@ -147,7 +141,6 @@ int main(int argc, char **argv)
 	tool_winloop_free(&wl);
 	free(coef);
 	free(work);
-	free(seen);
 	tool_finish(&io);
 	return 0;
 }

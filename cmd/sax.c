@@ -185,7 +185,7 @@ int main(int argc, char **argv)
 		{ "samples", required_argument, 0, 'n' }, { "max-window", required_argument, 0, O_MAXWIN },
 		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
-	size_t count = 256, group = 8, max = 1u << 20;
+	size_t count = 256, group = 8, max = TSD_WINDOW_MAX_DEFAULT;
 	int64_t span = 0;
 	int alpha = 8, znorm = 1, decode = 0, how = TSD_SAX_DECODE_MEAN, mindist = 0, c, rc;
 	long nsamp = 0;
@@ -198,8 +198,7 @@ int main(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'w':
-			if (tsd_window_parse(&count, &span, optarg))
-				tool_usage_error("-w: '%s' is neither a sample count nor a duration", optarg);
+			tool_window_arg(&count, &span, optarg);
 			break;
 		case 'g': group = (size_t)tool_long("-g", optarg, 1, 1L << 30); break;
 		case 'a': alpha = (int)tool_long("-a", optarg, 2, 64); break;
@@ -216,7 +215,7 @@ int main(int argc, char **argv)
 		case O_MID: how = TSD_SAX_DECODE_MID; break;
 		case O_MINDIST: mindist = 1; break;
 		case 'n': nsamp = tool_long("-n", optarg, 1, 1L << 30); break;
-		case O_MAXWIN: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
+		case O_MAXWIN: max = tool_max_window_arg(optarg, TSD_WINDOW_MAX_LIMIT); break;
 		case 'h':
 			fputs(usage, stdout);
 			return fclose(stdout) ? EXIT_DATA : 0;

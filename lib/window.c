@@ -11,6 +11,7 @@ typedef struct {
 	size_t n, cap;
 	int64_t index;       /* current window number */
 	int open;
+	int handed;          /* a window of this series has been handed out */
 } series_buf;
 
 struct tsd_winbuf {
@@ -37,7 +38,7 @@ int tsd_winbuf_new(tsd_winbuf **out, size_t count, int64_t span, size_t max)
 		return TSD_ENOMEM;
 	wb->count = count;
 	wb->span = span;
-	wb->max = max ? max : 1u << 20;
+	wb->max = max ? max : TSD_WINDOW_MAX_DEFAULT;
 	*out = wb;
 	return 0;
 }
@@ -93,6 +94,8 @@ static int hand_out(tsd_winbuf *wb, tsd_win *out, uint32_t series)
 	out->n = b->n;
 	out->t = wb->ot;
 	out->v = wb->ov;
+	out->first = !b->handed;
+	b->handed = 1;
 	b->n = 0;
 	b->open = 0;
 	return 1;
