@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 
 #define NS_PER_S 1000000000LL
@@ -319,4 +320,12 @@ int tsd_tstyle_parse(tsd_tstyle *st, const char *name)
 		}
 	}
 	return TSD_EINVAL;
+}
+
+int64_t tsd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
