@@ -43,19 +43,20 @@ MAN5    := $(wildcard man/man5/*.5)
 MAN7    := $(wildcard man/man7/*.7)
 
 DEB_PKGS := libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-config \
-            groff-base chromium file procps bc
+            groff-base chromium file procps bc \
+            dpkg-dev fakeroot lintian rcs m4 systemd
 BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk time
 
-.PHONY: all help deps test check bench unit cli install uninstall clean demo model fuzz mutate
+.PHONY: all help deps test check bench unit cli install uninstall deb clean demo model fuzz mutate
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: deps $(BINS) ## build the library and every tool into build/rel/bin
+all: $(BINS) ## build the library and every tool into build/rel/bin (make deps first on a new machine)
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed 's/:.*## /\t/' | expand -t 12
 
-deps: ## install the Debian packages the build needs, when missing
+deps: ## install the Debian packages the build and the tests need, when missing (test and demo run it)
 	@sh scripts/deps.sh $(DEB_PKGS)
 
 $(B)/lib/%.o: lib/%.c
@@ -143,19 +144,21 @@ bench: all ## run the benchmarks, each beside a same-run reference
 model: all ## retrain models/default.tsdm from scratch (about 6 minutes on one core)
 	@B=$(CURDIR)/$(B) sh scripts/train-model.sh && $(MAKE) --no-print-directory all
 
-demo: all ## the main job: downsample bundled NAB data and plot it
+demo: ## the main job: downsample bundled NAB data and plot it
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
 	@B=$(CURDIR)/$(B) scripts/demo.sh
 
-install: all ## install tools and man pages under $(DESTDIR)$(PREFIX)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
-	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
-	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5)
-	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7)
+install: all ## install under $(DESTDIR)$(PREFIX): tsdown on PATH, the tools in lib/tsdown/bin, never overwriting a file it did not install
+	@DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' BINDIR='$(BINDIR)' MANDIR='$(MANDIR)' \
+		sh scripts/install.sh install $(B)/bin
 
-uninstall: ## remove what install put in place
-	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
-	rm -f $(notdir $(MAN1):%=$(DESTDIR)$(MANDIR)/man1/%)
+uninstall: ## remove exactly the files install wrote (its manifest, $(PREFIX)/lib/tsdown/manifest)
+	@DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' BINDIR='$(BINDIR)' MANDIR='$(MANDIR)' \
+		sh scripts/install.sh uninstall
+
+deb: all ## build the Debian package build/tsdown_VERSION_ARCH.deb (dpkg-deb) and check it with lintian
+	@B=$(CURDIR)/$(B) sh scripts/deb.sh
 
 clean: ## remove build outputs
 	rm -rf build

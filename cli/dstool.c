@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "select.h"
+
 enum { OPT_WHOLE = 3001, OPT_MAXWIN = 3002 };
 
 static const struct option ds_long[] = {
@@ -39,8 +41,12 @@ static struct option *long_table(const dstool_method *m)
 	return lo;
 }
 
-/* Points to ask for in a window of n samples. */
-static size_t target(const dstool_method *m, size_t n, size_t points, double ratio)
+/* Points to ask for in a window of n samples: -n per window; -r from the
+ * series' running budget (select.h: round(n / R) over the whole series,
+ * the rule thresh --ratio follows), in the method's granule, at least its
+ * minimum. */
+static size_t target(const dstool_method *m, size_t n, size_t points, double ratio,
+		     const tsd_select_run *run)
 {
 	size_t k;
 
@@ -48,7 +54,7 @@ static size_t target(const dstool_method *m, size_t n, size_t points, double rat
 		return points;
 	if (ratio <= 0)
 		return 0;
-	k = (size_t)((double)n / ratio);
+	k = tsd_select_run_next(run, n, ratio);
 	k -= k % m->granule;
 	return k < m->min_out ? m->min_out : k;
 }
@@ -70,8 +76,9 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 	static tool_io io;     /* static: reachable at any exit() */
 	tool_winloop wl;
 	tsd_win win;
-	size_t *idx = NULL;
+	size_t *idx = NULL, nruns = 0;
 	double *x = NULL;
+	tsd_select_run *runs = NULL; /* (nruns) by series id */
 
 	tool_name = m->name;
 	tool_io_init(&io);
@@ -135,9 +142,18 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 		if (m->needs_x)
 			for (i = 0; i < win.n; i++)
 				x[i] = seconds(win.t[i]);
+		if (win.series >= nruns) {
+			size_t nn = (size_t)win.series + 1;
+			tsd_select_run *g = realloc(runs, nn * sizeof *runs);
+			if (!g)
+				tool_die(EXIT_DATA, "out of memory");
+			memset(g + nruns, 0, (nn - nruns) * sizeof *g);
+			runs = g;
+			nruns = nn;
+		}
 		dstool_call call = {
 			.w = &win, .x = x,
-			.n_out = target(m, win.n, points, ratio),
+			.n_out = target(m, win.n, points, ratio, &runs[win.series]),
 			.series = tsd_series_name(io.tab, win.series),
 		};
 		ptrdiff_t k = m->select(idx, cap, &call);
@@ -147,6 +163,7 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 		if (k < 0)
 			tool_die(EXIT_DATA, "series '%s' window %lld: %s", call.series,
 				 (long long)win.index, tsd_strerror((int)k));
+		tsd_select_run_add(&runs[win.series], win.n, (size_t)k);
 		for (i = 0; i < (size_t)k; i++)
 			tool_sample(&io, win.series, win.t[idx[i]], win.v[idx[i]]);
 		tool_winloop_done(&wl);
@@ -154,6 +171,7 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 	tool_winloop_free(&wl);
 	free(idx);
 	free(x);
+	free(runs);
 	tool_finish(&io);
 	return 0;
 }

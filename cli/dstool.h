@@ -23,9 +23,11 @@
 /* The options and help lines every downsampler has. */
 #define DSTOOL_HELP \
 "  -n, --points N         output points per window\n" \
-"  -r, --ratio R          input points per output point (R >= 1): each\n" \
-"                         window of n samples keeps floor(n / R) points,\n" \
-"                         but never fewer than the method's minimum\n" \
+"  -r, --ratio R          input points per output point (R >= 1): a series\n" \
+"                         of n samples keeps round(n / R) points (halves up)\n" \
+"                         whatever its windows: each window takes what the\n" \
+"                         series is due after it, never fewer than the\n" \
+"                         method's minimum (the next window makes up)\n" \
 "  -w, --window W         samples per window (default 4096), a span of\n" \
 "                         event time aligned on the epoch (5m, 1h, 1d), or\n" \
 "                         0 for the whole series (same as --whole)\n" \

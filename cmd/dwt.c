@@ -1,6 +1,7 @@
 /* dwt: multilevel discrete wavelet transform of every series, window by
  * window, into a stream of coefficient records (WINDOW, TIMES, COEF, END). */
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +20,14 @@ static const char usage[] =
 "  -m, --mode MODE        boundary extension: symmetric (default), periodization,\n"
 "                         zero, constant, reflect, periodic, smooth,\n"
 "                         antisymmetric, antireflect\n"
-"  -J, --levels J         decomposition levels (default 4)\n"
-"  -w, --window W         samples per window (256), or a span of event time\n"
+"  -J, --levels J         decomposition levels (default 4; see -r)\n"
+"  -r, --ratio R          without -J: the levels for a reduction by R\n"
+"                         (thresh --ratio R | merge): each window gets the\n"
+"                         deepest level its length allows, so the coarse\n"
+"                         grid (a point per 2^J samples) leaves the details\n"
+"                         room; said on stderr when 2^J is not above R\n"
+"  -w, --window W         samples per window (256; with -r and no -J, 1024 or\n"
+"                         enough for 2^J >= 2R), or a span of event time\n"
 "                         aligned on the epoch: 5m, 1h, 1d\n"
 "      --max-window N     most samples a time window may hold (default 1048576)\n"
 "      --list             list the wavelets and modes, and exit\n"
@@ -47,12 +54,17 @@ int main(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "wavelet", required_argument, 0, 'W' }, { "mode", required_argument, 0, 'm' },
 		{ "levels", required_argument, 0, 'J' }, { "window", required_argument, 0, 'w' },
+		{ "ratio", required_argument, 0, 'r' },
 		{ "max-window", required_argument, 0, 2000 }, { "list", no_argument, 0, 2001 },
 		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
 	size_t count = 256, max = TSD_WINDOW_MAX_DEFAULT, ccap = 0, wcap = 0;
 	int64_t span = 0;
 	unsigned J = 4;
+	int J_set = 0, w_set = 0;
+	double ratio = 0;
+	size_t cramped = 0, cramped_n = 0;
+	unsigned cramped_J = 0;
 	int c, rc, partial, mode = TSD_MODE_SYMMETRIC;
 	const tsd_wavelet *wav = tsd_wavelet_find("db4");
 	double *coef = NULL, *work = NULL;
@@ -62,7 +74,7 @@ int main(int argc, char **argv)
 
 	tool_name = "dwt";
 	tool_io_init(&io);
-	while ((c = getopt_long(argc, argv, "W:m:J:w:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "W:m:J:w:r:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
 		if (tool_io_option(&io, c, optarg))
 			continue;
 		switch (c) {
@@ -74,11 +86,17 @@ int main(int argc, char **argv)
 			if ((mode = tsd_mode_parse(optarg)) < 0)
 				tool_usage_error("-m: unknown mode '%s' (see dwt --list)", optarg);
 			break;
-		case 'J': J = (unsigned)tool_long("-J", optarg, 1, TSD_COEFWIN_MAXJ); break;
+		case 'J': J = (unsigned)tool_long("-J", optarg, 1, TSD_COEFWIN_MAXJ); J_set = 1; break;
+		case 'r':
+			ratio = tool_double("-r", optarg);
+			if (!(ratio >= 1 && ratio <= 1e9))
+				tool_usage_error("-r: ratio '%s' out of range 1..1e9", optarg);
+			break;
 		case 'w':
 			tool_window_arg(&count, &span, optarg);
 			if (count == 0 && span == 0)
 				tool_usage_error("-w: '%s' is neither a sample count nor a duration", optarg);
+			w_set = 1;
 			break;
 		case 2000: max = tool_max_window_arg(optarg, TSD_COEFWIN_MAXN); break;
 		case 2001: list(); break;
@@ -92,6 +110,11 @@ int main(int argc, char **argv)
 	}
 	if (count > TSD_COEFWIN_MAXN)
 		tool_usage_error("-w: window of %zu samples is too large (at most %u)", count, TSD_COEFWIN_MAXN);
+	if (ratio > 0 && !J_set && !w_set) {
+		/* windows deep enough for 2^J >= 2R, and at least 1024 samples */
+		double need = ldexp((double)wav->len - 1, (int)ceil(log2(ratio * 2)));
+		count = need > 1024 ? (need < TSD_COEFWIN_MAXN ? (size_t)need : TSD_COEFWIN_MAXN) : 1024;
+	}
 	tool_io_files(&io, argc - optind, argv + optind);
 	tool_winloop_init(&wl, &io, count, span, max);
 	while (tool_winloop_next(&wl, &win, &partial)) {
@@ -101,7 +124,16 @@ int main(int argc, char **argv)
 		const char *sname = tsd_series_name(io.tab, win.series);
 		if (span)
 			partial |= win.first;
-		if (tsd_coefwin_levels(&Jw, win.n, J, wav->len, partial) < 0) {
+		if (ratio > 0 && !J_set) {
+			/* the deepest level the window allows */
+			Jw = tsd_dwt_max_level(win.n, wav->len);
+			if (Jw < 1)
+				Jw = 1;
+			if (Jw > TSD_COEFWIN_MAXJ)
+				Jw = TSD_COEFWIN_MAXJ;
+			if (!partial && ldexp(1, (int)Jw) <= ratio && !cramped++)
+				cramped_n = win.n, cramped_J = Jw;
+		} else if (tsd_coefwin_levels(&Jw, win.n, J, wav->len, partial) < 0) {
 			if (win.n < wav->len)
 				tool_die(EXIT_DATA, "%s: series '%s' window %lld: %zu samples, shorter than the "
 					 "%u-tap %s filter", tool_where(&io), sname, (long long)win.index,
@@ -139,6 +171,12 @@ int main(int argc, char **argv)
 		tool_winloop_done(&wl);
 	}
 	tool_winloop_free(&wl);
+	if (cramped)
+		tool_warn("-r %g: %zu window%s of %zu samples allow%s only %u levels, a coarse point per "
+			  "%u samples, so thresh --ratio %g keeps no detail there; use a window of at least "
+			  "%.0f samples", ratio, cramped, cramped == 1 ? "" : "s", cramped_n,
+			  cramped == 1 ? "s" : "", cramped_J, 1u << cramped_J, ratio,
+			  ldexp((double)wav->len - 1, (int)ceil(log2(ratio * 2))));
 	free(coef);
 	free(work);
 	tool_finish(&io);

@@ -27,8 +27,9 @@ static const char usage[] =
 "                         magnitudes first\n"
 "  -b, --budget P         keep the largest details so that merge writes P\n"
 "                         points per window (at least ceil(n/2^J))\n"
-"  -r, --ratio R          the same with P = n/R (rounded): a compression\n"
-"                         ratio R of the reduced series\n""  -e, --exact            with -k, -b or -r: the least-squares reference; rank\n"
+"  -r, --ratio R          a compression ratio R of the reduced series over\n"
+"                         each whole series: round(n/R) points for n samples\n"
+"                         (halves up), windows sharing the budget in turn\n""  -e, --exact            with -k, -b or -r: the least-squares reference; rank\n"
 "                         by magnitude whatever the scores. On an orthonormal\n"
 "                         transform (periodization, or haar; a window of a\n"
 "                         multiple of 2^J) no other choice of as many details\n"
@@ -66,7 +67,8 @@ int main(int argc, char **argv)
 	int c, rule = TSD_SEL_DEFAULT, exact = 0;
 	double arg = 0, *work = NULL;
 	unsigned char *keep = NULL;
-	size_t kcap = 0, wcap = 0;
+	size_t kcap = 0, wcap = 0, nruns = 0;
+	tsd_select_run *runs = NULL;
 	tool_coefloop cl;
 	tsd_coefwin *cw;
 	tool_io io;
@@ -136,7 +138,22 @@ int main(int argc, char **argv)
 	while (tool_coefloop_next(&cl, &cw)) {
 		keep = tool_grow(keep, &kcap, cw->m, 1);
 		work = tool_grow(work, &wcap, tsd_select_work_len(cw), sizeof *work);
-		int rc = tsd_select_window(keep, &st, work, cw, &so);
+		tsd_select_run *run = NULL;
+		if (rule == TSD_SEL_RATIO) {
+			/* the series' running budget: round(n / R) over the whole series */
+			uint32_t sid = cw->hdr.series;
+			if (sid >= nruns) {
+				size_t nn = (size_t)sid + 1;
+				tsd_select_run *g = realloc(runs, nn * sizeof *runs);
+				if (!g)
+					tool_die(EXIT_DATA, "out of memory");
+				memset(g + nruns, 0, (nn - nruns) * sizeof *g);
+				runs = g;
+				nruns = nn;
+			}
+			run = &runs[sid];
+		}
+		int rc = tsd_select_window(keep, &st, work, cw, &so, run);
 		if (rc == TSD_ERANGE && exact == TSD_SEL_EXACT_REDUCED)
 			tool_die(EXIT_DATA, "%s: series '%s' window %lld: --exact-reduced tries every "
 				 "choice of details, and this window has %zu (at most %d: use a "
@@ -164,6 +181,7 @@ int main(int argc, char **argv)
 	tool_coefloop_free(&cl);
 	free(keep);
 	free(work);
+	free(runs);
 	tool_finish(&io);
 	return 0;
 }

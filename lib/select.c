@@ -156,6 +156,24 @@ size_t tsd_select_fraction(size_t m, double f)
 	return k > (double)m ? m : (size_t)k;
 }
 
+size_t tsd_select_run_next(const tsd_select_run *r, size_t n, double ratio)
+{
+	double p;
+
+	if (!(ratio >= 1))
+		return 0;
+	p = floor((double)(r->n + n) / ratio + 0.5);
+	if (p < 1)
+		p = 1;
+	return p > (double)r->pts ? (size_t)(p - (double)r->pts) : 0;
+}
+
+void tsd_select_run_add(tsd_select_run *r, size_t n, size_t pts)
+{
+	r->n += n;
+	r->pts += pts;
+}
+
 size_t tsd_select_work_len(const tsd_coefwin *cw)
 {
 	/* the universal rule: the finest details and scratch; ranked by
@@ -164,7 +182,7 @@ size_t tsd_select_work_len(const tsd_coefwin *cw)
 }
 
 int tsd_select_window(unsigned char *keep, tsd_select_stats *st, double *work,
-		      const tsd_coefwin *cw, const tsd_select_opts *o)
+		      const tsd_coefwin *cw, const tsd_select_opts *o, tsd_select_run *run)
 {
 	/* the details: [a, m) of the layout; the approximation stays */
 	size_t a = cw->lens[0], nd = cw->m - a, k, ne = 0;
@@ -206,9 +224,16 @@ int tsd_select_window(unsigned char *keep, tsd_select_stats *st, double *work,
 	if (ru == TSD_SEL_KEEP) {
 		k = tsd_select_fraction(ne, o->arg);
 	} else {
-		size_t pts = ru == TSD_SEL_BUDGET ? (size_t)o->arg : tsd_select_ratio_points(cw->n, o->arg);
-		size_t coarse = tsd_reduce_coarse(cw->n, cw->J);
+		size_t pts, coarse = tsd_reduce_coarse(cw->n, cw->J);
+		if (ru == TSD_SEL_BUDGET)
+			pts = (size_t)o->arg;
+		else if (run)
+			pts = tsd_select_run_next(run, cw->n, o->arg); /* the series' running budget */
+		else
+			pts = tsd_select_ratio_points(cw->n, o->arg);
 		k = tsd_select_budget(pts, coarse, ne);
+		if (run && ru == TSD_SEL_RATIO)
+			tsd_select_run_add(run, cw->n, coarse + k < cw->n ? coarse + k : cw->n);
 		st->budgeted++;
 		/* a budget the coarse grid takes whole keeps no detail */
 		if (!k && ne && pts < cw->n && !st->starved++)

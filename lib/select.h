@@ -9,6 +9,7 @@
 #define TSD_SELECT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Donoho's noise estimate from the finest details d (n of them):
  * sigma = median(|d|) / 0.6745, the median absolute deviation of
@@ -36,6 +37,28 @@ size_t tsd_select_budget(size_t points, size_t coarse, size_t m);
 /* Points per window for a compression ratio: n / ratio rounded to the
  * nearest (halves up), at least 1. 0 when ratio is not >= 1. */
 size_t tsd_select_ratio_points(size_t n, double ratio);
+/* A series' running budget for a compression ratio R over all its
+ * windows, the one rounding rule of thresh --ratio and the downsamplers'
+ * -r: after each window the series should have
+ *
+ *     tsd_select_ratio_points(N, R)  (N / R rounded, halves up, at least 1)
+ *
+ * points, N its samples so far. A window that must keep more than its
+ * share (a coarse grid, a method's minimum) or can keep fewer is made up
+ * by the next, so a whole series gets round(n / R) points whatever its
+ * windows and its short tail, give or take what its last window cannot
+ * make up. Start from {0, 0}. */
+typedef struct {
+	uint64_t n;   /* samples so far */
+	uint64_t pts; /* points given so far */
+} tsd_select_run;
+
+/* The points the next window of n samples should take: the series' target
+ * after it minus what it has (0 when it has that many already). */
+size_t tsd_select_run_next(const tsd_select_run *r, size_t n, double ratio);
+/* Record a window of n samples that took pts points. */
+void tsd_select_run_add(tsd_select_run *r, size_t n, size_t pts);
+
 /* Details kept for a keep fraction f (0..1) of m: m * f rounded. */
 size_t tsd_select_fraction(size_t m, double f);
 
@@ -78,8 +101,10 @@ size_t tsd_select_work_len(const tsd_coefwin *cw);
  * approximation coefficient present and for the details the rule keeps.
  * 0, or TSD_ERANGE: EXACT_REDUCED and more than TSD_EXACT_MAXD details;
  * TSD_EUNSUP: EXACT on a wavelet and mode that are not orthonormal at
- * any length; other negative codes from the exact search. */
+ * any length; other negative codes from the exact search. run: the
+ * series' running budget for RATIO (round(n / R) points over the whole
+ * series, updated here), or NULL for round(n / R) in each window. */
 int tsd_select_window(unsigned char *keep, tsd_select_stats *st, double *work,
-		      const tsd_coefwin *cw, const tsd_select_opts *o);
+		      const tsd_coefwin *cw, const tsd_select_opts *o, tsd_select_run *run);
 
 #endif

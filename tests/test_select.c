@@ -246,6 +246,38 @@ static void test_exact(void **state)
 	assert_true(worse > 0);
 }
 
+/* The running budget: whatever the windows, a series' points are its
+ * samples over R rounded (halves up), each window taking what is due; a
+ * window forced above its share is made up by the next ones. */
+static void test_run(void **state)
+{
+	static const size_t wins[] = { 100, 100, 100, 37, 1, 250, 3, 3, 99 };
+	static const double ratios[] = { 1, 2.5, 7, 8, 16, 33.3 };
+	(void)state;
+
+	for (size_t r = 0; r < sizeof ratios / sizeof *ratios; r++) {
+		tsd_select_run run = { 0, 0 };
+		size_t total = 0;
+		for (size_t w = 0; w < sizeof wins / sizeof *wins; w++) {
+			size_t k = tsd_select_run_next(&run, wins[w], ratios[r]);
+			assert_true(k <= wins[w] + 1);
+			tsd_select_run_add(&run, wins[w], k);
+			total += wins[w];
+			assert_int_equal(run.pts, tsd_select_ratio_points(total, ratios[r]));
+		}
+	}
+	/* a window forced to 10 where 4 were due: the next ones give it back */
+	{
+		tsd_select_run run = { 0, 0 };
+		assert_int_equal(tsd_select_run_next(&run, 32, 8), 4);
+		tsd_select_run_add(&run, 32, 10);
+		assert_int_equal(tsd_select_run_next(&run, 32, 8), 0);
+		tsd_select_run_add(&run, 32, 0);
+		assert_int_equal(tsd_select_run_next(&run, 32, 8), 2);
+		assert_int_equal(tsd_select_run_next(&run, 32, 0.5), 0); /* no ratio */
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_ties),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_exact),
+		cmocka_unit_test(test_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -217,3 +217,12 @@ for n in nth minmax m4 lttb minmaxlttb sdt deadband tseval; do
 		same "$label: output" "$X/exp.$k" "$X/out.$k"
 	done
 done
+
+# -r over the whole series, the rule thresh --ratio follows: round(4032 / 7)
+# = 576 points from windows of 1000 and a tail of 32 (per window, floor:
+# 4 x 142 + 4 = 572)
+tsgen -p 4032 -s 11 >r4032.csv
+for t in lttb minmaxlttb sdt; do
+	ok "ratio-whole-$t" "test \$($t -w 1000 -r 7 --no-header r4032.csv | wc -l) = 576"
+done
+ok ratio-whole-m4 'n=$(m4 -w 1000 -r 7 --no-header r4032.csv | wc -l); test $n -le 576 && test $n -ge 572'

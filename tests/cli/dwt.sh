@@ -92,3 +92,13 @@ ok man-example-1 "dwt -w 256 -J 4 $MT >coefs.csv 2>/dev/null && test \$(grep -c 
 ok man-example-2 "dwt -W sym8 -m periodization -w 1d -o bin $MT 2>/dev/null | merge --full -o csv >same.csv &&
 	test \$(wc -l <same.csv) = 22684 && head -1 same.csv | grep -qx timestamp,value"
 ok man-example-3 'dwt --list | grep -qx "wavelet coif5 30"' 
+
+# -r without -J: windows of 1024 (or more for large R) at their deepest level
+tsgen -p 3000 -s 3 >r3000.csv
+ck ratio-levels 0 '' 'dwt -r 8 r3000.csv | awk -F, "\$3 == \"W\" { print \$4, \$5 }" | tr "\n" " " | grep -qx "7 1024 7 1024 7 952 "'
+ck ratio-large 0 '' 'dwt -r 200 r3000.csv | awk -F, "\$3 == \"W\" { print \$4, \$5; exit }" | grep -qx "8 3000"'
+ck ratio-cramped 0 'dwt: -r 64: 11 windows of 256 samples allow only 5 levels, a coarse point per 32 samples, so thresh --ratio 64 keeps no detail there; use a window of at least 896 samples' \
+	'dwt -w 256 -r 64 r3000.csv >/dev/null'
+ck ratio-exact 0 '' 'test $(dwt -r 16 r3000.csv | thresh -r 16 | merge --no-header | wc -l) = 188'
+ck bad-ratio 2 "dwt: -r: ratio '0.5' out of range 1..1e9
+Try 'dwt --help' for more information." 'dwt -r 0.5 r3000.csv'

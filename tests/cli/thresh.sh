@@ -91,3 +91,13 @@ Try 'thresh --help' for more information." 'thresh -e --exact-reduced -r 4 h16.c
 # window alone does not warn)
 ck starved-warns 0 "thresh: 17 windows kept no detail: the budget (8 points in the first) is no more than the coarse grid (8 points); raise -J or the window (see thresh(1))" 'dwt -w 64 -J 3 g.csv | thresh --ratio 8 >/dev/null'
 ck starved-tail-quiet 0 '' 'dwt -w 128 -J 4 g.csv | thresh --ratio 8 >/dev/null'
+
+# --ratio over the whole series: round(1140 / 8) = 143 points, not the
+# per-window 11 x 13 + 5 = 148 (haar keeps J 4 in the 40-sample tail)
+tsgen -p 1140 -s 5 >g1140.csv
+ck ratio-whole-series 0 '' 'test $(dwt -W haar -w 100 -J 4 g1140.csv | thresh -r 8 | pts) = 143'
+ck ratio-whole-series-7 0 '' 'test $(dwt -W haar -w 100 -J 4 g1140.csv | thresh -r 7 | pts) = 163'
+# several series: each its own budget
+tsgen -n 3 -p 1140 -s 6 >g3.csv
+ck ratio-per-series 0 '' 'dwt -W haar -w 100 -J 4 g3.csv | thresh -r 8 | merge --shape long --no-header |
+	cut -d, -f1 | sort | uniq -c | awk "\$1 != 143 { bad = 1 } END { exit bad || NR != 3 }"'
