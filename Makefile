@@ -71,6 +71,9 @@ $(B)/cli/%.o: cli/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
 
+# the web page is built into plotweb.o (.incbin)
+$(B)/cli/plotweb.o: cli/plotpage.html
+
 $(CLI): $(CLI_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^

@@ -156,8 +156,10 @@ int main(int argc, char **argv)
 		size_t nt = st->have ? st->nt : 0, N = nt + n;
 		tt = tool_grow(tt, &tcap, N, sizeof *tt);
 		yy = tool_grow(yy, &ycap2, N, sizeof *yy);
-		memcpy(tt, st->t, nt * sizeof *tt);
-		memcpy(yy, st->y, nt * sizeof *yy);
+		if (nt) { /* st->t is NULL before a series' first window */
+			memcpy(tt, st->t, nt * sizeof *tt);
+			memcpy(yy, st->y, nt * sizeof *yy);
+		}
 		memcpy(tt + nt, cw->t, n * sizeof *tt);
 		memcpy(yy + nt, y, n * sizeof *yy);
 		for (i = 0; i < p; i++)
@@ -185,8 +187,10 @@ int main(int argc, char **argv)
 			st->y = ny2;
 			st->cap = rest;
 		}
-		memcpy(st->t, tt + last + 1, rest * sizeof *tt);
-		memcpy(st->y, yy + last + 1, rest * sizeof *yy);
+		if (rest) {
+			memcpy(st->t, tt + last + 1, rest * sizeof *tt);
+			memcpy(st->y, yy + last + 1, rest * sizeof *yy);
+		}
 		st->nt = rest;
 	}
 	tool_coefloop_free(&cl);

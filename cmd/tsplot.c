@@ -22,6 +22,7 @@
 #include "gnuplot.h"
 #include "plotbuf.h"
 #include "plotcmd.h"
+#include "plothist.h"
 #include "plotweb.h"
 #include "tool.h"
 
@@ -49,7 +50,10 @@ static const char usage[] =
 "      --yrange LO:HI     fixed value range; * or empty for automatic\n"
 "      --title TEXT       chart title\n"
 "      --labels A,B,...   names of the inputs in the key (default: file names)\n"
-"      --serve PORT       serve a page showing the live chart on PORT\n"
+"      --serve PORT       serve an interactive page on PORT (zoom, pan, hover;\n"
+"                         kept on after the end of the input until SIGINT)\n"
+"      --history N        samples per series the page can zoom into\n"
+"                         (default 1000000; memory up to 16 bytes each)\n"
 "      --bind ADDR        address to serve on (default 127.0.0.1)\n"
 "      --persist          keep an interactive window open after the end\n"
 "      --gnuplot PROG     gnuplot program (default gnuplot)\n"
@@ -129,6 +133,9 @@ static struct {
 	int64_t *pt;
 	double *pv;
 	tool_plotweb *web;         /* --serve */
+	tsd_plothist *hist;        /* --serve: the samples the page is drawn from */
+	size_t history;            /* --history: samples kept per series */
+	int gp_on;                 /* gnuplot draws (not only the page) */
 	char tmpdir[4096];         /* private folder (mkdtemp) for gnuplot's files */
 } g = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -299,7 +306,10 @@ static int flush_batch(input *in)
 		int32_t id = in->map[s->id];
 		if (id < 0)
 			continue;
-		rc = tsd_plotbuf_push(g.pb, (uint32_t)id, s->t, s->v);
+		if (g.pb)
+			rc = tsd_plotbuf_push(g.pb, (uint32_t)id, s->t, s->v);
+		if (rc >= 0 && g.hist)
+			rc = tsd_plothist_push(g.hist, (uint32_t)id, s->t, s->v);
 		if (rc >= 0 && s->t > g.ps[id].last_t)
 			g.ps[id].last_t = s->t;
 	}
@@ -490,8 +500,6 @@ static void publish(void)
 	struct stat st;
 	int fd = -1, e;
 
-	if (g.web)
-		tool_plotweb_load(g.web, g.tmp);
 	if (!g.user_output)
 		return;
 	{
@@ -624,6 +632,21 @@ static void draw_empty(void)
 	g.plot_sync = s;
 	if (g.file_out)
 		g.rename_sync = s;
+}
+
+/* For the page, under the lock: the series shown. */
+static uint32_t web_count(void *arg)
+{
+	(void)arg;
+	return g.nps;
+}
+
+static const char *web_series(void *arg, uint32_t id, int *in, uint32_t *group)
+{
+	(void)arg;
+	*in = g.ps[id].input;
+	*group = g.ps[id].group;
+	return g.ps[id].name;
 }
 
 static int busy(void)
@@ -771,7 +794,7 @@ static int64_t now_ns(void)
 int main(int argc, char **argv)
 {
 	enum { O_SPAN = 2000, O_ONCE, O_OUTPUT, O_SIZE, O_COLUMNS, O_PANELS, O_YRANGE, O_TITLE,
-	       O_LABELS, O_SERVE, O_BIND, O_PERSIST, O_GNUPLOT };
+	       O_LABELS, O_SERVE, O_BIND, O_PERSIST, O_GNUPLOT, O_HISTORY };
 	static const struct option lopts[] = {
 		{ "series", required_argument, 0, 's' }, { "span", required_argument, 0, O_SPAN },
 		{ "refresh", required_argument, 0, 'r' }, { "once", no_argument, 0, O_ONCE },
@@ -781,6 +804,7 @@ int main(int argc, char **argv)
 		{ "title", required_argument, 0, O_TITLE }, { "labels", required_argument, 0, O_LABELS },
 		{ "serve", required_argument, 0, O_SERVE }, { "bind", required_argument, 0, O_BIND },
 		{ "persist", no_argument, 0, O_PERSIST }, { "gnuplot", required_argument, 0, O_GNUPLOT },
+		{ "history", required_argument, 0, O_HISTORY },
 		{ "verbose", no_argument, 0, 'v' },
 		{ "delimiter", required_argument, 0, 'd' }, { "name", required_argument, 0, 'N' },
 		{ "time-unit", required_argument, 0, 1001 }, { "order", required_argument, 0, 1003 },
@@ -801,6 +825,7 @@ int main(int argc, char **argv)
 	tool_io_init(&io);
 	g.refresh = 1000000000;
 	g.bind = "127.0.0.1";
+	g.history = 1000000;
 	while ((c = getopt_long(argc, argv, "s:r:T:vd:N:hV", lopts, NULL)) != -1) {
 		if (c != 'h' && tool_io_option(&io, c, optarg))
 			continue;
@@ -823,6 +848,7 @@ int main(int argc, char **argv)
 		case O_LABELS: labels = optarg; break;
 		case O_SERVE: g.port = (int)tool_long("--serve", optarg, 1, 65535); break;
 		case O_BIND: g.bind = optarg; break;
+		case O_HISTORY: g.history = (size_t)tool_long("--history", optarg, 2, 1000000000); break;
 		case O_PERSIST: g.persist = 1; break;
 		case O_GNUPLOT: g.gnuplot = optarg; break;
 		case 'v': g.verbose = 1; break;
@@ -880,12 +906,10 @@ int main(int argc, char **argv)
 			tool_usage_error("--output: say the terminal with -T (no .png, .svg or .txt ending)");
 		set_term(t);
 	}
-	if (g.port && !g.term)
-		set_term("pngcairo");
-	if (g.port && strcmp(g.tname, "pngcairo") && strcmp(g.tname, "png") && strcmp(g.tname, "svg"))
-		tool_usage_error("--serve: the terminal must be pngcairo, png or svg, not '%s'", g.tname);
-	if (g.term && g.interactive && (g.output || g.port))
-		tool_usage_error("-T %s: an interactive window has no --output or --serve", g.tname);
+	if (g.term && g.interactive && g.output)
+		tool_usage_error("-T %s: an interactive window has no --output", g.tname);
+	/* the page draws for itself; gnuplot only when asked for too */
+	g.gp_on = !g.port || g.term;
 	if (!(g.matched = calloc((size_t)g.npats + 1, sizeof *g.matched)) || !(g.groups = tsd_series_new()))
 		tool_die(EXIT_DATA, "out of memory");
 
@@ -901,7 +925,7 @@ int main(int argc, char **argv)
 
 	/* gnuplot draws files into a private folder; each chart is then
 	 * copied to --output (see publish) or served */
-	if (g.port || g.output) {
+	if (g.output) {
 		const char *td = getenv("TMPDIR");
 		char q[8];
 		if (!td || !*td)
@@ -917,11 +941,18 @@ int main(int argc, char **argv)
 		g.file_out = 1;
 		g.user_output = g.output;
 	}
-	start_gnuplot();
+	if (g.gp_on)
+		start_gnuplot();
 	if (g.port) {
 		char err[300];
-		rc = tool_plotweb_start(&g.web, g.bind, g.port, !strcmp(g.tname, "svg"), (long)(g.refresh / 1000000),
-					err, sizeof err);
+		static tool_plotweb_src src;
+		src = (tool_plotweb_src){ .lock = &g.lock, .arg = NULL, .count = web_count,
+			.series = web_series, .title = g.title, .labels = (const char *const *)g.labels,
+			.nlabels = nfiles, .span = g.span, .refresh_ms = (long)(g.refresh / 1000000) };
+		if ((rc = tsd_plothist_new(&g.hist, g.history)) < 0)
+			die_gp("%s", tsd_strerror(rc));
+		src.hist = g.hist;
+		rc = tool_plotweb_start(&g.web, g.bind, g.port, &src, err, sizeof err);
 		int e = errno;
 		if (rc == -2)
 			tool_usage_error("%s", err);
@@ -931,7 +962,7 @@ int main(int argc, char **argv)
 			die_gp("%s", err);
 		fprintf(stderr, "tsplot: serving on http://%s:%d/\n", g.bind, g.port);
 	}
-	{
+	if (g.gp_on) {
 		int cols = g.columns ? g.columns : g.w;
 		if ((rc = tsd_plotbuf_new(&g.pb, (size_t)cols, g.span)) < 0)
 			die_gp("%s", tsd_strerror(rc));
@@ -958,11 +989,11 @@ int main(int argc, char **argv)
 		struct pollfd p[4] = {
 			{ .fd = sfd, .events = POLLIN },
 			{ .fd = g.notify[0], .events = POLLIN },
-			{ .fd = tsd_gnuplot_fd(g.gp), .events = POLLIN },
-			{ .fd = tsd_gnuplot_out_fd(g.gp), .events = POLLIN },
+			{ .fd = g.gp ? tsd_gnuplot_fd(g.gp) : -1, .events = POLLIN },
+			{ .fd = g.gp ? tsd_gnuplot_out_fd(g.gp) : -1, .events = POLLIN },
 		};
 		int64_t left = next - now_ns();
-		int timeout = g.once ? -1 : left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+		int timeout = g.once || !g.gp ? -1 : left <= 0 ? 0 : (int)((left + 999999) / 1000000);
 		if (poll(p, 4, timeout) < 0 && errno != EINTR)
 			die_gp("poll:");
 		if (p[0].revents) {
@@ -978,11 +1009,15 @@ int main(int argc, char **argv)
 			for (i = 0; i < nfiles; i++)
 				if (inputs[i].err[0])
 					die_gp("%s", inputs[i].err);
-			if (ndone >= nfiles)
+			/* the page is served on after the end of the input,
+			 * until a signal */
+			if (ndone >= nfiles && !g.web)
 				stop = 1;
 		}
 		if (p[2].revents || p[3].revents)
 			drain_gnuplot();
+		if (!g.gp)
+			continue;
 		check_rename();
 		if (!g.once && now_ns() >= next) {
 			if (busy())
@@ -1005,7 +1040,12 @@ int main(int argc, char **argv)
 				die_gp("no series matches '%s'", g.pats[i]);
 			tool_warn("no series matches '%s'", g.pats[i]);
 		}
-	{
+	if (!g.gp) {
+		tool_plotweb_stop(g.web);
+		g.web = NULL;
+		if (g.verbose)
+			fprintf(stderr, "tsplot: %" PRIu64 " samples, %u series\n", nsamples, g.nps);
+	} else {
 		char msg[MSGLEN];
 		size_t got;
 		int st;
