@@ -467,6 +467,26 @@ static int emit_sample(tsd_reader *r, uint32_t s, int64_t t, double v)
 	return 0;
 }
 
+/* tsd_parse_long on field i, without strtol for plain digits */
+static int field_long(tsd_reader *r, long *out, size_t i, long min, long max)
+{
+	const char *s = FS(i);
+	size_t n = FL(i);
+	long v = 0;
+
+	if (n == 0 || n > 15)
+		return tsd_parse_long(out, s, min, max);
+	for (size_t k = 0; k < n; k++) {
+		if ((unsigned)(s[k] - '0') > 9)
+			return tsd_parse_long(out, s, min, max);
+		v = v * 10 + (s[k] - '0');
+	}
+	if (v < min || v > max)
+		return TSD_ERANGE;
+	*out = v;
+	return 0;
+}
+
 static int coef_row(tsd_reader *r)
 {
 	tsd_rec *q;
@@ -501,7 +521,7 @@ static int coef_row(tsd_reader *r)
 			else
 				return rfail(r, TSD_EFORMAT, "bad record kind '%s'", k);
 		}
-		if (tsd_parse_long(&lv, FS(3), 0, 64) || tsd_parse_long(&idx, FS(4), 1, UINT32_MAX))
+		if (field_long(r, &lv, 3, 0, 64) || field_long(r, &idx, 4, 1, UINT32_MAX))
 			return rfail(r, TSD_EFORMAT, "bad window header: levels '%s', samples '%s'", FS(3), FS(4));
 		q->w.levels = (uint8_t)lv;
 		q->w.n = (uint32_t)idx;
@@ -536,7 +556,7 @@ static int coef_row(tsd_reader *r)
 		q->c.series = s;
 		q->c.window = win;
 		q->c.kind = k[0] == 'A' ? TSD_COEF_A : TSD_COEF_D;
-		if (tsd_parse_long(&lv, FS(3), 1, 64) || tsd_parse_long(&idx, FS(4), 0, UINT32_MAX))
+		if (field_long(r, &lv, 3, 1, 64) || field_long(r, &idx, 4, 0, UINT32_MAX))
 			return rfail(r, TSD_EFORMAT, "bad level '%s' or index '%s'", FS(3), FS(4));
 		q->c.level = (uint8_t)lv;
 		q->c.start = (uint32_t)idx;
