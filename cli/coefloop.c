@@ -1,14 +1,36 @@
 /* coefloop.c: complete coefficient windows per series, for tools. */
 #include "coefloop.h"
+#include "winloop.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+static size_t opt_max_window = TSD_WINDOW_MAX_DEFAULT, opt_max_mb = 1024;
+
+int tool_coefloop_option(int opt, const char *arg)
+{
+	switch (opt) {
+	case 1101:
+		opt_max_window = tool_max_window_arg(arg, TSD_COEFWIN_MAXN);
+		return 1;
+	case 1102:
+		opt_max_mb = (size_t)tool_long("--max-memory", arg, 1, 1L << 20);
+		return 1;
+	}
+	return 0;
+}
 
 void tool_coefloop_init(tool_coefloop *cl, tool_io *io)
 {
 	memset(cl, 0, sizeof *cl);
 	cl->io = io;
+	cl->max_window = opt_max_window;
+	cl->max_bytes = opt_max_mb << 20;
 }
+
+/* Small buffers stay with their series for the next window; large ones
+ * go as soon as the tool is done with the window. */
+#define KEEP_BYTES (256u << 10)
 
 void tool_coefloop_free(tool_coefloop *cl)
 {
@@ -17,6 +39,15 @@ void tool_coefloop_free(tool_coefloop *cl)
 	free(cl->win);
 	cl->win = NULL;
 	cl->nwin = 0;
+}
+
+static size_t open_count(const tool_coefloop *cl)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < cl->nwin; i++)
+		k += cl->win[i].open;
+	return k;
 }
 
 static tsd_coefwin *series_win(tool_coefloop *cl, uint32_t s)
@@ -42,6 +73,12 @@ int tool_coefloop_next(tool_coefloop *cl, tsd_coefwin **out)
 	char err[256];
 	tsd_rec r;
 
+	if (cl->last) {
+		size_t before = tsd_coefwin_bytes(cl->last);
+		tsd_coefwin_trim(cl->last, KEEP_BYTES);
+		cl->held -= before - tsd_coefwin_bytes(cl->last);
+		cl->last = NULL;
+	}
 	while (tool_next(io, &r)) {
 		tsd_coefwin *cw;
 		uint32_t s;
@@ -65,6 +102,14 @@ int tool_coefloop_next(tool_coefloop *cl, tsd_coefwin **out)
 		default: s = r.e.series; wno = r.e.window; break;
 		}
 		cw = series_win(cl, s);
+		if (r.kind == TSD_REC_WINDOW && r.w.n > cl->max_window)
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %u samples, more than --max-window %zu",
+				 tool_where(io), tsd_series_name(io->tab, s), (long long)wno, r.w.n, cl->max_window);
+		size_t before = tsd_coefwin_bytes(cw);
+		if (r.kind == TSD_REC_END && cw->open &&
+		    cl->held - before + cw->m * (sizeof *cw->c + sizeof *cw->score + 1) + cw->n * sizeof *cw->t > cl->max_bytes)
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %zu samples need more than --max-memory %zu MB",
+				 tool_where(io), tsd_series_name(io->tab, s), (long long)wno, cw->n, cl->max_bytes >> 20);
 		rc = r.kind == TSD_REC_WINDOW ? tsd_coefwin_begin(cw, &r.w, err, sizeof err) :
 		     r.kind == TSD_REC_TIMES ? tsd_coefwin_times(cw, &r.ts, err, sizeof err) :
 		     r.kind == TSD_REC_COEF ? tsd_coefwin_add(cw, &r.c, err, sizeof err) :
@@ -72,8 +117,13 @@ int tool_coefloop_next(tool_coefloop *cl, tsd_coefwin **out)
 		if (rc < 0)
 			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(io),
 				 tsd_series_name(io->tab, s), (long long)wno, err);
+		cl->held += tsd_coefwin_bytes(cw) - before;
+		if (cl->held > cl->max_bytes)
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: the open windows of %zu series hold "
+				 "more than --max-memory %zu MB", tool_where(io), tsd_series_name(io->tab, s),
+				 (long long)wno, open_count(cl), cl->max_bytes >> 20);
 		if (r.kind == TSD_REC_END) {
-			*out = cw;
+			*out = cl->last = cw;
 			return 1;
 		}
 	}

@@ -158,11 +158,11 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 		};
 		ptrdiff_t k = m->select(idx, cap, &call);
 		if (k == TSD_EORDER)
-			tool_die(EXIT_DATA, "series '%s' window %lld: times must increase strictly "
-				 "(read with --order drop or strict)", call.series, (long long)win.index);
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: times must increase strictly "
+				 "(read with --order drop or strict)", tool_where(&io), call.series, (long long)win.index);
 		if (k < 0)
-			tool_die(EXIT_DATA, "series '%s' window %lld: %s", call.series,
-				 (long long)win.index, tsd_strerror((int)k));
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io), call.series,
+				 (long long)win.index, tool_data_error((int)k));
 		tsd_select_run_add(&runs[win.series], win.n, (size_t)k);
 		for (i = 0; i < (size_t)k; i++)
 			tool_sample(&io, win.series, win.t[idx[i]], win.v[idx[i]]);

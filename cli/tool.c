@@ -11,16 +11,92 @@
 
 const char *tool_name = "tsdown";
 
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if none. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t c;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) || (len == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+size_t tool_escape(char *d, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k = 0, len;
+
+	while (i < n) {
+		len = utf8_len(u + i, n - i);
+		/* C0 controls, DEL, C1 controls (U+0080..U+009F) and bytes that
+		 * are not UTF-8 are written as \xHH: a name can move no cursor */
+		if (len == 0 || (len == 1 && (u[i] < 0x20 || u[i] == 0x7f)) ||
+		    (len == 2 && u[i] == 0xc2 && u[i + 1] < 0xa0)) {
+			if (len == 0)
+				len = 1;
+			for (size_t j = 0; j < len; j++)
+				k += (size_t)sprintf(d + k, "\\x%02x", u[i + j]);
+		} else {
+			memcpy(d + k, u + i, len);
+			k += len;
+		}
+		i += len;
+	}
+	d[k] = 0;
+	return k;
+}
+
 static void vmsg(const char *fmt, va_list ap)
 {
 	int e = errno;
 	size_t n = strlen(fmt);
+	char small[2048], *m = small, *esc;
+	va_list aq;
+	int len;
 
+	/* every message is escaped whole: series names, file names and the
+	 * data quoted in library messages reach the terminal as text only */
+	va_copy(aq, ap);
+	len = vsnprintf(small, sizeof small, fmt, aq);
+	va_end(aq);
+	if (len < 0)
+		len = 0;
+	if ((size_t)len >= sizeof small && (m = malloc((size_t)len + 1)))
+		vsnprintf(m, (size_t)len + 1, fmt, ap);
+	else if (!m)
+		m = small, len = sizeof small - 1;
+	esc = malloc(4 * (size_t)len + 1);
 	fprintf(stderr, "%s: ", tool_name);
-	vfprintf(stderr, fmt, ap);
+	if (esc) {
+		tool_escape(esc, m, (size_t)len);
+		fputs(esc, stderr);
+	} else {
+		fputs("(message lost: out of memory)", stderr);
+	}
 	if (n && fmt[n - 1] == ':')
 		fprintf(stderr, " %s", strerror(e));
 	fputc('\n', stderr);
+	free(esc);
+	if (m != small)
+		free(m);
 }
 
 void tool_warn(const char *fmt, ...)
@@ -180,6 +256,9 @@ int tool_io_option(tool_io *io, int opt, const char *arg)
 	case 1005:
 		io->header = 0;
 		return 1;
+	case 1006:
+		tsd_series_set_max(io->tab, (uint32_t)tool_long("--max-series", arg, 1, TSD_SERIES_MAX_LIMIT));
+		return 1;
 	case 'V':
 		tool_version();
 	}
@@ -327,7 +406,7 @@ void tool_open_output(tool_io *io)
 	current_w = io->w;
 }
 
-static void put_failed(tool_io *io)
+static void put_failed(tool_io *io, int rc)
 {
 	const char *msg = tsd_writer_errmsg(io->w);
 
@@ -350,10 +429,11 @@ void tool_put(tool_io *io, const tsd_rec *rec)
 		tsd_writer_set_style(io->w, &st);
 		io->data_seen = 1;
 	}
-	if (tsd_writer_put(io->w, rec) < 0)
-		put_failed(io);
-	if (io->flush_each && tsd_writer_flush(io->w) < 0)
-		put_failed(io);
+	int rc;
+	if ((rc = tsd_writer_put(io->w, rec)) < 0)
+		put_failed(io, rc);
+	if (io->flush_each && (rc = tsd_writer_flush(io->w)) < 0)
+		put_failed(io, rc);
 }
 
 void tool_sample(tool_io *io, uint32_t series, int64_t t, double v)
@@ -397,7 +477,22 @@ void tool_finish(tool_io *io)
 
 const char *tool_where(tool_io *io)
 {
-	return io->r ? tsd_reader_where(io->r) : "<end of input>";
+	static char end[300];
+
+	if (io->r)
+		return tsd_reader_where(io->r);
+	if (!io->nfiles)
+		return "<end of input>";
+	const char *f = io->files[io->nfiles - 1];
+	snprintf(end, sizeof end, "%s: end of input", strcmp(f, "-") ? f : "<stdin>");
+	return end;
+}
+
+const char *tool_data_error(int rc)
+{
+	if (rc == TSD_ERANGE)
+		return "values out of the range of double precision arithmetic";
+	return tsd_strerror(rc);
 }
 
 void *tool_grow(void *p, size_t *cap, size_t want, size_t size)

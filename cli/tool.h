@@ -13,11 +13,16 @@ enum { EXIT_DATA = 1, EXIT_USAGE = 2 };
 
 extern const char *tool_name;
 
-/* "tool: message"; a format ending in ':' gets ": strerror(errno)". */
+/* "tool: message"; a format ending in ':' gets ": strerror(errno)".
+ * Messages are written through tool_escape(). */
 void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void tool_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void tool_version(void);
+/* s (n bytes) for a terminal, in d (4 * n + 1 bytes, NUL-terminated):
+ * control characters (C0, DEL, C1) and bytes that are not UTF-8 become
+ * \\xHH; valid UTF-8 text passes. Returns the length. */
+size_t tool_escape(char *d, const char *s, size_t n);
 /* Print the usage text on stdout and exit 0 (1 when it cannot be written). */
 _Noreturn void tool_help(const char *usage);
 
@@ -53,6 +58,7 @@ typedef struct {
  *   -t, --time-format STYLE       --time-unit s|ms|us|ns (input integers)
  *   -N, --name NAME               --shape single|long
  *   --order drop|strict|dupok|any --precision N   --no-header
+ *   --max-series N
  */
 #define TOOL_COMMON_SHORT "o:d:t:N:"
 #define TOOL_COMMON_LONG \
@@ -65,6 +71,7 @@ typedef struct {
 	{ "order", required_argument, 0, 1003 }, \
 	{ "precision", required_argument, 0, 1004 }, \
 	{ "no-header", no_argument, 0, 1005 }, \
+	{ "max-series", required_argument, 0, 1006 }, \
 	{ "help", no_argument, 0, 'h' }, \
 	{ "version", no_argument, 0, 'V' }
 #define TOOL_COMMON_HELP \
@@ -82,6 +89,7 @@ typedef struct {
 "                         dupok (equal times pass) or any (no check)\n" \
 "      --precision N      significant digits of CSV values (default: exact)\n" \
 "      --no-header        no CSV header line\n" \
+"      --max-series N     most distinct series (default 10000000)\n" \
 "  -h, --help             this help;  -V, --version  the version\n"
 
 void tool_io_init(tool_io *io);
@@ -101,6 +109,9 @@ void tool_close_output(tool_io *io);
 void tool_finish(tool_io *io);
 /* Where the current record came from, for messages: "FILE:LINE". */
 const char *tool_where(tool_io *io);
+/* What a library code means when the data caused it (TSD_ERANGE: an
+ * overflow); tsd_strerror() otherwise. */
+const char *tool_data_error(int rc);
 
 /* realloc p to hold want elements of size bytes when *cap is smaller;
  * dies when out of memory. */

@@ -27,6 +27,7 @@ static const char usage[] =
 "                         reconstruction at each point's time\n"
 "  -s, --score S          in windows that carry scores and were not through\n"
 "                         thresh, keep details scored S or more (default 0.5)\n"
+TOOL_COEFLOOP_HELP
 TOOL_COMMON_HELP
 "\nThe output has the shape of dwt's input: time,value for one series, long\n"
 "(series,time,value) for several; binary when the input is binary (-o csv).\n"
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "full", no_argument, 0, 'F' }, { "score", required_argument, 0, 's' },
-		{ "values", required_argument, 0, 2001 }, TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		{ "values", required_argument, 0, 2001 }, TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
 	int c, rc, full = 0, fit = 1;
 	fitstate *fs = NULL;
@@ -65,7 +66,7 @@ int main(int argc, char **argv)
 	tool_name = "merge";
 	tool_io_init(&io);
 	while ((c = getopt_long(argc, argv, "Fs:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_coefloop_option(c, optarg))
 			continue;
 		switch (c) {
 		case 'F': full = 1; break;

@@ -67,11 +67,11 @@ int main(int argc, char **argv)
 				tool_die(EXIT_DATA, "out of memory");
 		}
 		if ((rc = tsd_paa(out, win.v, win.n, group, znorm)) < 0)
-			tool_die(EXIT_DATA, "series '%s' window %lld: %s", tsd_series_name(io.tab, win.series),
-				 (long long)win.index, tsd_strerror(rc));
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
+				 tsd_series_name(io.tab, win.series), (long long)win.index, tool_data_error(rc));
 		for (size_t i = 0; i < m; i++) {
 			size_t a = i * group, b = a + group - 1 < win.n - 1 ? a + group - 1 : win.n - 1;
-			int64_t tc = win.t[a] + (win.t[b] - win.t[a]) / 2;
+			int64_t tc = win.t[a] + (int64_t)(((uint64_t)win.t[b] - (uint64_t)win.t[a]) / 2); /* no overflow: t[b] >= t[a] */
 			tool_sample(&io, win.series, tc, out[i]);
 		}
 		tool_winloop_done(&wl);

@@ -146,8 +146,11 @@ static void decode_file(tool_io *io, const char *path, int how, int delim)
 		}
 		if ((rc = tsd_saxword_decode(t, v, &w, how)) < 0)
 			tool_die(EXIT_DATA, "%s:%ld: %s", name, lineno, tsd_strerror(rc));
-		if (tsd_series_intern(&s, io->tab, F[0], strlen(F[0])) < 0)
-			tool_die(EXIT_DATA, "out of memory");
+		int ri = tsd_series_intern(&s, io->tab, F[0], strlen(F[0]));
+		if (ri < 0) {
+			char why[128];
+			tool_die(EXIT_DATA, "%s:%ld: %s", name, lineno, tsd_series_why(why, sizeof why, io->tab, ri, strlen(F[0])));
+		}
 		for (int i = 0; i < rc; i++)
 			tool_sample(io, s, t[i], v[i]);
 	}
@@ -270,8 +273,8 @@ int main(int argc, char **argv)
 		}
 		tsd_saxword w = { .sym = sym };
 		if ((rc = tsd_saxword_encode(&w, work, win.t, win.v, win.n, group, alpha, bp, znorm)) < 0)
-			tool_die(EXIT_DATA, "series '%s' window %lld: %s", tsd_series_name(io.tab, win.series),
-				 (long long)win.index, tsd_strerror(rc));
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
+				 tsd_series_name(io.tab, win.series), (long long)win.index, tool_data_error(rc));
 		char a[TSD_TIME_MAX], b[TSD_TIME_MAX], m[32], s[32];
 		if (io.r && !io.out_tstyle.kind)
 			in_style = tsd_reader_style(io.r)->tstyle;

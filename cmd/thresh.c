@@ -41,6 +41,7 @@ static const char usage[] =
 "                         has the least squared error: exact for the reduced\n"
 "                         series, any transform, windows of at most 20 details\n"
 "-k, -b and -r rank the details of scored windows (tscore) by score.\n"
+TOOL_COEFLOOP_HELP
 TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
@@ -62,7 +63,7 @@ int main(int argc, char **argv)
 		{ "universal", no_argument, 0, 'u' }, { "keep", required_argument, 0, 'k' },
 		{ "budget", required_argument, 0, 'b' }, { "ratio", required_argument, 0, 'r' },
 		{ "exact", no_argument, 0, 'e' }, { "exact-reduced", no_argument, 0, 2001 },
-		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
 	int c, rule = TSD_SEL_DEFAULT, exact = 0;
 	double arg = 0, *work = NULL;
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
 	tool_name = "thresh";
 	tool_io_init(&io);
 	while ((c = getopt_long(argc, argv, "s:x:uk:b:r:ehV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_coefloop_option(c, optarg))
 			continue;
 		int nr = TSD_SEL_DEFAULT;
 		switch (c) {

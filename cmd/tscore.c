@@ -33,6 +33,7 @@ static const char usage[] =
 "                         same, record for record\n"
 "      --info             describe the model and exit (and the kernels the\n"
 "                         forward pass runs on this machine)\n"
+TOOL_COEFLOOP_HELP
 TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input, bad model or write error, 2 usage error.\n";
 
@@ -144,7 +145,7 @@ int main(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "model", required_argument, 0, 'M' }, { "info", no_argument, 0, 2000 },
 		{ "jobs", required_argument, 0, 'j' },
-		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
 	const char *mpath = NULL;
 	int c, info = 0, nthreads = 0;
@@ -160,7 +161,7 @@ int main(int argc, char **argv)
 	tool_name = "tscore";
 	tool_io_init(&io);
 	while ((c = getopt_long(argc, argv, "M:j:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_coefloop_option(c, optarg))
 			continue;
 		switch (c) {
 		case 'M': mpath = optarg; break;

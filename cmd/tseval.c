@@ -34,6 +34,8 @@ static const char usage[] =
 "                         series' range\n"
 "      --width W          chart width in pixels (default 800)\n"
 "      --height H         chart height in pixels (default 200)\n"
+"      --no-charts        draw no chart: pixels and dssim left empty (two\n"
+"                         charts per series take about 10 ms)\n"
 "  -f, --format F         table (default) or csv\n"
 "  -N, --name NAME        name of the series of single-series inputs\n"
 "      --name-from-file   name single-series inputs after ORIGINAL's file\n"
@@ -81,7 +83,7 @@ typedef struct {
 static void push(sbuf *b, int64_t t, double v)
 {
 	if (b->n == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 256;
+		size_t nc = b->cap ? b->cap * 2 : 4; /* 100,000 series of a few points are common */
 		int64_t *nt = realloc(b->t, nc * sizeof *nt);
 		if (!nt)
 			tool_die(EXIT_DATA, "out of memory");
@@ -225,6 +227,8 @@ static const char *const head[NCOL] = {
 	"win_n", "win_nrmse", "win_maxabs", "peaks_kept", "peaks", "pixels", "dssim",
 };
 
+static int charts = 1;  /* draw the charts of the pixels and dssim columns */
+
 static char *num(double x)
 {
 	char *s;
@@ -268,8 +272,8 @@ static void cells(char **c, const row *rw, const tsd_tstyle *ts, int events, int
 		for (int i = 0; i < 5; i++)
 			c[k++] = strdup("");
 	}
-	c[k++] = unum(rw->pixels);
-	c[k++] = num(rw->dssim);
+	c[k++] = charts ? unum(rw->pixels) : strdup("");
+	c[k++] = charts ? num(rw->dssim) : strdup("");
 	for (k = 0; k < NCOL; k++)
 		if (!c[k])
 			tool_die(EXIT_DATA, "out of memory");
@@ -286,20 +290,29 @@ static void csv_field(const char *s)
 	free(q);
 }
 
-static void print(char **c, size_t nrows, int csv)
+/* Two passes over the rows, the cells of one row at a time (all the
+ * cells of 100,000 series at once would take more memory than the data):
+ * the column widths, then the table. */
+static void print(const row *rows, size_t nrows, const tsd_tstyle *ts, int events, int csv)
 {
 	size_t wd[NCOL] = { 0 }, i, k;
+	char *c[NCOL];
 
 	for (k = 0; k < NCOL; k++)
 		wd[k] = strlen(head[k]);
-	for (i = 0; i < nrows; i++)
+	for (i = 0; i < nrows && !csv; i++) {
+		cells(c, &rows[i], ts, events, i + 1 == nrows);
 		for (k = 0; k < NCOL; k++) {
-			size_t l = strlen(c[i * NCOL + k]);
+			size_t l = strlen(c[k]);
 			wd[k] = l > wd[k] ? l : wd[k];
+			free(c[k]);
 		}
+	}
 	for (i = 0; i <= nrows; i++) {
+		if (i)
+			cells(c, &rows[i - 1], ts, events, i == nrows);
 		for (k = 0; k < NCOL; k++) {
-			const char *s = i ? c[(i - 1) * NCOL + k] : head[k];
+			const char *s = i ? c[k] : head[k];
 			if (csv) {
 				if (k)
 					putchar(',');
@@ -311,12 +324,14 @@ static void print(char **c, size_t nrows, int csv)
 			}
 		}
 		putchar('\n');
+		for (k = 0; k < NCOL && i; k++)
+			free(c[k]);
 	}
 }
 
 /* ---- main ---- */
 
-enum { OPT_TOL = 5001, OPT_W, OPT_H, OPT_NFF, OPT_TUNIT = 1001, OPT_ORDER = 1003 };
+enum { OPT_TOL = 5001, OPT_W, OPT_H, OPT_NFF, OPT_NOCHARTS, OPT_TUNIT = 1001, OPT_ORDER = 1003 };
 
 int main(int argc, char **argv)
 {
@@ -325,6 +340,7 @@ int main(int argc, char **argv)
 		{ "width", required_argument, 0, OPT_W }, { "height", required_argument, 0, OPT_H },
 		{ "format", required_argument, 0, 'f' }, { "name", required_argument, 0, 'N' },
 		{ "name-from-file", no_argument, 0, OPT_NFF },
+		{ "no-charts", no_argument, 0, OPT_NOCHARTS },
 		{ "delimiter", required_argument, 0, 'd' },
 		{ "time-unit", required_argument, 0, OPT_TUNIT },
 		{ "order", required_argument, 0, OPT_ORDER },
@@ -343,7 +359,6 @@ int main(int argc, char **argv)
 	char base[256], err[512];
 	unsigned char *pa, *pb;
 	row *rows;
-	char **cell;
 	double dssim_sum = 0;
 	size_t pixels_sum = 0;
 
@@ -371,6 +386,7 @@ int main(int argc, char **argv)
 		}
 		case OPT_W: width = (size_t)tool_long("--width", optarg, 11, 100000); break;
 		case OPT_H: height = (size_t)tool_long("--height", optarg, 11, 100000); break;
+		case OPT_NOCHARTS: charts = 0; break;
 		case 'f':
 			if (!strcmp(optarg, "csv"))
 				csv = 1;
@@ -438,10 +454,10 @@ int main(int argc, char **argv)
 
 	if (tsd_raster_length(&len, width, height) < 0)
 		tool_usage_error("--width, --height: chart too large");
-	pa = malloc(len);
-	pb = malloc(len);
+	pa = charts ? malloc(len) : NULL;
+	pb = charts ? malloc(len) : NULL;
 	rows = calloc(nseries + 1, sizeof *rows);
-	if (!pa || !pb || !rows)
+	if ((charts && (!pa || !pb)) || !rows)
 		tool_die(EXIT_DATA, "out of memory");
 	tsd_metrics_init(&all);
 	for (i = 0; i < in[0].ns; i++) {
@@ -482,7 +498,8 @@ int main(int argc, char **argv)
 				tool_warn("series '%s': %zu of %zu event windows hold no sample of it",
 					  rw->name, rw->mt.windows_empty, es->nw);
 		}
-		chart(rw, o, red, width, height, pa, pb);
+		if (charts)
+			chart(rw, o, red, width, height, pa, pb);
 		tsd_metrics_merge(&all, &rw->mt);
 		pixels_sum += rw->pixels;
 		dssim_sum += rw->dssim;
@@ -507,15 +524,7 @@ int main(int argc, char **argv)
 	rows[nrows].dssim = dssim_sum / (double)nsel;
 	nrows++;
 
-	if (!(cell = calloc(nrows * NCOL, sizeof *cell)))
-		tool_die(EXIT_DATA, "out of memory");
-	for (i = 0; i < nrows; i++)
-		cells(cell + i * NCOL, &rows[i], &in[0].tstyle, evpath != NULL, i + 1 == nrows);
-	print(cell, nrows, csv);
-
-	for (i = 0; i < nrows * NCOL; i++)
-		free(cell[i]);
-	free(cell);
+	print(rows, nrows, &in[0].tstyle, evpath != NULL, csv);
 	free(rows);
 	free(pa);
 	free(pb);

@@ -169,7 +169,83 @@ void tsd_coefwin_free(tsd_coefwin *cw)
 	free(cw->score);
 	free(cw->have);
 	free(cw->t);
+	free(cw->tpos);
+	free(cw->tv);
+	free(cw->ts);
 	tsd_coefwin_init(cw);
+}
+
+size_t tsd_coefwin_bytes(const tsd_coefwin *cw)
+{
+	return cw->mcap * (sizeof *cw->c + sizeof *cw->score + 1) + cw->ncap * sizeof *cw->t +
+	       cw->tcap * (sizeof *cw->tpos + sizeof *cw->tv + sizeof *cw->ts);
+}
+
+void tsd_coefwin_trim(tsd_coefwin *cw, size_t keep)
+{
+	if (cw->open || tsd_coefwin_bytes(cw) <= keep)
+		return;
+	free(cw->c);
+	free(cw->score);
+	free(cw->have);
+	free(cw->t);
+	free(cw->tpos);
+	free(cw->tv);
+	free(cw->ts);
+	cw->c = NULL;
+	cw->score = NULL;
+	cw->have = NULL;
+	cw->t = NULL;
+	cw->tpos = NULL;
+	cw->tv = NULL;
+	cw->ts = NULL;
+	cw->mcap = cw->ncap = cw->tcap = 0;
+}
+
+/* Grow a buffer geometrically to hold want elements, never past most. */
+static int grow(void **p, size_t *cap, size_t want, size_t most, size_t size)
+{
+	size_t nc;
+	void *q;
+
+	if (want <= *cap)
+		return 0;
+	nc = *cap < 64 ? 64 : *cap * 2;
+	if (nc < want)
+		nc = want;
+	if (nc > most)
+		nc = most;
+	if (!(q = realloc(*p, nc * size)))
+		return TSD_ENOMEM;
+	*p = q;
+	*cap = nc;
+	return 0;
+}
+
+/* c/score/have hold at least want positions. */
+static int grow_layout(tsd_coefwin *cw, size_t want)
+{
+	size_t cap = cw->mcap;
+	void *p;
+
+	if (want <= cap)
+		return 0;
+	p = cw->c;
+	if (grow(&p, &cap, want, cw->m, sizeof *cw->c))
+		return TSD_ENOMEM;
+	cw->c = p;
+	cap = cw->mcap;
+	p = cw->score;
+	if (grow(&p, &cap, want, cw->m, sizeof *cw->score))
+		return TSD_ENOMEM;
+	cw->score = p;
+	cap = cw->mcap;
+	p = cw->have;
+	if (grow(&p, &cap, want, cw->m, 1))
+		return TSD_ENOMEM;
+	cw->have = p;
+	cw->mcap = cap;
+	return 0;
 }
 
 static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
@@ -228,30 +304,12 @@ int tsd_coefwin_begin(tsd_coefwin *cw, const tsd_window *hdr, char *err, size_t 
 	for (b = 0; b <= cw->J; b++)
 		cw->off[b + 1] = cw->off[b] + cw->lens[b];
 	cw->m = cw->off[cw->J + 1];
-	if (cw->m > cw->mcap) {
-		double *c = realloc(cw->c, cw->m * sizeof *c);
-		if (c)
-			cw->c = c;
-		float *s = realloc(cw->score, cw->m * sizeof *s);
-		if (s)
-			cw->score = s;
-		unsigned char *h = realloc(cw->have, cw->m);
-		if (h)
-			cw->have = h;
-		if (!c || !s || !h)
-			return fail(err, errlen, TSD_ENOMEM, "out of memory");
-		cw->mcap = cw->m;
-	}
-	if (cw->n > cw->ncap) {
-		int64_t *t = realloc(cw->t, cw->n * sizeof *t);
-		if (!t)
-			return fail(err, errlen, TSD_ENOMEM, "out of memory");
-		cw->t = t;
-		cw->ncap = cw->n;
-	}
-	memset(cw->c, 0, cw->m * sizeof *cw->c);
-	memset(cw->score, 0, cw->m * sizeof *cw->score);
-	memset(cw->have, 0, cw->m);
+	if (cw->hdr.t_last < cw->hdr.t_first)
+		return fail(err, errlen, TSD_EORDER, "the window ends before it starts");
+	/* nothing is allocated for what the header declares: buffers grow
+	 * as coefficients and times arrive (a 100-byte header may say 2^30) */
+	cw->dense = 0;
+	cw->ntail = 0;
 	cw->band = 0;
 	cw->next = 0;
 	cw->nt = 0;
@@ -269,6 +327,10 @@ int tsd_coefwin_times(tsd_coefwin *cw, const tsd_times *ts, char *err, size_t er
 		return fail(err, errlen, TSD_EORDER, "sample times in a window not marked irregular");
 	if (ts->count > cw->n - cw->nt)
 		return fail(err, errlen, TSD_ERANGE, "more than %zu sample times", cw->n);
+	void *p = cw->t;
+	if (grow(&p, &cw->ncap, cw->nt + ts->count, cw->n, sizeof *cw->t))
+		return fail(err, errlen, TSD_ENOMEM, "out of memory");
+	cw->t = p;
 	memcpy(cw->t + cw->nt, ts->t, ts->count * sizeof *ts->t);
 	cw->nt += ts->count;
 	return 0;
@@ -323,15 +385,42 @@ int tsd_coefwin_add(tsd_coefwin *cw, const tsd_coefs *c, char *err, size_t errle
 	if (c->count > cw->lens[b] || c->start > cw->lens[b] - c->count)
 		return fail(err, errlen, TSD_ERANGE, "%s index %llu past the band's %zu coefficients",
 			    what, (unsigned long long)c->start + c->count - 1, cw->lens[b]);
-	double *dst = cw->c + cw->off[b] + c->start;
-	memcpy(dst, c->v, c->count * sizeof *c->v);
-	memset(cw->have + cw->off[b] + c->start, 1, c->count);
-	if (c->score && (c->flags & TSD_COEF_SCORED)) {
-		float *sd = cw->score + cw->off[b] + c->start;
-		for (i = 0; i < c->count; i++)
-			sd[i] = c->score[i];
-	} else {
+	size_t pos = cw->off[b] + c->start;
+	int scored = c->score && (c->flags & TSD_COEF_SCORED);
+	if (!scored)
 		cw->scored = 0;
+	if (!cw->ntail && pos == cw->dense) {
+		/* no gap so far: straight into the layout */
+		if (grow_layout(cw, pos + c->count))
+			return fail(err, errlen, TSD_ENOMEM, "out of memory");
+		memcpy(cw->c + pos, c->v, c->count * sizeof *c->v);
+		memset(cw->have + pos, 1, c->count);
+		for (i = 0; i < c->count; i++)
+			cw->score[pos + i] = scored ? c->score[i] : 0;
+		cw->dense = pos + c->count;
+	} else {
+		size_t cap = cw->tcap, want = cw->ntail + c->count;
+		void *p = cw->tpos;
+		if (grow(&p, &cap, want, cw->m, sizeof *cw->tpos))
+			return fail(err, errlen, TSD_ENOMEM, "out of memory");
+		cw->tpos = p;
+		cap = cw->tcap;
+		p = cw->tv;
+		if (grow(&p, &cap, want, cw->m, sizeof *cw->tv))
+			return fail(err, errlen, TSD_ENOMEM, "out of memory");
+		cw->tv = p;
+		cap = cw->tcap;
+		p = cw->ts;
+		if (grow(&p, &cap, want, cw->m, sizeof *cw->ts))
+			return fail(err, errlen, TSD_ENOMEM, "out of memory");
+		cw->ts = p;
+		cw->tcap = cap;
+		for (i = 0; i < c->count; i++) {
+			cw->tpos[cw->ntail + i] = (uint32_t)(pos + i);
+			cw->tv[cw->ntail + i] = c->v[i];
+			cw->ts[cw->ntail + i] = scored ? c->score[i] : 0;
+		}
+		cw->ntail = want;
 	}
 	cw->next = c->start + c->count;
 	cw->nruns++;
@@ -342,6 +431,7 @@ int tsd_coefwin_end(tsd_coefwin *cw, char *err, size_t errlen)
 {
 	char what[48];
 	unsigned k;
+	size_t i;
 
 	if (!cw->open)
 		return fail(err, errlen, TSD_EORDER, "END outside a window");
@@ -356,10 +446,27 @@ int tsd_coefwin_end(tsd_coefwin *cw, char *err, size_t errlen)
 			return fail(err, errlen, TSD_EORDER, "%s missing", what);
 		}
 	}
+	/* the window is complete: now the full layout */
+	if (grow_layout(cw, cw->m))
+		return fail(err, errlen, TSD_ENOMEM, "out of memory");
+	memset(cw->c + cw->dense, 0, (cw->m - cw->dense) * sizeof *cw->c);
+	memset(cw->score + cw->dense, 0, (cw->m - cw->dense) * sizeof *cw->score);
+	memset(cw->have + cw->dense, 0, cw->m - cw->dense);
+	for (i = 0; i < cw->ntail; i++) {
+		cw->c[cw->tpos[i]] = cw->tv[i];
+		cw->score[cw->tpos[i]] = cw->ts[i];
+		cw->have[cw->tpos[i]] = 1;
+	}
+	cw->dense = cw->m;
+	cw->ntail = 0;
 	if (cw->hdr.flags & TSD_WIN_IRREGULAR) {
 		if (cw->nt != cw->n)
 			return fail(err, errlen, TSD_EORDER, "%zu of %zu sample times", cw->nt, cw->n);
 	} else {
+		void *p = cw->t;
+		if (grow(&p, &cw->ncap, cw->n, cw->n, sizeof *cw->t))
+			return fail(err, errlen, TSD_ENOMEM, "out of memory");
+		cw->t = p;
 		fill_times(cw->t, cw->hdr.t_first, cw->hdr.t_last, cw->n);
 	}
 	if (!cw->nruns)
@@ -374,4 +481,27 @@ unsigned tsd_coefwin_band(const tsd_coefwin *cw, size_t i)
 	while (b < cw->J && i >= cw->off[b + 1])
 		b++;
 	return b;
+}
+
+void tsd_coef_place_set(tsd_coef_place *p, const tsd_window *w)
+{
+	p->t_first = w->t_first;
+	p->t_last = w->t_last;
+	p->n = w->n;
+	p->wav = tsd_wavelet_find(w->wavelet);
+	p->mode = tsd_mode_parse(w->mode);
+	if (p->mode < 0)
+		p->wav = NULL;
+}
+
+void tsd_coef_place_span(int64_t *t0, int64_t *t1, const tsd_coef_place *p,
+			 unsigned level, size_t k)
+{
+	size_t i0 = 0, i1 = p->n ? p->n - 1 : 0;
+
+	if (p->wav && p->n)
+		tsd_dwt_support(&i0, &i1, p->n, level, k, p->wav, (enum tsd_mode)p->mode);
+	/* the span may pass the int64 range (times 292 years apart) */
+	*t0 = p->n <= 1 ? p->t_first : tsd_coefwin_time(p->t_first, p->t_last, p->n, i0);
+	*t1 = p->n <= 1 ? p->t_first : tsd_coefwin_time(p->t_first, p->t_last, p->n, i1);
 }

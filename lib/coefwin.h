@@ -74,11 +74,20 @@ typedef struct {
 	int64_t *t;              /* (n) sample times (from TIMES or spacing) */
 	int scored;              /* every run carried scores */
 	int open;                /* inside WINDOW .. END */
-	/* private */
+	/* private: memory grows with what arrives, never with what a header
+	 * declares. While runs follow each other without a gap they go
+	 * straight into c/score/have (the first `dense` positions); after a
+	 * gap (details a selector dropped) into a compact tail of (position,
+	 * value, score), spread over the full layout at END. */
 	unsigned band;           /* band of the last run (0 = cA_J) */
 	size_t next;             /* first index the next run of that band may have */
 	size_t nt;               /* times received */
 	size_t mcap, ncap;
+	size_t dense;            /* positions [0, dense) are in c/score/have */
+	uint32_t *tpos;          /* (ntail) tail positions, increasing */
+	double *tv;              /* (ntail) */
+	float *ts;               /* (ntail) */
+	size_t ntail, tcap;
 	int nruns;
 } tsd_coefwin;
 
@@ -93,6 +102,11 @@ int tsd_coefwin_begin(tsd_coefwin *cw, const tsd_window *hdr, char *err, size_t 
 int tsd_coefwin_times(tsd_coefwin *cw, const tsd_times *ts, char *err, size_t errlen);
 int tsd_coefwin_add(tsd_coefwin *cw, const tsd_coefs *c, char *err, size_t errlen);
 int tsd_coefwin_end(tsd_coefwin *cw, char *err, size_t errlen);
+/* Bytes the window's buffers hold now. */
+size_t tsd_coefwin_bytes(const tsd_coefwin *cw);
+/* Free the buffers of a closed window when they hold more than keep
+ * bytes (a large window need not stay allocated for its series). */
+void tsd_coefwin_trim(tsd_coefwin *cw, size_t keep);
 
 /* The band of coefficient i of the layout: 0 for cA_J, b >= 1 for the
  * details of level J + 1 - b; and the level (J for the approximation). */
@@ -101,5 +115,21 @@ static inline unsigned tsd_coefwin_band_level(const tsd_coefwin *cw, unsigned b)
 {
 	return b == 0 ? cw->J : cw->J + 1 - b;
 }
+
+/* Where the coefficients of one window sit in time (the t0 and t1 columns
+ * of coefficient CSV): set from the window's header, then the times of the
+ * first and last sample of a coefficient's support, spread evenly between
+ * the window's first and last sample time. A window of unknown wavelet or
+ * mode spans the whole window. */
+typedef struct {
+	int64_t t_first, t_last;
+	uint32_t n;
+	int mode;              /* < 0: unknown wavelet or mode */
+	const tsd_wavelet *wav;
+} tsd_coef_place;
+
+void tsd_coef_place_set(tsd_coef_place *p, const tsd_window *w);
+void tsd_coef_place_span(int64_t *t0, int64_t *t1, const tsd_coef_place *p,
+			 unsigned level, size_t k);
 
 #endif

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dwt.h"
+#include "coefwin.h"
 #include "record.h"
 #include "tstime.h"
 

@@ -578,32 +578,3 @@ int tsd_dwt_support(size_t *i0, size_t *i1, size_t n, unsigned level,
 	*i1 = (size_t)b;
 	return 0;
 }
-
-void tsd_coef_place_set(tsd_coef_place *p, const tsd_window *w)
-{
-	p->t_first = w->t_first;
-	p->t_last = w->t_last;
-	p->n = w->n;
-	p->wav = tsd_wavelet_find(w->wavelet);
-	p->mode = tsd_mode_parse(w->mode);
-	if (p->mode < 0)
-		p->wav = NULL;
-}
-
-static int64_t place_time(const tsd_coef_place *p, size_t i)
-{
-	if (p->n <= 1)
-		return p->t_first;
-	return p->t_first + (int64_t)__builtin_llround((double)(p->t_last - p->t_first) * (double)i / (p->n - 1));
-}
-
-void tsd_coef_place_span(int64_t *t0, int64_t *t1, const tsd_coef_place *p,
-			 unsigned level, size_t k)
-{
-	size_t i0 = 0, i1 = p->n ? p->n - 1 : 0;
-
-	if (p->wav && p->n)
-		tsd_dwt_support(&i0, &i1, p->n, level, k, p->wav, (enum tsd_mode)p->mode);
-	*t0 = place_time(p, i0);
-	*t1 = place_time(p, i1);
-}

@@ -10,7 +10,6 @@
 
 #include <stddef.h>
 
-#include "record.h"
 #include "wavelet.h"
 
 /* How the signal x1..xn is extended past its ends, as in PyWavelets. The
@@ -116,21 +115,5 @@ int tsd_waverec(double *x, size_t n, const double *coeffs, double *work,
  * TSD_ERANGE when level is 0 or k is past the band's end. */
 int tsd_dwt_support(size_t *i0, size_t *i1, size_t n, unsigned level,
 		    size_t k, const tsd_wavelet *w, enum tsd_mode mode);
-
-/* Where the coefficients of one window sit in time (the t0 and t1 columns
- * of coefficient CSV): set from the window's header, then the times of the
- * first and last sample of a coefficient's support, spread evenly between
- * the window's first and last sample time. A window of unknown wavelet or
- * mode spans the whole window. */
-typedef struct {
-	int64_t t_first, t_last;
-	uint32_t n;
-	int mode;              /* < 0: unknown wavelet or mode */
-	const tsd_wavelet *wav;
-} tsd_coef_place;
-
-void tsd_coef_place_set(tsd_coef_place *p, const tsd_window *w);
-void tsd_coef_place_span(int64_t *t0, int64_t *t1, const tsd_coef_place *p,
-			 unsigned level, size_t k);
 
 #endif

@@ -24,6 +24,7 @@ void tsd_feature_ws_free(struct tsd_feature_ws *ws)
 	free(ws->cum);
 	free(ws->tmp);
 	free(ws->acen);
+	free(ws->scaled);
 	memset(ws, 0, sizeof *ws);
 }
 
@@ -155,11 +156,31 @@ int tsd_feature_window(float *x, uint32_t *tok, struct tsd_feature_ws *ws,
 	m = na + T;
 	if (T > UINT32_MAX / 2 || m > UINT32_MAX || T >= (1ull << 32))
 		return TSD_ERANGE;
-	for (size_t i = 0; i < m; i++)
+	double top = 0;
+	for (size_t i = 0; i < m; i++) {
 		if (!isfinite(c[i]))
 			return TSD_EINVAL;
+		if (fabs(c[i]) > top)
+			top = fabs(c[i]);
+	}
 	if (!T)
 		return 0;
+	if (top > 0x1p480) {
+		/* sums of squares would overflow: every feature is a ratio, the
+		 * same for the window scaled by a power of two (exact) */
+		int e;
+		frexp(top, &e);
+		if (m > ws->scap) {
+			double *sc = realloc(ws->scaled, m * sizeof *sc);
+			if (!sc)
+				return TSD_ENOMEM;
+			ws->scaled = sc;
+			ws->scap = m;
+		}
+		for (size_t i = 0; i < m; i++)
+			ws->scaled[i] = ldexp(c[i], -e);
+		c = ws->scaled;
+	}
 	if ((err = ws_reserve(ws, T, na ? na : 1)))
 		return err;
 	off[0] = 0;

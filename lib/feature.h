@@ -52,6 +52,8 @@ struct tsd_feature_ws {
 	double *cum;     /* (T + 1) energy of the largest i details */
 	double *tmp;     /* (2T) */
 	double *acen;    /* (na) middles of the approximation coefficients */
+	double *scaled;  /* (m) the coefficients scaled down, when their squares would overflow */
+	size_t scap;
 };
 
 void tsd_feature_ws_init(struct tsd_feature_ws *ws);

@@ -192,6 +192,11 @@ int tsd_frame_decode_name(uint32_t *id, const char **name, size_t *len, const un
 	*id = get32(p);
 	*name = (const char *)p + 4;
 	*len = strnlen(*name, plen - 4);
+	/* only NUL padding after the name: a NUL inside it would make two
+	 * names one */
+	for (size_t i = 4 + *len; i < plen; i++)
+		if (p[i])
+			return TSD_EFORMAT;
 	return 0;
 }
 

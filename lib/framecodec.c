@@ -2,6 +2,7 @@
 #include "framecodec.h"
 #include "tsd.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,11 +46,13 @@ static int name_frame(tsd_fdec *d, const unsigned char *p, uint32_t len)
 	int rc;
 
 	if (tsd_frame_decode_name(&sid, &nm, &nl, p, len) || !nl)
-		return fail(d, TSD_EFORMAT, "bad name frame");
-	if (sid >= TSD_SERIES_MAX)
+		return fail(d, TSD_EFORMAT, "bad name frame (empty, or a NUL byte inside the name)");
+	if (sid >= TSD_SERIES_MAX_LIMIT)
 		return fail(d, TSD_EFORMAT, "series id %u out of range", sid);
-	if ((rc = tsd_series_intern(&id, d->tab, nm, nl)) < 0)
-		return fail(d, rc, "series name: %s", tsd_strerror(rc));
+	if ((rc = tsd_series_intern(&id, d->tab, nm, nl)) < 0) {
+		char why[128];
+		return fail(d, rc, "%s", tsd_series_why(why, sizeof why, d->tab, rc, nl));
+	}
 	if (sid >= d->nidmap) {
 		size_t nn = d->nidmap ? d->nidmap : 16;
 		while (nn <= sid)
@@ -63,6 +66,53 @@ static int name_frame(tsd_fdec *d, const unsigned char *p, uint32_t len)
 	}
 	d->idmap[sid] = id + 1;
 	return TSD_FDEC_SKIP;
+}
+
+/* What a binary frame may not carry, whatever its writer: sample times
+ * past the int64 range, infinite values (NaN is a missing sample, as in
+ * CSV), non-finite coefficients or scores outside 0..1, a window that ends
+ * before it starts. d->missing says whether a sample run holds missing samples. */
+static int check_values(tsd_fdec *d, const tsd_rec *rec)
+{
+	uint32_t i;
+	int missing = 0;
+
+	switch (rec->kind) {
+	case TSD_REC_SAMPLES: {
+		const tsd_samples *run = &rec->r;
+		if (!run->t) {
+			int64_t span, last;
+			if (__builtin_mul_overflow((int64_t)(run->count - 1), run->dt, &span) ||
+			    __builtin_add_overflow(run->t0, span, &last))
+				return fail(d, TSD_ERANGE, "sample times past the 64-bit nanosecond range");
+		}
+		for (i = 0; i < run->count; i++) {
+			if (isfinite(run->v[i]))
+				continue;
+			if (!isnan(run->v[i]))
+				return fail(d, TSD_ERANGE, "infinite value at sample %u of the run", i);
+			missing = 1;
+		}
+		d->missing = missing;
+		return 0;
+	}
+	case TSD_REC_COEF:
+		for (i = 0; i < rec->c.count; i++) {
+			if (!isfinite(rec->c.v[i]))
+				return fail(d, TSD_ERANGE, "non-finite coefficient at index %llu",
+					     (unsigned long long)rec->c.start + i);
+			if (rec->c.score && !(rec->c.score[i] >= 0 && rec->c.score[i] <= 1))
+				return fail(d, TSD_ERANGE, "score of coefficient %llu not in 0..1",
+					     (unsigned long long)rec->c.start + i);
+		}
+		return 0;
+	case TSD_REC_WINDOW:
+		if (rec->w.t_last < rec->w.t_first)
+			return fail(d, TSD_EORDER, "window %lld ends before it starts",
+				     (long long)rec->w.window);
+		return 0;
+	}
+	return 0;
 }
 
 int tsd_fdec_next(tsd_fdec *d, tsd_rec *rec, size_t *used, size_t *need,
@@ -121,5 +171,7 @@ int tsd_fdec_next(tsd_fdec *d, tsd_rec *rec, size_t *used, size_t *need,
 			return fail(d, TSD_EFORMAT, "series id %u used before its name frame", *sp);
 		*sp = d->idmap[*sp] - 1;
 	}
+	if ((rc = check_values(d, rec)) < 0)
+		return rc;
 	return TSD_FDEC_RECORD;
 }

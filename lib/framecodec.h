@@ -31,6 +31,7 @@ typedef struct {
 	size_t nidmap;
 	tsd_style style;       /* of the last STYLE frame */
 	int style_seen;        /* set by each STYLE frame; the caller clears it */
+	int missing;           /* the last SAMPLES record holds NaN values (missing samples) */
 	char err[160];         /* why the last call failed */
 } tsd_fdec;
 

@@ -326,8 +326,10 @@ static int csv_next(tsd_kdec *d, tsd_rec *rec)
 		} else {
 			rc = tsd_series_intern(&id, d->tab, d->name, d->namelen);
 		}
-		if (rc < 0)
-			return dfail(d, rc, "series: %s", tsd_strerror(rc));
+		if (rc < 0) {
+			char why[128];
+			return dfail(d, rc, "%s", tsd_series_why(why, sizeof why, d->tab, rc, si ? fl[0] : d->namelen));
+		}
 		rec->kind = TSD_REC_SAMPLE;
 		rec->s.series = id;
 		rec->s.t = t;
@@ -363,6 +365,8 @@ static int bin_next(tsd_kdec *d, tsd_rec *rec)
 			rec->s.series = d->run.series;
 			d->run_left--;
 			d->nrec++;
+			if (isnan(rec->s.v))
+				continue; /* a missing sample, as "nan" in CSV */
 			if (!isfinite(rec->s.v))
 				return dfail(d, TSD_EFORMAT, "non-finite sample value");
 			return 1;

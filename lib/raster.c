@@ -189,6 +189,9 @@ static void wu(struct canvas *cv, double x0, double y0, double x1, double y1)
 
 static void segment(struct canvas *cv, double x0, double y0, double x1, double y1)
 {
+	/* a NaN would pass every clipping test and make a line of 2^63 steps */
+	if (!isfinite(x0) || !isfinite(y0) || !isfinite(x1) || !isfinite(y1))
+		return;
 	if (x0 < -1 || y0 < -1 || x1 < -1 || y1 < -1 || x0 > cv->w ||
 	    x1 > cv->w || y0 > cv->h || y1 > cv->h) {
 		if (!clip(&x0, &y0, &x1, &y1, cv->w, cv->h))
@@ -240,12 +243,14 @@ int tsd_raster_draw(unsigned char *px, const int64_t *t, const double *v,
 	cv.h = (long)h;
 	cv.mode = mode;
 	tspan = tdiff(view->tmax, view->tmin);
-	vspan = view->vmax - view->vmin;
+	/* in halves: vmax - vmin overflows for values near +-DBL_MAX (halving
+	 * is exact, so the ratio is the same as in whole values) */
+	vspan = view->vmax / 2 - view->vmin / 2;
 	for (i = 0; i < n; i++) {
 		double x, y;
 
 		x = tspan > 0 ? tdiff(t[i], view->tmin) / tspan * (double)(w - 1) : 0;
-		y = vspan > 0 ? (view->vmax - v[i]) / vspan * (double)(h - 1) :
+		y = vspan > 0 ? (view->vmax / 2 - v[i] / 2) / vspan * (double)(h - 1) :
 			(double)(h - 1) / 2;
 		if (n == 1)
 			segment(&cv, x, y, x, y);

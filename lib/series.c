@@ -2,6 +2,7 @@
 #include "series.h"
 #include "tsd.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@ struct tsd_series_tab {
 	uint32_t n, cap;   /* names in use, allocated */
 	uint32_t *slots;   /* (nslots) id + 1, 0 = empty */
 	uint32_t nslots;   /* power of two */
+	uint32_t max;      /* most names */
 };
 
 static uint64_t hash(const char *s, size_t len)
@@ -30,6 +32,7 @@ tsd_series_tab *tsd_series_new(void)
 	if (!t)
 		return NULL;
 	t->nslots = 64;
+	t->max = TSD_SERIES_MAX;
 	t->slots = calloc(t->nslots, sizeof *t->slots);
 	if (!t->slots) {
 		free(t);
@@ -94,13 +97,15 @@ int tsd_series_intern(uint32_t *id, tsd_series_tab *t, const char *s, size_t len
 
 	if (len > TSD_SERIES_NAME_MAX)
 		return TSD_ERANGE;
+	if (memchr(s, 0, len))
+		return TSD_EFORMAT;
 	slot = lookup(t, s, len);
 	if (*slot) {
 		*id = *slot - 1;
 		return 0;
 	}
-	if (t->n >= TSD_SERIES_MAX)
-		return TSD_ERANGE;
+	if (t->n >= t->max)
+		return TSD_ELIMIT;
 	if (t->n == t->cap) {
 		uint32_t nc = t->cap ? t->cap * 2 : 16;
 		char **nn = realloc(t->names, nc * sizeof *nn);
@@ -140,4 +145,35 @@ size_t tsd_series_namelen(const tsd_series_tab *t, uint32_t id)
 uint32_t tsd_series_count(const tsd_series_tab *t)
 {
 	return t->n;
+}
+
+int tsd_series_set_max(tsd_series_tab *t, uint32_t max)
+{
+	if (max < 1 || max > TSD_SERIES_MAX_LIMIT)
+		return TSD_ERANGE;
+	t->max = max;
+	return 0;
+}
+
+uint32_t tsd_series_max(const tsd_series_tab *t)
+{
+	return t->max;
+}
+
+const char *tsd_series_why(char *buf, size_t buflen, const tsd_series_tab *t, int rc, size_t len)
+{
+	switch (rc) {
+	case TSD_ERANGE:
+		snprintf(buf, buflen, "series name of %zu bytes (limit %d)", len, TSD_SERIES_NAME_MAX);
+		break;
+	case TSD_EFORMAT:
+		snprintf(buf, buflen, "NUL byte in a series name");
+		break;
+	case TSD_ELIMIT:
+		snprintf(buf, buflen, "too many series (limit %u); use --max-series", t->max);
+		break;
+	default:
+		snprintf(buf, buflen, "series name: %s", tsd_strerror(rc));
+	}
+	return buf;
 }

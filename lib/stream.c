@@ -2,6 +2,7 @@
  * format detection, order checks; the records are coded by csvcodec.c and
  * framecodec.c. */
 #include "stream.h"
+#include "coefwin.h"
 #include "framecodec.h"
 #include "position.h"
 #include "tsd.h"
@@ -72,6 +73,13 @@ static int rfail(tsd_reader *r, int code, const char *fmt, ...)
 	else
 		snprintf(r->err, sizeof r->err, "%s:%ld: %s", r->name, r->line, msg);
 	return code;
+}
+
+static int name_fail(tsd_reader *r, int rc, size_t len)
+{
+	char why[128];
+
+	return rfail(r, rc, "%s", tsd_series_why(why, sizeof why, r->o.tab, rc, len));
 }
 
 int tsd_reader_open(tsd_reader **out, int fd, const tsd_reader_opts *o)
@@ -273,6 +281,8 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 			rec->s.series = r->run.series;
 			rec->s.t = r->run.t ? r->run.t[i] : r->run.t0 + (int64_t)i * r->run.dt;
 			rec->s.v = r->run.v[i];
+			if (isnan(rec->s.v))
+				continue; /* a missing sample, as "nan" in CSV */
 			if (r->o.order != TSD_ORDER_ANY) {
 				if ((rc = check_order(r, rec->s.series, rec->s.t)) < 0)
 					return rc;
@@ -315,7 +325,7 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 		if (rc == TSD_FDEC_SKIP)
 			continue;
 		if (rec->kind == TSD_REC_SAMPLES) {
-			if (r->o.runs && run_in_order(r, &rec->r))
+			if (r->o.runs && !r->fdec.missing && run_in_order(r, &rec->r))
 				return 1;
 			/* give it out sample by sample, checking each */
 			r->run = rec->r;
@@ -407,7 +417,7 @@ static int set_columns(tsd_reader *r, size_t first, int header)
 		if (len == 0)
 			return rfail(r, TSD_EFORMAT, "empty series name in column %zu", first + i + 1);
 		if ((rc = tsd_series_intern(&r->colid[i], r->o.tab, s, len)) < 0)
-			return rfail(r, rc, "series name: %s", tsd_strerror(rc));
+			return name_fail(r, rc, len);
 	}
 	return 0;
 }
@@ -502,7 +512,7 @@ static int coef_row(tsd_reader *r)
 	if (FL(0) == 0)
 		return rfail(r, TSD_EFORMAT, "empty series name");
 	if ((rc = tsd_series_intern(&s, r->o.tab, FS(0), FL(0))) < 0)
-		return rfail(r, rc, "series name: %s", tsd_strerror(rc));
+		return name_fail(r, rc, FL(0));
 	if (tsd_scan_double(&wv, FS(1), FL(1)) || wv != floor(wv) || fabs(wv) > 9e15)
 		return rfail(r, TSD_EFORMAT, "bad window number '%s'", FS(1));
 	win = (int64_t)wv;
@@ -527,6 +537,8 @@ static int coef_row(tsd_reader *r)
 		q->w.n = (uint32_t)idx;
 		if ((rc = parse_time(r, &q->w.t_first, 5)) || (rc = parse_time(r, &q->w.t_last, 6)))
 			return rc;
+		if (q->w.t_last < q->w.t_first)
+			return rfail(r, TSD_EORDER, "window %lld ends before it starts", (long long)win);
 		if (FL(7) >= TSD_WAVELET_NAME || FL(8) >= TSD_MODE_NAME)
 			return rfail(r, TSD_EFORMAT, "bad wavelet '%s' or mode '%s'", FS(7), FS(8));
 		memcpy(q->w.wavelet, FS(7), FL(7));
@@ -616,7 +628,7 @@ static int csv_row(tsd_reader *r)
 		if ((rc = parse_value(r, &v, 2)) <= 0)
 			return rc;
 		if ((rc = tsd_series_intern(&s, r->o.tab, FS(0), FL(0))) < 0)
-			return rfail(r, rc, "series name: %s", tsd_strerror(rc));
+			return name_fail(r, rc, FL(0));
 		return emit_sample(r, s, t, v);
 	}
 	case TSD_SHAPE_COEF:
@@ -811,7 +823,7 @@ struct tsd_writer {
 	size_t len;
 	int err, started, header_kind;
 	int data;                 /* a record other than CONTROL was written */
-	char errmsg[256];
+	char errmsg[1400];
 	uint8_t *named;           /* binary: NAME frame sent for this series */
 	size_t nnamed;
 	uint32_t single;          /* CSV single shape: the one series + 1 */
@@ -966,11 +978,17 @@ static int put_run(tsd_writer *w, const tsd_samples *run)
 			n = TSD_FRAME_MAXRUN;
 		if (run->t) {
 			/* t0 and dt pay off from three samples on */
+			int64_t d1, span, last;
 			t0 = run->t[done];
-			dt = n > 1 ? run->t[done + 1] - t0 : 0;
-			reg = n >= 3;
+			reg = n >= 3 && !__builtin_sub_overflow(run->t[done + 1], t0, &dt);
 			for (i = 2; i < n && reg; i++)
-				reg = run->t[done + i] - run->t[done + i - 1] == dt;
+				reg = !__builtin_sub_overflow(run->t[done + i], run->t[done + i - 1], &d1) && d1 == dt;
+			/* a reader checks that t0 + (n - 1) * dt stays in range */
+			if (reg && (__builtin_mul_overflow((int64_t)(n - 1), dt, &span) ||
+				    __builtin_add_overflow(t0, span, &last)))
+				reg = 0;
+			if (!reg)
+				dt = 0;
 		} else {
 			t0 = run->t0 + (int64_t)done * run->dt;
 			dt = run->dt;
@@ -1249,12 +1267,43 @@ int tsd_writer_set_style(tsd_writer *w, const tsd_style *st)
 	return 0;
 }
 
+/* A stream never carries an infinite or NaN value (the readers reject
+ * them): an overflow in a tool is an error, not a record. */
+static int finite_values(tsd_writer *w, const tsd_rec *r)
+{
+	const double *v;
+	uint32_t n, s, i;
+
+	switch (r->kind) {
+	case TSD_REC_SAMPLE: v = &r->s.v; n = 1; s = r->s.series; break;
+	case TSD_REC_SAMPLES: v = r->r.v; n = r->r.count; s = r->r.series; break;
+	case TSD_REC_COEF: v = r->c.v; n = r->c.count; s = r->c.series; break;
+	default: return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (!isfinite(v[i]))
+			break;
+	if (i == n)
+		return 0;
+	if (r->kind == TSD_REC_COEF)
+		return wfail(w, TSD_ERANGE, "series '%s' window %lld: coefficient %llu is %s (the values are too large for double precision)",
+			     tsd_series_name(w->o.tab, s), (long long)r->c.window,
+			     (unsigned long long)r->c.start + i, isnan(v[i]) ? "nan" : "infinite");
+	char tb[64];
+	int64_t t = r->kind == TSD_REC_SAMPLE ? r->s.t : r->r.t ? r->r.t[i] : r->r.t0 + (int64_t)i * r->r.dt;
+	tsd_time_format(tb, t, &w->o.style.tstyle);
+	return wfail(w, TSD_ERANGE, "series '%s' at %s: result is %s (the values are too large for double precision)",
+		     tsd_series_name(w->o.tab, s), tb, isnan(v[i]) ? "nan" : "infinite");
+}
+
 int tsd_writer_put(tsd_writer *w, const tsd_rec *r)
 {
 	int rc;
 
 	if (w->err)
 		return w->err;
+	if ((rc = finite_values(w, r)))
+		return rc;
 	if (r->kind == TSD_REC_SAMPLES && w->o.format != TSD_FMT_BIN) {
 		for (uint32_t i = 0; i < r->r.count; i++) {
 			int64_t t = r->r.t ? r->r.t[i] : r->r.t0 + (int64_t)i * r->r.dt;

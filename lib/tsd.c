@@ -21,6 +21,7 @@ const char *tsd_strerror(int err)
 	case TSD_ESIZE: return "size mismatch";
 	case TSD_EUNSUP: return "unsupported";
 	case TSD_ENOTFOUND: return "not found";
+	case TSD_ELIMIT: return "limit reached";
 	}
 	return "unknown error";
 }

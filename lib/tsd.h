@@ -26,6 +26,7 @@ enum {
 	TSD_ESIZE = -9,    /* buffer too small or sizes do not match */
 	TSD_EUNSUP = -10,  /* unsupported operation or kind */
 	TSD_ENOTFOUND = -11, /* no such name */
+	TSD_ELIMIT = -12,  /* a configured limit reached */
 };
 
 const char *tsd_strerror(int err);

@@ -175,7 +175,7 @@ ck max-window 1 "lttb: h.csv:7: a window of series 'v' holds more than 5 samples
 printf 't,v\n0,0\n2,1\n1,2\n3,0\n' >u.csv
 ck unsorted-drop 0 "sdt: u.csv: 1 sample not later than the one before dropped (first at line 4; see --order)" \
 	'sdt --compdev 1 u.csv'
-ck unsorted-any 1 "sdt: series 'v' window 0: times must increase strictly (read with --order drop or strict)" \
+ck unsorted-any 1 "sdt: u.csv: end of input: series 'v' window 0: times must increase strictly (read with --order drop or strict)" \
 	'sdt --compdev 1 --order any u.csv'
 ck coefs 1 "lttb: <stdin>:2: expected samples, found wavelet coefficients" \
 	'printf "series,window,kind,level,index,t0,t1,value,score\nv,0,A,1,0,0,4,0,\n" | lttb -n 3'

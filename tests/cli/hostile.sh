@@ -1,0 +1,143 @@
+# Hostile input: every stdin tool over the corpus of testdata/hostile
+# (written by scripts/gen-hostile.py), then the cases of issue 17 one by
+# one. Each run of the sweep must end by itself (timeout-bounded), with
+# exit 0 or 1, never a signal or a usage error; exit 1 must come with a
+# message that names the input file (and its line or frame when the data
+# is at fault); and no output may hold a non-finite value.
+. "$(dirname "$0")/lib.sh"
+H=$ROOT/testdata/hostile
+T=${TSD_HOSTILE_TIMEOUT:-30}
+
+mkdir -p corpus
+for f in "$H"/*; do
+	case $f in
+	*.gz) gzip -dc "$f" > "corpus/$(basename "$f" .gz)" ;;
+	*) ln -s "$f" "corpus/$(basename "$f")" ;;
+	esac
+done
+
+# tool invocations: NAME|COMMAND with F for the file
+RUNS='tsconv|tsconv -o csv F
+tsconv-bin|tsconv -o bin F | tsconv -o csv
+paa|paa -o csv -w 4 -g 2 F
+paa-span|paa -o csv -w 1h -g 2 F
+sax|sax -o csv -w 8 -g 2 F
+dwt|dwt -o csv -W haar -w 8 -J 2 F
+dwt-db4|dwt -o csv -w 64 F
+thresh|thresh -o csv F
+tscore|tscore -o csv F
+merge|merge -o csv F
+merge-full|merge -o csv --full F
+dwt-thresh-merge|dwt -W haar -w 8 -J 2 -o bin F | thresh -r 2 | merge -o csv --full --shape long
+dwt-tscore|dwt -W haar -w 16 -J 2 -o bin F | tscore -o bin | thresh | merge -o csv --shape long
+lttb|lttb -o csv -w 16 -n 4 F
+minmax|minmax -o csv -w 16 -n 4 F
+m4|m4 -o csv -w 16 -n 4 F
+minmaxlttb|minmaxlttb -o csv -w 64 -n 4 F
+sdt|sdt -o csv -w 16 -n 4 F
+deadband|deadband -o csv -w 16 -n 4 F
+nth|nth -o csv -w 16 -k 3 F
+tseval|tseval --no-charts F F
+tseval-charts|tseval --width 40 --height 12 F F'
+
+nruns=0 nbad=0
+while IFS='|' read -r name cmd; do
+	tool=${cmd%% *}
+	for f in corpus/*; do
+		b=$(basename "$f")
+		c=${cmd//F/$f}
+		timeout -s KILL "$T" bash -o pipefail -c "$c" >out 2>err
+		rc=$?
+		nruns=$((nruns + 1))
+		why=
+		if [ $rc -eq 137 ]; then
+			why="no end within ${T}s"
+		elif [ $rc -gt 1 ]; then
+			why="exit $rc"
+		elif [ $rc -eq 1 ] && ! grep -qE "^[a-z0-9]+: ([^ ]*$b|<stdin>)(:[0-9]+:| frame [0-9]+:|: series |: |:[^ ]*: )" err; then
+			why="exit 1 without a message naming the input"
+		elif grep -aqiE '(^|[,; |])[-+]?(nan|inf|infinity)([,; |]|$)' out; then
+			why="a non-finite value in the output: $(grep -aiE -m1 'nan|inf' out | head -c 200)"
+		fi
+		if [ -n "$why" ]; then
+			nbad=$((nbad + 1))
+			_res F "$name $b" "$why; $(head -c 400 err)"
+		fi
+	done
+done <<EOF
+$RUNS
+EOF
+_res P "corpus sweep: $nruns runs over $(ls corpus | wc -l) files, $nbad bad"
+echo "hostile: $nruns runs over $(ls corpus | wc -l) files" >&2
+
+# ---- the cases one by one (issue 17)
+
+# 0b: a 100-byte frame declaring 2^26 or 2^28 samples takes no memory
+rss() { # KB of the largest resident set of a command
+	/usr/bin/time -f '%M' -o rss.txt bash -c "$1" >/dev/null 2>&1
+	tail -1 rss.txt
+}
+for n in 2p26 2p28; do
+	for t in merge thresh tscore; do
+		ck "$t window-$n.bin: a located error" 1 "$t: window-$n.bin: frame 2: series 'a' window 0: $( [ $n = 2p26 ] && echo 67108864 || echo 268435456) samples, more than --max-window 1048576" "$t '$H/window-$n.bin' 2>&1 >/dev/null | sed 's|$H/||' >&2; exit \${PIPESTATUS[0]}"
+		k=$(rss "$t --max-window 1073741824 '$H/window-$n.bin'")
+		ok "$t --max-window 2^30 window-$n.bin: under 100 MB (${k} KB)" "[ '$k' -lt 102400 ]"
+	done
+done
+ok "merge: a window of 2^30 samples past --max-memory is a located error" \
+   "merge --max-window 1073741824 --max-memory 64 '$H/window-2p30-selected.bin' 2>&1 | grep -q 'frame 4: .*need more than --max-memory 64 MB'"
+k=$(rss "merge '$H/windows-many-open.bin'")
+ok "merge: 64 series with a far coefficient each: under 100 MB (${k} KB)" "[ '$k' -lt 102400 ]"
+
+# 0d: control characters in names never reach the terminal
+ck "esc in a name is escaped" 1 "tsconv: esc-in-name.csv:3: bad time 'x'" \
+   "cd '$H' && tsconv esc-in-name.csv >/dev/null"
+printf 'series,timestamp,value\n\033[2J,x,1\n' > esc.csv
+ck "esc in a series name of a message" 1 "paa: esc.csv:2: bad time 'x'" "paa esc.csv"
+printf 'series,timestamp,value\n\033[2J\302\233m\n' > esc2.csv
+ck "C0 and C1 in a message" 1 'tsconv: esc2.csv:2: expected 3 fields, found 1' "tsconv esc2.csv 2>&1 >/dev/null | grep -qv \$'\\033' && tsconv esc2.csv"
+ck "tool_escape: ESC, C1 and a bad byte" 1 'tsconv: esc3.csv:2: bad time '"'"'\x1b[1m\xc2\x9b\xff'"'"'' \
+   "printf 'timestamp,value\n\033[1m\302\233\377,1\n' > esc3.csv; tsconv esc3.csv"
+
+# 0e: the series cap
+ck "too many series: says the limit and the option" 1 "tsconv: many-series.csv:12: too many series (limit 10); use --max-series" \
+   "cd corpus && tsconv --max-series 10 many-series.csv >/dev/null"
+ok "--max-series raises it" "tsconv --max-series 100000 corpus/many-series.csv | wc -l | grep -qx 100001"
+ck "long name: what it is" 1 "tsconv: long-name.csv:2: series name of 10000 bytes (limit 1024)" "cd '$H' && tsconv long-name.csv"
+
+# 3: non-finite values
+ck "binary inf sample: located" 1 "tsconv: inf-sample.bin: frame 2: infinite value at sample 2 of the run" "cd '$H' && tsconv inf-sample.bin"
+ok "binary nan sample: a missing sample, as in CSV" "tsconv -o csv '$H/nan-sample.bin' | wc -l | grep -qx 7"
+ck "binary inf coefficient: located" 1 "merge: coef-inf.bin: frame 3: non-finite coefficient at index 1" "cd '$H' && merge coef-inf.bin"
+ck "binary nan score: located" 1 "thresh: coef-nan-score.bin: frame 3: score of coefficient 1 not in 0..1" "cd '$H' && thresh coef-nan-score.bin"
+ck "dwt of 1.7e308: a located error, not nan" 1 "dwt: max-values.csv:65: series 'value' window 0: coefficient 0 is infinite (the values are too large for double precision)" \
+   "cd '$H' && dwt -W haar -w 64 -J 1 max-values.csv >/dev/null"
+ck "merge --full of 1e308 details: a located error, not inf" 1 "merge: coef-huge.bin: frame 5: series 'a' at 2023-11-14 22:13:20: result is infinite (the values are too large for double precision)" \
+   "cd '$H' && merge --full coef-huge.bin >/dev/null"
+ok "tscore of 1e308 coefficients: scores" "tscore -o csv '$H/coef-huge.bin' | grep -c ',D,' | grep -qx 4"
+ck "regular run past int64: located" 1 "tsconv: regular-overflow.bin: frame 2: sample times past the 64-bit nanosecond range" "cd '$H' && tsconv regular-overflow.bin"
+
+# 4: windows more than 292 years long
+ok "paa: the centre of 1700..2250 is 1975" "paa -Z -w 4 -g 4 '$H/centuries.csv' | grep -q '^1975-01-01 12:00:00,2.5$'"
+ok "tsconv: coefficient times of a window 292 years long" "tsconv -o csv '$H/coef-centuries.bin' | grep -q '^a,0,A,2,1,'"
+
+# 5: a window that ends before it starts
+ck "merge: backwards window (binary)" 1 "merge: coef-backwards.bin: frame 2: window 0 ends before it starts" "cd '$H' && merge coef-backwards.bin"
+ck "merge: backwards window (CSV)" 1 "merge: backwards-window.csv:2: window 0 ends before it starts" "cd '$H' && merge backwards-window.csv"
+
+# 6: NUL in a series name
+ck "NUL in a CSV name" 1 "tsconv: nul-in-name.csv:2: NUL byte in a series name" "cd '$H' && tsconv nul-in-name.csv"
+ck "NUL in a binary name" 1 "tsconv: nul-name.bin: frame 2: bad name frame (empty, or a NUL byte inside the name)" "cd '$H' && tsconv nul-name.bin"
+
+# 1: tseval on values near 1e308 ends; 100,000 series without charts are
+# fast and small (the bounds hold for the release build; sanitizers are slower)
+ck "tseval: values near 1e308 draw" 0 "" "timeout 20 tseval '$H/extreme-values.csv' '$H/alternating-max.csv' | grep -q '^value  *64  *64 '"
+/usr/bin/time -f '%M %e' -o tv.txt tseval --no-charts corpus/many-series.csv corpus/many-series.csv > tv.out 2>tv.err
+rc=$?
+read -r kb secs < <(tail -1 tv.txt)
+ok "tseval --no-charts: 100,000 series" "[ $rc = 0 ] && grep -c '^s[0-9]' tv.out | grep -qx 100000"
+case $TSD_BIN in
+*/san/*) ;;
+*)	ok "tseval --no-charts: 100,000 series in under 5 s (${secs} s) and 100 MB (${kb} KB)" \
+	   "awk 'BEGIN { exit !($secs < 5 && $kb < 102400) }'" ;;
+esac
