@@ -11,7 +11,7 @@ OPT     ?= -O2
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wpointer-arith -Wcast-qual -Wvla -Wno-unused-parameter
 CFLAGS  ?= $(OPT) -g
-CPPFLAGS += -D_GNU_SOURCE -Ilib
+CPPFLAGS += -D_GNU_SOURCE -Ilib $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 PKGS    := cmocka rdkafka
 LDLIBS  := -lm
 
@@ -44,7 +44,8 @@ MAN7    := $(wildcard man/man7/*.7)
 
 DEB_PKGS := libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-config \
             groff-base chromium file procps bc \
-            dpkg-dev fakeroot lintian rcs m4 systemd
+            dpkg-dev fakeroot lintian rcs m4 systemd \
+            libsqlite3-dev sqlite3 libpq-dev postgresql
 BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk time
 
 .PHONY: all help deps test check bench unit cli install uninstall deb clean demo model fuzz mutate
@@ -91,7 +92,7 @@ $(B)/tests/%.o: tests/%.c
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
 
 $(B)/tests/test_%: $(B)/tests/test_%.o $(LIB)
-	$(CC) $(ALLCFLAGS) -o $@ $< $(LIB) -lcmocka $(LDLIBS)
+	$(CC) $(ALLCFLAGS) -o $@ $< $(LIB) -lcmocka $(LDLIBS) $(LDLIBS_test_$*)
 
 # tools with extra libraries
 LDLIBS_tsconsume := -lrdkafka
@@ -99,6 +100,11 @@ LDLIBS_tsproduce := -lrdkafka
 LDLIBS_tsbroker  := -lrdkafka
 LDLIBS_tsplot    := -lmicrohttpd
 LDLIBS_tscore    := -pthread
+STORE_LIBS       := -lsqlite3 -lpq
+LDLIBS_tsconsume += $(STORE_LIBS)
+LDLIBS_tsstore   := $(STORE_LIBS)
+LDLIBS_tsquery   := $(STORE_LIBS)
+LDLIBS_test_store := $(STORE_LIBS)
 
 unit: $(UTS) ## build and run the cmocka unit tests
 	@sh scripts/run-unit.sh $(UTS)
@@ -126,7 +132,7 @@ fuzz: $(BINS) ## fuzz the reader, the Kafka payload decoder and coefficient wind
 	@mkdir -p build/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE \
-			-Ilib -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) -lm; \
+			-Ilib -I/usr/include/postgresql -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) -lm $(STORE_LIBS); \
 	done
 	@B=$(CURDIR)/$(B) bash scripts/fuzz-corpus.sh build/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -15,6 +15,7 @@
 #include "tstime.h"
 #include "kafka.h"
 #include "kafkatool.h"
+#include "store.h"
 #include "position.h"
 #include "tool.h"
 
@@ -52,6 +53,10 @@ static const char usage[] =
 "                         window; 10000 without)\n"
 "      --timeout DUR      give up when no broker answers for DUR (default 10s;\n"
 "                         0: wait for ever)\n"
+"      --positions DB     start each partition at the position stored in DB\n"
+"                         by tsstore (sqlite:PATH or a PostgreSQL connection\n"
+"                         string), where there is one, instead of the group's\n"
+"                         committed offset or -O\n"
 "  -q, --quiet            no notices on stderr (rebalances, dead letters)\n"
 "  -v, --verbose          librdkafka's log messages on stderr\n"
 "  -o, --output-format F  csv (default) or bin\n"
@@ -211,6 +216,32 @@ static void finish(void)
 		tool_die(EXIT_DATA, "write error:");
 }
 
+/* --positions DB: the sink (tsstore) keeps the next offset of each
+ * partition in its database, committed with the rows it covers; an
+ * assignment starts there (Kafka's "storing offsets outside Kafka"). */
+static tsd_store *posdb;
+static const char *posdb_name;
+
+static void seek_stored(rd_kafka_topic_partition_list_t *l)
+{
+	int64_t off;
+	int rc;
+
+	if (!posdb_name)
+		return;
+	if (!posdb) {
+		char err[600];
+		if (tsd_store_open(&posdb, posdb_name, NULL, err, sizeof err) < 0)
+			tool_die(EXIT_DATA, "--positions: %s", err);
+	}
+	for (int i = 0; i < l->cnt; i++) {
+		if ((rc = tsd_store_get_pos(posdb, l->elems[i].topic, l->elems[i].partition, &off)) < 0)
+			tool_die(EXIT_DATA, "--positions: %s: %s", posdb_name, tsd_store_errmsg(posdb));
+		if (rc == 1)
+			l->elems[i].offset = off;
+	}
+}
+
 static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts_, void *opaque)
 {
 	(void)opaque;
@@ -223,6 +254,7 @@ static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_pa
 		for (int i = 0; i < parts_->cnt; i++)
 			if (parts_->elems[i].offset < 0)
 				parts_->elems[i].offset = start_off;
+		seek_stored(parts_);
 		for (int i = 0; i < parts_->cnt; i++) {
 			part *p = find_part(parts_->elems[i].topic, parts_->elems[i].partition);
 			p->flags = P_ASSIGNED;
@@ -395,14 +427,14 @@ static void handle(const rd_kafka_message_t *m, const char *topic)
 
 int main(int argc, char **argv)
 {
-	enum { O_DLQ = 3000, O_BATCH, O_TIMEOUT, O_TFMT };
+	enum { O_DLQ = 3000, O_BATCH, O_TIMEOUT, O_TFMT, O_POSITIONS };
 	static const struct option lopts[] = {
 		{ "brokers", required_argument, 0, 'b' }, { "topic", required_argument, 0, 't' },
 		{ "group", required_argument, 0, 'G' }, { "partition", required_argument, 0, 'p' },
 		{ "offset", required_argument, 0, 'O' }, { "exit", no_argument, 0, 'e' },
 		{ "count", required_argument, 0, 'c' }, { "property", required_argument, 0, 'X' },
 		{ "config", required_argument, 0, 'F' }, { "dead-letter", required_argument, 0, O_DLQ },
-		{ "batch", required_argument, 0, O_BATCH }, { "timeout", required_argument, 0, O_TIMEOUT },
+		{ "batch", required_argument, 0, O_BATCH }, { "positions", required_argument, 0, O_POSITIONS }, { "timeout", required_argument, 0, O_TIMEOUT },
 		{ "quiet", no_argument, 0, 'q' }, { "verbose", no_argument, 0, 'v' },
 		{ "assign", no_argument, 0, 'a' }, { "output-format", required_argument, 0, 'o' },
 		{ "time-format", required_argument, 0, O_TFMT }, { "time-unit", required_argument, 0, 1001 },
@@ -455,6 +487,7 @@ int main(int argc, char **argv)
 		case 'a': no_join = 1; break;
 		case 'v': tool_kafka_verbose = 1; break;
 		case O_DLQ: dlq_topic = optarg; break;
+		case O_POSITIONS: posdb_name = optarg; break;
 		case O_BATCH: batch = (size_t)tool_long("--batch", optarg, 1, 10000000); break;
 		case O_TIMEOUT:
 			timeout_ms = strcmp(optarg, "0") ? tool_duration("--timeout", optarg) / 1000000 : 0;
@@ -615,6 +648,7 @@ int main(int argc, char **argv)
 				if (as->elems[i].offset < 0)
 					as->elems[i].offset = off_val;
 		}
+		seek_stored(as);
 		nassigned = nparts;
 		rd_kafka_resp_err_t err = rd_kafka_assign(rk, as);
 		rd_kafka_topic_partition_list_destroy(as);
@@ -723,6 +757,7 @@ int main(int argc, char **argv)
 	if (dlq)
 		rd_kafka_destroy(dlq);
 	tsd_kdec_free(dec);
+	tsd_store_close(posdb);
 	tsd_kconf_free(kc);
 	tsd_postab_free(ptab);
 	free(smp);

@@ -17,7 +17,7 @@ NABDIR=$DATA
 [ -d "$DATA/nab" ] && NABDIR=$DATA/nab
 
 # the pages whose examples are run (the foundation: tools, formats, overview)
-EXAMPLE_PAGES="tsdown.1 tsconv.1 tsgen.1 paa.1 sax.1 tsd-frames.5 tsd-csv.5 tsdown.7"
+EXAMPLE_PAGES="tsdown.1 tsconv.1 tsgen.1 paa.1 sax.1 tsd-frames.5 tsd-csv.5 tsdown.7 tsstore.1 tsquery.1 tsd-store.5"
 
 # the options of TOOL_COMMON_HELP (cli/tool.h)
 COMMON_OPTS="-o --output-format -d --delimiter -t --time-format --time-unit -N --name

@@ -1,0 +1,577 @@
+/* store_pg.c: the PostgreSQL backend, through libpq.
+ *
+ * The rows of a transaction gather in memory as binary COPY data; a commit
+ * sends them in one transaction:
+ *
+ *     BEGIN
+ *     SAVEPOINT f; COPY tsd_samples FROM STDIN (FORMAT binary)
+ *         a row already there (a replay)?  ROLLBACK TO f, then
+ *         COPY tsd_stage ...; INSERT INTO tsd_samples SELECT ... ON CONFLICT
+ *         (series, time) DO UPDATE
+ *     INSERT INTO tsd_series ... ON CONFLICT DO NOTHING   (new series)
+ *     INSERT INTO tsd_positions ... ON CONFLICT DO UPDATE (positions)
+ *     COMMIT
+ *
+ * New rows (the usual case) go straight into the table; only a
+ * transaction that meets a row already stored pays for the staging table.
+ * Because the whole transaction is still in memory, a connection lost on
+ * the way (server restarted) is reconnected with backoff and the
+ * transaction sent again; when the COMMIT itself got through and only its
+ * answer was lost, sending it again rewrites the same rows (upsert). */
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "series.h"
+#include "store_impl.h"
+#include "tsd.h"
+
+static const char schema[] =
+	"BEGIN;\n"
+	"SELECT pg_advisory_xact_lock(7317052113);\n" /* two creators at once */
+	"CREATE TABLE IF NOT EXISTS tsd_samples (\n"
+	"  series text COLLATE \"C\" NOT NULL,\n"
+	"  time timestamptz NOT NULL,\n"
+	"  value double precision NOT NULL,\n"
+	"  PRIMARY KEY (series, time)\n"
+	");\n"
+	"CREATE TABLE IF NOT EXISTS tsd_series (series text COLLATE \"C\" PRIMARY KEY);\n"
+	"CREATE TABLE IF NOT EXISTS tsd_positions (\n"
+	"  topic text NOT NULL,\n"
+	"  partition integer NOT NULL,\n"
+	"  next_offset bigint NOT NULL,\n"
+	"  updated timestamptz NOT NULL DEFAULT now(),\n"
+	"  PRIMARY KEY (topic, partition)\n"
+	");\n"
+	"COMMIT;\n";
+
+#define PG_EPOCH_US 946684800000000LL /* 2000-01-01 in us since 1970 */
+
+typedef struct {
+	char *topic;
+	int32_t partition;
+	int64_t offset;
+} ppos;
+
+typedef struct {
+	PGconn *c;
+	char *conninfo;
+	unsigned char *buf;      /* binary COPY rows of the open transaction */
+	size_t len, cap;
+	ppos *pos;
+	size_t npos, cappos;
+	tsd_series_tab *tab;     /* series seen */
+	unsigned char *known;    /* (nknown) in tsd_series already */
+	size_t nknown;
+	uint32_t *fresh;         /* series ids new in the open transaction */
+	size_t nfresh, capfresh;
+	PGresult *qres;          /* query: the current row */
+	int qopen;
+	char *qseries;
+} pg;
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void put16(unsigned char *p, uint16_t v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }
+static void put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (24 - 8 * i));
+}
+static void put64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (56 - 8 * i));
+}
+static uint64_t get64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The connection is gone (or the server is going away): worth a retry. */
+static int lost(pg *d, const PGresult *r)
+{
+	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+	if (PQstatus(d->c) == CONNECTION_BAD)
+		return 1;
+	return st && (!strncmp(st, "08", 2) || !strcmp(st, "57P01") || !strcmp(st, "57P02") ||
+		      !strcmp(st, "57P03"));
+}
+
+static int seterr_res(tsd_store *s, pg *d, PGresult *r, const char *what)
+{
+	const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+	tsd_store_seterr(s, "%s: %s", what, m ? m : PQerrorMessage(d->c));
+	if (lost(d, r))
+		return TSD_EIO;
+	return st && (!strncmp(st, "22", 2) || !strncmp(st, "23", 2)) ? TSD_EFORMAT : TSD_EIO;
+}
+
+/* Run sql (no result rows wanted); 0 or an error with its message. */
+static int run(tsd_store *s, pg *d, const char *sql, int nparams, const char *const *vals, PGresult **keep)
+{
+	PGresult *r = nparams ? PQexecParams(d->c, sql, nparams, NULL, vals, NULL, NULL, 0) : PQexec(d->c, sql);
+	ExecStatusType st = PQresultStatus(r);
+	int rc = 0;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		rc = seterr_res(s, d, r, "postgresql");
+	if (keep && !rc)
+		*keep = r;
+	else
+		PQclear(r);
+	return rc;
+}
+
+static int setup(tsd_store *s, pg *d)
+{
+	int rc;
+
+	if ((rc = run(s, d, "SET client_min_messages = warning", 0, NULL, NULL)) < 0 ||
+	    (rc = run(s, d, schema, 0, NULL, NULL)) < 0) {
+		PQclear(PQexec(d->c, "ROLLBACK"));
+		return rc;
+	}
+	return run(s, d, "CREATE TEMP TABLE IF NOT EXISTS tsd_stage (seq bigserial, series text COLLATE \"C\", "
+		   "time timestamptz, value double precision) ON COMMIT DELETE ROWS", 0, NULL, NULL);
+}
+
+static int connect_db(tsd_store *s, pg *d)
+{
+	if (d->c)
+		PQfinish(d->c);
+	d->c = PQconnectdb(d->conninfo);
+	if (!d->c) {
+		tsd_store_seterr(s, "out of memory");
+		return TSD_ENOMEM;
+	}
+	if (PQstatus(d->c) != CONNECTION_OK) {
+		tsd_store_seterr(s, "postgresql: %s", PQerrorMessage(d->c));
+		return TSD_EIO;
+	}
+	return setup(s, d);
+}
+
+static int pg_open(tsd_store *s, const char *target)
+{
+	pg *d = calloc(1, sizeof *d);
+
+	if (!d || !(d->tab = tsd_series_new()) || !(d->conninfo = strdup(target))) {
+		if (d)
+			tsd_series_free(d->tab);
+		free(d);
+		tsd_store_seterr(s, "out of memory");
+		return TSD_ENOMEM;
+	}
+	s->impl = d;
+	return connect_db(s, d);
+}
+
+static void query_end(pg *d)
+{
+	PGresult *r;
+
+	PQclear(d->qres);
+	d->qres = NULL;
+	if (d->qopen)
+		while ((r = PQgetResult(d->c)))
+			PQclear(r);
+	d->qopen = 0;
+}
+
+static void pg_close(tsd_store *s)
+{
+	pg *d = s->impl;
+
+	if (!d)
+		return;
+	if (d->c)
+		query_end(d);
+	PQfinish(d->c);
+	free(d->conninfo);
+	free(d->buf);
+	for (size_t i = 0; i < d->npos; i++)
+		free(d->pos[i].topic);
+	free(d->pos);
+	tsd_series_free(d->tab);
+	free(d->known);
+	free(d->fresh);
+	free(d->qseries);
+	free(d);
+	s->impl = NULL;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t nc;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap : 64;
+	while (nc < need)
+		nc *= 2;
+	if (!(np = realloc(*p, nc * size)))
+		return TSD_ENOMEM;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
+static int pg_row(tsd_store *s, const char *series, size_t len, int64_t t, double v)
+{
+	pg *d = s->impl;
+	uint32_t id;
+	uint64_t vb;
+	unsigned char *p;
+
+	if (t % 1000) {
+		tsd_store_seterr(s, "PostgreSQL keeps times to the microsecond: this one has nanoseconds");
+		return TSD_EFORMAT;
+	}
+	if (len > 0x7fffffff || tsd_series_intern(&id, d->tab, series, len) < 0 ||
+	    grow((void **)&d->buf, &d->cap, d->len + 2 + 4 + len + 12 + 12, 1) < 0)
+		goto nomem;
+	if (id >= d->nknown) {
+		size_t old = d->nknown;
+		if (grow((void **)&d->known, &d->nknown, (size_t)id + 1, 1) < 0)
+			goto nomem;
+		memset(d->known + old, 0, d->nknown - old);
+	}
+	if (d->known[id] == 0) {
+		if (grow((void **)&d->fresh, &d->capfresh, d->nfresh + 1, sizeof *d->fresh) < 0)
+			goto nomem;
+		d->fresh[d->nfresh++] = id;
+		d->known[id] = 2; /* in this transaction */
+	}
+	p = d->buf + d->len;
+	put16(p, 3);
+	put32(p + 2, (uint32_t)len);
+	memcpy(p + 6, series, len);
+	p += 6 + len;
+	put32(p, 8);
+	put64(p + 4, (uint64_t)(t / 1000 - PG_EPOCH_US));
+	put32(p + 12, 8);
+	memcpy(&vb, &v, 8);
+	put64(p + 16, vb);
+	d->len += 6 + len + 24;
+	return 0;
+nomem:
+	tsd_store_seterr(s, "out of memory");
+	return TSD_ENOMEM;
+}
+
+static int pg_pos(tsd_store *s, const char *topic, size_t len, int32_t partition, int64_t offset)
+{
+	pg *d = s->impl;
+	size_t i;
+
+	for (i = 0; i < d->npos; i++)
+		if (d->pos[i].partition == partition && strlen(d->pos[i].topic) == len &&
+		    !memcmp(d->pos[i].topic, topic, len))
+			break;
+	if (i == d->npos) {
+		if (grow((void **)&d->pos, &d->cappos, d->npos + 1, sizeof *d->pos) < 0 ||
+		    !(d->pos[i].topic = strndup(topic, len))) {
+			tsd_store_seterr(s, "out of memory");
+			return TSD_ENOMEM;
+		}
+		d->pos[i].partition = partition;
+		d->npos++;
+	}
+	d->pos[i].offset = offset;
+	return 0;
+}
+
+/* The row numbered n (from 0) of the buffer, for a message. */
+static void bad_row(tsd_store *s, pg *d, int64_t n)
+{
+	const unsigned char *p = d->buf, *end = d->buf + d->len;
+	uint64_t vb;
+	double v;
+
+	for (int64_t i = 0; p < end; i++) {
+		uint32_t len = get32(p + 2);
+		if (i == n) {
+			int64_t us = (int64_t)get64(p + 6 + len + 4);
+			vb = get64(p + 6 + len + 16);
+			memcpy(&v, &vb, 8);
+			tsd_store_setbad(s, n, (const char *)p + 6, len, (us + PG_EPOCH_US) * 1000, v);
+			return;
+		}
+		p += 6 + len + 24;
+	}
+}
+
+/* COPY the buffered rows into table; 0, or an error (*res keeps the
+ * failed result for its SQLSTATE and context). */
+static int copy_rows(tsd_store *s, pg *d, const char *sql, PGresult **res)
+{
+	static const unsigned char head[19] = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0 };
+	static const unsigned char tail[2] = { 0xff, 0xff };
+	PGresult *r = PQexec(d->c, sql);
+	int ok;
+
+	*res = NULL;
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		*res = r;
+		return seterr_res(s, d, r, "postgresql");
+	}
+	PQclear(r);
+	ok = PQputCopyData(d->c, (const char *)head, sizeof head) == 1;
+	for (size_t off = 0; ok && off < d->len; off += 1 << 20) {
+		size_t n = d->len - off < (1 << 20) ? d->len - off : 1 << 20;
+		ok = PQputCopyData(d->c, (const char *)d->buf + off, (int)n) == 1;
+	}
+	if (ok)
+		ok = PQputCopyData(d->c, (const char *)tail, 2) == 1;
+	PQputCopyEnd(d->c, ok ? NULL : "send failed");
+	r = PQgetResult(d->c);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		int rc = seterr_res(s, d, r, "postgresql");
+		PGresult *x;
+		while ((x = PQgetResult(d->c)))
+			PQclear(x);
+		*res = r;
+		return rc;
+	}
+	PQclear(r);
+	while ((r = PQgetResult(d->c)))
+		PQclear(r);
+	return 0;
+}
+
+/* One try at the whole transaction. */
+static int attempt(tsd_store *s, pg *d, int *retry)
+{
+	PGresult *r = NULL;
+	int rc;
+
+	*retry = 0;
+	if ((rc = run(s, d, "BEGIN", 0, NULL, NULL)) < 0)
+		goto fail;
+	if (d->len) {
+		if ((rc = run(s, d, "SAVEPOINT tsd_fast", 0, NULL, NULL)) < 0)
+			goto fail;
+		rc = copy_rows(s, d, "COPY tsd_samples (series, time, value) FROM STDIN (FORMAT binary)", &r);
+		if (rc < 0 && r && !lost(d, r) && !strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE) ?
+							    PQresultErrorField(r, PG_DIAG_SQLSTATE) : "", "23505")) {
+			/* some rows are there already: upsert through the stage */
+			PQclear(r);
+			r = NULL;
+			if ((rc = run(s, d, "ROLLBACK TO SAVEPOINT tsd_fast", 0, NULL, NULL)) < 0 ||
+			    (rc = copy_rows(s, d, "COPY tsd_stage (series, time, value) FROM STDIN (FORMAT binary)", &r)) < 0 ||
+			    (rc = run(s, d, "INSERT INTO tsd_samples (series, time, value) "
+				      "SELECT DISTINCT ON (series, time) series, time, value FROM tsd_stage "
+				      "ORDER BY series, time, seq DESC "
+				      "ON CONFLICT (series, time) DO UPDATE SET value = EXCLUDED.value", 0, NULL, NULL)) < 0)
+				goto fail;
+		} else if (rc < 0) {
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < d->nfresh; i++) {
+		const char *v[1] = { tsd_series_name(d->tab, d->fresh[i]) };
+		if ((rc = run(s, d, "INSERT INTO tsd_series (series) VALUES ($1) ON CONFLICT DO NOTHING", 1, v, NULL)) < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < d->npos; i++) {
+		char pb[16], ob[24];
+		const char *v[3] = { d->pos[i].topic, pb, ob };
+		snprintf(pb, sizeof pb, "%d", (int)d->pos[i].partition);
+		snprintf(ob, sizeof ob, "%lld", (long long)d->pos[i].offset);
+		if ((rc = run(s, d, "INSERT INTO tsd_positions (topic, partition, next_offset) VALUES ($1, $2, $3) "
+			      "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, "
+			      "updated = now()", 3, v, NULL)) < 0)
+			goto fail;
+	}
+	if ((rc = run(s, d, "COMMIT", 0, NULL, NULL)) < 0)
+		goto fail;
+	return 0;
+fail:
+	*retry = lost(d, r);
+	if (rc == TSD_EFORMAT && r) {
+		/* COPY names the row: "COPY tsd_samples, line N[, column ...]" */
+		const char *ctx = PQresultErrorField(r, PG_DIAG_CONTEXT), *l;
+		if (ctx && (l = strstr(ctx, ", line ")))
+			bad_row(s, d, strtoll(l + 7, NULL, 10) - 1);
+	}
+	PQclear(r);
+	if (!*retry)
+		PQclear(PQexec(d->c, "ROLLBACK"));
+	return rc;
+}
+
+static void clear_txn(pg *d, int committed)
+{
+	for (size_t i = 0; i < d->nfresh; i++)
+		d->known[d->fresh[i]] = committed ? 1 : 0;
+	d->nfresh = 0;
+	d->len = 0;
+	for (size_t i = 0; i < d->npos; i++)
+		free(d->pos[i].topic);
+	d->npos = 0;
+}
+
+static int pg_commit(tsd_store *s)
+{
+	pg *d = s->impl;
+	int64_t t0 = now_ms(), delay = 100;
+	int rc, retry;
+
+	query_end(d);
+	for (;;) {
+		rc = attempt(s, d, &retry);
+		if (!rc || !retry || s->o.retry_ms <= 0)
+			break;
+		/* the server went away: reconnect and send it all again */
+		for (;;) {
+			if (now_ms() - t0 >= s->o.retry_ms) {
+				char m[sizeof s->err];
+				memcpy(m, s->err, sizeof m);
+				tsd_store_seterr(s, "%s (gave up after %lld ms of retries)", m, (long long)(now_ms() - t0));
+				clear_txn(d, 0);
+				return TSD_EIO;
+			}
+			struct timespec ts = { delay / 1000, (long)(delay % 1000) * 1000000 };
+			nanosleep(&ts, NULL);
+			delay = delay * 2 > 2000 ? 2000 : delay * 2;
+			if (connect_db(s, d) == 0)
+				break;
+		}
+		s->retries++;
+	}
+	clear_txn(d, rc == 0);
+	return rc;
+}
+
+static int pg_rollback(tsd_store *s)
+{
+	clear_txn(s->impl, 0);
+	return 0;
+}
+
+static int pg_get_pos(tsd_store *s, const char *topic, int32_t partition, int64_t *offset)
+{
+	pg *d = s->impl;
+	char pb[16];
+	const char *v[2] = { topic, pb };
+	PGresult *r = NULL;
+	int rc;
+
+	snprintf(pb, sizeof pb, "%d", (int)partition);
+	query_end(d);
+	if ((rc = run(s, d, "SELECT next_offset FROM tsd_positions WHERE topic = $1 AND partition = $2", 2, v, &r)) < 0)
+		return rc;
+	rc = PQntuples(r) > 0;
+	if (rc)
+		*offset = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return rc;
+}
+
+static int pg_series(tsd_store *s, char ***names, size_t *n, size_t *cap)
+{
+	pg *d = s->impl;
+	PGresult *r = NULL;
+	int rc;
+
+	query_end(d);
+	if ((rc = run(s, d, "SELECT series FROM tsd_series", 0, NULL, &r)) < 0)
+		return rc;
+	for (int i = 0; i < PQntuples(r); i++)
+		if (tsd_store_names_add(names, n, cap, PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0)) < 0) {
+			PQclear(r);
+			tsd_store_seterr(s, "out of memory");
+			return TSD_ENOMEM;
+		}
+	PQclear(r);
+	return 0;
+}
+
+static int pg_query(tsd_store *s, const char *series, int64_t from, int64_t to)
+{
+	pg *d = s->impl;
+	unsigned char fb[8], tb[8];
+	const char *vals[3] = { series, (const char *)fb, (const char *)tb };
+	const int lens[3] = { 0, 8, 8 }, fmts[3] = { 0, 1, 1 };
+	const Oid types[3] = { 25, 1184, 1184 };
+
+	query_end(d);
+	/* to is exclusive: a time of to - 1 ns is before to's microsecond */
+	put64(fb, (uint64_t)((from / 1000 + (from % 1000 > 0)) - PG_EPOCH_US));
+	put64(tb, (uint64_t)((to / 1000 + (to % 1000 > 0)) - PG_EPOCH_US));
+	if (!PQsendQueryParams(d->c, "SELECT time, value FROM tsd_samples WHERE series = $1 AND time >= $2 "
+			       "AND time < $3 ORDER BY time", 3, types, vals, lens, fmts, 1)) {
+		tsd_store_seterr(s, "postgresql: %s", PQerrorMessage(d->c));
+		return TSD_EIO;
+	}
+	PQsetSingleRowMode(d->c);
+	d->qopen = 1;
+	return 0;
+}
+
+static int pg_next(tsd_store *s, int64_t *t, double *v)
+{
+	pg *d = s->impl;
+	PGresult *r;
+	uint64_t vb;
+
+	if (!d->qopen)
+		return 0;
+	PQclear(d->qres);
+	d->qres = NULL;
+	r = PQgetResult(d->c);
+	if (r && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
+		if (PQgetlength(r, 0, 0) != 8 || PQgetlength(r, 0, 1) != 8) {
+			PQclear(r);
+			tsd_store_seterr(s, "postgresql: unexpected column sizes");
+			query_end(d);
+			return TSD_EFORMAT;
+		}
+		*t = ((int64_t)get64((const unsigned char *)PQgetvalue(r, 0, 0)) + PG_EPOCH_US) * 1000;
+		vb = get64((const unsigned char *)PQgetvalue(r, 0, 1));
+		memcpy(v, &vb, 8);
+		d->qres = r;
+		return 1;
+	}
+	if (r && PQresultStatus(r) != PGRES_TUPLES_OK) {
+		int rc = seterr_res(s, d, r, "postgresql");
+		PQclear(r);
+		query_end(d);
+		return rc;
+	}
+	PQclear(r);
+	query_end(d);
+	return 0;
+}
+
+const tsd_store_ops tsd_store_pg_ops = {
+	.kind = "postgresql",
+	.open = pg_open,
+	.close = pg_close,
+	.row = pg_row,
+	.pos = pg_pos,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.get_pos = pg_get_pos,
+	.series = pg_series,
+	.query = pg_query,
+	.next = pg_next,
+};

@@ -1,0 +1,336 @@
+/* store_sqlite.c: the SQLite backend. One file, WAL mode (readers never
+ * wait for the writer), rows upserted through one prepared statement in a
+ * transaction begun with BEGIN IMMEDIATE, so that a lock held by another
+ * process is waited for (busy timeout) before any row is written. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "series.h"
+#include "store_impl.h"
+#include "tsd.h"
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS tsd_samples (\n"
+	"  series TEXT NOT NULL,\n"
+	"  time INTEGER NOT NULL,\n"  /* ns since 1970-01-01 UTC */
+	"  value REAL NOT NULL,\n"
+	"  PRIMARY KEY (series, time)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS tsd_series (series TEXT PRIMARY KEY) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS tsd_positions (\n"
+	"  topic TEXT NOT NULL,\n"
+	"  partition INTEGER NOT NULL,\n"
+	"  next_offset INTEGER NOT NULL,\n"
+	"  updated INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (topic, partition)\n"
+	");\n"
+	"CREATE VIEW IF NOT EXISTS tsd_samples_utc AS\n"
+	"  SELECT series, strftime('%Y-%m-%d %H:%M:%f', time / 1000000 / 1000.0, 'unixepoch') AS time, value\n"
+	"  FROM tsd_samples;\n";
+
+typedef struct {
+	sqlite3 *db;
+	sqlite3_stmt *ins, *ser, *pos, *getpos, *list, *q;
+	tsd_series_tab *tab;     /* series seen */
+	unsigned char *known;    /* (nknown) in tsd_series already */
+	size_t nknown;
+	int in_txn;
+} sq;
+
+static int fail(tsd_store *s, sq *d, const char *what)
+{
+	int code = sqlite3_errcode(d->db) & 0xff;
+
+	tsd_store_seterr(s, "%s: %s", what, sqlite3_errmsg(d->db));
+	if (code == SQLITE_CONSTRAINT || code == SQLITE_MISMATCH || code == SQLITE_TOOBIG || code == SQLITE_RANGE)
+		return TSD_EFORMAT;
+	return TSD_EIO;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* sql, waiting out SQLITE_BUSY for the busy timeout (switching to WAL
+ * mode does not always call the busy handler) */
+static int exec_wait(tsd_store *s, sq *d, const char *sql)
+{
+	int64_t t0 = now_ms();
+	int rc;
+
+	while ((rc = sqlite3_exec(d->db, sql, NULL, NULL, NULL)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		if (now_ms() - t0 > s->o.busy_ms)
+			break;
+		struct timespec ts = { 0, 20000000 };
+		nanosleep(&ts, NULL);
+	}
+	return rc == SQLITE_OK ? 0 : fail(s, d, "sqlite");
+}
+
+static int prep(tsd_store *s, sq *d, sqlite3_stmt **st, const char *sql)
+{
+	if (sqlite3_prepare_v3(d->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+		return fail(s, d, "sqlite");
+	return 0;
+}
+
+static int sq_open(tsd_store *s, const char *path)
+{
+	sq *d = calloc(1, sizeof *d);
+	int rc;
+
+	if (!d || !(d->tab = tsd_series_new())) {
+		free(d);
+		tsd_store_seterr(s, "out of memory");
+		return TSD_ENOMEM;
+	}
+	s->impl = d;
+	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		tsd_store_seterr(s, "sqlite:%s: %s", path, d->db ? sqlite3_errmsg(d->db) : "out of memory");
+		return TSD_EIO;
+	}
+	sqlite3_busy_timeout(d->db, s->o.busy_ms > 0x7fffffff ? 0x7fffffff : (int)s->o.busy_ms);
+	/* NORMAL: a commit is durable once the WAL is written (a crash of
+	 * the process loses nothing committed; a power cut may lose the last
+	 * transactions, never part of one) */
+	if ((rc = exec_wait(s, d, "PRAGMA journal_mode=WAL")) < 0 ||
+	    (rc = exec_wait(s, d, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536")) < 0)
+		goto bad;
+	/* the tables, unless they are there (a reader then takes no lock) */
+	if (sqlite3_prepare_v2(d->db, "SELECT count(*) FROM sqlite_master WHERE name IN "
+			       "('tsd_samples', 'tsd_series', 'tsd_positions', 'tsd_samples_utc')", -1, &d->q, NULL) != SQLITE_OK) {
+		rc = fail(s, d, "sqlite");
+		goto bad;
+	}
+	rc = sqlite3_step(d->q);
+	int have = rc == SQLITE_ROW ? sqlite3_column_int(d->q, 0) : 0;
+	sqlite3_finalize(d->q);
+	d->q = NULL;
+	if (have != 4) {
+		if ((rc = exec_wait(s, d, "BEGIN IMMEDIATE")) < 0)
+			goto bad;
+		if ((rc = exec_wait(s, d, schema)) < 0 || (rc = exec_wait(s, d, "COMMIT")) < 0) {
+			sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+			goto bad;
+		}
+	}
+	if ((rc = prep(s, d, &d->ins, "INSERT INTO tsd_samples (series, time, value) VALUES (?, ?, ?) "
+			"ON CONFLICT (series, time) DO UPDATE SET value = excluded.value")) < 0 ||
+	    (rc = prep(s, d, &d->ser, "INSERT OR IGNORE INTO tsd_series (series) VALUES (?)")) < 0 ||
+	    (rc = prep(s, d, &d->pos, "INSERT INTO tsd_positions (topic, partition, next_offset, updated) "
+			"VALUES (?, ?, ?, CAST(strftime('%s', 'now') AS INTEGER)) ON CONFLICT (topic, partition) "
+			"DO UPDATE SET next_offset = excluded.next_offset, updated = excluded.updated")) < 0 ||
+	    (rc = prep(s, d, &d->getpos, "SELECT next_offset FROM tsd_positions WHERE topic = ? AND partition = ?")) < 0 ||
+	    (rc = prep(s, d, &d->list, "SELECT series FROM tsd_series")) < 0 ||
+	    (rc = prep(s, d, &d->q, "SELECT time, value FROM tsd_samples WHERE series = ? AND time >= ? AND time < ? "
+			"ORDER BY time")) < 0)
+		goto bad;
+	return 0;
+bad:
+	{
+		char m[sizeof s->err];
+		memcpy(m, s->err, sizeof m);
+		tsd_store_seterr(s, "sqlite:%s: %s", path, m + (strncmp(m, "sqlite: ", 8) ? 0 : 8));
+	}
+	return rc;
+}
+
+static void sq_close(tsd_store *s)
+{
+	sq *d = s->impl;
+
+	if (!d)
+		return;
+	sqlite3_finalize(d->ins);
+	sqlite3_finalize(d->ser);
+	sqlite3_finalize(d->pos);
+	sqlite3_finalize(d->getpos);
+	sqlite3_finalize(d->list);
+	sqlite3_finalize(d->q);
+	if (d->db && d->in_txn)
+		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(d->db);
+	tsd_series_free(d->tab);
+	free(d->known);
+	free(d);
+	s->impl = NULL;
+}
+
+static int begin(tsd_store *s, sq *d)
+{
+	if (d->in_txn)
+		return 0;
+	if (exec_wait(s, d, "BEGIN IMMEDIATE") < 0)
+		return TSD_EIO;
+	d->in_txn = 1;
+	return 0;
+}
+
+static int step_done(tsd_store *s, sq *d, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, d, "sqlite");
+	return 0;
+}
+
+static int sq_row(tsd_store *s, const char *series, size_t len, int64_t t, double v)
+{
+	sq *d = s->impl;
+	uint32_t id;
+	int rc;
+
+	if ((rc = begin(s, d)) < 0)
+		return rc;
+	if ((rc = tsd_series_intern(&id, d->tab, series, len)) < 0) {
+		tsd_store_seterr(s, "%s", tsd_strerror(rc));
+		return rc;
+	}
+	if (id >= d->nknown) {
+		size_t nk = d->nknown ? 2 * d->nknown : 64;
+		while (nk <= id)
+			nk *= 2;
+		unsigned char *k = realloc(d->known, nk);
+		if (!k) {
+			tsd_store_seterr(s, "out of memory");
+			return TSD_ENOMEM;
+		}
+		memset(k + d->nknown, 0, nk - d->nknown);
+		d->known = k;
+		d->nknown = nk;
+	}
+	if (!d->known[id]) {
+		sqlite3_bind_text(d->ser, 1, series, (int)len, SQLITE_STATIC);
+		if ((rc = step_done(s, d, d->ser)) < 0)
+			return rc;
+		d->known[id] = 1;
+	}
+	sqlite3_bind_text(d->ins, 1, series, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(d->ins, 2, t);
+	sqlite3_bind_double(d->ins, 3, v);
+	return step_done(s, d, d->ins);
+}
+
+static int sq_pos(tsd_store *s, const char *topic, size_t len, int32_t partition, int64_t offset)
+{
+	sq *d = s->impl;
+	int rc;
+
+	if ((rc = begin(s, d)) < 0)
+		return rc;
+	sqlite3_bind_text(d->pos, 1, topic, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int(d->pos, 2, partition);
+	sqlite3_bind_int64(d->pos, 3, offset);
+	return step_done(s, d, d->pos);
+}
+
+static int sq_commit(tsd_store *s)
+{
+	sq *d = s->impl;
+
+	if (!d->in_txn)
+		return 0;
+	if (exec_wait(s, d, "COMMIT") < 0) {
+		int rc = fail(s, d, "commit");
+		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+		d->in_txn = 0;
+		memset(d->known, 0, d->nknown);
+		return rc == TSD_EFORMAT ? TSD_EFORMAT : TSD_EIO;
+	}
+	d->in_txn = 0;
+	return 0;
+}
+
+static int sq_rollback(tsd_store *s)
+{
+	sq *d = s->impl;
+
+	if (!d->in_txn)
+		return 0;
+	d->in_txn = 0;
+	memset(d->known, 0, d->nknown); /* the series rows went too */
+	if (sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+		return fail(s, d, "rollback");
+	return 0;
+}
+
+static int sq_get_pos(tsd_store *s, const char *topic, int32_t partition, int64_t *offset)
+{
+	sq *d = s->impl;
+	int rc;
+
+	sqlite3_bind_text(d->getpos, 1, topic, -1, SQLITE_STATIC);
+	sqlite3_bind_int(d->getpos, 2, partition);
+	rc = sqlite3_step(d->getpos);
+	if (rc == SQLITE_ROW)
+		*offset = sqlite3_column_int64(d->getpos, 0);
+	sqlite3_reset(d->getpos);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(s, d, "positions");
+}
+
+static int sq_series(tsd_store *s, char ***names, size_t *n, size_t *cap)
+{
+	sq *d = s->impl;
+	int rc;
+
+	while ((rc = sqlite3_step(d->list)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(d->list, 0);
+		int len = sqlite3_column_bytes(d->list, 0);
+		if (tsd_store_names_add(names, n, cap, name ? name : "", (size_t)len) < 0) {
+			sqlite3_reset(d->list);
+			tsd_store_seterr(s, "out of memory");
+			return TSD_ENOMEM;
+		}
+	}
+	sqlite3_reset(d->list);
+	return rc == SQLITE_DONE ? 0 : fail(s, d, "series");
+}
+
+static int sq_query(tsd_store *s, const char *series, int64_t from, int64_t to)
+{
+	sq *d = s->impl;
+
+	sqlite3_reset(d->q);
+	if (sqlite3_bind_text(d->q, 1, series, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+		return fail(s, d, "query");
+	sqlite3_bind_int64(d->q, 2, from);
+	sqlite3_bind_int64(d->q, 3, to);
+	return 0;
+}
+
+static int sq_next(tsd_store *s, int64_t *t, double *v)
+{
+	sq *d = s->impl;
+	int rc = sqlite3_step(d->q);
+
+	if (rc == SQLITE_ROW) {
+		*t = sqlite3_column_int64(d->q, 0);
+		*v = sqlite3_column_double(d->q, 1);
+		return 1;
+	}
+	sqlite3_reset(d->q);
+	return rc == SQLITE_DONE ? 0 : fail(s, d, "query");
+}
+
+const tsd_store_ops tsd_store_sqlite_ops = {
+	.kind = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.row = sq_row,
+	.pos = sq_pos,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.get_pos = sq_get_pos,
+	.series = sq_series,
+	.query = sq_query,
+	.next = sq_next,
+};
