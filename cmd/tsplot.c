@@ -6,6 +6,7 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <poll.h>
 #include <pthread.h>
@@ -30,8 +31,8 @@ static const char usage[] =
 "usage: tsplot [options] [FILE...]\n"
 "Plot the series of the input with gnuplot as they arrive. Several FILEs\n"
 "are read at the same time (e.g. an original and a downsampled stream)\n"
-"and drawn over each other: a series of the same name has one colour,\n"
-"the first input thin lines, the others lines with points.\n"
+"and drawn over each other: a series of the same name has one hue, the\n"
+"first input thin lighter lines, the others lines with points.\n"
 "\n"
 "  -s, --series PAT       plot the series whose name matches the shell\n"
 "                         pattern PAT (repeatable; default all)\n"
@@ -46,7 +47,8 @@ static const char usage[] =
 "                         refresh; .png, .svg or .txt pick the terminal)\n"
 "      --size WxH         chart size in pixels (dumb: characters)\n"
 "      --columns N        buckets across the chart (default: its width)\n"
-"      --panels           one panel per series name\n"
+"      --panels           one panel per series name, in name order (the\n"
+"                         default beyond 10 names)\n"
 "      --yrange LO:HI     fixed value range; * or empty for automatic\n"
 "      --title TEXT       chart title\n"
 "      --labels A,B,...   names of the inputs in the key (default: file names)\n"
@@ -111,6 +113,7 @@ static struct {
 	int interactive;           /* qt, x11, wxt: a window */
 	char *labels[MAX_INPUTS];
 	int w, h, columns, port;
+	int size_given, cur_w, cur_h;  /* --size; the terminal's size now */
 	int tty_dumb;
 	/* shared with reader threads (lock) */
 	pthread_mutex_t lock;
@@ -404,88 +407,208 @@ static int send_data(void)
 	return 0;
 }
 
-static int curve(uint32_t i, int first)
+/* One hue per series name (ten distinct ones, then steps of the golden
+ * angle); the first input of an overlay, the original, in a lighter tint
+ * of the same hue under the others. */
+static void colour(char *buf, size_t len, uint32_t group, int light)
 {
-	char q[600];
-	const pseries *p = &g.ps[i];
-	const char *name = p->name;
-	char title[1100];
+	static const unsigned pal[10] = { 0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd,
+					  0x8c564b, 0xe377c2, 0x17becf, 0xbcbd22, 0x7f7f7f };
+	unsigned rgb, c[3];
 
-	if (g.labels[1] || p->input > 0)
-		snprintf(title, sizeof title, "%s %s", name, g.labels[p->input]);
-	else
-		snprintf(title, sizeof title, "%s", name);
-	/* overlay: the first input (the original) in grey under the others,
-	 * so that what a downsampler kept stands out in colour */
-	char lc[32];
-	if (p->input == 0 && g.labels[1])
-		snprintf(lc, sizeof lc, "rgb \"#b0b0b0\"");
-	else
-		snprintf(lc, sizeof lc, "%u", (unsigned)(p->group % 8) + 1);
-	return tsd_gnuplot_printf(g.gp, "%s$d%" PRIu32 " using 1:2 with %s lc %s title %s",
-				  first ? "plot " : ", ", i,
-				  p->input == 0 ? "lines lw 1" : "linespoints lw 1.5 pt 7 ps 0.4",
-				  lc, tsd_plot_quote(q, sizeof q, title));
+	if (group < 10) {
+		rgb = pal[group];
+	} else {
+		/* hsv(h, 0.75, 0.75) */
+		double h = fmod(group * 137.508, 360.0) / 60.0, v = 0.75, sat = 0.75;
+		double f = h - floor(h), p = v * (1 - sat), q = v * (1 - sat * f), t = v * (1 - sat * (1 - f));
+		double r, gg, b;
+		switch ((int)h) {
+		case 0: r = v, gg = t, b = p; break;
+		case 1: r = q, gg = v, b = p; break;
+		case 2: r = p, gg = v, b = t; break;
+		case 3: r = p, gg = q, b = v; break;
+		case 4: r = t, gg = p, b = v; break;
+		default: r = v, gg = p, b = q; break;
+		}
+		rgb = (unsigned)(r * 255) << 16 | (unsigned)(gg * 255) << 8 | (unsigned)(b * 255);
+	}
+	c[0] = rgb >> 16 & 255, c[1] = rgb >> 8 & 255, c[2] = rgb & 255;
+	if (light)
+		for (int k = 0; k < 3; k++)
+			c[k] = c[k] + (255 - c[k]) * 55 / 100;
+	snprintf(buf, len, "rgb '#%02x%02x%02x'", c[0], c[1], c[2]);
 }
 
-/* Under the lock: the plot command(s) for what is shown in [t0, t1]. */
+/* The key title of series i: its name, with the input's label when there
+ * are several inputs; in a panel (titled with the name) the label only. */
+static void curve_title(char *buf, size_t len, uint32_t i, int in_panel)
+{
+	const pseries *p = &g.ps[i];
+	int several = g.labels[1] || p->input > 0;
+
+	if (in_panel)
+		snprintf(buf, len, "%s", several ? g.labels[p->input] : "");
+	else if (several)
+		snprintf(buf, len, "%s %s", p->name, g.labels[p->input]);
+	else
+		snprintf(buf, len, "%s", p->name);
+}
+
+static int curve(uint32_t i, int first, int in_panel)
+{
+	char q[600], title[1100], lc[40];
+	const pseries *p = &g.ps[i];
+
+	curve_title(title, sizeof title, i, in_panel);
+	colour(lc, sizeof lc, p->group, p->input == 0 && g.labels[1]);
+	return tsd_gnuplot_printf(g.gp, "%s$d%" PRIu32 " using 1:2 with %s lc %s %s%s",
+				  first ? "plot " : ", ", i,
+				  p->input == 0 ? "lines lw 1" : "linespoints lw 1.5 pt 7 ps 0.4", lc,
+				  *title ? "title " : "notitle",
+				  *title ? tsd_plot_quote(q, sizeof q, title) : "");
+}
+
+static int group_order_cmp(const void *a, const void *b)
+{
+	const char *x = tsd_series_name(g.groups, *(const uint32_t *)a);
+	const char *y = tsd_series_name(g.groups, *(const uint32_t *)b);
+
+	return strverscmp(x, y);
+}
+
+/* Under the lock: whether series i is drawn in [t0, ...]. */
+static int shown(uint32_t i, int64_t t0)
+{
+	return g.ps[i].sent && g.ps[i].sent_last >= t0;
+}
+
+/* Under the lock: the plot command(s) for what is shown in [t0, t1]. One
+ * chart with the key outside on the right, or one panel per series name
+ * (--panels, or beyond TSPLOT_PANELS_AUTO names: a key of 50 names covers
+ * the plot), panels in name order (s2 before s10). */
+#define TSPLOT_PANELS_AUTO 10
 static int send_plot(int64_t t0, int64_t t1, int *ncurves)
 {
-	char a[40], b[40];
-	uint32_t ngroups = tsd_series_count(g.groups), gi, i;
-	int rc = 0, any;
+	char a[40], b[40], xt[200];
+	uint32_t ngroups = tsd_series_count(g.groups), gi, i, nshown = 0, *order = NULL;
+	int rc = 0, any, panels, cols = 1, rows = 1, keych = 0, chars, pw = g.w, ph = g.h;
+	int text = !strcmp(g.tname, "dumb");
 
 	*ncurves = 0;
 	a[tsd_plot_time(a, t0)] = 0;
 	b[tsd_plot_time(b, t1 > t0 ? t1 : t0 + 1000000000)] = 0;
-	rc |= tsd_gnuplot_printf(g.gp, "set xrange [%s:%s]\nset format x \"%s\"\n", a, b,
-				 tsd_plot_time_format(t1 - t0));
+	if (ngroups && !(order = malloc(ngroups * sizeof *order)))
+		return TSD_ENOMEM;
+	/* the names shown, in name order */
+	for (gi = 0; gi < ngroups; gi++)
+		for (i = 0; i < g.nps; i++)
+			if (g.ps[i].group == gi && shown(i, t0)) {
+				order[nshown++] = gi;
+				break;
+			}
+	qsort(order, nshown, sizeof *order, group_order_cmp);
+	panels = g.panels || nshown > TSPLOT_PANELS_AUTO;
+	if (panels && nshown > 16 && !text)
+		cols = (int)((nshown + 15) / 16) > 4 ? 4 : (int)((nshown + 15) / 16);
+	rows = panels ? (int)((nshown + (uint32_t)cols - 1) / (uint32_t)cols) : 1;
+	/* a file chart of many panels grows to keep each readable, unless
+	 * --size was given */
+	if (panels && !text && !g.interactive && !g.size_given && nshown > 0) {
+		pw = cols * 450 > 900 ? cols * 450 : 900;
+		ph = rows * 180 + 40;
+		if (ph < 500)
+			ph = 500;
+		if (pw != g.cur_w || ph != g.cur_h) {
+			rc |= tsd_gnuplot_printf(g.gp, "set terminal %s%s%s size %d,%d\n", g.tname,
+						 *g.topts ? " " : "", g.topts, pw, ph);
+			g.cur_w = pw, g.cur_h = ph;
+		}
+	}
+	/* x tics that fit the width of one plot area, in label characters:
+	 * the terminal's characters, or about 9 px each; less the y labels
+	 * and the key */
+	for (i = 0; i < g.nps; i++) {
+		char title[1100];
+		if (!shown(i, t0))
+			continue;
+		curve_title(title, sizeof title, i, panels);
+		int n = (int)strlen(title);
+		if (n > keych)
+			keych = n > 40 ? 40 : n;
+	}
+	chars = (text ? pw : pw / 9) / cols - 12 - (keych ? keych + 8 : 0);
+	if (chars < 10)
+		chars = 10;
+	if (tsd_plot_xtics(xt, sizeof xt, t0, t1 > t0 ? t1 : t0 + 1000000000, chars) < 0)
+		xt[0] = 0;
+	rc |= tsd_gnuplot_printf(g.gp, "set xrange [%s:%s]\n%s", a, b, xt);
 	if (g.tty_dumb)
 		rc |= tsd_gnuplot_printf(g.gp, "print \"\\033[H\\033[2J\"\n");
 	if (g.file_out) {
 		char qp[sizeof g.tmp * 2 + 3];
-		if (tsd_plot_quote_path(qp, sizeof qp, g.tmp) < 0)
+		if (tsd_plot_quote_path(qp, sizeof qp, g.tmp) < 0) {
+			free(order);
 			return TSD_EINVAL; /* checked when tmp was made */
+		}
 		rc |= tsd_gnuplot_printf(g.gp, "set output %s\n", qp);
 	}
-	if (g.panels) {
-		uint32_t shown = 0;
-		for (gi = 0; gi < ngroups; gi++)
-			for (i = 0; i < g.nps; i++)
-				if (g.ps[i].group == gi && g.ps[i].sent && g.ps[i].sent_last >= t0) {
-					shown++;
-					break;
-				}
-		if (!shown)
+	if (panels) {
+		if (!nshown) {
+			free(order);
 			return rc;
-		rc |= tsd_gnuplot_printf(g.gp, "set multiplot layout %u,1\n", shown);
-		for (gi = 0; gi < ngroups; gi++) {
+		}
+		if (g.title) {
+			char q[600];
+			rc |= tsd_gnuplot_printf(g.gp, "unset title\nset multiplot layout %d,%d title %s\n", rows, cols,
+						 tsd_plot_quote(q, sizeof q, g.title));
+		} else {
+			rc |= tsd_gnuplot_printf(g.gp, "set multiplot layout %d,%d\n", rows, cols);
+		}
+		/* panels of one input have their title and no key; margins in
+		 * characters, the same in every panel */
+		if (!g.labels[1])
+			rc |= tsd_gnuplot_printf(g.gp, "unset key\n");
+		rc |= tsd_gnuplot_printf(g.gp, "set tmargin 1.5\nset bmargin %d\n",
+					 strstr(xt, "\\n") ? 3 : 2);
+		for (uint32_t k = 0; k < nshown; k++) {
+			char q[600];
+			gi = order[k];
 			any = 0;
+			rc |= tsd_gnuplot_printf(g.gp, "set title %s offset 0,-0.5\n",
+						 tsd_plot_quote(q, sizeof q, tsd_series_name(g.groups, gi)));
 			for (i = 0; i < g.nps; i++) {
-				if (g.ps[i].group != gi || !g.ps[i].sent || g.ps[i].sent_last < t0)
+				if (g.ps[i].group != gi || !shown(i, t0))
 					continue;
-				rc |= curve(i, !any);
+				rc |= curve(i, !any, 1);
 				any = 1;
 				++*ncurves;
 			}
 			if (any)
 				rc |= tsd_gnuplot_printf(g.gp, "\n");
 		}
-		rc |= tsd_gnuplot_printf(g.gp, "unset multiplot\n");
+		rc |= tsd_gnuplot_printf(g.gp, "unset multiplot\nunset title\nset key outside right top\n"
+					 "unset tmargin\nunset bmargin\n");
+		if (g.title) {
+			char q[600];
+			rc |= tsd_gnuplot_printf(g.gp, "set title %s\n", tsd_plot_quote(q, sizeof q, g.title));
+		}
 	} else {
 		any = 0;
-		for (i = 0; i < g.nps; i++) {
-			if (!g.ps[i].sent || g.ps[i].sent_last < t0)
-				continue;
-			rc |= curve(i, !any);
-			any = 1;
-			++*ncurves;
-		}
+		for (uint32_t k = 0; k < nshown; k++)
+			for (i = 0; i < g.nps; i++) {
+				if (g.ps[i].group != order[k] || !shown(i, t0))
+					continue;
+				rc |= curve(i, !any, 0);
+				any = 1;
+				++*ncurves;
+			}
 		if (any)
 			rc |= tsd_gnuplot_printf(g.gp, "\n");
 	}
 	if (g.file_out)
 		rc |= tsd_gnuplot_printf(g.gp, "unset output\n");
+	free(order);
 	return rc < 0 ? TSD_ENOMEM : 0;
 }
 
@@ -721,8 +844,9 @@ static void start_gnuplot(void)
 			   "set grid\nset key outside right top\nset datafile separator whitespace\n");
 	if (g.yrange)
 		tsd_gnuplot_printf(g.gp, "set yrange [%s]\n", g.yrange);
-	if (g.panels)
-		tsd_gnuplot_printf(g.gp, "set lmargin 10\n");
+	/* the same left margin in every panel, so their time axes line up */
+	tsd_gnuplot_printf(g.gp, "set lmargin 10\n");
+	g.cur_w = g.w, g.cur_h = g.h;
 	if (g.title) {
 		char q[600];
 		tsd_gnuplot_printf(g.gp, "set title %s\n", tsd_plot_quote(q, sizeof q, g.title));
@@ -765,6 +889,7 @@ static void parse_size(const char *s)
 		tool_usage_error("--size: '%s' is not WxH (10x5 to 20000x20000)", s);
 	g.w = (int)w;
 	g.h = (int)h;
+	g.size_given = 1;
 }
 
 static void check_yrange(const char *s)

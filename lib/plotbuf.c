@@ -258,10 +258,11 @@ int tsd_plotbuf_range(int64_t *t0, int64_t *t1, const tsd_plotbuf *pb)
 	if (!pb->any)
 		return TSD_ENOTFOUND;
 	*t1 = pb->tmax;
-	if (pb->span)
-		*t0 = pb->tmax > INT64_MIN + pb->span ? pb->tmax - pb->span : INT64_MIN;
-	else
-		*t0 = pb->tmin;
+	*t0 = pb->tmin;
+	/* a rolling window starts at the first sample until it is full: no
+	 * empty stretch before the data */
+	if (pb->span && pb->tmax > INT64_MIN + pb->span && pb->tmax - pb->span > pb->tmin)
+		*t0 = pb->tmax - pb->span;
 	return 0;
 }
 

@@ -8,7 +8,8 @@
  *   span > 0   a rolling window: buckets of width ceil(span / columns); each
  *              series keeps a ring of columns + 1 buckets ending at its
  *              latest bucket. The chart shows [tmax - span, tmax], tmax the
- *              latest time seen in any series; older samples are dropped.
+ *              latest time seen in any series (from the first sample while
+ *              less than span has come); older samples are dropped.
  *   span == 0  all of the input: buckets start 1 ns wide and double in
  *              width (merging neighbours, which M4 allows exactly) whenever
  *              the data would need more than columns + 1 of them.

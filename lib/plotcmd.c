@@ -47,17 +47,63 @@ size_t tsd_plot_time(char *p, int64_t ns)
 	return n;
 }
 
-const char *tsd_plot_time_format(int64_t extent)
-{
-	int64_t s = extent / 1000000000;
+/* Tick steps in seconds, and the label each one needs. */
+static const struct {
+	int64_t s;
+	const char *fmt;      /* on one day */
+	const char *fmt_days; /* across days */
+	int chars;            /* widest line of the label */
+} steps[] = {
+	{ 1, "%H:%M:%S", "%H:%M:%S\\n%m-%d", 8 }, { 2, "%H:%M:%S", "%H:%M:%S\\n%m-%d", 8 },
+	{ 5, "%H:%M:%S", "%H:%M:%S\\n%m-%d", 8 }, { 10, "%H:%M:%S", "%H:%M:%S\\n%m-%d", 8 },
+	{ 15, "%H:%M:%S", "%H:%M:%S\\n%m-%d", 8 }, { 30, "%H:%M:%S", "%H:%M:%S\\n%m-%d", 8 },
+	{ 60, "%H:%M", "%H:%M\\n%m-%d", 5 }, { 120, "%H:%M", "%H:%M\\n%m-%d", 5 },
+	{ 300, "%H:%M", "%H:%M\\n%m-%d", 5 }, { 600, "%H:%M", "%H:%M\\n%m-%d", 5 },
+	{ 900, "%H:%M", "%H:%M\\n%m-%d", 5 }, { 1800, "%H:%M", "%H:%M\\n%m-%d", 5 },
+	{ 3600, "%H:%M", "%H:%M\\n%m-%d", 5 }, { 7200, "%H:%M", "%H:%M\\n%m-%d", 5 },
+	{ 10800, "%H:%M", "%H:%M\\n%m-%d", 5 }, { 21600, "%H:%M", "%H:%M\\n%m-%d", 5 },
+	{ 43200, "%H:%M", "%H:%M\\n%m-%d", 5 },
+	{ 86400, "%m-%d", "%m-%d", 5 }, { 2 * 86400, "%m-%d", "%m-%d", 5 },
+	{ 7 * 86400, "%m-%d", "%m-%d", 5 }, { 14 * 86400, "%m-%d", "%m-%d", 5 },
+	{ 30 * 86400, "%Y-%m-%d", "%Y-%m-%d", 10 }, { 91 * 86400, "%Y-%m-%d", "%Y-%m-%d", 10 },
+	{ 182 * 86400, "%Y-%m-%d", "%Y-%m-%d", 10 }, { 365 * 86400, "%Y", "%Y", 4 },
+};
 
-	if (s <= 900)
-		return "%H:%M:%S";
-	if (s <= 2 * 86400)
-		return "%H:%M";
-	if (s <= 20 * 86400)
-		return "%m-%d\\n%H:%M";
-	return "%Y\\n%m-%d"; /* two short lines: long dates would overlap */
+int tsd_plot_xtics(char *buf, size_t len, int64_t t0, int64_t t1, int chars)
+{
+	int64_t a = t0 / 1000000000, b = t1 / 1000000000, step = 0;
+	size_t i, nsteps = sizeof steps / sizeof steps[0];
+	int days = 0;
+
+	if (t0 % 1000000000 < 0)
+		a--;
+	if (b <= a)
+		b = a + 1;
+	/* the smallest step whose labels (and two spaces) fit */
+	for (i = 0; i < nsteps; i++) {
+		int64_t n = (b - a) / steps[i].s + 1;
+		if (n * (steps[i].chars + 2) <= chars && n >= 2)
+			break;
+		/* too few ticks at this step already: take it */
+		if (n < 2)
+			break;
+	}
+	if (i == nsteps) {
+		/* years beyond the list: a multiple of a year */
+		i = nsteps - 1;
+		int64_t per = chars / (steps[i].chars + 2);
+		step = ((b - a) / (per > 1 ? per - 1 : 1) / steps[i].s + 1) * steps[i].s;
+	} else {
+		step = steps[i].s;
+	}
+	/* the view crosses days (UTC): the date under times of day */
+	days = (a - ((a % 86400) + 86400) % 86400) != (b - ((b % 86400) + 86400) % 86400);
+	int64_t start = a - ((a % step) + step) % step;
+	if (start < a)
+		start += step;
+	int n = snprintf(buf, len, "set xtics %" PRId64 ", %" PRId64 "\nset format x \"%s\"\n", start, step,
+			 days ? steps[i].fmt_days : steps[i].fmt);
+	return n < 0 || (size_t)n >= len ? TSD_ESIZE : n;
 }
 
 /* Length of the UTF-8 character at s (1..4) when it is well formed, 0

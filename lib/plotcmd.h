@@ -12,9 +12,13 @@
  * TSD_PLOT_TIME_MAX bytes, no NUL; returns how many. */
 #define TSD_PLOT_TIME_MAX 32
 size_t tsd_plot_time(char *p, int64_t ns);
-/* The strftime-style x-axis format for a shown span of extent ns: clock
- * time for short spans, dates on two lines for long ones. */
-const char *tsd_plot_time_format(int64_t extent);
+/* The x tics for a view of [t0, t1] ns whose plot area is `chars` label
+ * characters wide: "set xtics START, STEP" and "set format x ..." lines.
+ * The step is the smallest of 1 s, 2 s, 5 s, ..., 1 h, 2 h, ..., 1 d, 7 d,
+ * ... whose labels, two characters apart, fit (no overlap); the start is
+ * a multiple of the step (UTC); when the view crosses days the date is on
+ * a second line under the time of day. Returns the length, or TSD_ESIZE. */
+int tsd_plot_xtics(char *buf, size_t len, int64_t t0, int64_t t1, int chars);
 /* Text from data or options made safe for gnuplot and for a terminal:
  * well-formed UTF-8 is kept; control characters (C0, DEL, C1) and bytes
  * that are not UTF-8 become '?'. quote: the result as a gnuplot

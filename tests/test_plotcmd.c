@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "plotcmd.h"
@@ -35,14 +36,53 @@ static void times(void **state)
 	check_time(INT64_MIN, "-9223372036.854775808");
 }
 
-static void formats(void **state)
+static void check_xtics(int64_t a_s, int64_t b_s, int chars, const char *want)
 {
+	char b[200];
+
+	assert_true(tsd_plot_xtics(b, sizeof b, a_s * 1000000000LL, b_s * 1000000000LL, chars) > 0);
+	assert_string_equal(b, want);
+}
+
+static void xtics(void **state)
+{
+	const int64_t day = 1704067200; /* 2024-01-01 00:00:00 UTC */
+
 	(void)state;
-	assert_string_equal(tsd_plot_time_format(900 * 1000000000LL), "%H:%M:%S");
-	assert_string_equal(tsd_plot_time_format(901 * 1000000000LL), "%H:%M");
-	assert_string_equal(tsd_plot_time_format(2 * 86400 * 1000000000LL), "%H:%M");
-	assert_string_equal(tsd_plot_time_format(3 * 86400 * 1000000000LL), "%m-%d\\n%H:%M");
-	assert_string_equal(tsd_plot_time_format(30 * 86400 * 1000000000LL), "%Y\\n%m-%d");
+	/* 90 s on 80 characters: labels of 8 and 2 spaces; 10 s would make
+	 * 10 of them (100 characters), 15 s makes 7 (70) */
+	check_xtics(day, day + 90, 80, "set xtics 1704067200, 15\nset format x \"%H:%M:%S\"\n");
+	check_xtics(day, day + 90, 100, "set xtics 1704067200, 10\nset format x \"%H:%M:%S\"\n");
+	/* narrower: 30 s */
+	check_xtics(day, day + 90, 60, "set xtics 1704067200, 30\nset format x \"%H:%M:%S\"\n");
+	/* a start off the step is rounded up to a multiple of the step */
+	check_xtics(day + 3, day + 93, 80, "set xtics 1704067215, 15\nset format x \"%H:%M:%S\"\n");
+	/* 6 h at 640 px (about 50 label characters): 1 h */
+	check_xtics(day + 3600, day + 7 * 3600, 50, "set xtics 1704070800, 3600\nset format x \"%H:%M\"\n");
+	/* two days: across days, the date under the time; 6 h would be 9
+	 * labels of 5 (63 characters), 12 h is 5 */
+	check_xtics(day, day + 2 * 86400, 60, "set xtics 1704067200, 43200\nset format x \"%H:%M\\n%m-%d\"\n");
+	check_xtics(day, day + 2 * 86400, 70, "set xtics 1704067200, 21600\nset format x \"%H:%M\\n%m-%d\"\n");
+	/* a quarter: two weeks, dates only, from a multiple of 14 days after
+	 * the epoch (1409 x 1209600) */
+	check_xtics(day, day + 91 * 86400, 60, "set xtics 1704326400, 1209600\nset format x \"%m-%d\"\n");
+	/* centuries: a multiple of a year */
+	char b[200];
+	assert_true(tsd_plot_xtics(b, sizeof b, 0, 200LL * 365 * 86400 * 1000000000LL, 60) > 0);
+	assert_non_null(strstr(b, "set format x \"%Y\""));
+	assert_int_equal(tsd_plot_xtics(b, 10, 0, 1000000000LL, 60), TSD_ESIZE);
+	/* no overlap: ticks x (label + 2) within the width, for many spans */
+	for (int64_t span = 2; span < 400LL * 86400; span = span * 3 / 2 + 1)
+		for (int chars = 20; chars <= 200; chars += 30) {
+			long long st, step;
+			assert_true(tsd_plot_xtics(b, sizeof b, day * 1000000000LL, (day + span) * 1000000000LL, chars) > 0);
+			assert_int_equal(sscanf(b, "set xtics %lld, %lld", &st, &step), 2);
+			int lab = strstr(b, "%Y-%m-%d") ? 10 : strstr(b, "%H:%M:%S") ? 8 : strstr(b, "%Y\"") ? 4 : 5;
+			long long n = (day + span - st) / step + 1;
+			assert_true(st >= day && st < day + step);
+			if (n >= 2)
+				assert_true(n * (lab + 2) <= chars || step == 1);
+		}
 }
 
 static void quoting(void **state)
@@ -159,7 +199,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(times),
-		cmocka_unit_test(formats),
+		cmocka_unit_test(xtics),
 		cmocka_unit_test(quoting),
 		cmocka_unit_test(paths),
 		cmocka_unit_test(term_checks),
