@@ -112,7 +112,7 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 		case 'h':
 			fputs(m->usage, stdout);
 			tsd_series_free(io.tab);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			fprintf(stderr, "Try '%s --help' for more information.\n", m->name);
 			return EXIT_USAGE;

@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 		case 2000: max = tool_max_window_arg(optarg, TSD_WINDOW_MAX_LIMIT); break;
 		case 'h':
 			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			fprintf(stderr, "Try 'paa --help' for more information.\n");
 			return EXIT_USAGE;

@@ -76,7 +76,7 @@ static int mindist_mode(char **words, int nwords, long n, int alpha)
 	printf("%.17g\n", d);
 	free(a);
 	free(b);
-	return fclose(stdout) ? EXIT_DATA : 0;
+	return tool_stdout_done();
 }
 
 /* Decode word rows from one file into samples. */
@@ -221,7 +221,7 @@ int main(int argc, char **argv)
 		case O_MAXWIN: max = tool_max_window_arg(optarg, TSD_WINDOW_MAX_LIMIT); break;
 		case 'h':
 			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			fprintf(stderr, "Try 'sax --help' for more information.\n");
 			return EXIT_USAGE;
