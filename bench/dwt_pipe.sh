@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${B:-$root/build/rel}/bin
 n=${1:-10000000} window=${2:-4096} wav=${3:-db4} J=${4:-5} mode=${5:-symmetric}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-"$bin/tsgen" -p "$n" -o bin >"$tmp/x.bin"
+"$bin/tsgen" --points "$n" -o bin >"$tmp/x.bin"
 
 now() { date +%s.%N; }
 best() { # command (run 3 times); prints samples/s of the fastest

@@ -19,8 +19,8 @@ best() { # best of 3 wall-clock seconds of a shell command
 }
 
 echo "== foundation: $N rows, one series, ISO timestamps (tsgen)"
-"$BIN/tsgen" -p "$N" -r 1s --no-events --precision 10 > "$T/p10.csv"
-"$BIN/tsgen" -p "$N" -r 1s --no-events > "$T/p17.csv"
+"$BIN/tsgen" --points "$N" --step 1s --no-events --precision 10 > "$T/p10.csv"
+"$BIN/tsgen" --points "$N" --step 1s --no-events > "$T/p17.csv"
 "$BIN/tsconv" -o bin "$T/p10.csv" > "$T/p10.bin"
 for f in p10 p17; do
 	digits=${f#p}

@@ -17,7 +17,7 @@ tsbroker -p 8 -t kin -t tin -t bin -t kp -t tp1 -t tp2 -t tp3 -t tp4 -t lin -t l
 for i in $(seq 50); do [ -s bs ] && break; sleep 0.1; done
 BR=$(cat bs)
 S=$((N / 10))
-tsgen -n 10 -p $S -s 1 --no-events >data.csv
+tsgen --series-count 10 --points $S -S 1 --no-events >data.csv
 tail -n +2 data.csv >lines.csv
 N=$(wc -l <lines.csv)
 now() { date +%s.%N; }

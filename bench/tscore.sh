@@ -13,11 +13,11 @@ tmp=$(mktemp -d /tmp/tscore_bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 one=""
 command -v taskset >/dev/null && one="taskset -c 0"
-"$B/bin/tsgen" -p "$N" -r 1s -s 3 -o bin > "$tmp/s.bin"
+"$B/bin/tsgen" --points "$N" --step 1s -S 3 -o bin > "$tmp/s.bin"
 "$B/bin/dwt" -w 256 -J 5 -o bin < "$tmp/s.bin" > "$tmp/c.bin"
 # detail coefficients: from the CSV form of the stream
 nd=$("$B/bin/tsconv" -o csv < "$tmp/c.bin" 2>/dev/null | grep -c ',D,' || true)
-[ "$nd" -gt 0 ] || nd=$("$B/bin/thresh" -k 1 < "$tmp/c.bin" | grep -c ',D,')
+[ "$nd" -gt 0 ] || nd=$("$B/bin/thresh" --keep 1 < "$tmp/c.bin" | grep -c ',D,')
 t() { # command... : best wall seconds of 3 runs
 	local best=1e9 s e
 	for _ in 1 2 3; do

@@ -32,10 +32,10 @@ trial() {
 	step_us=$((n * 1000000 / rate))
 	[ "$step_us" -ge 1 ] || { echo "skip 0 0 0"; return; }
 	steps=$((T * 1000000 / step_us))
-	gen() { tsgen -n "$n" -p "$steps" -r "${step_us}us" -t sf --shape long --no-events --no-header --realtime; }
+	gen() { tsgen --series-count "$n" --points "$steps" --step "${step_us}us" -t sf --shape long --no-events --no-header --realtime; }
 	if [ "$tool" = tsplot ]; then
 		gen | timeout 60 /usr/bin/time -f '%e %U %S' -o "$W/time" \
-			tsplot --span 10s -r 1s -T dumb --size 100,30 >"$W/out" 2>"$W/err"
+			tsplot --span 10s --refresh 1s -T dumb --size 100,30 >"$W/out" 2>"$W/err"
 	else
 		gen | mawk -F, '{ print $2, $1, $3; fflush() }' |
 			timeout 60 /usr/bin/time -f '%e %U %S' -o "$W/time" \

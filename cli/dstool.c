@@ -17,7 +17,7 @@ static const struct option ds_long[] = {
 	{ "whole", no_argument, 0, OPT_WHOLE },
 	{ "max-window", required_argument, 0, OPT_MAXWIN },
 };
-static const struct option common_long[] = { TOOL_COMMON_LONG };
+static const struct option common_long[] = { WINLOOP_LONG, TOOL_COMMON_LONG };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -85,7 +85,7 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 	snprintf(shortopts, sizeof shortopts, "n:r:w:hV%s%s", TOOL_COMMON_SHORT,
 		 m->shortopts ? m->shortopts : "");
 	while ((c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_winloop_option(c, optarg))
 			continue;
 		if (m->option && m->option(c, optarg))
 			continue;
@@ -110,12 +110,9 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 		case OPT_WHOLE: count = SIZE_MAX, span = 0; break;
 		case OPT_MAXWIN: max = tool_max_window_arg(optarg, TSD_WINDOW_MAX_LIMIT); break;
 		case 'h':
-			fputs(m->usage, stdout);
-			tsd_series_free(io.tab);
-			return tool_stdout_done();
+			tool_help(m->usage);
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", m->name);
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	if (points && ratio > 0)
@@ -166,6 +163,8 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 		tsd_select_run_add(&runs[win.series], win.n, (size_t)k);
 		for (i = 0; i < (size_t)k; i++)
 			tool_sample(&io, win.series, win.t[idx[i]], win.v[idx[i]]);
+		if (win.gap)
+			tool_gap(&io, win.series, win.t[win.n - 1], win.gap_to, 0);
 		tool_winloop_done(&wl);
 	}
 	tool_winloop_free(&wl);

@@ -32,7 +32,8 @@
 "                         event time aligned on the epoch (5m, 1h, 1d), or\n" \
 "                         0 for the whole series (same as --whole)\n" \
 "      --whole            buffer each series whole: memory O(points)\n" \
-"      --max-window N     most samples a time window may hold (default 1048576)\n"
+"      --max-window N     most samples a time window may hold (default 1048576)\n" \
+WINLOOP_HELP
 
 /* What the loop hands to a method for one window. */
 typedef struct {

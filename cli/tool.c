@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,26 @@ void tool_help(const char *usage)
 	if (fputs(usage, stdout) == EOF || fflush(stdout) || fclose(stdout))
 		tool_die(EXIT_DATA, "write error:");
 	exit(0);
+}
+
+void tool_bad_option(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", tool_name);
+	exit(EXIT_USAGE);
+}
+
+void tool_deprecated(const char *old, const char *now)
+{
+	static const char *said[16];
+	size_t i;
+
+	for (i = 0; i < sizeof said / sizeof said[0] && said[i]; i++)
+		if (!strcmp(said[i], old))
+			return;
+	if (i < sizeof said / sizeof said[0])
+		said[i] = old;
+	fprintf(stderr, "%s: %s is deprecated (one meaning per letter, see tsdown(7)): use %s\n",
+		tool_name, old, now);
 }
 
 int tool_stdout_done(void)
@@ -525,6 +546,17 @@ void tool_sample(tool_io *io, uint32_t series, int64_t t, double v)
 	r.s.t = t;
 	r.s.v = v;
 	tool_put(io, &r);
+}
+
+void tool_gap(tool_io *io, uint32_t series, int64_t t_last, int64_t t_next, int64_t step)
+{
+	int64_t t;
+
+	if (t_next > t_last) /* halfway, without overflow */
+		t = t_last + (int64_t)(((uint64_t)t_next - (uint64_t)t_last) / 2);
+	else
+		t = t_last + (step > 0 ? step : 1);
+	tool_sample(io, series, t, NAN);
 }
 
 void tool_close_output(tool_io *io)

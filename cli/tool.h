@@ -31,6 +31,12 @@ void tool_reset(void);
 size_t tool_escape(char *d, const char *s, size_t n);
 /* Print the usage text on stdout and exit 0 (1 when it cannot be written). */
 _Noreturn void tool_help(const char *usage);
+/* After getopt's own message: "Try 'tool --help'...", exit 2. */
+_Noreturn void tool_bad_option(void);
+/* An old spelling that still works for one release: say once on stderr
+ * what replaces it ("tool: -s is deprecated (one meaning per letter, see
+ * tsdown(7)): use --score"); it goes in the next release. */
+void tool_deprecated(const char *old, const char *now);
 
 /* Strict option value parsers: exit 2 with a message naming the option. */
 long tool_long(const char *opt, const char *s, long min, long max);
@@ -109,6 +115,12 @@ int tool_next(tool_io *io, tsd_rec *rec);
 void tool_open_output(tool_io *io);
 void tool_put(tool_io *io, const tsd_rec *rec);
 void tool_sample(tool_io *io, uint32_t series, int64_t t, double v);
+/* A gap (an outage) in a series comes out as a gap marker: a sample with
+ * no value (NaN; an empty CSV field) at time t inside the gap, where a
+ * chart breaks its line. After a window closed by a gap (t_last its last
+ * sample, t_next the first after the gap; 0: unknown): the marker goes
+ * halfway, or one mean sampling step (step) after t_last. */
+void tool_gap(tool_io *io, uint32_t series, int64_t t_last, int64_t t_next, int64_t step);
 /* Flush and close the record writer (tool_finish does it too). */
 void tool_close_output(tool_io *io);
 /* Flush and close the output and stdout: a full disk is an error. */

@@ -31,6 +31,7 @@ static const char usage[] =
 "                         aligned on the epoch: 5m, 1h, 1d\n"
 "      --max-window N     most samples a time window may hold (default 1048576)\n"
 "      --list             list the wavelets and modes, and exit\n"
+WINLOOP_HELP
 TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
 		{ "levels", required_argument, 0, 'J' }, { "window", required_argument, 0, 'w' },
 		{ "ratio", required_argument, 0, 'r' },
 		{ "max-window", required_argument, 0, 2000 }, { "list", no_argument, 0, 2001 },
-		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		WINLOOP_LONG, TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
 	size_t count = 256, max = TSD_WINDOW_MAX_DEFAULT, ccap = 0, wcap = 0;
 	int64_t span = 0;
@@ -65,6 +66,10 @@ int main(int argc, char **argv)
 	double ratio = 0;
 	size_t cramped = 0, cramped_n = 0;
 	unsigned cramped_J = 0;
+	unsigned long long nshort = 0; /* windows given fewer levels than J */
+	uint32_t short_series = 0;
+	int64_t short_index = 0;
+	size_t short_n = 0;
 	int c, rc, partial, mode = TSD_MODE_SYMMETRIC;
 	const tsd_wavelet *wav = tsd_wavelet_find("db4");
 	double *coef = NULL, *work = NULL;
@@ -75,7 +80,7 @@ int main(int argc, char **argv)
 	tool_name = "dwt";
 	tool_io_init(&io);
 	while ((c = getopt_long(argc, argv, "W:m:J:w:r:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_winloop_option(c, optarg))
 			continue;
 		switch (c) {
 		case 'W':
@@ -101,11 +106,9 @@ int main(int argc, char **argv)
 		case 2000: max = tool_max_window_arg(optarg, TSD_COEFWIN_MAXN); break;
 		case 2001: list(); break;
 		case 'h':
-			fputs(usage, stdout);
-			return tool_stdout_done();
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'dwt --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	if (count > TSD_COEFWIN_MAXN)
@@ -133,15 +136,19 @@ int main(int argc, char **argv)
 				Jw = TSD_COEFWIN_MAXJ;
 			if (!partial && ldexp(1, (int)Jw) <= ratio && !cramped++)
 				cramped_n = win.n, cramped_J = Jw;
-		} else if (tsd_coefwin_levels(&Jw, win.n, J, wav->len, partial) < 0) {
-			if (win.n < wav->len)
-				tool_die(EXIT_DATA, "%s: series '%s' window %lld: %zu samples, shorter than the "
-					 "%u-tap %s filter", tool_where(&io), sname, (long long)win.index,
-					 win.n, wav->len, wav->name);
-			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %u levels of %s need %zu samples, "
-				 "the window has %zu (at most %u levels)", tool_where(&io), sname,
-				 (long long)win.index, J, wav->name, ((size_t)wav->len - 1) << J, win.n,
-				 tsd_dwt_max_level(win.n, wav->len));
+		} else {
+			/* a window short of samples gets the levels they allow, never
+			 * an exit. Time windows vary (outages, irregular sampling), and
+			 * so do the last count window of a series and one cut by a gap;
+			 * other count windows too short for J are counted and said once */
+			if (tsd_coefwin_levels(&Jw, win.n, J, wav->len, 1) < 0)
+				tool_die(EXIT_DATA, "%s: series '%s' window %lld: %zu samples: no transform",
+					 tool_where(&io), sname, (long long)win.index, win.n);
+			if (Jw < J && !span && !partial && !win.gap && !nshort++) {
+				short_series = win.series;
+				short_index = win.index;
+				short_n = win.n;
+			}
 		}
 		size_t lens[TSD_COEFWIN_MAXJ + 1], m = tsd_coefwin_total(win.n, Jw, wav, mode);
 		size_t wlen = tsd_coefwin_work_len(win.n, Jw, wav, mode);
@@ -149,7 +156,8 @@ int main(int argc, char **argv)
 		work = tool_grow(work, &wcap, wlen ? wlen : 1, sizeof *work);
 		if (!m || tsd_coefwin_lengths(lens, win.n, Jw, wav, mode) < 0 ||
 		    (rc = tsd_coefwin_decompose(coef, work, win.v, win.n, Jw, wav, mode)) < 0)
-			tool_die(EXIT_DATA, "series '%s' window %lld: transform failed", sname, (long long)win.index);
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: transform failed", tool_where(&io),
+				 sname, (long long)win.index);
 
 		const char *mname = tsd_mode_name((enum tsd_mode)mode);
 		tsd_window hdr;
@@ -162,6 +170,8 @@ int main(int argc, char **argv)
 		hdr.t_last = win.t[win.n - 1];
 		hdr.levels = (uint8_t)Jw;
 		hdr.flags = tsd_coefwin_regular(win.t, win.n) ? 0 : TSD_WIN_IRREGULAR;
+		if (win.gap)
+			hdr.flags |= TSD_WIN_GAP;
 		memcpy(hdr.wavelet, wav->name, strnlen(wav->name, TSD_WAVELET_NAME - 1));
 		memcpy(hdr.mode, mname, strnlen(mname, TSD_MODE_NAME - 1));
 		off[0] = 0;
@@ -171,6 +181,11 @@ int main(int argc, char **argv)
 		tool_winloop_done(&wl);
 	}
 	tool_winloop_free(&wl);
+	if (nshort)
+		tool_warn("%llu window%s held too few samples for %u levels of %s and got fewer (the first: "
+			  "series '%s' window %lld, %zu samples; %u levels need %zu)", nshort, nshort == 1 ? "" : "s",
+			  J, wav->name, tsd_series_name(io.tab, short_series), (long long)short_index, short_n,
+			  J, ((size_t)wav->len - 1) << J);
 	if (cramped)
 		tool_warn("-r %g: %zu window%s of %zu samples allow%s only %u levels, a coarse point per "
 			  "%u samples, so thresh --ratio %g keeps no detail there; use a window of at least "

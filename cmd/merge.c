@@ -25,12 +25,13 @@ static const char usage[] =
 "                         error, joined across windows, each value within the\n"
 "                         range of the samples it stands for; or sample, the\n"
 "                         reconstruction at each point's time\n"
-"  -s, --score S          in windows that carry scores and were not through\n"
+"      --score S          in windows that carry scores and were not through\n"
 "                         thresh, keep details scored S or more (default 0.5)\n"
 TOOL_COEFLOOP_HELP
 TOOL_COMMON_HELP
 "\nThe output has the shape of dwt's input: time,value for one series, long\n"
 "(series,time,value) for several; binary when the input is binary (-o csv).\n"
+"Deprecated, for this release only: -s for --score (see tsdown(7)).\n"
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
 /* What a series carries from one window to the next for the fit: its
@@ -47,7 +48,7 @@ typedef struct {
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "full", no_argument, 0, 'F' }, { "score", required_argument, 0, 's' },
+		{ "full", no_argument, 0, 'F' }, { "score", required_argument, 0, 2002 },
 		{ "values", required_argument, 0, 2001 }, TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
 	int c, rc, full = 0, fit = 1;
@@ -71,9 +72,12 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'F': full = 1; break;
 		case 's':
-			sthr = tool_double("-s", optarg);
+			tool_deprecated("-s", "--score");
+			/* fallthrough */
+		case 2002:
+			sthr = tool_double("--score", optarg);
 			if (!(sthr >= 0 && sthr <= 1))
-				tool_usage_error("-s: score '%s' out of range 0..1", optarg);
+				tool_usage_error("--score: '%s' out of range 0..1", optarg);
 			break;
 		case 2001:
 			if (!strcmp(optarg, "fit"))
@@ -84,11 +88,9 @@ int main(int argc, char **argv)
 				tool_usage_error("--values: '%s' is not fit or sample", optarg);
 			break;
 		case 'h':
-			fputs(usage, stdout);
-			return tool_stdout_done();
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'merge --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	tool_io_files(&io, argc - optind, argv + optind);
@@ -97,6 +99,9 @@ int main(int argc, char **argv)
 	while (tool_coefloop_next(&cl, &cw)) {
 		uint32_t s = cw->hdr.series;
 		int64_t wno = cw->hdr.window;
+		int gap = cw->hdr.flags & TSD_WIN_GAP; /* an outage after this window */
+		/* where the next sample was due: one mean sampling step on */
+		int64_t step = cw->n > 1 ? (cw->t[cw->n - 1] - cw->t[0]) / (int64_t)(cw->n - 1) : 0;
 
 		/* which coefficients take part */
 		size_t m = cw->m, n = cw->n, kept = 0, i;
@@ -127,6 +132,8 @@ int main(int argc, char **argv)
 			out.r.t = cw->t;
 			out.r.v = y;
 			tool_put(&io, &out);
+			if (gap)
+				tool_gap(&io, s, cw->t[n - 1], 0, step);
 			continue;
 		}
 		idx = tool_grow(idx, &icap, tsd_reduce_len(n, cw->J, kept), sizeof *idx);
@@ -139,6 +146,8 @@ int main(int argc, char **argv)
 		if (!fit) {
 			for (i = 0; i < p; i++)
 				tool_sample(&io, s, cw->t[idx[i]], y[idx[i]]);
+			if (gap)
+				tool_gap(&io, s, cw->t[n - 1], 0, step);
 			continue;
 		}
 		/* the fit: the samples after the series' last point, then this window */
@@ -193,6 +202,11 @@ int main(int argc, char **argv)
 			memcpy(st->y, yy + last + 1, rest * sizeof *yy);
 		}
 		st->nt = rest;
+		if (gap) {
+			/* no line across the outage: the next window starts afresh */
+			st->have = 0, st->nt = 0;
+			tool_gap(&io, s, cw->t[n - 1], 0, step);
+		}
 	}
 	tool_coefloop_free(&cl);
 	free(cbuf);

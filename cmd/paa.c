@@ -17,6 +17,7 @@ static const char usage[] =
 "  -g, --group N          samples per output point (default 8)\n"
 "  -Z, --no-znorm         average the raw values (keep the input's units)\n"
 "      --max-window N     most samples a time window may hold (default 1048576)\n"
+WINLOOP_HELP
 TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
@@ -25,7 +26,7 @@ int main(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "window", required_argument, 0, 'w' }, { "group", required_argument, 0, 'g' },
 		{ "no-znorm", no_argument, 0, 'Z' }, { "max-window", required_argument, 0, 2000 },
-		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		WINLOOP_LONG, TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
 	size_t count = 256, group = 8, max = TSD_WINDOW_MAX_DEFAULT, cap = 0;
 	int64_t span = 0;
@@ -38,7 +39,7 @@ int main(int argc, char **argv)
 	tool_name = "paa";
 	tool_io_init(&io);
 	while ((c = getopt_long(argc, argv, "w:g:ZhV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_winloop_option(c, optarg))
 			continue;
 		switch (c) {
 		case 'w':
@@ -48,11 +49,9 @@ int main(int argc, char **argv)
 		case 'Z': znorm = 0; break;
 		case 2000: max = tool_max_window_arg(optarg, TSD_WINDOW_MAX_LIMIT); break;
 		case 'h':
-			fputs(usage, stdout);
-			return tool_stdout_done();
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'paa --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	if (count && group > count)
@@ -74,6 +73,8 @@ int main(int argc, char **argv)
 			int64_t tc = win.t[a] + (int64_t)(((uint64_t)win.t[b] - (uint64_t)win.t[a]) / 2); /* no overflow: t[b] >= t[a] */
 			tool_sample(&io, win.series, tc, out[i]);
 		}
+		if (win.gap)
+			tool_gap(&io, win.series, win.t[win.n - 1], win.gap_to, 0);
 		tool_winloop_done(&wl);
 	}
 	tool_winloop_free(&wl);

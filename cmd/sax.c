@@ -30,10 +30,12 @@ static const char usage[] =
 "  -D, --decode           read words, write the time series they stand for\n"
 "                         (each symbol's value at its group's centre time)\n"
 "      --midpoint         decode to interval midpoints, not conditional means\n"
-"      --mindist          print MINDIST(WORD1, WORD2) for words of SAMPLES samples\n"
-"  -n, --samples N        window length for --mindist\n"
+"      --mindist          print MINDIST(WORD1, WORD2) for words of N points\n"
+"  -n, --points N         window length for --mindist\n"
 "      --max-window N     most samples a time window may hold (default 1048576)\n"
+WINLOOP_HELP
 TOOL_COMMON_HELP
+"Deprecated, for this release only: --samples for --points (see tsdown(7)).\n"
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
 static const char *letters = "abcdefghijklmnopqrstuvwxyz";
@@ -179,14 +181,14 @@ static void put_field(FILE *f, const char *s, int delim)
 
 int main(int argc, char **argv)
 {
-	enum { O_LETTERS = 2000, O_MID, O_MINDIST, O_MAXWIN };
+	enum { O_LETTERS = 2000, O_MID, O_MINDIST, O_MAXWIN, O_SAMPLES };
 	static const struct option lopts[] = {
 		{ "window", required_argument, 0, 'w' }, { "group", required_argument, 0, 'g' },
 		{ "alphabet", required_argument, 0, 'a' }, { "letters", required_argument, 0, O_LETTERS },
 		{ "no-znorm", no_argument, 0, 'Z' }, { "decode", no_argument, 0, 'D' },
 		{ "midpoint", no_argument, 0, O_MID }, { "mindist", no_argument, 0, O_MINDIST },
-		{ "samples", required_argument, 0, 'n' }, { "max-window", required_argument, 0, O_MAXWIN },
-		TOOL_COMMON_LONG, { 0, 0, 0, 0 },
+		{ "points", required_argument, 0, 'n' }, { "samples", required_argument, 0, O_SAMPLES }, { "max-window", required_argument, 0, O_MAXWIN },
+		WINLOOP_LONG, TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
 	size_t count = 256, group = 8, max = TSD_WINDOW_MAX_DEFAULT;
 	int64_t span = 0;
@@ -197,7 +199,7 @@ int main(int argc, char **argv)
 	tool_name = "sax";
 	tool_io_init(&io);
 	while ((c = getopt_long(argc, argv, "w:g:a:ZDn:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
-		if (tool_io_option(&io, c, optarg))
+		if (tool_io_option(&io, c, optarg) || tool_winloop_option(c, optarg))
 			continue;
 		switch (c) {
 		case 'w':
@@ -217,14 +219,15 @@ int main(int argc, char **argv)
 		case 'D': decode = 1; break;
 		case O_MID: how = TSD_SAX_DECODE_MID; break;
 		case O_MINDIST: mindist = 1; break;
+		case O_SAMPLES:
+			tool_deprecated("--samples", "--points");
+			/* fallthrough */
 		case 'n': nsamp = tool_long("-n", optarg, 1, 1L << 30); break;
 		case O_MAXWIN: max = tool_max_window_arg(optarg, TSD_WINDOW_MAX_LIMIT); break;
 		case 'h':
-			fputs(usage, stdout);
-			return tool_stdout_done();
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'sax --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	if (alpha > (int)strlen(letters))

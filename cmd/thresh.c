@@ -18,31 +18,34 @@ static const char usage[] =
 "\n"
 "Rules (one at most; default: --score 0.5 for windows that carry scores,\n"
 "--universal for the others):\n"
-"  -s, --score S          keep details scored S or more (0..1)\n"
+"      --score S          keep details scored S or more (0..1)\n"
 "  -x, --threshold X      keep details whose magnitude is X or more\n"
 "  -u, --universal        keep details whose magnitude reaches the universal\n"
 "                         threshold sigma*sqrt(2 ln n), sigma = MAD/0.6745 of\n"
 "                         the finest details, n the window's samples\n"
-"  -k, --keep F           keep the fraction F (0..1) of the details, largest\n"
+"      --keep F           keep the fraction F (0..1) of the details, largest\n"
 "                         magnitudes first\n"
 "  -b, --budget P         keep the largest details so that merge writes P\n"
 "                         points per window (at least ceil(n/2^J))\n"
 "  -r, --ratio R          a compression ratio R of the reduced series over\n"
 "                         each whole series: round(n/R) points for n samples\n"
-"                         (halves up), windows sharing the budget in turn\n""  -e, --exact            with -k, -b or -r: the least-squares reference; rank\n"
+"                         (halves up), windows sharing the budget in turn\n"
+"      --exact            with --keep, -b or -r: the least-squares reference; rank\n"
 "                         by magnitude whatever the scores. On an orthonormal\n"
 "                         transform (periodization, or haar; a window of a\n"
 "                         multiple of 2^J) no other choice of as many details\n"
 "                         reconstructs the window (merge --full) with less\n"
 "                         squared error. Other modes are refused; a window of\n"
 "                         another length is kept by magnitude and counted.\n"
-"      --exact-reduced    with -k, -b or -r: try every choice of that many\n"
+"      --exact-reduced    with --keep, -b or -r: try every choice of that many\n"
 "                         details and keep the one whose reduced series (merge)\n"
 "                         has the least squared error: exact for the reduced\n"
 "                         series, any transform, windows of at most 20 details\n"
-"-k, -b and -r rank the details of scored windows (tscore) by score.\n"
+"--keep, -b and -r rank the details of scored windows (tscore) by score.\n"
 TOOL_COEFLOOP_HELP
 TOOL_COMMON_HELP
+"Deprecated, for this release only (one meaning per letter, see tsdown(7)):\n"
+"-s for --score, -k for --keep, -e for --exact.\n"
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
 
@@ -59,10 +62,10 @@ static void put_window(tool_io *io, const tsd_coefwin *cw, const unsigned char *
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{ "score", required_argument, 0, 's' }, { "threshold", required_argument, 0, 'x' },
-		{ "universal", no_argument, 0, 'u' }, { "keep", required_argument, 0, 'k' },
+		{ "score", required_argument, 0, 2002 }, { "threshold", required_argument, 0, 'x' },
+		{ "universal", no_argument, 0, 'u' }, { "keep", required_argument, 0, 2003 },
 		{ "budget", required_argument, 0, 'b' }, { "ratio", required_argument, 0, 'r' },
-		{ "exact", no_argument, 0, 'e' }, { "exact-reduced", no_argument, 0, 2001 },
+		{ "exact", no_argument, 0, 2004 }, { "exact-reduced", no_argument, 0, 2001 },
 		TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
 	int c, rule = TSD_SEL_DEFAULT, exact = 0;
@@ -80,12 +83,17 @@ int main(int argc, char **argv)
 		if (tool_io_option(&io, c, optarg) || tool_coefloop_option(c, optarg))
 			continue;
 		int nr = TSD_SEL_DEFAULT;
+		switch (c) { /* the old spellings */
+		case 's': tool_deprecated("-s", "--score"); c = 2002; break;
+		case 'k': tool_deprecated("-k", "--keep"); c = 2003; break;
+		case 'e': tool_deprecated("-e", "--exact"); c = 2004; break;
+		}
 		switch (c) {
-		case 's':
+		case 2002:
 			nr = TSD_SEL_SCORE;
-			arg = tool_double("-s", optarg);
+			arg = tool_double("--score", optarg);
 			if (!(arg >= 0 && arg <= 1))
-				tool_usage_error("-s: score '%s' out of range 0..1", optarg);
+				tool_usage_error("--score: '%s' out of range 0..1", optarg);
 			break;
 		case 'x':
 			nr = TSD_SEL_ABS;
@@ -94,11 +102,11 @@ int main(int argc, char **argv)
 				tool_usage_error("-x: threshold '%s' is negative", optarg);
 			break;
 		case 'u': nr = TSD_SEL_UNIVERSAL; break;
-		case 'k':
+		case 2003:
 			nr = TSD_SEL_KEEP;
-			arg = tool_double("-k", optarg);
+			arg = tool_double("--keep", optarg);
 			if (!(arg >= 0 && arg <= 1))
-				tool_usage_error("-k: fraction '%s' out of range 0..1", optarg);
+				tool_usage_error("--keep: fraction '%s' out of range 0..1", optarg);
 			break;
 		case 'b': nr = TSD_SEL_BUDGET; arg = (double)tool_long("-b", optarg, 1, TSD_COEFWIN_MAXN); break;
 		case 'r':
@@ -107,7 +115,7 @@ int main(int argc, char **argv)
 			if (!(arg >= 1 && arg <= 1e9))
 				tool_usage_error("-r: ratio '%s' out of range 1..1e9", optarg);
 			break;
-		case 'e':
+		case 2004:
 			if (exact == TSD_SEL_EXACT_REDUCED)
 				tool_usage_error("--exact and --exact-reduced: one at most");
 			exact = TSD_SEL_EXACT;
@@ -118,19 +126,17 @@ int main(int argc, char **argv)
 			exact = TSD_SEL_EXACT_REDUCED;
 			continue;
 		case 'h':
-			fputs(usage, stdout);
-			return tool_stdout_done();
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'thresh --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 		if (rule != TSD_SEL_DEFAULT && rule != nr)
-			tool_usage_error("one rule at most: -s, -x, -u, -k, -b or -r");
+			tool_usage_error("one rule at most: --score, -x, -u, --keep, -b or -r");
 		rule = nr;
 	}
 	if (exact && rule != TSD_SEL_KEEP && rule != TSD_SEL_BUDGET && rule != TSD_SEL_RATIO)
-		tool_usage_error("%s: says how to choose, not how many: give -k, -b or -r too",
-				 exact == TSD_SEL_EXACT ? "-e" : "--exact-reduced");
+		tool_usage_error("%s: says how to choose, not how many: give --keep, -b or -r too",
+				 exact == TSD_SEL_EXACT ? "--exact" : "--exact-reduced");
 	tool_io_files(&io, argc - optind, argv + optind);
 
 	tsd_select_opts so = { .rule = rule, .arg = arg, .exact = exact };

@@ -14,10 +14,11 @@ static const char usage[] =
 "format; optionally select series and keep only the first samples.\n"
 "\n"
 "  -s, --series GLOB      keep only series whose name matches (repeatable)\n"
-"  -n, --head N           keep at most N samples of each series\n"
+"  -n, --points N         keep the first N points (samples) of each series\n"
 "  -i, --info             print a summary per series instead of the records\n"
 "tsconv keeps every record (--order any) unless told otherwise.\n"
 TOOL_COMMON_HELP
+"Deprecated, for this release only: --head for --points (see tsdown(7)).\n"
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
 typedef struct {
@@ -64,7 +65,8 @@ int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "series", required_argument, 0, 's' },
-		{ "head", required_argument, 0, 'n' },
+		{ "points", required_argument, 0, 'n' },
+		{ "head", required_argument, 0, 2000 },
 		{ "info", no_argument, 0, 'i' },
 		TOOL_COMMON_LONG,
 		{ 0, 0, 0, 0 },
@@ -80,6 +82,7 @@ int main(int argc, char **argv)
 	nst = 0;
 	tool_io_init(&io);
 	io.in.order = TSD_ORDER_ANY; /* a converter keeps every record */
+	io.in.gaps = 1;              /* gap markers too */
 	while ((c = getopt_long(argc, argv, "s:n:ihV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
 		if (tool_io_option(&io, c, optarg))
 			continue;
@@ -90,6 +93,9 @@ int main(int argc, char **argv)
 				tool_die(EXIT_DATA, "out of memory");
 			globs[nglobs++] = optarg;
 			break;
+		case 2000:
+			tool_deprecated("--head", "--points");
+			/* fallthrough */
 		case 'n':
 			head = tool_long("-n", optarg, 0, LONG_MAX);
 			break;
@@ -97,11 +103,9 @@ int main(int argc, char **argv)
 			info = 1;
 			break;
 		case 'h':
-			fputs(usage, stdout);
-			return tool_stdout_done();
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'tsconv --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	/* copying: binary runs of samples pass whole (checked for order by

@@ -168,11 +168,9 @@ int main(int argc, char **argv)
 		case 'j': nthreads = (int)tool_long("-j", optarg, 1, 256); break;
 		case 2000: info = 1; break;
 		case 'h':
-			fputs(usage, stdout);
-			return tool_stdout_done();
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'tscore --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	load_model(&m, mpath);

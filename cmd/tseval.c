@@ -36,7 +36,7 @@ static const char usage[] =
 "      --height H         chart height in pixels (default 200)\n"
 "      --no-charts        draw no chart: pixels and dssim left empty (two\n"
 "                         charts per series take about 10 ms)\n"
-"  -f, --format F         table (default) or csv\n"
+"  -o, --output-format F  table (default) or csv\n"
 "  -N, --name NAME        name of the series of single-series inputs\n"
 "      --name-from-file   name single-series inputs after ORIGINAL's file\n"
 "                         name without its extension (as the event keys)\n"
@@ -54,6 +54,7 @@ static const char usage[] =
 "pixels differing between 1-bit line charts of both (0 = an error-free\n"
 "chart, Jugel et al. 2014) and DSSIM = (1 - SSIM) / 2 of anti-aliased\n"
 "charts; the '(all)' row sums pixels and averages DSSIM.\n"
+"Deprecated, for this release only: -f and --format for -o (see tsdown(7)).\n"
 "\nExit status: 0 success, 1 bad or mismatched input, 2 usage error.\n";
 
 /* one series as read: (n) times and values */
@@ -338,7 +339,7 @@ int main(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "events", required_argument, 0, 'e' }, { "tol", required_argument, 0, OPT_TOL },
 		{ "width", required_argument, 0, OPT_W }, { "height", required_argument, 0, OPT_H },
-		{ "format", required_argument, 0, 'f' }, { "name", required_argument, 0, 'N' },
+		{ "output-format", required_argument, 0, 'o' }, { "format", required_argument, 0, 5100 }, { "name", required_argument, 0, 'N' },
 		{ "name-from-file", no_argument, 0, OPT_NFF },
 		{ "no-charts", no_argument, 0, OPT_NOCHARTS },
 		{ "delimiter", required_argument, 0, 'd' },
@@ -364,7 +365,7 @@ int main(int argc, char **argv)
 
 	tool_name = "tseval";
 	tool_io_init(&io);
-	while ((c = getopt_long(argc, argv, "e:f:N:d:hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:o:f:N:d:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'e': evpath = optarg; break;
 		case OPT_TOL: {
@@ -388,24 +389,25 @@ int main(int argc, char **argv)
 		case OPT_H: height = (size_t)tool_long("--height", optarg, 11, 100000); break;
 		case OPT_NOCHARTS: charts = 0; break;
 		case 'f':
+		case 5100:
+			tool_deprecated(c == 'f' ? "-f" : "--format", "-o");
+			/* fallthrough */
+		case 'o':
 			if (!strcmp(optarg, "csv"))
 				csv = 1;
 			else if (!strcmp(optarg, "table"))
 				csv = 0;
 			else
-				tool_usage_error("-f: unknown format '%s' (table or csv)", optarg);
+				tool_usage_error("-o: unknown output format '%s' (table or csv)", optarg);
 			break;
 		case OPT_NFF: name_from_file = 1; break;
 		case 'N': case 'd': case OPT_TUNIT: case OPT_ORDER: case 'V':
 			tool_io_option(&io, c, optarg);
 			break;
 		case 'h':
-			fputs(usage, stdout);
-			tsd_series_free(io.tab);
-			return tool_stdout_done();
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'tseval --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	if (argc - optind != 2)
@@ -471,13 +473,13 @@ int main(int argc, char **argv)
 		rw->name = tsd_series_name(in[0].tab, (uint32_t)i);
 		red = find(&in[1], rw->name);
 		if (red->n > o->n)
-			tool_die(EXIT_DATA, "series '%s': the reduced series has more points (%zu) than "
-				 "the original (%zu); are the inputs swapped?", rw->name, red->n, o->n);
+			tool_die(EXIT_DATA, "%s: series '%s': the reduced series has more points (%zu) than "
+				 "the original (%zu); are the inputs swapped?", in[1].path, rw->name, red->n, o->n);
 		if (red->t[0] < o->t[0] || red->t[red->n - 1] > o->t[o->n - 1]) {
 			tsd_time_format(t0, o->t[0], &in[0].tstyle);
 			tsd_time_format(t1, o->t[o->n - 1], &in[0].tstyle);
-			tool_die(EXIT_DATA, "series '%s': the reduced series has points outside the "
-				 "original's time range %s .. %s", rw->name, t0, t1);
+			tool_die(EXIT_DATA, "%s: series '%s': the reduced series has points outside the "
+				 "original's time range %s .. %s", in[1].path, rw->name, t0, t1);
 		}
 		if (ev.ns && (es = tsd_events_find(&ev, rw->name))) {
 			evmatched++;

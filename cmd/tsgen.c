@@ -15,11 +15,11 @@ static const char usage[] =
 "shifts, dropouts, gaps) to stdout. The same seed gives the same data;\n"
 "series i is the same whatever the number of series.\n"
 "\n"
-"  -n, --series N         number of series (default 1)\n"
-"  -p, --points N         time steps per series; 0 = unbounded (default 1440)\n"
-"  -r, --step DUR         time between steps: 1s, 5m, 250ms... (default 1m)\n"
+"      --series-count N   number of series (default 1)\n"
+"      --points N         time steps per series; 0 = unbounded (default 1440)\n"
+"      --step DUR         time between steps: 1s, 5m, 250ms... (default 1m)\n"
 "      --start TIME       first timestamp (default 2024-01-01T00:00:00Z)\n"
-"  -s, --seed N           random seed (default 1)\n"
+"  -S, --seed N           random seed (default 1)\n"
 "      --prefix P         series names are P followed by a number (default s)\n"
 "      --level X          base level (default 10); --level-sd X its spread\n"
 "      --trend X          level change per day (default 0)\n"
@@ -36,7 +36,7 @@ static const char usage[] =
 "      --gap-rate P       gaps per sample (default 0.0001)\n"
 "      --gap-len N        mean gap length in samples (default 10)\n"
 "      --no-events        no spikes, shifts, dropouts or gaps\n"
-"  -l, --labels FILE      write the events as CSV: series,start,end,kind\n"
+"  -e, --events FILE      write the events as CSV: series,start,end,kind\n"
 "      --realtime[=X]     pace the output at X times wall-clock speed\n"
 "                         (default 1), flushing every step\n"
 "  -o, --output-format F  csv (default) or bin\n"
@@ -45,6 +45,10 @@ static const char usage[] =
 "      --precision N      significant digits of CSV values (default: exact)\n"
 "      --no-header        no CSV header line\n"
 "  -h, --help             this help;  -V, --version  the version\n"
+"Deprecated, for this release only (one meaning per letter, see tsdown(7)):\n"
+"-n N and --series N for --series-count (-n will be --points, as in the\n"
+"other tools), -p for --points, -r for --step, -s for -S, -l and --labels\n"
+"for -e.\n"
 "\nExit status: 0 success, 1 write error, 2 usage error.\n";
 
 static void sleep_until(int64_t wall_ns)
@@ -64,11 +68,13 @@ static int64_t now_ns(void)
 int main(int argc, char **argv)
 {
 	enum { O_START = 2000, O_PREFIX, O_LEVEL, O_LEVELSD, O_TREND, O_PERIOD, O_AMP, O_NOISE,
-	       O_SPR, O_SPA, O_SHR, O_SHS, O_DRR, O_DRL, O_DRM, O_GR, O_GL, O_NOEV, O_RT };
+	       O_SPR, O_SPA, O_SHR, O_SHS, O_DRR, O_DRL, O_DRM, O_GR, O_GL, O_NOEV, O_RT,
+	       O_NSERIES, O_POINTS, O_STEP, O_OLD_SERIES, O_OLD_LABELS };
 	static const struct option lopts[] = {
-		{ "series", required_argument, 0, 'n' }, { "points", required_argument, 0, 'p' },
-		{ "step", required_argument, 0, 'r' }, { "seed", required_argument, 0, 's' },
-		{ "labels", required_argument, 0, 'l' }, { "start", required_argument, 0, O_START },
+		{ "series-count", required_argument, 0, O_NSERIES }, { "points", required_argument, 0, O_POINTS },
+		{ "step", required_argument, 0, O_STEP }, { "seed", required_argument, 0, 'S' },
+		{ "events", required_argument, 0, 'e' }, { "start", required_argument, 0, O_START },
+		{ "series", required_argument, 0, O_OLD_SERIES }, { "labels", required_argument, 0, O_OLD_LABELS },
 		{ "prefix", required_argument, 0, O_PREFIX }, { "level", required_argument, 0, O_LEVEL },
 		{ "level-sd", required_argument, 0, O_LEVELSD }, { "trend", required_argument, 0, O_TREND },
 		{ "period", required_argument, 0, O_PERIOD }, { "amplitude", required_argument, 0, O_AMP },
@@ -96,15 +102,28 @@ int main(int argc, char **argv)
 	tool_io_init(&io);
 	tsd_gen_defaults(&cfg);
 	cfg.seed = 1;
-	while ((c = getopt_long(argc, argv, "n:p:r:s:l:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:p:r:s:l:S:e:hV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
 		if (c != 'd' && c != 'N' && tool_io_option(&io, c, optarg))
 			continue;
+		switch (c) { /* the old spellings */
+		case 'n':
+			tool_deprecated("-n", "--series-count (from the next release -n is --points, "
+					"as in the other tools)");
+			c = O_NSERIES;
+			break;
+		case O_OLD_SERIES: tool_deprecated("--series", "--series-count"); c = O_NSERIES; break;
+		case 'p': tool_deprecated("-p", "--points"); c = O_POINTS; break;
+		case 'r': tool_deprecated("-r", "--step"); c = O_STEP; break;
+		case 's': tool_deprecated("-s", "-S"); c = 'S'; break;
+		case 'l': tool_deprecated("-l", "-e"); c = 'e'; break;
+		case O_OLD_LABELS: tool_deprecated("--labels", "--events"); c = 'e'; break;
+		}
 		switch (c) {
-		case 'n': cfg.nseries = (size_t)tool_long("-n", optarg, 1, 10000000); break;
-		case 'p': cfg.npoints = (uint64_t)tool_long("-p", optarg, 0, LONG_MAX); break;
-		case 'r': cfg.step = tool_duration("-r", optarg); break;
-		case 's': cfg.seed = (uint64_t)tool_long("-s", optarg, 0, LONG_MAX); break;
-		case 'l': labels = optarg; break;
+		case O_NSERIES: cfg.nseries = (size_t)tool_long("--series-count", optarg, 1, 10000000); break;
+		case O_POINTS: cfg.npoints = (uint64_t)tool_long("--points", optarg, 0, LONG_MAX); break;
+		case O_STEP: cfg.step = tool_duration("--step", optarg); break;
+		case 'S': cfg.seed = (uint64_t)tool_long("-S", optarg, 0, LONG_MAX); break;
+		case 'e': labels = optarg; break;
 		case O_START: {
 			tsd_tstyle st = { 0 };
 			if (tsd_time_parse(&cfg.start, &st, optarg, strlen(optarg)))
@@ -147,11 +166,9 @@ int main(int argc, char **argv)
 				tool_usage_error("--realtime: speed must be above 0");
 			break;
 		case 'h':
-			fputs(usage, stdout);
-			return tool_stdout_done();
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'tsgen --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	if (optind < argc)

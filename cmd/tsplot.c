@@ -38,13 +38,14 @@ static const char usage[] =
 "                         pattern PAT (repeatable; default all)\n"
 "      --span DUR         rolling window of event time: 15m, 1h... (default:\n"
 "                         all of the input)\n"
-"  -r, --refresh DUR      redraw period (default 1s)\n"
+"      --refresh DUR      redraw period (default 1s)\n"
 "      --once             draw once, at the end of the input\n"
 "  -T, --terminal T       gnuplot terminal: qt, x11, wxt, dumb, sixelgd,\n"
 "                         pngcairo, png, svg (default: from --output, else\n"
 "                         qt or x11 when $DISPLAY is set, else dumb)\n"
 "      --output FILE      write the chart to FILE (rewritten at each\n"
-"                         refresh; .png, .svg or .txt pick the terminal)\n"
+"                         refresh; .png, .svg or .txt pick the terminal;\n"
+"                         not -o, the output format of the other tools)\n"
 "      --size WxH         chart size in pixels (dumb: characters)\n"
 "      --columns N        buckets across the chart (default: its width)\n"
 "      --panels           one panel per series name, in name order (the\n"
@@ -65,6 +66,7 @@ static const char usage[] =
 "      --time-unit U      unit of integer input times: s, ms, us, ns\n"
 "      --order O          drop (default), strict, dupok or any\n"
 "  -h, --help             this help;  -V, --version  the version\n"
+"Deprecated, for this release only: -r for --refresh (see tsdown(7)).\n"
 "\nExit status: 0 success (also on SIGINT), 1 bad input, gnuplot failure or\n"
 "a port in use, 2 usage error.\n";
 
@@ -919,10 +921,10 @@ static int64_t now_ns(void)
 int main(int argc, char **argv)
 {
 	enum { O_SPAN = 2000, O_ONCE, O_OUTPUT, O_SIZE, O_COLUMNS, O_PANELS, O_YRANGE, O_TITLE,
-	       O_LABELS, O_SERVE, O_BIND, O_PERSIST, O_GNUPLOT, O_HISTORY };
+	       O_LABELS, O_SERVE, O_BIND, O_PERSIST, O_GNUPLOT, O_HISTORY, O_REFRESH };
 	static const struct option lopts[] = {
 		{ "series", required_argument, 0, 's' }, { "span", required_argument, 0, O_SPAN },
-		{ "refresh", required_argument, 0, 'r' }, { "once", no_argument, 0, O_ONCE },
+		{ "refresh", required_argument, 0, O_REFRESH }, { "once", no_argument, 0, O_ONCE },
 		{ "terminal", required_argument, 0, 'T' }, { "output", required_argument, 0, O_OUTPUT },
 		{ "size", required_argument, 0, O_SIZE }, { "columns", required_argument, 0, O_COLUMNS },
 		{ "panels", no_argument, 0, O_PANELS }, { "yrange", required_argument, 0, O_YRANGE },
@@ -948,10 +950,18 @@ int main(int argc, char **argv)
 
 	tool_name = "tsplot";
 	tool_io_init(&io);
+	io.in.gaps = 1; /* gap markers break the lines */
 	g.refresh = 1000000000;
 	g.bind = "127.0.0.1";
 	g.history = 1000000;
-	while ((c = getopt_long(argc, argv, "s:r:T:vd:N:hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:r:o:T:vd:N:hV", lopts, NULL)) != -1) {
+		if (c == 'r') {
+			tool_deprecated("-r", "--refresh");
+			c = O_REFRESH;
+		}
+		if (c == 'o')
+			tool_usage_error("-o is the output format (csv or bin) in tsdown; "
+					 "write the chart to a file with --output %s", optarg);
 		if (c != 'h' && tool_io_option(&io, c, optarg))
 			continue;
 		switch (c) {
@@ -961,7 +971,7 @@ int main(int argc, char **argv)
 			g.pats[g.npats++] = optarg;
 			break;
 		case O_SPAN: g.span = tool_duration("--span", optarg); break;
-		case 'r': g.refresh = tool_duration("--refresh", optarg); break;
+		case O_REFRESH: g.refresh = tool_duration("--refresh", optarg); break;
 		case O_ONCE: g.once = 1; break;
 		case 'T': set_term(optarg); break;
 		case O_OUTPUT: g.output = optarg; break;
@@ -978,11 +988,9 @@ int main(int argc, char **argv)
 		case O_GNUPLOT: g.gnuplot = optarg; break;
 		case 'v': g.verbose = 1; break;
 		case 'h':
-			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			tool_help(usage);
 		default:
-			fprintf(stderr, "Try 'tsplot --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	tsd_series_free(io.tab); /* each input has its own table */

@@ -35,7 +35,7 @@ static const char usage[] =
 "  -E, --epochs N         passes over the data (default 30)\n"
 "  -B, --batch N          windows per optimizer step (default 8)\n"
 "      --lr X             peak learning rate (default 0.003)\n"
-"  -s, --seed N           initialisation and shuffling seed (default 1)\n"
+"  -S, --seed N           initialisation and shuffling seed (default 1)\n"
 "  -c, --checkpoint FILE  write model and optimizer state after each epoch\n"
 "      --resume FILE      continue a run from its checkpoint\n"
 "      --stop-after N     stop after epoch N (checkpoint and model written;\n"
@@ -53,6 +53,7 @@ static const char usage[] =
 "                         (default), strict, dupok or any\n"
 "      --time-unit U      unit of integer input times: s, ms, us, ns\n"
 "  -h, --help             this help;  -V, --version  the version\n"
+"Deprecated, for this release only: -s for -S (see tsdown(7)).\n"
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
 struct ctx {
@@ -89,7 +90,7 @@ static int parse_list(double *out, int max, const char *opt, const char *s, doub
 }
 
 static void add_window(struct ctx *x, struct tsd_train_data *d, const tsd_win *win,
-		       const char *sname, int partial)
+		       const char *sname, int partial, const char *where)
 {
 	const struct tsd_event_series *es = x->ev ? tsd_events_find(x->ev, sname) : NULL;
 	int rc;
@@ -110,10 +111,10 @@ static void add_window(struct ctx *x, struct tsd_train_data *d, const tsd_win *w
 		x->coef = tool_grow(x->coef, &x->ccap, m ? m : 1, sizeof *x->coef);
 		x->work = tool_grow(x->work, &x->wcap, wl ? wl : 1, sizeof *x->work);
 		if (!m || tsd_coefwin_decompose(x->coef, x->work, win->v, win->n, J, x->w, x->mode) < 0)
-			tool_die(EXIT_DATA, "series '%s' window %lld: transform failed", sname,
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: transform failed", where, sname,
 				 (long long)win->index);
 		if ((rc = tsd_train_data_add(d, x->coef, x->wt, win->n, J, x->w, x->mode)) < 0)
-			tool_die(EXIT_DATA, "series '%s' window %lld: %s", sname, (long long)win->index,
+			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", where, sname, (long long)win->index,
 				 rc == TSD_EINVAL ? "value not finite" : tsd_strerror(rc));
 		x->windows++;
 	}
@@ -163,7 +164,7 @@ static void load(struct ctx *x, struct tsd_train_data *d, char **files, int nfil
 				break;
 			continue;
 		}
-		add_window(x, d, &win, tsd_series_name(io.tab, win.series), !more);
+		add_window(x, d, &win, tsd_series_name(io.tab, win.series), !more, tool_where(&io));
 	}
 	tsd_winbuf_free(wb);
 	/* io's reader and table are freed at exit; tool_io has no close */
@@ -227,7 +228,7 @@ int main(int argc, char **argv)
 		{ "model", required_argument, 0, 'M' }, { "events", required_argument, 0, 'e' },
 		{ "event-weight", required_argument, 0, 3000 }, { "val", required_argument, 0, 3001 },
 		{ "epochs", required_argument, 0, 'E' }, { "batch", required_argument, 0, 'B' },
-		{ "lr", required_argument, 0, 3002 }, { "seed", required_argument, 0, 's' },
+		{ "lr", required_argument, 0, 3002 }, { "seed", required_argument, 0, 'S' },
 		{ "checkpoint", required_argument, 0, 'c' }, { "resume", required_argument, 0, 3003 },
 		{ "wavelet", required_argument, 0, 'W' }, { "mode", required_argument, 0, 'm' },
 		{ "levels", required_argument, 0, 'J' }, { "window", required_argument, 0, 'w' },
@@ -271,7 +272,7 @@ int main(int argc, char **argv)
 	x.count = 256;
 	if (!(vfiles = calloc((size_t)argc, sizeof *vfiles)))
 		tool_die(EXIT_DATA, "out of memory");
-	while ((c = getopt_long(argc, argv, "M:e:E:B:s:c:W:m:J:w:qhV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "M:e:E:B:s:S:c:W:m:J:w:qhV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'M': model_path = optarg; break;
 		case 'e': events_path = optarg; break;
@@ -288,7 +289,10 @@ int main(int argc, char **argv)
 			if (!(o.lr > 0 && o.lr < 10))
 				tool_usage_error("--lr: '%s' out of range (0, 10)", optarg);
 			break;
-		case 's': o.seed = (uint64_t)tool_long("-s", optarg, 0, INT64_MAX); break;
+		case 's':
+			tool_deprecated("-s", "-S");
+			/* fallthrough */
+		case 'S': o.seed = (uint64_t)tool_long("-S", optarg, 0, INT64_MAX); break;
 		case 'c': ckpt = optarg; break;
 		case 3003: resume = optarg; break;
 		case 'W':
@@ -331,13 +335,11 @@ int main(int argc, char **argv)
 			tool_io_option(&io, c, optarg);
 			break;
 		case 'h':
-			fputs(usage, stdout);
-			return tool_stdout_done();
+			tool_help(usage);
 		case 'V':
 			tool_version();
 		default:
-			fprintf(stderr, "Try 'tstrain --help' for more information.\n");
-			return EXIT_USAGE;
+			tool_bad_option();
 		}
 	}
 	if (!model_path)

@@ -545,7 +545,8 @@ size_t tsd_csv_sample_line(char *d0, const tsd_csvenc *e, const char *name, size
 		d = put_name(d, e, name, nl);
 	d += tsd_time_format(d, t, e->tstyle);
 	*d++ = (char)e->delim;
-	d += tsd_format_double(d, v, e->precision);
+	if (!isnan(v)) /* a gap marker has an empty value */
+		d += tsd_format_double(d, v, e->precision);
 	*d++ = '\n';
 	return (size_t)(d - d0);
 }
@@ -569,6 +570,8 @@ size_t tsd_csv_window_line(char *d0, const tsd_csvenc *e, const char *name, size
 		*d++ = 'I';
 	if (w->flags & TSD_WIN_SELECTED)
 		*d++ = 'S';
+	if (w->flags & TSD_WIN_GAP)
+		*d++ = 'G';
 	*d++ = (char)e->delim;
 	d = put_uint(d, w->levels);
 	*d++ = (char)e->delim;

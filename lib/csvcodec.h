@@ -77,7 +77,8 @@ typedef struct {
 #define TSD_CSV_LINE_MAX(nl) (2 * (size_t)(nl) + 4 * TSD_TIME_MAX + 2 * TSD_DOUBLE_MAX + 64)
 
 /* Each writes one line with its '\n' into d (TSD_CSV_LINE_MAX(nl) bytes)
- * and returns its length. name NULL: a sample line without the series
+ * and returns its length (a NaN sample value, a gap marker, is an empty
+ * field). name NULL: a sample line without the series
  * column ("time,value"). A coefficient line is coefficient i of run c,
  * with the time span pl gives it (pl: set from the window's header). */
 size_t tsd_csv_sample_line(char *d, const tsd_csvenc *e, const char *name, size_t nl, int64_t t, double v);

@@ -11,6 +11,8 @@ typedef struct {
 	int64_t t0, t1, tlo, thi; /* times of first, last, min, max */
 	double v0, v1, vlo, vhi;
 	uint32_t n;               /* samples, saturating; 0 = empty */
+	int brk;                  /* a gap marker fell here, at time tb: the */
+	int64_t tb;               /* line breaks there */
 } bucket;
 
 typedef struct {
@@ -109,10 +111,15 @@ static void bucket_add(bucket *b, int64_t t, double v)
 /* Merge b (later) into a (earlier). */
 static void bucket_merge(bucket *a, const bucket *b)
 {
+	if (b->brk && !a->brk)
+		a->brk = 1, a->tb = b->tb;
 	if (!b->n)
 		return;
 	if (!a->n) {
+		int brk = a->brk;
+		int64_t tb = a->tb;
 		*a = *b;
+		a->brk = brk, a->tb = tb;
 		return;
 	}
 	a->t1 = b->t1, a->v1 = b->v1;
@@ -208,12 +215,47 @@ static int64_t fit_all(tsd_plotbuf *pb, int64_t t)
 	return k;
 }
 
+/* Span mode: move the ring of s on to end at bucket k (> head), clearing
+ * the buckets it moves over. */
+static void advance(tsd_plotbuf *pb, series *s, int64_t k)
+{
+	uint64_t adv = (uint64_t)(k - s->head), i;
+
+	if (adv > pb->cap)
+		adv = pb->cap;
+	for (i = 1; i <= adv; i++)
+		memset(&s->b[slot(pb, s->head + (int64_t)i)], 0, sizeof *s->b);
+	s->head = k;
+}
+
 int tsd_plotbuf_push(tsd_plotbuf *pb, uint32_t id, int64_t t, double v)
 {
 	series *s;
 	int64_t k;
 	int rc;
 
+	if (isnan(v)) {
+		/* a gap marker: the series' line breaks at t (nothing to break
+		 * before its first sample) */
+		if (id >= pb->ns || !pb->s[id].b || !pb->any)
+			return 0;
+		s = &pb->s[id];
+		if (pb->span) {
+			k = floordiv(t, pb->bw);
+			if (k > s->head) {
+				advance(pb, s, k);
+			} else if (s->head - k >= (int64_t)pb->cap) {
+				return 1;
+			}
+		} else {
+			k = fit_all(pb, t);
+		}
+		bucket *b = &s->b[slot(pb, k)];
+		b->brk = 1;
+		b->tb = t;
+		s->changed = 1;
+		return 0;
+	}
 	if (!isfinite(v))
 		return TSD_EINVAL;
 	if (id >= pb->ns && (rc = grow_series(pb, id)) < 0)
@@ -230,13 +272,7 @@ int tsd_plotbuf_push(tsd_plotbuf *pb, uint32_t id, int64_t t, double v)
 		if (s->head == INT64_MIN) {
 			s->head = k;
 		} else if (k > s->head) {
-			/* clear the buckets the ring moves over */
-			uint64_t adv = (uint64_t)(k - s->head), i;
-			if (adv > pb->cap)
-				adv = pb->cap;
-			for (i = 1; i <= adv; i++)
-				memset(&s->b[slot(pb, s->head + (int64_t)i)], 0, sizeof *s->b);
-			s->head = k;
+			advance(pb, s, k);
 		} else if (s->head - k >= (int64_t)pb->cap) {
 			return 1;
 		}
@@ -268,7 +304,7 @@ int tsd_plotbuf_range(int64_t *t0, int64_t *t1, const tsd_plotbuf *pb)
 
 size_t tsd_plotbuf_points_len(const tsd_plotbuf *pb)
 {
-	return 4 * pb->cap;
+	return 5 * pb->cap; /* M4's four and a break per bucket */
 }
 
 static size_t put(int64_t *t, double *v, size_t n, int64_t tt, double vv)
@@ -304,20 +340,44 @@ long tsd_plotbuf_points(int64_t *t, double *v, const tsd_plotbuf *pb, uint32_t i
 	}
 	for (k = kfirst; k <= klast; k++) {
 		const bucket *b = &s->b[slot(pb, k)];
+		size_t n0 = n;
+		if (b->brk && (!b->n || b->tb < b->t0)) {
+			n = put(t, v, n, b->tb, NAN);
+			n0 = n;
+		}
 		if (!b->n)
 			continue;
 		n = put(t, v, n, b->t0, b->v0);
-		if (b->n == 1)
-			continue;
-		/* the extremes in time order, then the last sample */
-		if (b->tlo <= b->thi) {
-			n = put(t, v, n, b->tlo, b->vlo);
-			n = put(t, v, n, b->thi, b->vhi);
-		} else {
-			n = put(t, v, n, b->thi, b->vhi);
-			n = put(t, v, n, b->tlo, b->vlo);
+		if (b->n > 1) {
+			/* the extremes in time order, then the last sample */
+			if (b->tlo <= b->thi) {
+				n = put(t, v, n, b->tlo, b->vlo);
+				n = put(t, v, n, b->thi, b->vhi);
+			} else {
+				n = put(t, v, n, b->thi, b->vhi);
+				n = put(t, v, n, b->tlo, b->vlo);
+			}
+			n = put(t, v, n, b->t1, b->v1);
 		}
-		n = put(t, v, n, b->t1, b->v1);
+		if (b->brk && b->tb >= b->t0 && n > n0) {
+			/* the break goes after the bucket's points before it */
+			size_t j = n;
+			while (j > n0 && t[j - 1] > b->tb)
+				j--;
+			memmove(t + j + 1, t + j, (n - j) * sizeof *t);
+			memmove(v + j + 1, v + j, (n - j) * sizeof *v);
+			t[j] = b->tb;
+			v[j] = NAN;
+			n++;
+		}
+	}
+	/* no break at either end */
+	while (n && isnan(v[n - 1]))
+		n--;
+	if (n && isnan(v[0])) {
+		memmove(t, t + 1, (n - 1) * sizeof *t);
+		memmove(v, v + 1, (n - 1) * sizeof *v);
+		n--;
 	}
 	return (long)n;
 }

@@ -37,9 +37,10 @@ typedef struct tsd_plotbuf tsd_plotbuf;
 int tsd_plotbuf_new(tsd_plotbuf **pb, size_t columns, int64_t span);
 void tsd_plotbuf_free(tsd_plotbuf *pb);
 
-/* Add one sample (v finite). 0: kept; 1: dropped, older than the window
- * of its series; TSD_EINVAL (not finite), TSD_ENOMEM, TSD_ERANGE (series
- * id beyond TSD_SERIES_MAX). */
+/* Add one sample (v finite), or a gap marker (v NaN: the series' line
+ * breaks at t; tsd_plotbuf_points gives the break as a NaN point). 0:
+ * kept; 1: dropped, older than the window of its series; TSD_EINVAL
+ * (infinite), TSD_ENOMEM, TSD_ERANGE (series id beyond TSD_SERIES_MAX). */
 int tsd_plotbuf_push(tsd_plotbuf *pb, uint32_t series, int64_t t, double v);
 
 /* Time shown: [*t0, *t1] in ns. TSD_ENOTFOUND before the first sample. */

@@ -260,6 +260,10 @@ size_t tsd_plot_data(char *p, uint32_t id, const int64_t *t, const double *v, si
 
 	p += sprintf(p, "$d%" PRIu32 " << EOD\n", id);
 	for (size_t j = 0; j < n; j++) {
+		if (v[j] != v[j]) {
+			*p++ = '\n'; /* a gap: a blank line breaks gnuplot's line */
+			continue;
+		}
 		p += tsd_plot_time(p, t[j]);
 		*p++ = ' ';
 		p += tsd_format_double(p, v[j], 8);

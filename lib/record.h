@@ -42,6 +42,8 @@ enum { TSD_COEF_A = 0, TSD_COEF_D = 1 };
 /* window flags */
 #define TSD_WIN_IRREGULAR 0x01 /* a TIMES record with all n times follows */
 #define TSD_WIN_SELECTED 0x02  /* coefficients of this window passed a selector */
+#define TSD_WIN_GAP 0x04       /* a gap (outage) in the series comes just before
+                                * this window: no line joins it to the last one */
 
 #define TSD_WAVELET_NAME 8
 #define TSD_MODE_NAME 16

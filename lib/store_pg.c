@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "position.h"
 #include "series.h"
 #include "tstime.h"
 #include "store_impl.h"
@@ -50,18 +51,11 @@ static const char schema[] =
 #define PG_EPOCH_US 946684800000000LL /* 2000-01-01 in us since 1970 */
 
 typedef struct {
-	char *topic;
-	int32_t partition;
-	int64_t offset;
-} ppos;
-
-typedef struct {
 	PGconn *c;
 	char *conninfo;
 	unsigned char *buf;      /* binary COPY rows of the open transaction */
 	size_t len, cap;
-	ppos *pos;
-	size_t npos, cappos;
+	tsd_postab *pos;         /* positions of the open transaction (dirty) */
 	tsd_series_tab *tab;     /* series seen */
 	unsigned char *known;    /* (nknown) in tsd_series already */
 	size_t nknown;
@@ -166,9 +160,11 @@ static int pg_open(tsd_store *s, const char *target)
 {
 	pg *d = calloc(1, sizeof *d);
 
-	if (!d || !(d->tab = tsd_series_new()) || !(d->conninfo = strdup(target))) {
-		if (d)
+	if (!d || !(d->tab = tsd_series_new()) || !(d->conninfo = strdup(target)) || tsd_postab_new(&d->pos) < 0) {
+		if (d) {
 			tsd_series_free(d->tab);
+			free(d->conninfo);
+		}
 		free(d);
 		tsd_store_seterr(s, "out of memory");
 		return TSD_ENOMEM;
@@ -200,9 +196,7 @@ static void pg_close(tsd_store *s)
 	PQfinish(d->c);
 	free(d->conninfo);
 	free(d->buf);
-	for (size_t i = 0; i < d->npos; i++)
-		free(d->pos[i].topic);
-	free(d->pos);
+	tsd_postab_free(d->pos);
 	tsd_series_free(d->tab);
 	free(d->known);
 	free(d->fresh);
@@ -274,22 +268,19 @@ nomem:
 static int pg_pos(tsd_store *s, const char *topic, size_t len, int32_t partition, int64_t offset)
 {
 	pg *d = s->impl;
-	size_t i;
+	tsd_control k;
+	int rc;
 
-	for (i = 0; i < d->npos; i++)
-		if (d->pos[i].partition == partition && strlen(d->pos[i].topic) == len &&
-		    !memcmp(d->pos[i].topic, topic, len))
-			break;
-	if (i == d->npos) {
-		if (grow((void **)&d->pos, &d->cappos, d->npos + 1, sizeof *d->pos) < 0 ||
-		    !(d->pos[i].topic = strndup(topic, len))) {
-			tsd_store_seterr(s, "out of memory");
-			return TSD_ENOMEM;
-		}
-		d->pos[i].partition = partition;
-		d->npos++;
+	memset(&k, 0, sizeof k);
+	k.what = TSD_CTL_POSITION;
+	k.topic = topic;
+	k.topic_len = (uint16_t)(len > UINT16_MAX ? UINT16_MAX : len);
+	k.partition = partition;
+	k.offset = offset;
+	if ((rc = tsd_postab_set(d->pos, NULL, &k)) < 0) {
+		tsd_store_seterr(s, "position of '%.*s': %s", (int)k.topic_len, topic, tsd_strerror(rc));
+		return rc;
 	}
-	d->pos[i].offset = offset;
 	return 0;
 }
 
@@ -385,11 +376,14 @@ static int attempt(tsd_store *s, pg *d, int *retry)
 		if ((rc = run(s, d, "INSERT INTO tsd_series (series) VALUES ($1) ON CONFLICT DO NOTHING", 1, v, NULL)) < 0)
 			goto fail;
 	}
-	for (size_t i = 0; i < d->npos; i++) {
+	for (size_t i = 0; i < tsd_postab_len(d->pos); i++) {
+		tsd_pos *e = tsd_postab_at(d->pos, i);
 		char pb[16], ob[24];
-		const char *v[3] = { d->pos[i].topic, pb, ob };
-		snprintf(pb, sizeof pb, "%d", (int)d->pos[i].partition);
-		snprintf(ob, sizeof ob, "%lld", (long long)d->pos[i].offset);
+		const char *v[3] = { e->topic, pb, ob };
+		if (!e->dirty)
+			continue;
+		snprintf(pb, sizeof pb, "%d", (int)e->partition);
+		snprintf(ob, sizeof ob, "%lld", (long long)e->offset);
 		if ((rc = run(s, d, "INSERT INTO tsd_positions (topic, partition, next_offset) VALUES ($1, $2, $3) "
 			      "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, "
 			      "updated = now()", 3, v, NULL)) < 0)
@@ -418,9 +412,8 @@ static void clear_txn(pg *d, int committed)
 		d->known[d->fresh[i]] = committed ? 1 : 0;
 	d->nfresh = 0;
 	d->len = 0;
-	for (size_t i = 0; i < d->npos; i++)
-		free(d->pos[i].topic);
-	d->npos = 0;
+	for (size_t i = 0; i < tsd_postab_len(d->pos); i++)
+		tsd_postab_at(d->pos, i)->dirty = 0;
 }
 
 static int pg_commit(tsd_store *s)

@@ -285,8 +285,13 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 			rec->s.series = r->run.series;
 			rec->s.t = r->run.t ? r->run.t[i] : r->run.t0 + (int64_t)i * r->run.dt;
 			rec->s.v = r->run.v[i];
-			if (isnan(rec->s.v))
-				continue; /* a missing sample, as "nan" in CSV */
+			if (isnan(rec->s.v)) {
+				/* a gap marker: passed on when asked, never order-checked;
+				 * else a missing sample, as "nan" in CSV */
+				if (r->o.gaps)
+					return 1;
+				continue;
+			}
 			if (r->o.order != TSD_ORDER_ANY) {
 				if ((rc = check_order(r, rec->s.series, rec->s.t)) < 0)
 					return rc;
@@ -329,7 +334,7 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 		if (rc == TSD_FDEC_SKIP)
 			continue;
 		if (rec->kind == TSD_REC_SAMPLES) {
-			if (r->o.runs && !r->fdec.missing && run_in_order(r, &rec->r))
+			if (r->o.runs && (r->o.gaps || !r->fdec.missing) && run_in_order(r, &rec->r))
 				return 1;
 			/* give it out sample by sample, checking each */
 			r->run = rec->r;
@@ -468,7 +473,7 @@ static int header_row(tsd_reader *r)
 static int emit_sample(tsd_reader *r, uint32_t s, int64_t t, double v)
 {
 	tsd_rec *q;
-	int rc = check_order(r, s, t);
+	int rc = isnan(v) ? 0 : check_order(r, s, t);
 
 	if (rc)
 		return rc < 0 ? rc : 0;
@@ -532,6 +537,8 @@ static int coef_row(tsd_reader *r)
 				q->w.flags |= TSD_WIN_IRREGULAR;
 			else if (*c == 'S')
 				q->w.flags |= TSD_WIN_SELECTED;
+			else if (*c == 'G')
+				q->w.flags |= TSD_WIN_GAP;
 			else
 				return rfail(r, TSD_EFORMAT, "bad record kind '%s'", k);
 		}
@@ -617,6 +624,8 @@ static int csv_row(tsd_reader *r)
 		for (i = 1; i < r->row.n; i++) {
 			if ((rc = parse_value(r, &v, i)) < 0)
 				return rc;
+			if (!rc && r->o.gaps && r->ncols == 1)
+				v = NAN, rc = 1; /* a gap marker (time,) */
 			if (rc && (rc = emit_sample(r, r->colid[i - 1], t, v)))
 				return rc;
 		}
@@ -629,8 +638,10 @@ static int csv_row(tsd_reader *r)
 			return rfail(r, TSD_EFORMAT, "empty series name");
 		if ((rc = parse_time(r, &t, 1)))
 			return rc;
-		if ((rc = parse_value(r, &v, 2)) <= 0)
+		if ((rc = parse_value(r, &v, 2)) < 0 || (rc == 0 && !r->o.gaps))
 			return rc;
+		if (rc == 0)
+			v = NAN; /* a gap marker (series,time,) */
 		if ((rc = tsd_series_intern(&s, r->o.tab, FS(0), FL(0))) < 0)
 			return name_fail(r, rc, FL(0));
 		return emit_sample(r, s, t, v);
@@ -1271,8 +1282,9 @@ int tsd_writer_set_style(tsd_writer *w, const tsd_style *st)
 	return 0;
 }
 
-/* A stream never carries an infinite or NaN value (the readers reject
- * them): an overflow in a tool is an error, not a record. */
+/* A stream never carries an infinite value, nor a NaN coefficient (the
+ * readers reject them): an overflow in a tool is an error, not a record.
+ * A NaN sample is a gap marker (see stream.h). */
 static int finite_values(tsd_writer *w, const tsd_rec *r)
 {
 	const double *v;
@@ -1285,7 +1297,7 @@ static int finite_values(tsd_writer *w, const tsd_rec *r)
 	default: return 0;
 	}
 	for (i = 0; i < n; i++)
-		if (!isfinite(v[i]))
+		if (!isfinite(v[i]) && (r->kind == TSD_REC_COEF || !isnan(v[i])))
 			break;
 	if (i == n)
 		return 0;

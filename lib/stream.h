@@ -15,6 +15,9 @@
  * Lines starting with '#' are comments; '#tsd ' comments carry control
  * records (source positions) in CSV streams. An empty value field is a
  * missing sample (no record); "nan" is missing too; inf is an error.
+ * A gap marker (a break in a series: an outage) is a sample whose value is
+ * NaN; writers write it with an empty value, and readers return it only
+ * when asked (opts.gaps), else it is a missing sample as before.
  * CRLF line ends and a UTF-8 byte-order mark are accepted.
  *
  * Errors: tsd_reader_next returns a negative code and
@@ -60,6 +63,9 @@ typedef struct {
 	tsd_series_tab *tab;   /* series names; shared with writers */
 	int slow_csv;          /* every line through the general record finder (no fast path) */
 	int runs;              /* return binary sample runs as TSD_REC_SAMPLES */
+	int gaps;              /* return gap markers as samples with a NaN value:
+	                        * an empty value in a single or long CSV row, a
+	                        * NaN in binary (dropped otherwise) */
 } tsd_reader_opts;
 
 typedef struct tsd_reader tsd_reader;

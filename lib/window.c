@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define GAP_RING 8        /* intervals kept per series for the median */
+#define GAP_FACTOR 10     /* a gap: an interval this many times the median
+                           * (and 3 times the longest of the ring) */
+#define GAP_MIN_SEEN 4    /* intervals seen before gaps are looked for */
+
 typedef struct {
 	int64_t *t;
 	double *v;
@@ -12,6 +17,13 @@ typedef struct {
 	int64_t index;       /* current window number */
 	int open;
 	int handed;          /* a window of this series has been handed out */
+	/* gap detection, from the open window's own samples only, so that a
+	 * restart at a window boundary decides the same */
+	int have_last;       /* the open window has a sample ... */
+	int64_t last_t;      /* ... and this is the time of its last one */
+	int64_t ring[GAP_RING];
+	unsigned nseen;      /* intervals seen (the ring holds the last GAP_RING) */
+	int64_t thr;         /* the threshold from the ring's median */
 } series_buf;
 
 struct tsd_winbuf {
@@ -23,7 +35,62 @@ struct tsd_winbuf {
 	double *ov;
 	size_t ocap;
 	uint32_t flush_at;
+	int64_t gap;         /* > 0 fixed threshold, 0 automatic, < 0 none */
 };
+
+void tsd_winbuf_set_gap(tsd_winbuf *wb, int64_t ns)
+{
+	wb->gap = ns;
+}
+
+static void sort64(int64_t *a, unsigned n)
+{
+	for (unsigned i = 1; i < n; i++) {
+		int64_t x = a[i];
+		unsigned j = i;
+		for (; j > 0 && a[j - 1] > x; j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
+}
+
+static void gap_threshold(series_buf *b)
+{
+	int64_t tmp[GAP_RING];
+	unsigned n = b->nseen < GAP_RING ? b->nseen : GAP_RING;
+
+	memcpy(tmp, b->ring, n * sizeof *tmp);
+	sort64(tmp, n);
+	/* 10 times the median, and 3 times the longest: irregular series (a
+	 * reduced one, dense in places) have no gap at every longer step */
+	int64_t med = tmp[n / 2], top = tmp[n - 1];
+	b->thr = med > INT64_MAX / GAP_FACTOR ? INT64_MAX : (med < 1 ? 1 : med) * GAP_FACTOR;
+	if (top < INT64_MAX / 3 && 3 * top > b->thr)
+		b->thr = 3 * top;
+}
+
+/* Record the interval before a sample of b. */
+static void note_interval(series_buf *b, int64_t iv)
+{
+	b->ring[b->nseen % GAP_RING] = iv;
+	b->nseen++;
+	if (b->nseen < GAP_RING || b->nseen % GAP_RING == 0)
+		gap_threshold(b);
+}
+
+/* Whether a sample at time t of series b comes after a gap. */
+static int is_gap(const tsd_winbuf *wb, series_buf *b, int64_t t)
+{
+	if (!b->have_last || wb->gap < 0)
+		return 0;
+	int64_t iv = t - b->last_t;
+	if (wb->gap > 0)
+		return iv > wb->gap;
+	if (b->nseen < GAP_MIN_SEEN || iv <= b->thr)
+		return 0;
+	gap_threshold(b); /* the cached one may be stale: look again */
+	return iv > b->thr;
+}
 
 int tsd_winbuf_new(tsd_winbuf **out, size_t count, int64_t span, size_t max)
 {
@@ -96,9 +163,28 @@ static int hand_out(tsd_winbuf *wb, tsd_win *out, uint32_t series)
 	out->v = wb->ov;
 	out->first = !b->handed;
 	b->handed = 1;
+	out->gap = 0;
+	out->gap_to = 0;
 	b->n = 0;
 	b->open = 0;
+	b->have_last = 0;
 	return 1;
+}
+
+/* The sample at t of series b was taken. */
+static void took(series_buf *b, int64_t t)
+{
+	if (b->have_last)
+		note_interval(b, t - b->last_t);
+	b->last_t = t;
+	b->have_last = 1;
+}
+
+/* A window opens with its first sample: its gap history starts afresh. */
+static void opened(series_buf *b)
+{
+	b->have_last = 0;
+	b->nseen = 0;
 }
 
 static int64_t floordiv(int64_t a, int64_t b)
@@ -124,11 +210,14 @@ int tsd_winbuf_push(tsd_winbuf *wb, tsd_win *out, uint32_t series, int64_t t, do
 		wb->ns = nn;
 	}
 	b = &wb->s[series];
+	int gap = b->open && b->n && is_gap(wb, b, t);
 	if (wb->span) {
 		int64_t k = floordiv(t, wb->span);
-		if (b->open && k != b->index) {
+		if (b->open && (k != b->index || gap)) {
 			if ((ret = hand_out(wb, out, series)) < 0)
 				return ret;
+			out->gap = gap;
+			out->gap_to = t;
 		}
 		if (!b->open) {
 			b->index = k;
@@ -136,11 +225,23 @@ int tsd_winbuf_push(tsd_winbuf *wb, tsd_win *out, uint32_t series, int64_t t, do
 		}
 		if (b->n >= wb->max)
 			return TSD_ERANGE;
-	} else if (!b->open) {
-		b->open = 1;
+	} else {
+		if (gap) {
+			/* the count window ends early, at the gap */
+			if ((ret = hand_out(wb, out, series)) < 0)
+				return ret;
+			out->gap = 1;
+			out->gap_to = t;
+			b->index++;
+		}
+		if (!b->open)
+			b->open = 1;
 	}
 	if ((rc = reserve(&b->t, &b->v, &b->cap, b->n + 1)))
 		return rc;
+	if (b->n == 0)
+		opened(b);
+	took(b, t);
 	b->t[b->n] = t;
 	b->v[b->n++] = v;
 	if (wb->count && b->n == wb->count) {
@@ -164,7 +265,8 @@ int tsd_winbuf_push_run(tsd_winbuf *wb, tsd_win *out, size_t *used, uint32_t ser
 	/* the first sample takes the general path when it opens a window or,
 	 * for time windows, closes the open one */
 	if (series >= wb->ns || !wb->s[series].open ||
-	    (wb->span && floordiv(RUN_T(0), wb->span) != wb->s[series].index)) {
+	    (wb->span && floordiv(RUN_T(0), wb->span) != wb->s[series].index) ||
+	    is_gap(wb, &wb->s[series], RUN_T(0))) {
 		rc = tsd_winbuf_push(wb, out, series, RUN_T(0), v[0]);
 		*used = 1;
 		if (rc != 0 || n == 1)
@@ -184,6 +286,33 @@ int tsd_winbuf_push_run(tsd_winbuf *wb, tsd_win *out, size_t *used, uint32_t ser
 		if (take > n - *used)
 			take = n - *used;
 	}
+	/* and up to the next gap: the sample after it takes the general path */
+	if (wb->gap >= 0 && take) {
+		size_t j = *used;
+		if (!t) {
+			/* evenly spaced: after the first, one interval stands for all */
+			if (is_gap(wb, b, RUN_T(j))) {
+				take = 0;
+			} else {
+				took(b, RUN_T(j));
+				if (take > 1 && is_gap(wb, b, RUN_T(j) + dt)) {
+					take = 1;
+				} else if (take > 1) {
+					for (i = 1; i < take && i <= GAP_RING; i++)
+						note_interval(b, dt);
+					b->last_t = RUN_T(j + take - 1);
+				}
+			}
+		} else {
+			size_t e = j + take;
+			for (; j < e; j++) {
+				if (is_gap(wb, b, RUN_T(j)))
+					break;
+				took(b, RUN_T(j));
+			}
+			take = j - *used;
+		}
+	}
 	if ((rc = reserve(&b->t, &b->v, &b->cap, b->n + take)))
 		return rc;
 	if (t)
@@ -201,6 +330,24 @@ int tsd_winbuf_push_run(tsd_winbuf *wb, tsd_win *out, size_t *used, uint32_t ser
 	}
 	return 0;
 #undef RUN_T
+}
+
+int tsd_winbuf_break(tsd_winbuf *wb, tsd_win *out, uint32_t series, int64_t t)
+{
+	series_buf *b;
+
+	if (series >= wb->ns)
+		return 0;
+	b = &wb->s[series];
+	if (b->open && b->n) {
+		int rc = hand_out(wb, out, series);
+		out->gap = 1;
+		out->gap_to = t;
+		if (rc > 0 && wb->count)
+			b->index++;
+		return rc;
+	}
+	return 0;
 }
 
 int tsd_winbuf_flush(tsd_winbuf *wb, tsd_win *out)

@@ -5,6 +5,21 @@
  * on the epoch (window k holds the samples with k*span <= t < (k+1)*span),
  * so that a restart from any point of a stream rebuilds the same windows.
  * Memory: one buffer per series, never more than max samples each.
+ *
+ * Gaps (outages, irregular sampling): a sample that comes more than the
+ * gap threshold after the last sample of its series' open window follows
+ * a gap. The open window is closed there (handed out short, with what it
+ * has, flagged gap) and the sample starts a new window. The threshold is
+ * fixed (tsd_winbuf_set_gap) or, by default, 10 times the median of the
+ * open window's last 8 intervals and 3 times the longest of them, looked at
+ * from its 4th interval on.
+ * Only the window's own samples count, so a restart from a window
+ * boundary (lib/ctlq.h) cuts the same windows. A gap right at the end of a
+ * count window, or in a window's first 4 intervals with the automatic
+ * threshold, is not seen. A count window so counts samples, not time:
+ * irregular samples make windows of irregular duration, and a gap ends
+ * one early. A time window split by a gap inside it comes out in two parts
+ * with the same number.
  */
 #ifndef TSD_WINDOW_H
 #define TSD_WINDOW_H
@@ -20,6 +35,8 @@ typedef struct {
 	const double *v;     /* (n) */
 	int first;           /* the first window handed out for this series (with
 	                      * time windows, likely cut short at its start) */
+	int gap;             /* 1: closed by a gap (an outage) after its last sample */
+	int64_t gap_to;      /* then: the time of the first sample after the gap */
 } tsd_win;
 
 /* Samples a time window may hold: the default, and the most that
@@ -32,6 +49,12 @@ typedef struct tsd_winbuf tsd_winbuf;
 /* count > 0 and span == 0: count windows; count == 0 and span > 0: time
  * windows holding at most max samples (TSD_ERANGE past that). */
 int tsd_winbuf_new(tsd_winbuf **wb, size_t count, int64_t span, size_t max);
+/* The gap threshold: ns > 0 a fixed interval, 0 automatic (the default),
+ * < 0 no gap detection. */
+void tsd_winbuf_set_gap(tsd_winbuf *wb, int64_t ns);
+/* A gap marker (at time t) came in the input for series: the open window
+ * closes, flagged gap. 1 with a window in *out, or 0. */
+int tsd_winbuf_break(tsd_winbuf *wb, tsd_win *out, uint32_t series, int64_t t);
 void tsd_winbuf_free(tsd_winbuf *wb);
 /* Add a sample. Returns 1 when this sample completed or closed a window,
  * which is then in *out (valid until the next call), 0 otherwise, or a

@@ -72,7 +72,7 @@ for m in $METHODS; do
 			echo "- $(label "$m") at ratio $r: the reduction failed ($(tail -n 1 "$work/log"))." >>"$notes"
 			continue
 		fi
-		if ! tseval -f csv --width $W --height $H -e "$events" "$work/orig.csv" "$work/red.csv" \
+		if ! tseval -o csv --width $W --height $H -e "$events" "$work/orig.csv" "$work/red.csv" \
 			>"$work/ev.csv" 2>>"$work/log"; then
 			echo "- $(label "$m") at ratio $r: tseval refused it ($(tail -n 1 "$work/log"))." >>"$notes"
 			continue
@@ -80,7 +80,7 @@ for m in $METHODS; do
 		tail -n +2 "$work/ev.csv" | sed "s/^/$m,$r,/" >>"$res"
 		# peaks again within 2% of each series' range (fairer to methods
 		# that write new values: paa's means, merge's reconstruction)
-		tseval -f csv --width 11 --height 11 --tol 2% -e "$events" "$work/orig.csv" "$work/red.csv" \
+		tseval -o csv --width 11 --height 11 --tol 2% -e "$events" "$work/orig.csv" "$work/red.csv" \
 			2>>"$work/log" | awk -F, -v m="$m" -v r="$r" '$1 == "(all)" { print m, r, $12, $13 }' >>"$work/peaks2"
 	done
 done

@@ -8,8 +8,8 @@ BIN=${B:?}/bin
 mkdir -p "$D/corpus_reader" "$D/corpus_kdec" "$D/corpus_coefwin"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-"$BIN/tsgen" -n 2 -p 40 -s 1 >"$T/long.csv"
-"$BIN/tsgen" -p 40 -s 2 >"$T/single.csv"
+"$BIN/tsgen" --series-count 2 --points 40 -S 1 >"$T/long.csv"
+"$BIN/tsgen" --points 40 -S 2 >"$T/single.csv"
 printf 'timestamp,a,b\n1704067200,1,2\n1704067260,,3\n' >"$T/wide.csv"
 printf 'series;timestamp;value\n"s;1";2024-01-01T00:00:00Z;1.5\r\n' >"$T/quoted.csv"
 "$BIN/tsconv" -o bin "$T/long.csv" >"$T/long.bin"

@@ -3,7 +3,9 @@
 # cluster) stands in for the brokers. Sensors publish to a topic; the
 # pipeline tsconsume | dwt | tscore | merge | tsproduce downsamples them
 # with committed offsets; the reduced topic is read back and plotted over
-# the original. With BROKERS=host:port a real cluster is used instead.
+# the original; the same reduced stream is kept in SQLite (tsstore, with the
+# Kafka positions in the database) and a day of it charted from tsquery.
+# With BROKERS=host:port a real cluster is used instead.
 # Usage: scripts/kafka-demo.sh      (tools from $B/bin, default build/rel;
 #        outputs in demo/kafka/; make demo runs it)
 set -eu
@@ -30,7 +32,7 @@ fi
 echo "brokers: $BR (commit mode $COMMIT)"
 
 echo "== sensors -> topic 'sensors' (4 series, 2 days at 1 min, keyed by series)"
-tsgen -n 4 -p 2880 -r 1m -s 1 | tee "$OUT/sensors.csv" | tsproduce -b "$BR" -t sensors --commit none
+tsgen --series-count 4 --points 2880 --step 1m -S 1 | tee "$OUT/sensors.csv" | tsproduce -b "$BR" -t sensors --commit none
 echo "== tsconsume | dwt -w 6h | tscore | merge | tsproduce (offsets of group 'demo' committed after the output)"
 tsconsume -q -b "$BR" -G demo -a -t sensors -e --output-format bin |
 	dwt -w 6h -J 4 -o bin | tscore -o bin | merge |
@@ -43,4 +45,22 @@ echo "reduced: $(($(wc -l <"$OUT/reduced.csv") - 1)) of $(($(wc -l <"$OUT/sensor
 if command -v tsplot >/dev/null; then
 	tsplot --once --panels --output "$OUT/chart.png" --labels original,reduced \
 		"$OUT/sensors.csv" "$OUT/reduced.csv" 2>/dev/null && echo "chart: $OUT/chart.png"
+fi
+if command -v tsstore >/dev/null && command -v tsquery >/dev/null; then
+	DB=$OUT/reduced.db
+	rm -f "$DB" "$DB-wal" "$DB-shm"
+	echo "== the reduced stream kept in SQLite: tsconsume --positions | dwt | tscore | merge | tsstore"
+	echo "   (rows and Kafka positions in one transaction; no Kafka commit)"
+	tsconsume -q -b "$BR" -G demo-store -a -t sensors -e -o bin --positions "sqlite:$DB" |
+		dwt -w 6h -J 4 -o bin | tscore -o bin | merge -o bin | tsstore "sqlite:$DB"
+	n=$(tsconsume -q -b "$BR" -G demo-store -a -t sensors -e --positions "sqlite:$DB" --no-header | grep -vc '^#' || true)
+	echo "   stored: $(sqlite3 "$DB" 'select count(*) from tsd_samples' 2>/dev/null || tsquery "sqlite:$DB" --no-header | wc -l) rows;" \
+	     "a restart reads $n records (it starts at the stored positions)"
+	tsquery "sqlite:$DB" -s 's[12]' --from 2024-01-01 --to 2024-01-02 >"$OUT/day.csv"
+	echo "   tsquery sqlite:$DB -s 's[12]' --from 2024-01-01 --to 2024-01-02: $(($(wc -l <"$OUT/day.csv") - 1)) rows"
+	if command -v tsplot >/dev/null; then
+		tsquery "sqlite:$DB" -s 's[12]' --from 2024-01-01 --to 2024-01-02 |
+			tsplot --once --title "s1, s2 on 2024-01-01 from SQLite (tsquery)" --output "$OUT/stored-day.png" 2>/dev/null &&
+			echo "chart: $OUT/stored-day.png"
+	fi
 fi

@@ -27,6 +27,6 @@ paa)  down() { paa -Z -w 64 -g 8; } ;;
 lttb) down() { lttb -w 64 -n 8; } ;;
 *) echo "live-demo.sh: METHOD is dwt, paa or lttb" >&2; exit 2 ;;
 esac
-tsgen -n "$SERIES" -p "$POINTS" -r 1s --realtime=60 --spike-rate 0.01 |
+tsgen --series-count "$SERIES" --points "$POINTS" --step 1s --realtime=60 --spike-rate 0.01 |
 	tee >(down >"$W/down") |
 	tsplot --span "$SPAN" --panels --labels "original,$METHOD" "$@" - "$W/down"

@@ -38,7 +38,7 @@ for R in 8 16; do
 		tscore "${margs[@]}" < "$tmp/c.csv" | "$THRESH" --ratio "$R" | merge > "$tmp/l.csv"
 		"$THRESH" --ratio "$R" < "$tmp/c.csv" | merge > "$tmp/m.csv"
 		for k in l m; do
-			tseval -e "$DATA/anomaly_windows.json" --name-from-file -f csv \
+			tseval -e "$DATA/anomaly_windows.json" --name-from-file -o csv \
 				"$f" "$tmp/$k.csv" 2>/dev/null > "$tmp/$k.ev"
 		done
 		nl=$(field "$tmp/l.ev" nrmse); nm=$(field "$tmp/m.ev" nrmse)

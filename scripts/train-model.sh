@@ -48,7 +48,7 @@ for f in "$DATA"/*.csv; do
 done
 # synthetic series: spikes and level shifts at known places, in quiet and
 # noisy stretches; their labels are events like NAB's anomaly windows
-"$B/bin/tsgen" -n 24 -p 4096 -r 5m -s 7 --noise 0.3 --spike-rate 0.004 \
+"$B/bin/tsgen" --series-count 24 --points 4096 --step 5m -S 7 --noise 0.3 --spike-rate 0.004 \
 	--spike-amp 6 --shift-rate 0.001 --shift-size 1.5 --dropout-rate 0 \
 	--gap-rate 0 -l "$tmp/labels.csv" > "$tmp/gen.csv"
 # one events file: NAB's windows (JSON) as CSV lines, then tsgen's

@@ -144,10 +144,11 @@ static void test_args(void **state)
 	assert_int_equal(tsd_plotbuf_new(&pb, 10, -1), TSD_EINVAL);
 	assert_int_equal(tsd_plotbuf_new(&pb, TSD_PLOTBUF_COLUMNS_MAX + 1, 0), TSD_EINVAL);
 	assert_int_equal(tsd_plotbuf_new(&pb, 4, 40), 0);
-	assert_int_equal(tsd_plotbuf_points_len(pb), 20);
+	assert_int_equal(tsd_plotbuf_points_len(pb), 25);
 	assert_int_equal(tsd_plotbuf_points(t, v, pb, 0, 8), TSD_ESIZE);
 	assert_int_equal(tsd_plotbuf_range(&t[0], &t[1], pb), TSD_ENOTFOUND);
-	assert_int_equal(tsd_plotbuf_push(pb, 0, 1, NAN), TSD_EINVAL);
+	assert_int_equal(tsd_plotbuf_push(pb, 0, 1, NAN), 0); /* a gap before any sample: nothing */
+	assert_int_equal(tsd_plotbuf_range(&t[0], &t[1], pb), TSD_ENOTFOUND);
 	assert_int_equal(tsd_plotbuf_push(pb, 0, 1, INFINITY), TSD_EINVAL);
 	assert_int_equal(tsd_plotbuf_push(pb, TSD_PLOTBUF_COLUMNS_MAX * 100u, 1, 1), TSD_ERANGE);
 	assert_int_equal(tsd_plotbuf_bucket_ns(pb), 10);
@@ -155,11 +156,56 @@ static void test_args(void **state)
 }
 
 /* Hand-made bucket: first, min, max, last in this order, and repeats. */
+/* Gap markers: a break (a NaN point) between the points on each side of
+ * the marker, inside a bucket or in an empty one; none at the ends; the
+ * break survives the widening of all-input buckets. */
+static void test_gaps(void **state)
+{
+	tsd_plotbuf *pb;
+	int64_t t[25];
+	double v[25];
+	long n;
+
+	(void)state;
+	assert_int_equal(tsd_plotbuf_new(&pb, 4, 40), 0); /* buckets of 10 ns */
+	assert_int_equal(tsd_plotbuf_push(pb, 0, 100, 1), 0);
+	assert_int_equal(tsd_plotbuf_push(pb, 0, 102, 2), 0);
+	assert_int_equal(tsd_plotbuf_push(pb, 0, 105, NAN), 0); /* inside the bucket */
+	assert_int_equal(tsd_plotbuf_push(pb, 0, 107, 3), 0);
+	assert_int_equal(tsd_plotbuf_push(pb, 0, 115, NAN), 0); /* an empty bucket */
+	assert_int_equal(tsd_plotbuf_push(pb, 0, 121, 4), 0);
+	assert_int_equal(tsd_plotbuf_push(pb, 0, 125, NAN), 0); /* at the end: no break */
+	n = tsd_plotbuf_points(t, v, pb, 0, 25);
+	assert_int_equal(n, 5); /* M4 of 1 2 3: first = min, max = last */
+	assert_true(t[0] == 100 && v[0] == 1);
+	assert_true(t[1] == 105 && isnan(v[1]));
+	assert_true(t[2] == 107 && v[2] == 3);
+	assert_true(t[3] == 115 && isnan(v[3]));
+	assert_true(t[4] == 121 && v[4] == 4);
+	tsd_plotbuf_free(pb);
+	/* all input: the break stays when buckets merge */
+	assert_int_equal(tsd_plotbuf_new(&pb, 4, 0), 0);
+	for (int64_t i = 0; i < 10; i++)
+		assert_int_equal(tsd_plotbuf_push(pb, 0, i * 100, (double)i), 0);
+	assert_int_equal(tsd_plotbuf_push(pb, 0, 450, NAN), 0);
+	for (int64_t i = 10; i < 40; i++)
+		assert_int_equal(tsd_plotbuf_push(pb, 0, i * 100, (double)i), 0);
+	n = tsd_plotbuf_points(t, v, pb, 0, 25);
+	int breaks = 0;
+	for (long i = 0; i < n; i++)
+		if (isnan(v[i])) {
+			breaks++;
+			assert_true(i > 0 && i < n - 1 && t[i - 1] <= 400 && t[i + 1] >= 500);
+		}
+	assert_int_equal(breaks, 1);
+	tsd_plotbuf_free(pb);
+}
+
 static void test_hand(void **state)
 {
 	tsd_plotbuf *pb;
-	int64_t t[20], t0, t1;
-	double v[20];
+	int64_t t[25], t0, t1;
+	double v[25];
 	long n;
 
 	(void)state;
@@ -174,7 +220,7 @@ static void test_hand(void **state)
 	assert_int_equal(tsd_plotbuf_nseries(pb), 4);
 	assert_true(tsd_plotbuf_changed(pb, 3));
 	assert_false(tsd_plotbuf_changed(pb, 2));
-	n = tsd_plotbuf_points(t, v, pb, 3, 20);
+	n = tsd_plotbuf_points(t, v, pb, 3, 25);
 	assert_int_equal(n, 5);
 	assert_int_equal(t[0], 100);
 	assert_true(v[0] == 5);
@@ -196,13 +242,13 @@ static void test_hand(void **state)
 	assert_int_equal(tsd_plotbuf_push(pb, 3, 1000, 3), 0);
 	assert_int_equal(tsd_plotbuf_push(pb, 3, 950, 3), 1);
 	assert_int_equal(tsd_plotbuf_push(pb, 3, 960, 8), 0);
-	n = tsd_plotbuf_points(t, v, pb, 3, 20);
+	n = tsd_plotbuf_points(t, v, pb, 3, 25);
 	assert_int_equal(n, 2);
 	assert_int_equal(t[0], 960);
 	assert_int_equal(t[1], 1000);
 	/* a series whose latest bucket left the window shows nothing */
 	assert_int_equal(tsd_plotbuf_push(pb, 1, 500, 1), 0);
-	assert_int_equal(tsd_plotbuf_points(t, v, pb, 1, 20), 0);
+	assert_int_equal(tsd_plotbuf_points(t, v, pb, 1, 25), 0);
 	tsd_plotbuf_free(pb);
 }
 
@@ -343,6 +389,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_hand),
+		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_span_random),
 		cmocka_unit_test(test_all_random),
 		cmocka_unit_test(test_bounded),

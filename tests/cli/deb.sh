@@ -52,7 +52,7 @@ ok "rcs merge and m4 untouched" "grep -q 'RCS merge' '$R/usr/bin/merge' && grep 
 T=$R/usr/bin/tsdown
 ck "packaged tsdown --path" 0 '' "'$T' --path"
 [ "$OUT" = "$R/usr/lib/tsdown/bin" ] && _res P "packaged tools dir" || _res F "packaged tools dir" "$OUT"
-ck "packaged pipeline" 0 '' "'$T' tsgen -p 1024 -o bin | '$T' dwt -w 256 -o bin | '$T' tscore -M '$R/usr/share/tsdown/default.tsdm' -o bin | '$T' thresh --ratio 8 -o bin | '$T' merge -o csv > red.csv && test \$(wc -l < red.csv) -gt 100"
+ck "packaged pipeline" 0 '' "'$T' tsgen --points 1024 -o bin | '$T' dwt -w 256 -o bin | '$T' tscore -M '$R/usr/share/tsdown/default.tsdm' -o bin | '$T' thresh --ratio 8 -o bin | '$T' merge -o csv > red.csv && test \$(wc -l < red.csv) -gt 100"
 ok "packaged pages read" "zcat '$R/usr/share/man/man1/tsdown-merge.1.gz' | groff -man -Tutf8 -ww -z"
 sed "s|/usr/lib/tsdown/bin|$R/usr/lib/tsdown/bin|" "$R/lib/systemd/system/tsdown-pipeline@.service" > "$D/tsdown-pipeline@.service"
 command -v systemd-analyze >/dev/null &&

@@ -63,7 +63,7 @@ echo '0 3 4 5 6 9 ' >want; same lttb-windows-rows got want
 if [ -n "$NAB" ] && [ -f "$NAB/art_daily_jumpsup.csv" ]; then
 	for f in art_daily_jumpsup ec2_request_latency_system_failure machine_temperature_system_failure; do
 		for n in 100 500 1000; do
-			ck "lttb-ref $f $n" 0 '' "lttb --whole --order any -n $n $NAB/$f.csv | tail -n +2 | cut -d, -f1 >got &&
+			ck "lttb-ref $f $n" 0 '' "lttb --whole --gap off --order any -n $n $NAB/$f.csv | tail -n +2 | cut -d, -f1 >got &&
 				awk -F, 'NR == FNR { k[\$1 + 2] = 1; next } FNR in k { print \$1 }' $ROOT/testdata/lttb/$f.$n.t $NAB/$f.csv >want"
 			same "lttb-ref $f $n rows" got want
 		done
@@ -73,7 +73,7 @@ else
 fi
 
 # ---- first and last kept, counts honoured (3 series of 5000, long) ----
-tsgen -n 3 -p 5000 -s 7 --gap-rate 0 >g.csv
+tsgen --series-count 3 --points 5000 -S 7 --gap-rate 0 >g.csv
 # per series: count, first time, last time
 ends() { awk -F, 'NR > 1 { if (!($1 in n)) f[$1] = $2; n[$1]++; l[$1] = $2 }
 	END { for (s in n) print s, n[s], f[s], l[s] }' "$1" | sort; }
@@ -115,9 +115,9 @@ done
 # relative, for the rounding of slopes. A bound never approached would
 # make the check vacuous, so maxabs must also reach dev/2 (sdt comes
 # within 0.5% of dev on this data, deadband reaches 1.2 to 1.6 dev).
-tsgen -n 3 -p 20000 -s 3 >b.csv
+tsgen --series-count 3 --points 20000 -S 3 >b.csv
 bound() { # ORIG REDUCED LIMIT LOWEST
-	tseval -f csv "$1" "$2" | awk -F, -v lim="$3" -v low="$4" 'NR > 1 && $1 != "(all)" {
+	tseval -o csv "$1" "$2" | awk -F, -v lim="$3" -v low="$4" 'NR > 1 && $1 != "(all)" {
 		if ($7 > lim * (1 + 1e-9) || $7 < low) { print $1, $7, lim; bad = 1 } n++ }
 		END { exit bad || n != 3 }'
 }
@@ -131,7 +131,7 @@ for dev in 0.05 0.3 1; do
 	ok "deadband max error <= 2*$dev" "bound b.csv o.csv $(awk "BEGIN{print 2*$dev, $dev/2}")"
 done
 # CompMax 10m on 1-minute data without gaps: kept samples at most 10m apart
-tsgen -p 3000 --no-events --noise 0.01 >c.csv
+tsgen --points 3000 --no-events --noise 0.01 >c.csv
 ck sdt-compmax 0 '' 'sdt --compdev 1 --compmax 10m -t s c.csv >o.csv'
 ok sdt-compmax-gaps "awk -F, 'NR > 2 && \$1 - p > 600 { exit 1 } { p = \$1 } END { exit NR < 300 }' o.csv"
 ck deadband-excmax 0 '' 'deadband --excdev 1 --excmax 10m -t s c.csv >o.csv'
@@ -221,13 +221,13 @@ done
 # -r over the whole series, the rule thresh --ratio follows: round(4032 / 7)
 # = 576 points from windows of 1000 and a tail of 32 (per window, floor:
 # 4 x 142 + 4 = 572)
-tsgen -p 4032 -s 11 >r4032.csv
+tsgen --points 4032 -S 11 >r4032.csv
 for t in lttb minmaxlttb sdt deadband; do
 	ok "ratio-whole-$t" "test \$($t -w 1000 -r 7 --no-header r4032.csv | wc -l) = 576"
 done
 ok ratio-whole-m4 'n=$(m4 -w 1000 -r 7 --no-header r4032.csv | wc -l); test $n -le 576 && test $n -ge 572'
 # -n on quantised noisy data: exactly the count asked (search, then top-up)
-tsgen -p 3000 -r 1s -s 4 --noise 0.005 --level 1 --amplitude 0.2 --period 20m --no-header --shape single -t s |
+tsgen --points 3000 --step 1s -S 4 --noise 0.005 --level 1 --amplitude 0.2 --period 20m --no-header --shape single -t s |
 	awk -F, '{ printf "%s,%.3f\n", $1, int($2 / 0.002 + 0.5) * 0.002 }' >quant.csv
 for t in sdt deadband; do
 	for k in 40 188 375; do

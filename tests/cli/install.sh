@@ -30,7 +30,7 @@ ok "manifest hashes are right" "cd '$R' && grep -v '^dir  ' usr/lib/tsdown/manif
 # the front command finds its tools wherever the tree is
 ck "tsdown --path" 0 '' "'$R/usr/bin/tsdown' --path"
 [ "$OUT" = "$R/usr/lib/tsdown/bin" ] && _res P "tsdown --path is lib/tsdown/bin" || _res F "tsdown --path is lib/tsdown/bin" "$OUT"
-ck "tsdown runs a tool" 0 '' "'$R/usr/bin/tsdown' tsgen -p 300 --no-events -o bin | '$R/usr/bin/tsdown' dwt -w 256 -o bin | '$R/usr/bin/tsdown' merge --full -o csv | tail -1 | grep -q '^2024-01-01 04:59:00,'"
+ck "tsdown runs a tool" 0 '' "'$R/usr/bin/tsdown' tsgen --points 300 --no-events -o bin | '$R/usr/bin/tsdown' dwt -w 256 -o bin | '$R/usr/bin/tsdown' merge --full -o csv | tail -1 | grep -q '^2024-01-01 04:59:00,'"
 ck "tsdown merge is ours" 0 '' "'$R/usr/bin/tsdown' merge --version | grep -q '^merge (tsdown) '"
 ck "tools first on PATH inside" 0 '' "'$R/usr/bin/tsdown' tsdown-pipeline --version >/dev/null && test \"\$('$R/usr/bin/tsdown' tsdown-pipeline --help | head -1)\" != ''"
 ck "tsdown --help lists tools" 0 '' "'$R/usr/bin/tsdown' --help | grep -qE '^  merge +inverse'"
@@ -90,7 +90,7 @@ ok "unit: restart, backoff, SIGTERM, journal" "grep -qx Restart=on-failure '$U' 
 C=$D/conf
 mkdir -p "$C" "$D/run"
 echo "# a comment
-tsgen -p 0 -r 1s --realtime=200 --no-events -o bin | paa -w 64 -g 8 -Z -o bin | tsconv -o csv > '$D/paa.csv'" > "$C/live.pipeline"
+tsgen --points 0 --step 1s --realtime=200 --no-events -o bin | paa -w 64 -g 8 -Z -o bin | tsconv -o csv > '$D/paa.csv'" > "$C/live.pipeline"
 TSDOWN_CONF=$C RUNTIME_DIRECTORY=$D/run "$P/lib/tsdown/bin/tsdown-pipeline" live:1 2> "$D/runner.err" &
 pid=$!
 # wait for two whole windows (up to 20 s), then stop

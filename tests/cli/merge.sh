@@ -4,12 +4,12 @@
 NAB=$DATA/nab; [ -d "$NAB" ] || NAB=$DATA
 MT=$NAB/machine_temperature_system_failure.csv
 
-tsgen -p 1030 -s 4 >g.csv
+tsgen --points 1030 -S 4 >g.csv
 dwt -w 100 -J 3 g.csv >c.csv
 
 ck help 0 '' 'merge --help | grep -q "^usage: merge"'
-ck bad-score 2 "merge: -s: score '2' out of range 0..1
-Try 'merge --help' for more information." 'merge -s 2 c.csv'
+ck bad-score 2 "merge: --score: '2' out of range 0..1
+Try 'merge --help' for more information." 'merge --score 2 c.csv'
 ck samples 1 "merge: g.csv:2: expected wavelet coefficients (dwt output), found samples" 'merge g.csv'
 
 # nothing dropped: the reduced series is every sample, the same as --full
@@ -17,8 +17,8 @@ ck all-kept 0 '' 'merge c.csv | cmp -s - <(merge --full c.csv) && test $(merge -
 ck single-shape 0 '' 'merge c.csv | head -1 | grep -qx timestamp,s1'
 ck times 0 '' 'merge --full --no-header c.csv | cut -d, -f1 | cmp -s - <(tsconv --no-header g.csv | cut -d, -f1)'
 # the coarse grid alone: ceil(n / 2^J) points per window, at block centres
-ck coarse-only 0 '' 'test $(thresh -k 0 c.csv | merge --no-header | wc -l) = 138'
-ck coarse-times 0 '' 'thresh -k 0 c.csv | merge --no-header | head -2 | cut -d, -f1 | tr "\n" " " |
+ck coarse-only 0 '' 'test $(thresh --keep 0 c.csv | merge --no-header | wc -l) = 138'
+ck coarse-times 0 '' 'thresh --keep 0 c.csv | merge --no-header | head -2 | cut -d, -f1 | tr "\n" " " |
 	grep -qx "2024-01-01 00:03:00 2024-01-01 00:11:00 "'
 # --values sample: every point is a sample of the reconstruction at an input time
 ck points-on-reconstruction 0 '' 'thresh -r 4 c.csv >t.csv && merge --full t.csv | tail -n +2 | sort >full &&
@@ -30,8 +30,8 @@ ck fit-times 0 '' 'cmp -s <(merge t.csv | cut -d, -f1) <(merge --values sample t
 for r in 8 16; do
 	ok "fit-nrmse-$r" "tsconv $MT 2>/dev/null >mt.csv && dwt -w 1024 -J 7 mt.csv | thresh -r $r >mt.c &&
 		merge mt.c >fit.csv && merge --values sample mt.c >smp.csv &&
-		a=\$(tseval -f csv mt.csv fit.csv | awk -F, 'NR == 2 { print \$6 }') &&
-		b=\$(tseval -f csv mt.csv smp.csv | awk -F, 'NR == 2 { print \$6 }') &&
+		a=\$(tseval -o csv mt.csv fit.csv | awk -F, 'NR == 2 { print \$6 }') &&
+		b=\$(tseval -o csv mt.csv smp.csv | awk -F, 'NR == 2 { print \$6 }') &&
 		awk -v a=\"\$a\" -v b=\"\$b\" 'BEGIN { exit !(a > 0 && a < 0.95 * b) }'"
 done
 # no point outside the range of the reconstruction (a square wave: the
@@ -45,11 +45,11 @@ Try 'merge --help' for more information." 'merge --values mean c.csv'
 
 # scores without thresh: merge keeps details scored 0.5 or more
 awk -F, 'BEGIN { OFS = "," } NR > 1 && ($3 == "A" || $3 == "D") { $9 = ($5 % 2) ? "0.75" : "0.25" } 1' c.csv >s.csv
-ck scores-default 0 '' 'merge --no-header s.csv | cmp -s - <(thresh -s 0.5 s.csv | merge --no-header)'
-ck scores-low 0 '' 'merge -s 0.2 --full s.csv | cmp -s - <(merge --full c.csv)'
+ck scores-default 0 '' 'merge --no-header s.csv | cmp -s - <(thresh --score 0.5 s.csv | merge --no-header)'
+ck scores-low 0 '' 'merge --score 0.2 --full s.csv | cmp -s - <(merge --full c.csv)'
 
 # several series: each the same as alone, reduced and full
-tsgen -n 3 -p 700 -s 9 >multi.csv
+tsgen --series-count 3 --points 700 -S 9 >multi.csv
 for s in s1 s2 s3; do
 	ok "multi-$s" "dwt -w 128 -J 3 multi.csv | thresh -r 5 | merge --shape long --no-header | grep '^$s,' | cut -d, -f2- >a.out &&
 		tsconv -s $s multi.csv | dwt -w 128 -J 3 | thresh -r 5 | merge --no-header | cut -d, -f2- >b.out && cmp -s a.out b.out && test -s a.out"
@@ -81,7 +81,7 @@ ck late-approximation 1 "merge: <stdin>:4: series 's1' window 0: approximation (
 	'awk "NR == 4 { l = \$0; next } NR == 6 { print; print l; next } 1" h.csv | merge'
 # in a selected window details may be missing, but an approximation after details is out of order
 ck selected-order 1 "merge: <stdin>:7: series 's1' window 0: approximation (level 2) after detail level 1 (out of order)" \
-	'head -31 h.csv | thresh -k 0.5 | awk "NR == 3 { l = \$0 } /,D,1,/ && !done { print; print l; done = 1; next } 1" | merge'
+	'head -31 h.csv | thresh --keep 0.5 | awk "NR == 3 { l = \$0 } /,D,1,/ && !done { print; print l; done = 1; next } 1" | merge'
 ck too-deep 1 "merge: <stdin>:2: series 's1' window 0: 5 levels of haar do not fit 8 samples" \
 	'sed "2s/,W,2,/,W,5,/" h.csv | merge'
 # the windows before the cut are written whole, the cut one not at all

@@ -4,7 +4,6 @@
 # and their output must read back whole (no truncated frame; coefficient
 # streams end on a whole window).
 . "$(dirname "$0")/lib.sh"
-set -m # background jobs of a script otherwise ignore SIGINT
 
 # wait until FILE holds at least N bytes (at most 20 s)
 grown() {
@@ -17,14 +16,14 @@ grown() {
 }
 
 # NAME%PIPELINE whose last command is signalled%CHECK reading out.bin
-CASES='tsgen%tsgen -n 4 -p 0 -r 1s -o bin%tsconv -o csv out.bin
-tsconv%tsgen -n 4 -p 0 -r 1s -o bin | tsconv -o bin%tsconv -o csv out.bin
-tsconv-csv%tsgen -n 4 -p 0 -r 1s | tsconv%tsconv out.bin
-paa%tsgen -n 4 -p 0 -r 1s -o bin | paa -w 16 -g 4 -o bin%tsconv -o csv out.bin
-lttb%tsgen -n 4 -p 0 -r 1s -o bin | lttb -w 64 -n 8 -o bin%tsconv -o csv out.bin
-dwt%tsgen -n 4 -p 0 -r 1s -o bin | dwt -W haar -w 16 -J 2 -o bin%merge -o csv out.bin
-thresh%tsgen -n 4 -p 0 -r 1s -o bin | dwt -W haar -w 16 -J 2 -o bin | thresh -r 2 -o bin%merge -o csv out.bin
-merge%tsgen -n 4 -p 0 -r 1s -o bin | dwt -W haar -w 16 -J 2 -o bin | merge --full -o bin%tsconv -o csv out.bin'
+CASES='tsgen%tsgen -n 4 -p 2000000 -r 1s -o bin%tsconv -o csv out.bin
+tsconv%tsgen -n 4 -p 2000000 -r 1s -o bin | tsconv -o bin%tsconv -o csv out.bin
+tsconv-csv%tsgen -n 4 -p 2000000 -r 1s | tsconv%tsconv out.bin
+paa%tsgen -n 4 -p 2000000 -r 1s -o bin | paa -w 16 -g 4 -o bin%tsconv -o csv out.bin
+lttb%tsgen -n 4 -p 2000000 -r 1s -o bin | lttb -w 64 -n 8 -o bin%tsconv -o csv out.bin
+dwt%tsgen -n 4 -p 2000000 -r 1s -o bin | dwt -W haar -w 16 -J 2 -o bin%merge -o csv out.bin
+thresh%tsgen -n 4 -p 2000000 -r 1s -o bin | dwt -W haar -w 16 -J 2 -o bin | thresh -r 2 -o bin%merge -o csv out.bin
+merge%tsgen -n 4 -p 2000000 -r 1s -o bin | dwt -W haar -w 16 -J 2 -o bin | merge --full -o bin%tsconv -o csv out.bin'
 
 k=0
 while IFS='%' read -r name pipe check; do
@@ -32,20 +31,30 @@ while IFS='%' read -r name pipe check; do
 		k=$((k + 1))
 		want=$((128 + $(kill -l $sig)))
 		rm -f out.bin
-		bash -c "exec > out.bin; $pipe" </dev/null 2>err.txt &
-		# the signal goes to the last command of the pipeline only
+		# background jobs of a script start with SIGINT ignored (no job
+		# control): env gives the pipeline the default dispositions back.
+		# The producer is bounded (2e6 points), so a run that ignores its
+		# signal still ends; and 256 MB of output at most (ulimit -f), so
+		# nothing fills the disk (a run once wrote 80 GB)
+		env --default-signal=INT,TERM,HUP bash -c "ulimit -f 262144; exec > out.bin; $pipe" </dev/null 2>err.txt &
 		job=$!
 		if ! grown out.bin 300000; then
-			kill -KILL -$job 2>/dev/null
+			pkill -KILL -P $job 2>/dev/null; kill -KILL $job 2>/dev/null; wait $job
 			_res F "$name SIG$sig" "no output within 20 s: $(head -c 300 err.txt)"
 			continue
 		fi
-		last=$(pgrep -P $job | tail -1)
+		# the signal goes to the last command of the pipeline only: the
+		# child of the job's shell with the highest start time
+		last=$(ps -o pid= --sort=start_time --ppid $job | tail -1)
 		[ -z "$last" ] && last=$job
 		kill -$sig $last
+		i=0
+		while kill -0 $last 2>/dev/null && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+		if kill -0 $last 2>/dev/null; then
+			pkill -KILL -P $job 2>/dev/null; kill -KILL $job 2>/dev/null
+		fi
 		wait $job
 		rc=$?
-		kill -KILL -$job 2>/dev/null
 		ok "$name SIG$sig (run $k): exit $rc, want $want" "[ $rc = $want ]"
 		ck "$name SIG$sig (run $k): the output reads back whole" 0 '' "$check > /dev/null </dev/null"
 	done

@@ -4,7 +4,7 @@
 NAB=$DATA/nab; [ -d "$NAB" ] || NAB=$DATA
 JD=$NAB/art_daily_jumpsdown.csv
 
-tsgen -p 700 -s 5 >g.csv
+tsgen --points 700 -S 5 >g.csv
 dwt -w 128 -J 3 g.csv >c.csv 2>/dev/null
 dwt -w 128 -J 3 -o bin g.csv >c.bin 2>/dev/null
 
@@ -77,7 +77,7 @@ ck no-output-on-bad-model 0 '' 'tscore -M trunc.tsdm c.csv 2>/dev/null | wc -c |
 
 # -j N: the same output, record for record, as one thread, with source
 # positions kept behind the windows read before them (CSV and binary)
-tsgen -n 3 -p 3000 -r 1s | dwt -w 256 -J 5 > c3.csv
+tsgen --series-count 3 --points 3000 --step 1s | dwt -w 256 -J 5 > c3.csv
 awk 'NR > 1 && NR % 997 == 0 { print "#tsd pos topic=in partition=" NR % 4 " offset=" NR } { print }' c3.csv > c3p.csv
 ok jobs-positions-in 'test "$(grep -c "^#tsd pos" c3p.csv)" -ge 10'
 ok jobs-1 'tscore c3p.csv > j1.csv'
@@ -90,6 +90,6 @@ ck jobs-zero 2 "tscore: -j: '0' out of range 1..256
 Try 'tscore --help' for more information." 'tscore -j 0 c3.csv'
 # an error found by a worker names the window's place in the input, as
 # without -j, and nothing of that window is written
-tsgen -n 2 -p 3000 -r 1s | dwt -w 1024 -J 3 > long.csv
+tsgen --series-count 2 --points 3000 --step 1s | dwt -w 1024 -J 3 > long.csv
 ck jobs-error-located 1 '*' 'tscore -j 2 long.csv > jl.csv 2> jl.err; tscore long.csv > l1.csv 2> l1.err; cmp jl.err l1.err && cmp jl.csv l1.csv && grep -q "^tscore: long.csv:[0-9]*: series .s1. window 0: [0-9]* detail coefficients, the model takes at most" jl.err'
 ok info-kernels 'tscore --info | grep -q "^kernels "'

@@ -28,20 +28,20 @@ printf 't,v\n0,0\n4,0\n' >r.csv
 printf 'v,1,3\n' >ev.csv
 H=series,n,m,ratio,bytes_ratio,nrmse,maxabs,maxabs_time,win_n,win_nrmse,win_maxabs,peaks_kept,peaks,pixels,dssim
 
-ck hand 0 '' 'tseval -f csv --width 11 --height 11 -e ev.csv o.csv r.csv >got'
+ck hand 0 '' 'tseval -o csv --width 11 --height 11 -e ev.csv o.csv r.csv >got'
 printf '%s\n' $H 'v,5,2,2.5,2,0.632456,2,1,3,0.816497,2,1,2,43,0.497679' \
 	'(all),5,2,2.5,2,0.632456,2,,3,0.816497,2,1,2,43,0.497679' >want
 same hand-values got want
 
 for tol in 2 100% 99%; do
-	ck "tol $tol" 0 '' "tseval -f csv --tol $tol -e ev.csv o.csv r.csv | cut -d, -f1,12,13 >got"
+	ck "tol $tol" 0 '' "tseval -o csv --tol $tol -e ev.csv o.csv r.csv | cut -d, -f1,12,13 >got"
 	k=2; [ "$tol" = 99% ] && k=1
 	printf '%s\n' series,peaks_kept,peaks "v,$k,2" "(all),$k,2" >want
 	same "tol $tol kept" got want
 done
 
 # no events: the window columns are empty; a table shows them as '-'
-ck no-events 0 '' 'tseval -f csv --width 11 --height 11 o.csv r.csv >got'
+ck no-events 0 '' 'tseval -o csv --width 11 --height 11 o.csv r.csv >got'
 printf '%s\n' $H 'v,5,2,2.5,2,0.632456,2,1,,,,,,43,0.497679' \
 	'(all),5,2,2.5,2,0.632456,2,,,,,,,43,0.497679' >want
 same no-events-values got want
@@ -59,7 +59,7 @@ same table-layout got want
 # points are rounded to pixels the 1-bit charts do differ, by design.)
 printf 't,v\n0,0\n1,1\n2,2\n3,3\n4,4\n' >line.csv
 printf 't,v\n0,0\n4,4\n' >line2.csv
-ck line 0 '' 'tseval -f csv --width 13 --height 13 line.csv line2.csv | cut -d, -f1-3,6,7,14,15 >got'
+ck line 0 '' 'tseval -o csv --width 13 --height 13 line.csv line2.csv | cut -d, -f1-3,6,7,14,15 >got'
 printf '%s\n' series,n,m,nrmse,maxabs,pixels,dssim 'v,5,2,0,0,0,0' '(all),5,2,0,0,0,0' >want
 same line-values got want
 
@@ -68,7 +68,7 @@ same line-values got want
 # = 0.5; ratio 8/4 = 2; maxabs 2 (from a); bytes per series unknown.
 printf 'series,t,v\na,0,0\na,1,2\na,2,0\na,3,2\na,4,0\nb,0,1\nb,1,5\nb,2,3\n' >o2.csv
 printf 'series,t,v\nb,0,1\na,0,0\nb,1,5\na,4,0\nb,2,3\n' >r2.csv
-ck long 0 '' 'tseval -f csv o2.csv r2.csv | cut -d, -f1-3,5-7 >got'
+ck long 0 '' 'tseval -o csv o2.csv r2.csv | cut -d, -f1-3,5-7 >got'
 printf '%s\n' series,n,m,bytes_ratio,nrmse,maxabs 'a,5,2,,0.632456,2' 'b,3,3,,0,0' \
 	'(all),8,5,1.43902,0.5,2' >want
 same long-values got want
@@ -76,15 +76,15 @@ same long-values got want
 
 # Names: -N names both inputs; --name-from-file names both after ORIGINAL.
 printf 'x,1,3\n' >evx.csv
-ck name-N 0 '' 'tseval -f csv -N x -e evx.csv o.csv r.csv | cut -d, -f1,9 >got'
+ck name-N 0 '' 'tseval -o csv -N x -e evx.csv o.csv r.csv | cut -d, -f1,9 >got'
 printf '%s\n' series,win_n x,3 '(all),3' >want
 same name-N-values got want
 cp o.csv o-file.csv
 printf '"o-file.csv": [["1970-01-01 00:00:01", "1970-01-01 00:00:03"]]}\n' | sed 's/^/{/' >ev.json
-ck name-from-file 0 '' 'tseval -f csv --name-from-file -e ev.json o-file.csv r.csv | cut -d, -f1,9,12,13 >got'
+ck name-from-file 0 '' 'tseval -o csv --name-from-file -e ev.json o-file.csv r.csv | cut -d, -f1,9,12,13 >got'
 printf '%s\n' series,win_n,peaks_kept,peaks o-file,3,1,2 '(all),3,1,2' >want
 same name-from-file-values got want
-ck pipe 0 '' 'cat r.csv | tseval -f csv o.csv - | cut -d, -f5 >got'
+ck pipe 0 '' 'cat r.csv | tseval -o csv o.csv - | cut -d, -f5 >got'
 printf '%s\n' bytes_ratio 2 2 >want
 same pipe-bytes got want
 
@@ -95,7 +95,7 @@ tseval: series 'v' of o.csv is not in rw.csv
 tseval: the two inputs hold different series (name them with -N or --name-from-file)" \
 	'tseval o.csv rw.csv'
 printf 't,v\n0,0\n5,0\n' >rlate.csv
-ck time-range 1 "tseval: series 'v': the reduced series has points outside the original's time range 0 .. 4" \
+ck time-range 1 "tseval: rlate.csv: series 'v': the reduced series has points outside the original's time range 0 .. 4" \
 	'tseval o.csv rlate.csv'
 printf 't,v\n0,0\n3,1\n2,0\n4,0\n' >runs.csv
 ck unsorted-reduced 1 "tseval: runs.csv:4: time goes backwards in series 'v'" 'tseval o.csv runs.csv'
@@ -104,7 +104,7 @@ ck unsorted-original-strict 1 "tseval: ouns.csv:4: time goes backwards in series
 	'tseval --order strict ouns.csv r.csv'
 ck unsorted-original-drop 0 "tseval: ouns.csv: 1 sample not later than the one before dropped (first at line 4; see --order)" \
 	'tseval ouns.csv r.csv'
-ck more-points 1 "tseval: series 'v': the reduced series has more points (5) than the original (2); are the inputs swapped?" \
+ck more-points 1 "tseval: o.csv: series 'v': the reduced series has more points (5) than the original (2); are the inputs swapped?" \
 	'tseval r.csv o.csv'
 printf 'v,100,200\n' >evout.csv
 ck events-outside 1 "tseval: series 'v': 1 of 1 event windows hold no sample of it
@@ -125,7 +125,7 @@ ck small-chart 2 "tseval: --width: '5' out of range 11..100000
 Try 'tseval --help' for more information." 'tseval --width 5 o.csv r.csv'
 ck bad-tol 2 "tseval: --tol: '-1' must be a finite number >= 0
 Try 'tseval --help' for more information." 'tseval --tol -1 o.csv r.csv'
-ck bad-format 2 "tseval: -f: unknown format 'json' (table or csv)
-Try 'tseval --help' for more information." 'tseval -f json o.csv r.csv'
+ck bad-format 2 "tseval: -o: unknown output format 'json' (table or csv)
+Try 'tseval --help' for more information." 'tseval -o json o.csv r.csv'
 ck full-disk 1 '*' 'tseval o.csv r.csv >/dev/full'
 ck help 0 '' 'tseval --help | grep -q "^usage: tseval"'

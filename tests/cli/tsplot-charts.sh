@@ -16,7 +16,7 @@ GP="$D/gp"
 
 # --- 2 days of 50 series: panels in name order, dates on the axis, no key
 # over the data (gnuplot says nothing: no "key too tall" warning)
-tsgen -n 50 -p 2880 -r 1m -o bin >fifty.bin
+tsgen --series-count 50 --points 2880 --step 1m -o bin >fifty.bin
 : >cmds.txt
 ck fifty-png 0 '' "tsplot --gnuplot '$GP' --output '$SHOTS/fifty.png' fifty.bin"
 ok fifty-size 'file "'"$SHOTS"'/fifty.png" | grep -q "PNG image data, 1800 x 2380"'
@@ -32,7 +32,7 @@ ok fifty-hues '[ "$(grep -o "lc rgb '"'"'#[0-9a-f]*'"'"'" cmds.txt | sort -u | w
 
 # --- an original and its downsampled copy: the same hue, the original
 # lighter, the key outside the plot
-tsgen -n 3 -p 1440 -r 1m >o.csv
+tsgen --series-count 3 --points 1440 --step 1m >o.csv
 paa -w 16 o.csv >p.csv 2>/dev/null
 : >cmds.txt
 ck overlay-png 0 '' "tsplot --gnuplot '$GP' --output '$SHOTS/overlay.png' o.csv p.csv --labels original,paa"

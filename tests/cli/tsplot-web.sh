@@ -48,7 +48,7 @@ ok web-counts 'grep -qx "tsplot: 10000000 samples, 1 series" big.err'
 # --- live: tsgen at 60x real time; the page follows, pauses while
 # inspecting, follows again after a reset
 PORT2=$((PORT + 1))
-(tsgen -n 3 -p 0 -r 1s --realtime=60 | timeout -s INT 60 tsplot --span 10m -r 300ms --serve $PORT2 2>live.err) &
+(tsgen --series-count 3 --points 0 --step 1s --realtime=60 | timeout -s INT 60 tsplot --span 10m --refresh 300ms --serve $PORT2 2>live.err) &
 waitfor live.err "serving on"
 for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$PORT2/data?w=2" | grep -q '"held":[1-9]' && break; sleep 0.1; done
 $NODE "$TSD_ROOT/tests/cli/webpage.mjs" live "http://127.0.0.1:$PORT2/" "$SHOTS" >live.out 2>&1
@@ -59,5 +59,5 @@ while read -r st name rest; do
 	esac
 done < <(grep -E '^(ok|FAIL) ' live.out)
 ok web-live-ran 'grep -q "^ok live-resumes" live.out'
-pkill -INT -f "tsplot --span 10m -r 300ms --serve $PORT2" 2>/dev/null
+pkill -INT -f "tsplot --span 10m --refresh 300ms --serve $PORT2" 2>/dev/null
 wait

@@ -73,7 +73,7 @@ ck select-pattern 0 '' 'tsplot -s "u*" -T dumb --size 80,20 updown.csv | grep -c
 	! tsplot -s "u*" -T dumb --size 80,20 updown.csv | grep -q down'
 
 # --- many points: M4 keeps a bounded amount; the spike survives
-ck m4-many 0 '' 'tsgen -n 1 -p 200000 -r 1s --no-events --noise 0 | awk -F, "NR == 100001 { \$2 = 1000 } 1" OFS=, |
+ck m4-many 0 '' 'tsgen --series-count 1 --points 200000 --step 1s --no-events --noise 0 | awk -F, "NR == 100001 { \$2 = 1000 } 1" OFS=, |
 	tsplot -v --output many.png 2>err.txt; grep -q "200000 samples, 1 series" err.txt'
 pixels many.png many.tab
 # the tallest column of blue-tinted pixels (the spike is anti-aliased
@@ -82,15 +82,15 @@ tall=$(awk '$1 < 760 && $5 - $3 > 60 { n[$1]++ } END { m = 0; for (x in n) if (n
 ok m4-spike-drawn "[ $tall -gt 300 ]"
 
 # --- overlay: two inputs, one panel per series, the key names both
-ck overlay 0 '' 'tsgen -n 2 -p 300 -r 1s >o.csv; paa -Z -w 30 -g 10 o.csv >p.csv;
+ck overlay 0 '' 'tsgen --series-count 2 --points 300 --step 1s >o.csv; paa -Z -w 30 -g 10 o.csv >p.csv;
 	tsplot --panels -T dumb --size 100,30 o.csv p.csv --labels original,paa >ov.txt &&
 	grep -q " s1 " ov.txt && grep -q " s2 " ov.txt && grep -q "original" ov.txt && grep -q "paa" ov.txt'
 
 # --- live: fed at a steady rate, the file is rewritten at each refresh;
 # SIGINT ends cleanly (exit 0) with a last chart
 : >hashes
-(tsgen -n 3 -p 0 -r 1s --realtime=60 | timeout --preserve-status -s INT 4 \
-	tsplot --span 2m -r 300ms --output live.png -v 2>live.err; echo $? >live.rc) &
+(tsgen --series-count 3 --points 0 --step 1s --realtime=60 | timeout --preserve-status -s INT 4 \
+	tsplot --span 2m --refresh 300ms --output live.png -v 2>live.err; echo $? >live.rc) &
 for i in $(seq 1 18); do sleep 0.25; [ -f live.png ] && md5sum <live.png >>hashes; done
 wait
 ok live-exit-0 '[ "$(cat live.rc)" = 0 ]'
@@ -99,7 +99,7 @@ ok live-counts 'grep -Eq "tsplot: [0-9]+ samples, 3 series, ([5-9]|[1-9][0-9]) r
 ok live-no-tmp '[ -z "$(ls -A | grep "^\.live\.png\.")" ]'
 
 # --- a closed gnuplot ends tsplot with a message
-(tsgen -n 1 -p 0 -r 1s --realtime=10 | tsplot --span 1m -r 200ms --output k.png 2>kill.err; echo $? >kill.rc) &
+(tsgen --series-count 1 --points 0 --step 1s --realtime=10 | tsplot --span 1m --refresh 200ms --output k.png 2>kill.err; echo $? >kill.rc) &
 sleep 1.5
 tp=$(pgrep -n -x tsplot -P $$ 2>/dev/null || true)
 for p in $(pgrep -x tsplot); do [ -n "$(pgrep -P "$p" -x gnuplot)" ] && grep -q "k.png" /proc/$p/cmdline 2>/dev/null && tp=$p; done
@@ -130,7 +130,7 @@ ck port-in-use 1 "tsplot: --serve 127.0.0.1:$((PORT + 1)): Address already in us
 ck bad-number 1 "tsplot: <stdin>:3: bad number 'x'" \
 	'printf "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:00:01,x\n" | tsplot -T dumb'
 ck coefficients 1 "tsplot: <stdin>:3: expected samples, found wavelet coefficients" \
-	'tsgen -n 1 -p 64 | dwt -w 64 -J 2 | tsplot -T dumb'
+	'tsgen --series-count 1 --points 64 | dwt -w 64 -J 2 | tsplot -T dumb'
 ck bad-size 2 "tsplot: --size: '3x3' is not WxH (10x5 to 20000x20000)
 Try 'tsplot --help' for more information." 'tsplot --size 3x3'
 ck bad-yrange 2 "tsplot: --yrange: 'a:b' is not LO:HI (numbers, * or empty)
@@ -139,7 +139,7 @@ ck no-output-term 2 "tsplot: --output: say the terminal with -T (no .png, .svg o
 Try 'tsplot --help' for more information." 'tsplot --output chart.gif'
 
 # --- the man page's cron example
-ck man-cron 0 '' 'tsgen -n 2 -p 1440 -r 1m | tsplot --span 6h --output chart.png && file chart.png | grep -q PNG'
+ck man-cron 0 '' 'tsgen --series-count 2 --points 1440 --step 1m | tsplot --span 6h --output chart.png && file chart.png | grep -q PNG'
 
 # the README's live demo, three minutes of data at 60x, into a PNG
 ck live-demo 0 '' 'ONCE=3 B=$(dirname "$TSD_BIN") bash "$TSD_ROOT/scripts/live-demo.sh" --output live.png &&

@@ -2,9 +2,9 @@
 # resumable from its checkpoint, progress on stderr, bad use and input.
 . "$TSD_ROOT/tests/cli/lib.sh"
 
-tsgen -n 3 -p 1200 -r 5m -s 9 --spike-rate 0.005 -l lab4.csv > g.csv
+tsgen --series-count 3 --points 1200 --step 5m -S 9 --spike-rate 0.005 -e lab4.csv > g.csv
 cut -d, -f1-3 lab4.csv > lab.csv   # series,start,end (events reader: 3 fields)
-tsgen -p 600 -r 5m -s 10 > v.csv
+tsgen --points 600 --step 5m -S 10 > v.csv
 SMALL="--width 8 --heads 1 --layers 1 --hidden 8 --radius 4 -w 128 -J 3"
 
 ck help 0 '' 'tstrain --help | grep -q "^usage: tstrain"'
@@ -17,14 +17,14 @@ Try 'tstrain --help' for more information." 'tstrain -M m.tsdm --width 8 --heads
 ck coefs 1 "tstrain: c.csv:2: expected samples, found wavelet coefficients" 'dwt -w 128 -J 3 g.csv > c.csv 2>/dev/null; tstrain -M m.tsdm c.csv'
 
 # training: progress lines on stderr, a model tscore reads
-ck train 0 '*' "tstrain -M a.tsdm $SMALL -E 3 -s 5 -e lab.csv --val v.csv g.csv"
+ck train 0 '*' "tstrain -M a.tsdm $SMALL -E 3 -S 5 -e lab.csv --val v.csv g.csv"
 ck progress 0 '' 'tstrain -M p.tsdm '"$SMALL"' -E 2 -s 5 --val v.csv g.csv 2>&1 >/dev/null | grep -c "^tstrain: epoch [12]/2 loss [0-9.]* val loss [0-9.]* capture [0-9.]* (magnitude [0-9.]*) .* left$" | grep -qx 2'
 ck scores 0 '' 'dwt -w 128 -J 3 g.csv 2>/dev/null | tscore -M a.tsdm | thresh -r 4 | merge --shape long > /dev/null'
 # the same seed gives the same file
-ok again "tstrain -q -M b.tsdm $SMALL -E 3 -s 5 -e lab.csv --val v.csv g.csv"
+ok again "tstrain -q -M b.tsdm $SMALL -E 3 -S 5 -e lab.csv --val v.csv g.csv"
 same seed a.tsdm b.tsdm
 # stop after epoch 1, resume from the checkpoint: the uninterrupted run
-ok stop "tstrain -q -M s.tsdm -c ck $SMALL -E 3 -s 5 -e lab.csv --stop-after 1 g.csv"
+ok stop "tstrain -q -M s.tsdm -c ck $SMALL -E 3 -S 5 -e lab.csv --stop-after 1 g.csv"
 ok resume "tstrain -q -M r.tsdm --resume ck -w 128 -J 3 -e lab.csv g.csv"
 same resumed a.tsdm r.tsdm
 ck resume-size 2 "tstrain: --resume takes the model size from the checkpoint

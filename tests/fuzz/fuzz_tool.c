@@ -14,7 +14,8 @@
  * as a process may) is freed here: malloc, calloc, realloc and free are
  * wrapped to keep a set of the live blocks of the run. stdout goes to
  * /dev/null, and fclose(stdout) only flushes it (wrapped too), so that
- * the next run can write. Exit statuses other than 0, 1 and 2 abort (a
+ * the next run can write (leak detection is off: glibc's own buffers of a
+ * dying tool, such as getline's, are not tracked). Exit statuses other than 0, 1 and 2 abort (a
  * tool must never end otherwise).
  */
 #include <fcntl.h>
@@ -37,7 +38,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 #define STR(x) STR2(x)
 
 /* option sets per tool; "F" is replaced by the input file */
-static const char *const sets[][6] = {
+#define NARGS 12
+static const char *const sets[][NARGS] = {
 #if defined(FUZZ_tsconv)
 	{ "F" }, { "-o", "bin", "F" }, { "-o", "csv", "--order", "any", "F" },
 	{ "--order", "strict", "--shape", "long", "F" },
@@ -207,7 +209,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char file[64];
-	char *argv[16];
+	char *argv[NARGS + 2];
 	const char *const *set;
 	int fd, argc = 0;
 	size_t nsets = sizeof sets / sizeof sets[0];
@@ -220,7 +222,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	snprintf(file, sizeof file, "/proc/self/fd/%d", fd);
 	argv[argc++] = (char *)STR(FUZZ_TOOL);
-	for (int i = 0; i < 6 && set[i]; i++)
+	for (int i = 0; i < NARGS && set[i]; i++)
 		argv[argc++] = (char *)(strcmp(set[i], "F") ? set[i] : file);
 	argv[argc] = NULL;
 	optind = 0; /* getopt starts afresh */
