@@ -9,8 +9,11 @@ static const char usage[] =
 "The exception test of OSIsoft PI: keep a sample whose value differs from\n"
 "the last kept value by more than ExcDev, and the sample just before it,\n"
 "so a flat stretch stays flat and the change shows where it happened.\n"
-"With -n or -r, ExcDev is fitted per window (bisection) to the smallest\n"
-"value that keeps at most the asked number of points.\n"
+"With -n or -r, ExcDev is searched per window for the most points not\n"
+"above the asked number (a grid of values, then bisection; the count is\n"
+"not monotone in ExcDev), and the samples farthest from the line are added\n"
+"until the count is met. Differences equal to ExcDev within 8 ulps count\n"
+"as equal (0.068 - 0.066 is not above 0.002).\n"
 "\n"
 "      --excdev X         exception deviation, in units of the values\n"
 "      --excmax DUR       keep a sample at least every DUR (default 0: none)\n"
@@ -66,7 +69,11 @@ static ptrdiff_t select_deadband(size_t *idx, size_t cap, const dstool_call *c)
 		else if (k < 0 && k != TSD_ERANGE)
 			return k;
 	}
-	return tsd_ds_deadband(idx, cap, c->w->t, c->w->v, c->w->n, &o);
+	ptrdiff_t k = tsd_ds_deadband(idx, cap, c->w->t, c->w->v, c->w->n, &o);
+	/* the count: no deviation may give it exactly; top up */
+	if (k >= 0 && !have_dev)
+		k = tsd_ds_topup(idx, (size_t)k, cap, c->w->t, c->w->v, c->w->n, c->n_out);
+	return k;
 }
 
 int main(int argc, char **argv)

@@ -4,13 +4,17 @@
 #include "downsample.h"
 #include "dstool.h"
 
+#include <string.h>
+
 static const char usage[] =
 "usage: sdt [options] [FILE...]\n"
 "Swinging door trending, the compression test of OSIsoft PI: keep a sample\n"
 "only when the straight line from the last kept sample can no longer pass\n"
 "within CompDev of every sample in between. With -n or -r, CompDev is\n"
-"fitted per window (bisection) to the smallest value that keeps at most\n"
-"the asked number of points.\n"
+"searched per window for the most points not above the asked number (a\n"
+"grid of values, then bisection; the count is not monotone in CompDev),\n"
+"and the samples farthest from the line are added until the count is met.\n"
+"Differences equal to CompDev within 8 ulps count as equal.\n"
 "\n"
 "      --compdev X        compression deviation, in units of the values\n"
 "      --compmin DUR      never keep a sample closer than DUR after the\n"
@@ -70,7 +74,11 @@ static ptrdiff_t select_sdt(size_t *idx, size_t cap, const dstool_call *c)
 		else if (k < 0 && k != TSD_ERANGE)
 			return k;
 	}
-	return tsd_ds_sdt(idx, cap, c->w->t, c->w->v, c->w->n, &o);
+	ptrdiff_t k = tsd_ds_sdt(idx, cap, c->w->t, c->w->v, c->w->n, &o);
+	/* the count: no deviation may give it exactly; top up */
+	if (k >= 0 && !have_dev)
+		k = tsd_ds_topup(idx, (size_t)k, cap, c->w->t, c->w->v, c->w->n, c->n_out);
+	return k;
 }
 
 int main(int argc, char **argv)
@@ -80,5 +88,9 @@ int main(int argc, char **argv)
 		.granule = 1, .min_out = 2, .count_optional = 1,
 		.option = option, .check = check, .select = select_sdt,
 	};
+	/* a fresh state when main runs again in one process (fuzzing) */
+	memset(&arch, 0, sizeof arch);
+	have_dev = 0;
+	forced = 0;
 	return dstool_main(&m, argc, argv);
 }

@@ -5,8 +5,11 @@
 #include "downsample.h"
 #include "tsd.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -503,6 +506,15 @@ cleanup:
 
 /* ---- PI archive filters ------------------------------------------------- */
 
+/* Ties: a difference equal to the deviation in exact arithmetic may come
+ * out a few ulps above it in floating point (0.068 - 0.066 > 0.002), and
+ * the rule would keep a point it drops. Differences are compared with
+ * this slack: 8 ulps of the largest magnitude taking part. */
+static inline double tie_slack(double a, double b, double dev)
+{
+	return 8 * DBL_EPSILON * (fabs(a) + fabs(b) + dev);
+}
+
 static int arch_check(const int64_t *t, const double *v, size_t n,
 		      const struct tsd_ds_arch *opt)
 {
@@ -595,8 +607,9 @@ ptrdiff_t tsd_ds_sdt(size_t *idx, size_t idx_cap, const int64_t *t,
 		if (i == n - 1)
 			break;
 		dt = (double)dti;
-		lo = fmax(lo, (v[i] - va - dev) / dt);
-		hi = fmin(hi, (v[i] - va + dev) / dt);
+		double sl = tie_slack(v[i], va, dev);
+		lo = fmax(lo, (v[i] - va - dev - sl) / dt);
+		hi = fmin(hi, (v[i] - va + dev + sl) / dt);
 	}
 	if (n > 1 && (err = put_cap(idx, idx_cap, &cnt, n - 1)))
 		return err;
@@ -642,7 +655,7 @@ ptrdiff_t tsd_ds_deadband(size_t *idx, size_t idx_cap, const int64_t *t,
 			va = v[s];
 			ta = tat(t, s);
 		}
-		if (fabs(v[i] - va) > opt->dev) {
+		if (fabs(v[i] - va) > opt->dev + tie_slack(v[i], va, opt->dev)) {
 			if (s > a && (err = put_cap(idx, idx_cap, &cnt, s)))
 				return err;
 			if ((err = put_cap(idx, idx_cap, &cnt, i)))
@@ -663,21 +676,63 @@ typedef ptrdiff_t (*arch_fn)(size_t *, size_t, const int64_t *,
 			     const double *, size_t,
 			     const struct tsd_ds_arch *);
 
+/* The search. The count is not monotone in the deviation (a larger band
+ * can restart from a different archived point and keep more: deadband on
+ * a pump current kept 35 points at 0.70, 25 at 0.80 and 44 at 0.796), so
+ * plain bisection can stop at a jump from far above the target to far
+ * below it. Instead: counts on a geometric grid of deviations (4 a
+ * factor of 2, from range / 2^16 to the range), then bisection inside
+ * every grid step whose count crosses the target from above, keeping of
+ * all deviations tried the one with the most points not above the target
+ * (of equal counts, the smallest deviation). */
+#define FIT_GRID 64     /* grid steps: range * 2^(-16 .. 0) */
+#define FIT_CROSS 16    /* crossings refined at most */
+#define FIT_BISECT 48   /* halvings per crossing */
+
+struct fit_state {
+	arch_fn fn;
+	struct tsd_ds_arch o;
+	const int64_t *t;
+	const double *v;
+	size_t n, n_out;
+	double best_dev;
+	ptrdiff_t best_c;
+};
+
+/* Count at dev and remember it when it is the best so far. */
+static ptrdiff_t fit_try(struct fit_state *f, double dev)
+{
+	ptrdiff_t c;
+
+	f->o.dev = dev;
+	c = f->fn(NULL, 0, f->t, f->v, f->n, &f->o);
+	if (c >= 0 && (size_t)c <= f->n_out &&
+	    (c > f->best_c || (c == f->best_c && dev < f->best_dev)))
+		f->best_c = c, f->best_dev = dev;
+	return c;
+}
+
 static ptrdiff_t arch_fit(arch_fn fn, struct tsd_ds_arch *opt,
 			  const int64_t *t, const double *v, size_t n,
 			  size_t n_out)
 {
-	struct tsd_ds_arch o;
-	double lo = 0, hi, vmin, vmax;
-	ptrdiff_t c, c_hi;
+	struct fit_state f;
+	double range, vmin, vmax, pdev;
+	ptrdiff_t c, pc;
 	size_t i;
-	int it;
+	int k, crossings = 0;
 
 	if (!opt || (n && !v) || !n_out)
 		return TSD_EINVAL;
-	o = *opt;
-	o.dev = 0;
-	c = fn(NULL, 0, t, v, n, &o);
+	f.fn = fn;
+	f.o = *opt;
+	f.t = t;
+	f.v = v;
+	f.n = n;
+	f.n_out = n_out;
+	f.best_c = -1;
+	f.best_dev = 0;
+	c = fit_try(&f, 0);
 	if (c < 0 || (size_t)c <= n_out) {
 		if (c >= 0)
 			opt->dev = 0;
@@ -688,33 +743,40 @@ static ptrdiff_t arch_fit(arch_fn fn, struct tsd_ds_arch *opt,
 		vmin = v[i] < vmin ? v[i] : vmin;
 		vmax = v[i] > vmax ? v[i] : vmax;
 	}
-	hi = vmax - vmin;
-	o.dev = hi;
-	c_hi = fn(NULL, 0, t, v, n, &o);
-	if (c_hi < 0)
-		return c_hi;
-	if ((size_t)c_hi > n_out) {
-		opt->dev = hi;
+	range = vmax - vmin;
+	if ((c = fit_try(&f, range)) < 0)
+		return c;
+	if ((size_t)c > n_out) {
+		opt->dev = range;
 		return TSD_ERANGE;
 	}
-	for (it = 0; it < 64 && (size_t)c_hi != n_out; it++) {
-		double mid = lo + (hi - lo) / 2;
-
-		if (!(mid > lo && mid < hi))
-			break;
-		o.dev = mid;
-		c = fn(NULL, 0, t, v, n, &o);
-		if (c < 0)
+	pdev = 0;
+	pc = (ptrdiff_t)n + 1; /* dev 0 kept more than n_out */
+	for (k = 0; k <= FIT_GRID && (size_t)f.best_c != n_out; k++) {
+		double dev = k == FIT_GRID ? range : range * exp2(-16.0 + 16.0 * k / FIT_GRID);
+		if ((c = fit_try(&f, dev)) < 0)
 			return c;
-		if ((size_t)c <= n_out) {
-			hi = mid;
-			c_hi = c;
-		} else {
-			lo = mid;
+		if ((size_t)pc > n_out && (size_t)c <= n_out && crossings++ < FIT_CROSS) {
+			/* bisect (pdev, dev]: above the target at lo, not above at hi */
+			double lo = pdev, hi = dev;
+			for (int it = 0; it < FIT_BISECT && (size_t)f.best_c != n_out; it++) {
+				double mid = lo + (hi - lo) / 2;
+				ptrdiff_t cm;
+				if (!(mid > lo && mid < hi))
+					break;
+				if ((cm = fit_try(&f, mid)) < 0)
+					return cm;
+				if ((size_t)cm <= n_out)
+					hi = mid;
+				else
+					lo = mid;
+			}
 		}
+		pdev = dev;
+		pc = c;
 	}
-	opt->dev = hi;
-	return c_hi;
+	opt->dev = f.best_dev;
+	return f.best_c;
 }
 
 ptrdiff_t tsd_ds_sdt_fit(struct tsd_ds_arch *opt, const int64_t *t,
@@ -727,4 +789,67 @@ ptrdiff_t tsd_ds_deadband_fit(struct tsd_ds_arch *opt, const int64_t *t,
 			      const double *v, size_t n, size_t n_out)
 {
 	return arch_fit(tsd_ds_deadband, opt, t, v, n, n_out);
+}
+
+/* ---- topping up to a count ---------------------------------------------- */
+
+/* The sample strictly inside (idx a, idx b) farthest from the line
+ * between them, and its distance (-1 when there is none). */
+static double seg_far(size_t *best, const int64_t *t, const double *v, size_t a, size_t b)
+{
+	double d = -1, ta = (double)tat(t, a), span = (double)(tat(t, b) - tat(t, a));
+
+	*best = SIZE_MAX;
+	for (size_t i = a + 1; i < b; i++) {
+		double line = v[a] + (v[b] - v[a]) * (((double)tat(t, i) - ta) / span);
+		double e = fabs(v[i] - line);
+		if (e > d)
+			d = e, *best = i;
+	}
+	return d;
+}
+
+ptrdiff_t tsd_ds_topup(size_t *idx, size_t cnt, size_t cap, const int64_t *t, const double *v,
+		       size_t n, size_t n_out)
+{
+	double *dev = NULL;
+	size_t *far = NULL, j;
+
+	if (!idx || !v || cnt > n || cnt > cap)
+		return TSD_EINVAL;
+	if (n_out > n)
+		n_out = n;
+	if (n_out > cap)
+		return TSD_ESIZE;
+	if (cnt < 2 || cnt >= n_out)
+		return (ptrdiff_t)cnt;
+	dev = malloc(n_out * sizeof *dev);
+	far = malloc(n_out * sizeof *far);
+	if (!dev || !far) {
+		free(dev);
+		free(far);
+		return TSD_ENOMEM;
+	}
+	for (j = 0; j + 1 < cnt; j++)
+		dev[j] = seg_far(&far[j], t, v, idx[j], idx[j + 1]);
+	while (cnt < n_out) {
+		size_t bj = 0, p;
+		for (j = 1; j + 1 < cnt; j++)
+			if (dev[j] > dev[bj])
+				bj = j;
+		if (dev[bj] < 0)
+			break; /* every sample between the ends is kept */
+		p = far[bj];
+		/* insert p after idx[bj]; segment bj splits in two */
+		memmove(idx + bj + 2, idx + bj + 1, (cnt - bj - 1) * sizeof *idx);
+		memmove(dev + bj + 2, dev + bj + 1, (cnt - bj - 2) * sizeof *dev);
+		memmove(far + bj + 2, far + bj + 1, (cnt - bj - 2) * sizeof *far);
+		idx[bj + 1] = p;
+		cnt++;
+		dev[bj] = seg_far(&far[bj], t, v, idx[bj], p);
+		dev[bj + 1] = seg_far(&far[bj + 1], t, v, p, idx[bj + 2]);
+	}
+	free(dev);
+	free(far);
+	return (ptrdiff_t)cnt;
 }

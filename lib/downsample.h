@@ -117,14 +117,26 @@ ptrdiff_t tsd_ds_deadband(size_t *idx, size_t idx_cap, const int64_t *t,
 			  const double *v, size_t n,
 			  const struct tsd_ds_arch *opt);
 
-/* Target count to parameter: bisect dev (opt->dev is the output; tmin,
- * tmax are kept) for the smallest found dev whose output has at most
- * n_out points. Returns that count, or TSD_ERANGE when even the largest
+/* Target count to parameter: search dev (opt->dev is the output; tmin,
+ * tmax are kept) for the most points not above n_out, the smallest dev
+ * of those; the count is not monotone in dev, so a geometric grid of
+ * devs, then bisection inside each grid step that crosses n_out (see
+ * arch_fit in downsample.c). Returns that count, or TSD_ERANGE when even the largest
  * useful dev (the range of v) keeps more than n_out (tmax forces them);
  * opt->dev is then that largest dev. */
 ptrdiff_t tsd_ds_sdt_fit(struct tsd_ds_arch *opt, const int64_t *t,
 			 const double *v, size_t n, size_t n_out);
 ptrdiff_t tsd_ds_deadband_fit(struct tsd_ds_arch *opt, const int64_t *t,
 			      const double *v, size_t n, size_t n_out);
+
+/* Top an archive up to a count: when no deviation gives n_out points
+ * (counts jump on quantised data, and are not monotone), sdt and deadband
+ * with -n add, one at a time, the sample farthest from the line between
+ * the kept points around it, until n_out (or every sample) is kept.
+ * idx: (cnt) increasing indices, room for cap; t as for the filters
+ * (NULL: indices). Returns the new count, TSD_ESIZE when cap < n_out,
+ * TSD_ENOMEM. */
+ptrdiff_t tsd_ds_topup(size_t *idx, size_t cnt, size_t cap, const int64_t *t, const double *v,
+		       size_t n, size_t n_out);
 
 #endif

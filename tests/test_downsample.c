@@ -766,6 +766,70 @@ static void test_arch_fit(void **state)
 	free(idx);
 }
 
+/* Ties: values on a 0.002 grid with a deviation of 0.002. In exact
+ * arithmetic no difference exceeds it; in floating point 0.068 - 0.066 is
+ * 0.0020000000000000018. Both filters keep only the ends. */
+static void test_arch_ties(void **state)
+{
+	double v[40];
+	size_t idx[40];
+	struct tsd_ds_arch o = { .dev = 0.002 };
+
+	(void)state;
+	for (size_t i = 0; i < 40; i++)
+		v[i] = (i % 2 ? 68 : 66) * 0.001;
+	assert_true(v[1] - v[0] > 0.002); /* the trap is there */
+	assert_int_equal(tsd_ds_deadband(idx, 40, NULL, v, 40, &o), 2);
+	assert_int_equal(tsd_ds_sdt(idx, 40, NULL, v, 40, &o), 2);
+	/* a real excess still counts: 0.070 - 0.066 */
+	v[20] = 0.070;
+	assert_true(tsd_ds_deadband(idx, 40, NULL, v, 40, &o) > 2);
+	assert_true(tsd_ds_sdt(idx, 40, NULL, v, 40, &o) > 2);
+}
+
+/* -n on quantised noisy data, where the count is neither monotone nor
+ * continuous in the deviation: the search never goes above the target,
+ * and the top-up meets it exactly; the top-up adds the farthest sample. */
+static void test_arch_count(void **state)
+{
+	const size_t n = 3000;
+	double *v = malloc(n * sizeof(*v));
+	size_t *idx = malloc(n * sizeof(*idx));
+	size_t hits = 0, tries = 0;
+
+	(void)state;
+	assert_true(v && idx);
+	rng_state = 7;
+	for (size_t i = 0; i < n; i++) /* slow wave + noise, on a 0.002 grid */
+		v[i] = floor((1 + 0.2 * sin((double)i / 200) + 0.01 * (double)(rng() % 1000) / 1000) / 0.002 + 0.5) * 0.002;
+	for (size_t want = 20; want <= 700; want += 37) {
+		for (int f = 0; f < 2; f++) {
+			struct tsd_ds_arch o = { 0 };
+			ptrdiff_t c = f ? tsd_ds_sdt_fit(&o, NULL, v, n, want) : tsd_ds_deadband_fit(&o, NULL, v, n, want);
+			assert_true(c >= 2 && (size_t)c <= want);
+			ptrdiff_t k = f ? tsd_ds_sdt(idx, n, NULL, v, n, &o) : tsd_ds_deadband(idx, n, NULL, v, n, &o);
+			assert_int_equal(k, c);
+			hits += (double)c >= 0.98 * (double)want;
+			tries++;
+			k = tsd_ds_topup(idx, (size_t)k, n, NULL, v, n, want);
+			assert_int_equal(k, (ptrdiff_t)want);
+			for (size_t j = 1; j < want; j++)
+				assert_true(idx[j] > idx[j - 1]);
+		}
+	}
+	assert_true(hits * 2 > tries); /* the search alone hits most */
+	/* the top-up: ends of a line with a bump; the bump's top comes first */
+	for (size_t i = 0; i < 50; i++)
+		v[i] = (double)i + (i == 30 ? 10 : i == 31 ? 4 : 0);
+	idx[0] = 0, idx[1] = 49;
+	assert_int_equal(tsd_ds_topup(idx, 2, 50, NULL, v, 50, 3), 3);
+	assert_int_equal(idx[1], 30);
+	assert_int_equal(tsd_ds_topup(idx, 3, 50, NULL, v, 50, 60), 50); /* every sample */
+	assert_int_equal(tsd_ds_topup(idx, 50, 10, NULL, v, 50, 60), TSD_EINVAL);
+	free(v);
+	free(idx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -782,6 +846,8 @@ int main(void)
 		cmocka_unit_test(test_arch_dev0),
 		cmocka_unit_test(test_arch_bounds),
 		cmocka_unit_test(test_arch_fit),
+		cmocka_unit_test(test_arch_ties),
+		cmocka_unit_test(test_arch_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,7 +168,7 @@ ck deadband-neg 2 "deadband: --excdev: '-1' must be a finite number >= 0
 Try 'deadband --help' for more information." 'deadband --excdev -1 h.csv'
 ck nth-both 2 "nth: -k and -n/-r: give one of them
 Try 'nth --help' for more information." 'nth -k 2 -n 3 h.csv'
-ck bad-window 2 "lttb: -w: 'x' is neither a sample count nor a duration
+ck bad-window 2 "lttb: -w: 'x' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)
 Try 'lttb --help' for more information." 'lttb -w x -n 3 h.csv'
 ck max-window 1 "lttb: h.csv:7: a window of series 'v' holds more than 5 samples; use a shorter -w or raise --max-window" \
 	'lttb -w 1h --max-window 5 -n 3 h.csv'
@@ -222,7 +222,15 @@ done
 # = 576 points from windows of 1000 and a tail of 32 (per window, floor:
 # 4 x 142 + 4 = 572)
 tsgen -p 4032 -s 11 >r4032.csv
-for t in lttb minmaxlttb sdt; do
+for t in lttb minmaxlttb sdt deadband; do
 	ok "ratio-whole-$t" "test \$($t -w 1000 -r 7 --no-header r4032.csv | wc -l) = 576"
 done
 ok ratio-whole-m4 'n=$(m4 -w 1000 -r 7 --no-header r4032.csv | wc -l); test $n -le 576 && test $n -ge 572'
+# -n on quantised noisy data: exactly the count asked (search, then top-up)
+tsgen -p 3000 -r 1s -s 4 --noise 0.005 --level 1 --amplitude 0.2 --period 20m --no-header --shape single -t s |
+	awk -F, '{ printf "%s,%.3f\n", $1, int($2 / 0.002 + 0.5) * 0.002 }' >quant.csv
+for t in sdt deadband; do
+	for k in 40 188 375; do
+		ok "count-$t-$k" "test \$($t --whole -n $k --no-header quant.csv | wc -l) = $k"
+	done
+done
