@@ -2,6 +2,7 @@
  * compression ratios, (normalised) RMSE, largest error, errors inside event
  * windows, peak retention, and merging of per-series figures. */
 #include "metrics.h"
+#include "select.h"
 #include "tsd.h"
 
 #include <math.h>
@@ -102,6 +103,7 @@ static void derive(struct tsd_metrics *mt)
 	mt->nrmse = sqrt(safe_ratio(mt->sumsq_norm, (double)mt->n));
 	mt->win_rmse = sqrt(safe_ratio(mt->win_sumsq, (double)mt->win_n));
 	mt->win_nrmse = sqrt(safe_ratio(mt->win_sumsq_norm, (double)mt->win_n));
+	mt->noise = sqrt(safe_ratio(mt->noise_sumsq_norm, (double)mt->n));
 }
 
 static int in_windows(int64_t t, const struct tsd_window *w, size_t nw)
@@ -275,5 +277,35 @@ void tsd_metrics_merge(struct tsd_metrics *acc, const struct tsd_metrics *b)
 	acc->windows_empty += b->windows_empty;
 	acc->peaks_total += b->peaks_total;
 	acc->peaks_kept += b->peaks_kept;
+	acc->noise_sumsq_norm += b->noise_sumsq_norm;
 	derive(acc);
+}
+
+int tsd_metrics_noise(double *sigma, double *work, const double *v, size_t n)
+{
+	size_t i;
+	int rc;
+
+	if (!sigma || (n && !v) || (n > 1 && !work))
+		return TSD_EINVAL;
+	if (n < 2) {
+		*sigma = 0;
+		return 0;
+	}
+	for (i = 0; i + 1 < n; i++)
+		work[i] = v[i + 1] - v[i];
+	/* median(|d|) / 0.6745 (select.c's estimate; in place: it reads d[i]
+	 * before writing work[i]) */
+	if ((rc = tsd_select_sigma(sigma, work, work, n - 1)) < 0)
+		return rc;
+	*sigma /= sqrt(2);
+	return 0;
+}
+
+void tsd_metrics_set_noise(struct tsd_metrics *mt, double sigma)
+{
+	double r = mt->range > 0 ? mt->range : 1, q = sigma / r;
+
+	mt->noise_sumsq_norm = (double)mt->n * q * q;
+	mt->noise = q;
 }
