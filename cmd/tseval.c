@@ -284,14 +284,16 @@ static void cells(char **c, const row *rw, const tsd_tstyle *ts, int events, int
 	}
 	c[k++] = charts ? unum(rw->pixels) : strdup("");
 	c[k++] = charts ? num(rw->dssim) : strdup("");
-	c[k++] = all ? strdup("") : num(mt->range);
+	/* a range beyond DBL_MAX (values near +-DBL_MAX) has no figure */
+	double ptol = tol_rel ? tol * (mt->range > 0 ? mt->range : 1) : tol;
+	c[k++] = all || !isfinite(mt->range) ? strdup("") : num(mt->range);
 	c[k++] = num(mt->noise);
 	c[k++] = num(mt->nrmse - mt->noise);
 	if (tol_rel && all) {
 		if (asprintf(&c[k++], "%g%%", tol * 100) < 0)
 			tool_die(EXIT_DATA, "out of memory");
 	} else {
-		c[k++] = num(tol_rel ? tol * (mt->range > 0 ? mt->range : 1) : tol);
+		c[k++] = isfinite(ptol) ? num(ptol) : strdup("");
 	}
 	for (k = 0; k < NCOL; k++)
 		if (!c[k])
@@ -371,7 +373,7 @@ int main(int argc, char **argv)
 	size_t bad = 0, evmatched = 0, evwin = 0, evused = 0, nseries;
 	int csv = 0, name_from_file = 0, c, rc;
 	struct tsd_metrics_opts mo = { .peak_tol = 0.01, .peak_tol_rel = 1 };
-	double *nwork = NULL, sigma;
+	double *nwork = NULL, q;
 	size_t nwcap = 0;
 	struct tsd_events ev = { 0 };
 	struct tsd_metrics all;
@@ -521,9 +523,9 @@ int main(int argc, char **argv)
 				tool_die(EXIT_DATA, "out of memory");
 			nwcap = o->n;
 		}
-		if ((rc = tsd_metrics_noise(&sigma, nwork, o->v, o->n)) < 0)
+		if ((rc = tsd_metrics_noise(&q, nwork, o->v, o->n)) < 0)
 			tool_die(EXIT_DATA, "series '%s': %s", rw->name, tsd_strerror(rc));
-		tsd_metrics_set_noise(&rw->mt, sigma);
+		tsd_metrics_set_noise(&rw->mt, q);
 		if (es && es->nw) {
 			evwin += es->nw;
 			evused += es->nw - rw->mt.windows_empty;

@@ -281,31 +281,38 @@ void tsd_metrics_merge(struct tsd_metrics *acc, const struct tsd_metrics *b)
 	derive(acc);
 }
 
-int tsd_metrics_noise(double *sigma, double *work, const double *v, size_t n)
+int tsd_metrics_noise(double *q, double *work, const double *v, size_t n)
 {
+	double mn, mx, sigma, half;
 	size_t i;
 	int rc;
 
-	if (!sigma || (n && !v) || (n > 1 && !work))
+	if (!q || (n && !v) || (n > 1 && !work))
 		return TSD_EINVAL;
-	if (n < 2) {
-		*sigma = 0;
+	*q = 0;
+	if (n < 2)
 		return 0;
+	mn = mx = v[0];
+	for (i = 1; i < n; i++) {
+		mn = v[i] < mn ? v[i] : mn;
+		mx = v[i] > mx ? v[i] : mx;
 	}
+	if (!(mx > mn))
+		return 0;
+	/* differences over the range, both halved: no overflow */
+	half = mx / 2 - mn / 2;
 	for (i = 0; i + 1 < n; i++)
-		work[i] = v[i + 1] - v[i];
+		work[i] = (v[i + 1] / 2 - v[i] / 2) / half;
 	/* median(|d|) / 0.6745 (select.c's estimate; in place: it reads d[i]
 	 * before writing work[i]) */
-	if ((rc = tsd_select_sigma(sigma, work, work, n - 1)) < 0)
+	if ((rc = tsd_select_sigma(&sigma, work, work, n - 1)) < 0)
 		return rc;
-	*sigma /= sqrt(2);
+	*q = sigma / sqrt(2);
 	return 0;
 }
 
-void tsd_metrics_set_noise(struct tsd_metrics *mt, double sigma)
+void tsd_metrics_set_noise(struct tsd_metrics *mt, double q)
 {
-	double r = mt->range > 0 ? mt->range : 1, q = sigma / r;
-
 	mt->noise_sumsq_norm = (double)mt->n * q * q;
 	mt->noise = q;
 }

@@ -97,17 +97,18 @@ int tsd_metrics_series(struct tsd_metrics *out,
 		       const struct tsd_window *w, size_t nw,
 		       const struct tsd_metrics_opts *opt);
 
-/* The white-noise level of a series: sigma = median |v[i+1] - v[i]| *
- * 1.4826 / sqrt 2. First differences of white noise of sd s have sd
- * s * sqrt 2 and a median absolute value of 0.6745 times that (1.4826 =
- * 1 / 0.6745), while a slow signal and a few jumps barely move the median.
- * No reduced series read by straight lines gets below it on noisy data:
- * its NRMSE floor is sigma / range. work: n - 1 doubles. Sets 0 for
- * n < 2. */
-int tsd_metrics_noise(double *sigma, double *work, const double *v, size_t n);
-/* Record a series' noise level in its figures (after
- * tsd_metrics_series): noise = sigma / range (range 1 for a flat series). */
-void tsd_metrics_set_noise(struct tsd_metrics *mt, double sigma);
+/* The white-noise floor of a series, over its range: q = sigma / range
+ * with sigma = median |v[i+1] - v[i]| * 1.4826 / sqrt 2. First
+ * differences of white noise of sd s have sd s * sqrt 2 and a median
+ * absolute value of 0.6745 times that (1.4826 = 1 / 0.6745), while a slow
+ * signal and a few jumps barely move the median. Where noise dominates, no
+ * reduced series read by straight lines gets far below it. Computed on
+ * halved values, so values near +-DBL_MAX give a finite q; a flat series
+ * gives 0. work: n - 1 doubles. Sets 0 for n < 2. */
+int tsd_metrics_noise(double *q, double *work, const double *v, size_t n);
+/* Record a series' noise floor q (tsd_metrics_noise) in its figures
+ * (after tsd_metrics_series). */
+void tsd_metrics_set_noise(struct tsd_metrics *mt, double q);
 
 /* acc += b: add b's sums into acc and recompute acc's derived figures.
  * b's series are numbered after acc's for the *_series fields. */
