@@ -54,7 +54,7 @@ IN=/dev/null
 echo "consume  kcat -C -e (kcat -P's messages)       $(rate $(best kcat -C -b "$BR" -t kin -e -q $FW))"
 echo "consume  kcat -C -e (the same messages)        $(rate $(best kcat -C -b "$BR" -t tin -e -q $FW))"
 echo "consume  tsconsume -e (checked, positions)    $(rate $(best tsconsume -q -b "$BR" -t tin -e $FW))"
-echo "consume  tsconsume -e -o bin                  $(rate $(best tsconsume -q -b "$BR" -t tin -e -o bin $FW))"
+echo "consume  tsconsume -e --output-format bin $(rate $(best tsconsume -q -b "$BR" -t tin -e --output-format bin $FW))"
 echo "consume  tsconsume -e -G (a position a message) $(rate $(best tsconsume -q -b "$BR" -G bench -a -t tin -e $FW))"
 echo "consume  kcat -C -e, 64 a message              $(rate $(best kcat -C -b "$BR" -t bin -e -q $FW))"
 echo "consume  tsconsume -e, 64 a message           $(rate $(best tsconsume -q -b "$BR" -t bin -e $FW))"
@@ -65,7 +65,7 @@ test "$(tsconsume -q -b "$BR" -t bin -e --no-header | grep -vc '^#')" = "$N" || 
 # (ms) as its value, through tsconsume | paa -w 1 -g 1 | tsproduce (ack
 # commits every 200 ms); the reader stamps each output's arrival.
 mkfifo l1 l2
-tsconsume -q -b "$BR" -G lat -a -t lin -O end $FW >l1 2>/dev/null & LC=$!
+tsconsume -q -b "$BR" -G lat -a -t lin -o end $FW >l1 2>/dev/null & LC=$!
 paa -w 1 -g 1 -Z <l1 >l2 2>/dev/null & LA=$!
 tsproduce -b "$BR" -t lout -G lat --commit ack <l2 2>/dev/null & LP=$!
 sleep 2

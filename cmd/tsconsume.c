@@ -34,7 +34,7 @@ static const char usage[] =
 "  -a, --assign           with -G: do not join, read every partition (or -p)\n"
 "                         from GROUP's committed offsets (one instance only)\n"
 "  -p, --partition N      without -G, or with -a: read only partition N\n"
-"  -O, --offset OFF       without -G, where to start: beginning (default), end,\n"
+"  -o, --offset OFF       without -G, where to start: beginning (default), end,\n"
 "                         stored (committed offset of -X group.id), N (absolute),\n"
 "                         -N (N before the end), s@MS (first at or after time MS);\n"
 "                         with -G: where a partition without a committed offset\n"
@@ -55,10 +55,12 @@ static const char usage[] =
 "      --positions DB     start each partition at the position stored in DB\n"
 "                         by tsstore (sqlite:PATH or a PostgreSQL connection\n"
 "                         string), where there is one, instead of the group's\n"
-"                         committed offset or -O\n"
+"                         committed offset or -o\n"
 "  -q, --quiet            no notices on stderr (rebalances, dead letters)\n"
 "  -v, --verbose          librdkafka's log messages on stderr\n"
-"  -o, --output-format F  csv (default) or bin\n"
+"      --output-format F  csv (default) or bin (-o csv and -o bin still work,\n"
+"                         with a notice: -o is the start offset, as in kcat)\n"
+"  -u, --unbuffered       write each message's records out at once\n"
 "      --time-format S    output times as iso, iso-t, s, ms, us, ns or sf\n"
 "                         (default: as the first CSV message, else iso)\n"
 "      --time-unit U      unit of integer times in messages: s, ms, us, ns\n"
@@ -433,21 +435,23 @@ static void handle(const rd_kafka_message_t *m, const char *topic)
 
 int main(int argc, char **argv)
 {
-	enum { O_DLQ = 3000, O_BATCH, O_TIMEOUT, O_TFMT, O_POSITIONS };
+	enum { O_DLQ = 3000, O_BATCH, O_TIMEOUT, O_TFMT, O_POSITIONS, O_OFMT };
 	static const struct option lopts[] = {
 		{ "brokers", required_argument, 0, 'b' }, { "topic", required_argument, 0, 't' },
 		{ "group", required_argument, 0, 'G' }, { "partition", required_argument, 0, 'p' },
-		{ "offset", required_argument, 0, 'O' }, { "exit", no_argument, 0, 'e' },
+		{ "offset", required_argument, 0, 'o' }, { "exit", no_argument, 0, 'e' },
 		{ "count", required_argument, 0, 'c' }, { "property", required_argument, 0, 'X' },
 		{ "config", required_argument, 0, 'F' }, { "dead-letter", required_argument, 0, O_DLQ },
 		{ "batch", required_argument, 0, O_BATCH }, { "positions", required_argument, 0, O_POSITIONS }, { "timeout", required_argument, 0, O_TIMEOUT },
 		{ "quiet", no_argument, 0, 'q' }, { "verbose", no_argument, 0, 'v' },
-		{ "assign", no_argument, 0, 'a' }, { "output-format", required_argument, 0, 'o' },
+		{ "assign", no_argument, 0, 'a' }, { "output-format", required_argument, 0, O_OFMT },
+		{ "unbuffered", no_argument, 0, 'u' },
 		{ "time-format", required_argument, 0, O_TFMT }, { "time-unit", required_argument, 0, 1001 },
 		{ "precision", required_argument, 0, 1004 }, { "no-header", no_argument, 0, 1005 },
 		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' }, { 0, 0, 0, 0 },
 	};
-	const char *brokers = NULL, *group = NULL, *offset = "beginning";
+	const char *brokers = NULL, *group = NULL, *offset = "beginning", *deprecated_o = NULL;
+	int deprecated_O = 0, unbuffered = 0;
 	char **topics = NULL, errstr[512];
 	size_t ntopics = 0, batch = 0;
 	long partition = -1;
@@ -466,7 +470,7 @@ int main(int argc, char **argv)
 	io.out_shape = TSD_SHAPE_LONG;
 	if (tsd_kconf_new(&kc) < 0)
 		tool_die(EXIT_DATA, "out of memory");
-	while ((c = getopt_long(argc, argv, "ab:t:G:p:O:ec:X:F:qvo:hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ab:t:G:p:o:O:ec:X:F:quvhV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': brokers = optarg; break;
 		case 't':
@@ -478,7 +482,18 @@ int main(int argc, char **argv)
 			break;
 		case 'G': group = optarg; break;
 		case 'p': partition = tool_long("-p", optarg, 0, INT32_MAX); break;
-		case 'O': offset = optarg; break;
+		case 'o':
+			/* kcat's start offset; the output format took -o before */
+			if (!strcmp(optarg, "csv") || !strcmp(optarg, "bin")) {
+				deprecated_o = optarg;
+				tool_io_option(&io, 'o', optarg);
+			} else {
+				offset = optarg;
+			}
+			break;
+		case 'O': offset = optarg; deprecated_O = 1; break;
+		case O_OFMT: tool_io_option(&io, 'o', optarg); break;
+		case 'u': unbuffered = 1; break;
 		case 'e': exit_eof = 1; break;
 		case 'c': count = tool_long("-c", optarg, 1, LONG_MAX); break;
 		case 'X':
@@ -514,6 +529,11 @@ int main(int argc, char **argv)
 			tool_die(EXIT_DATA, "out of memory");
 		topics[ntopics++] = argv[optind];
 	}
+	if (!quiet && deprecated_o)
+		tool_warn("-o %s: the output format is --output-format now; -o is the start offset, as in kcat "
+			  "(this spelling goes in the next release)", deprecated_o);
+	if (!quiet && deprecated_O)
+		tool_warn("-O: the start offset is -o now, as in kcat (this spelling goes in the next release)");
 	if (!batch)
 		batch = group ? 1 : 10000;
 	if (!ntopics)
@@ -531,15 +551,15 @@ int main(int argc, char **argv)
 	else if (!strcmp(offset, "end"))
 		off_val = RD_KAFKA_OFFSET_END;
 	else if (group)
-		tool_usage_error("-O: with -G only 'beginning' or 'end' (where no offset is committed)");
+		tool_usage_error("-o: with -G only 'beginning' or 'end' (where no offset is committed)");
 	else if (!strcmp(offset, "stored"))
 		off_val = RD_KAFKA_OFFSET_STORED;
 	else if (!strncmp(offset, "s@", 2))
-		off_val = tool_long("-O", offset + 2, 0, LONG_MAX); /* a time: resolved below */
+		off_val = tool_long("-o", offset + 2, 0, LONG_MAX); /* a time: resolved below */
 	else if (offset[0] == '-')
-		off_val = RD_KAFKA_OFFSET_TAIL(tool_long("-O", offset + 1, 1, INT32_MAX));
+		off_val = RD_KAFKA_OFFSET_TAIL(tool_long("-o", offset + 1, 1, INT32_MAX));
 	else
-		off_val = tool_long("-O", offset, 0, LONG_MAX);
+		off_val = tool_long("-o", offset, 0, LONG_MAX);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -641,7 +661,7 @@ int main(int argc, char **argv)
 		if (!strncmp(offset, "s@", 2)) {
 			rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(rk, as, (int)(timeout_ms ? timeout_ms : 60000));
 			if (err)
-				tool_die(EXIT_DATA, "-O %s: %s", offset, rd_kafka_err2str(err));
+				tool_die(EXIT_DATA, "-o %s: %s", offset, rd_kafka_err2str(err));
 			for (int i = 0; i < as->cnt; i++)
 				if (as->elems[i].offset < 0)
 					as->elems[i].offset = RD_KAFKA_OFFSET_END;
@@ -730,7 +750,10 @@ int main(int argc, char **argv)
 		p->flags &= ~(unsigned)P_EOF;
 		rd_kafka_message_destroy(m);
 		nmsg++;
-		if (++inbatch >= batch) {
+		if (unbuffered) {
+			positions();
+			inbatch = 0;
+		} else if (++inbatch >= batch) {
 			/* written, not flushed: that happens when no message is
 			 * waiting, or when the buffer is full */
 			positions_of(0);

@@ -4,6 +4,8 @@
  * covers them is acknowledged (or, with transactions, in the same
  * transaction as that output). */
 #include <getopt.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +39,9 @@ static const char usage[] =
 "                         ack: idempotent producer, offsets committed after the\n"
 "                         output is acknowledged (at least once; duplicates\n"
 "                         carry the same series and time); none: no commits\n"
-"      --transactional-id ID  (txn) default tsproduce.TOPIC.GROUP; one per\n"
-"                         running instance\n"
+"      --transactional-id ID  (txn) default tsproduce.TOPIC.GROUP.HOST.PID.N,\n"
+"                         new for each run; give each instance a stable id of\n"
+"                         its own to fence its previous run on restart\n"
 "      --commit-interval DUR  least time between commits (default 200ms); a\n"
 "                         commit also happens whenever input pauses\n"
 "      --batch N          up to N samples of a series per message (default 1):\n"
@@ -49,6 +52,9 @@ static const char usage[] =
 "  -F, --config FILE      librdkafka properties from a file (name=value lines)\n"
 "      --timeout DUR      give up when output is not acknowledged or a commit\n"
 "                         does not succeed within DUR (default 10s)\n"
+"  -K, --key-delimiter D  input lines are KEY D CSV (as kcat -P -K writes them):\n"
+"                         KEY is the series name, the rest time,value\n"
+"  -u, --unbuffered       send each message at once (no batching, no linger)\n"
 "  -q, --quiet            no notices on stderr;  -v, --verbose  librdkafka's log\n"
 "  -o, --output-format F  payloads: csv (default) or bin\n"
 "      --time-format S    CSV payload times: iso, iso-t, s, ms, us, ns or sf\n"
@@ -67,7 +73,8 @@ static tool_io io;
 static rd_kafka_t *rk, *ck;
 static rd_kafka_consumer_group_metadata_t *cgmd;
 static tsd_postab *ptab;   /* the latest position of each source partition */
-static int mode = C_TXN, quiet;
+static int mode = C_TXN, quiet, unbuffered;
+static const char *keydelim;
 static const char *group;
 static int64_t timeout_ms = 10000, interval_ms = 200, last_commit, last_drain;
 static tsd_kenc *enc;
@@ -208,7 +215,7 @@ static void send_message(void)
 	pq_off[npq] = pq_len;
 	pq_series[npq++] = tsd_kenc_series(enc);
 	pq_len += len;
-	if (npq == PQ_MAX)
+	if (npq == PQ_MAX || unbuffered)
 		pq_flush();
 }
 
@@ -298,6 +305,49 @@ static int on_idle(void *arg)
 	return 0;
 }
 
+/* -K: a child process turns "KEY<delim>REST" lines of stdin into
+ * "KEY,REST" (KEY as one CSV field) on a pipe that becomes stdin; a line
+ * without the delimiter goes through as it is. */
+static pid_t key_child;
+
+static void key_filter(const char *delim)
+{
+	int fd[2];
+	size_t dl = strlen(delim);
+
+	if (pipe(fd) < 0)
+		tool_die(EXIT_DATA, "pipe:");
+	if ((key_child = fork()) < 0)
+		tool_die(EXIT_DATA, "fork:");
+	if (key_child == 0) {
+		FILE *out = fdopen(fd[1], "w");
+		char *line = NULL, *q = NULL;
+		size_t cap = 0, qcap = 0;
+		ssize_t n;
+		close(fd[0]);
+		if (!out)
+			_exit(EXIT_DATA);
+		while ((n = getline(&line, &cap, stdin)) > 0) {
+			char *k = memmem(line, (size_t)n, delim, dl);
+			if (!k) {
+				fwrite(line, 1, (size_t)n, out);
+				continue;
+			}
+			size_t kl = (size_t)(k - line);
+			if (2 * kl + 2 > qcap && !(q = realloc(q, qcap = 2 * kl + 2)))
+				_exit(EXIT_DATA);
+			fwrite(q, 1, tsd_csv_field(q, line, kl, ','), out);
+			putc(',', out);
+			fwrite(k + dl, 1, (size_t)n - kl - dl, out);
+		}
+		_exit(ferror(stdin) || fclose(out) ? EXIT_DATA : 0);
+	}
+	close(fd[1]);
+	if (dup2(fd[0], 0) < 0)
+		tool_die(EXIT_DATA, "dup2:");
+	close(fd[0]);
+}
+
 int main(int argc, char **argv)
 {
 	enum { O_COMMIT = 3000, O_TXID, O_INTERVAL, O_TIMEOUT, O_TFMT, O_BATCH };
@@ -309,6 +359,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, 0, 'F' }, { "timeout", required_argument, 0, O_TIMEOUT },
 		{ "batch", required_argument, 0, O_BATCH },
 		{ "quiet", no_argument, 0, 'q' }, { "verbose", no_argument, 0, 'v' },
+		{ "key-delimiter", required_argument, 0, 'K' }, { "unbuffered", no_argument, 0, 'u' },
 		{ "output-format", required_argument, 0, 'o' }, { "time-format", required_argument, 0, O_TFMT },
 		{ "time-unit", required_argument, 0, 1001 }, { "name", required_argument, 0, 'N' },
 		{ "order", required_argument, 0, 1003 }, { "precision", required_argument, 0, 1004 },
@@ -331,7 +382,7 @@ int main(int argc, char **argv)
 		tool_die(EXIT_DATA, "out of memory");
 	if (tsd_kconf_new(&kc) < 0)
 		tool_die(EXIT_DATA, "out of memory");
-	while ((c = getopt_long(argc, argv, "b:t:G:p:X:F:qvo:N:hV", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:t:G:p:X:F:K:quvo:N:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': brokers = optarg; break;
 		case 't': topic = optarg; break;
@@ -362,6 +413,12 @@ int main(int argc, char **argv)
 				tool_usage_error("-F: %s", errstr);
 			break;
 		case 'q': quiet = 1; break;
+		case 'K':
+			if (!*optarg)
+				tool_usage_error("-K: empty key delimiter");
+			keydelim = optarg;
+			break;
+		case 'u': unbuffered = 1; break;
 		case 'v': tool_kafka_verbose = 1; break;
 		case O_TFMT:
 			if (tsd_tstyle_parse(&ts, optarg) || !ts.kind)
@@ -384,6 +441,11 @@ int main(int argc, char **argv)
 		tool_usage_error("no brokers (-b host:port)");
 	if (timeout_ms < 1)
 		timeout_ms = 1;
+	if (keydelim) {
+		if (optind < argc)
+			tool_usage_error("-K: reads standard input only");
+		key_filter(keydelim);
+	}
 	tool_io_files(&io, argc - optind, argv + optind);
 
 	memset(&sa, 0, sizeof sa);
@@ -393,10 +455,20 @@ int main(int argc, char **argv)
 
 	conf = rd_kafka_conf_new();
 	tool_kafka_set(conf, "enable.idempotence", mode == C_NONE ? "false" : "true", 1);
-	tool_kafka_set(conf, "linger.ms", "5", 1);
+	tool_kafka_set(conf, "linger.ms", unbuffered ? "0" : "5", 1);
 	if (mode == C_TXN) {
 		if (!txid) {
-			snprintf(txbuf, sizeof txbuf, "tsproduce.%s.%s", topic, group ? group : "-");
+			/* one per running instance: instances of one group
+			 * scale out without fencing each other (see
+			 * tsproduce(1) for a stable id across restarts) */
+			char host[256] = "-";
+			struct timespec rt;
+			clock_gettime(CLOCK_REALTIME, &rt);
+			if (gethostname(host, sizeof host - 1) < 0)
+				strcpy(host, "-");
+			host[sizeof host - 1] = 0;
+			snprintf(txbuf, sizeof txbuf, "tsproduce.%s.%s.%s.%ld.%lx", topic, group ? group : "-", host,
+				 (long)getpid(), (unsigned long)(rt.tv_sec ^ rt.tv_nsec));
 			txid = txbuf;
 		}
 		tool_kafka_set(conf, "transactional.id", txid, 1);
@@ -421,6 +493,8 @@ int main(int argc, char **argv)
 		rd_kafka_error_t *e = rd_kafka_init_transactions(rk, (int)timeout_ms);
 		if (e)
 			tool_die(EXIT_DATA, "init transactions: %s", rd_kafka_error_string(e));
+		if (!quiet)
+			tool_warn("transactional id '%s'", txid);
 		if (group)
 			cgmd = rd_kafka_consumer_group_metadata_new(group);
 		txn_begin();
@@ -519,6 +593,11 @@ int main(int argc, char **argv)
 		}
 		if (dr_err)
 			tool_die(EXIT_DATA, "delivery failed: %s", dr_msg);
+	}
+	if (key_child > 0 && !stop) {
+		int st;
+		if (waitpid(key_child, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			tool_die(EXIT_DATA, "-K: reading standard input failed (what was read is produced)");
 	}
 	if (!quiet && tool_kafka_verbose)
 		tool_warn("%llu messages produced", (unsigned long long)produced);

@@ -81,27 +81,37 @@ static inline float exp_scalar(float x)
 	return EXP_POLY(r) * n;
 }
 
+/* x = e^x on 8 lanes, in place: the operations of exp_scalar, lane by
+ * lane (a macro: a v8f passed to a function changes the ABI) */
+#define EXP8(x)                                                               \
+	do {                                                                  \
+		const v8f lo_ = { EXP_LO, EXP_LO, EXP_LO, EXP_LO,             \
+				  EXP_LO, EXP_LO, EXP_LO, EXP_LO };           \
+		const v8f hi_ = { EXP_HI, EXP_HI, EXP_HI, EXP_HI,             \
+				  EXP_HI, EXP_HI, EXP_HI, EXP_HI };           \
+		v8f nn_, r_, sc_;                                             \
+		v8i m_, e_;                                                   \
+		m_ = (x) < lo_;                                               \
+		(x) = (v8f)(((v8i)(x) & ~m_) | ((v8i)lo_ & m_));              \
+		m_ = (x) > hi_;                                               \
+		(x) = (v8f)(((v8i)(x) & ~m_) | ((v8i)hi_ & m_));              \
+		nn_ = ((x) * EXP_LOG2E + EXP_ROUND) - EXP_ROUND;              \
+		r_ = ((x) - nn_ * EXP_LN2HI) - nn_ * EXP_LN2LO;               \
+		e_ = __builtin_convertvector(nn_, v8i);                       \
+		sc_ = (v8f)((e_ + 127) << 23);                                \
+		(x) = EXP_POLY(r_) * sc_;                                     \
+	} while (0)
+
 /* p[i] = e^p[i], i < n */
 HOT
 static void exp_inplace(float *p, int n)
 {
-	const v8f lo = { EXP_LO, EXP_LO, EXP_LO, EXP_LO, EXP_LO, EXP_LO, EXP_LO, EXP_LO };
-	const v8f hi = { EXP_HI, EXP_HI, EXP_HI, EXP_HI, EXP_HI, EXP_HI, EXP_HI, EXP_HI };
 	int i = 0;
 
 	for (; i + 8 <= n; i += 8) {
-		v8f x, nn, r, sc;
-		v8i m, e;
+		v8f x;
 		LOAD8(x, p + i);
-		m = x < lo;
-		x = (v8f)(((v8i)x & ~m) | ((v8i)lo & m));
-		m = x > hi;
-		x = (v8f)(((v8i)x & ~m) | ((v8i)hi & m));
-		nn = (x * EXP_LOG2E + EXP_ROUND) - EXP_ROUND;
-		r = (x - nn * EXP_LN2HI) - nn * EXP_LN2LO;
-		e = __builtin_convertvector(nn, v8i);
-		sc = (v8f)((e + 127) << 23);
-		x = EXP_POLY(r) * sc;
+		EXP8(x);
 		STORE8(p + i, x);
 	}
 	for (; i < n; i++)
@@ -124,8 +134,42 @@ static void matmul_forward(float *restrict out, const float *restrict inp,
 		const float *x0 = inp + (size_t)n * IC, *x1 = x0 + IC;
 		const float *x2 = x1 + IC, *x3 = x2 + IC;
 		float *o0 = out + (size_t)n * OC;
+		int j = 0;
 
-		for (int j = 0; j < OC8; j += 8) {
+		/* 16 outputs at a time while they last: each x broadcast
+		 * serves two vectors (the sums are the same, in the same order) */
+		for (; j + 16 <= OC8; j += 16) {
+			v8f b = { 0 }, c = { 0 }, a0, a1, a2, a3, d0, d1, d2, d3;
+			const float *w = weight + j;
+			if (bias) {
+				LOAD8(b, bias + j);
+				LOAD8(c, bias + j + 8);
+			}
+			a0 = a1 = a2 = a3 = b;
+			d0 = d1 = d2 = d3 = c;
+			for (int i = 0; i < IC; i++, w += OC) {
+				v8f wv, wu;
+				LOAD8(wv, w);
+				LOAD8(wu, w + 8);
+				a0 += x0[i] * wv;
+				d0 += x0[i] * wu;
+				a1 += x1[i] * wv;
+				d1 += x1[i] * wu;
+				a2 += x2[i] * wv;
+				d2 += x2[i] * wu;
+				a3 += x3[i] * wv;
+				d3 += x3[i] * wu;
+			}
+			STORE8(o0 + j, a0);
+			STORE8(o0 + j + 8, d0);
+			STORE8(o0 + OC + j, a1);
+			STORE8(o0 + OC + j + 8, d1);
+			STORE8(o0 + 2 * OC + j, a2);
+			STORE8(o0 + 2 * OC + j + 8, d2);
+			STORE8(o0 + 3 * OC + j, a3);
+			STORE8(o0 + 3 * OC + j + 8, d3);
+		}
+		for (; j < OC8; j += 8) {
 			v8f b = { 0 }, a0, a1, a2, a3;
 			const float *w = weight + j;
 			if (bias)
@@ -370,6 +414,77 @@ static void att_band(int *lo, int *hi, int t, int T, int R)
 #define ATT_KS (ATT_KMAX + 8)  /* row stride: 8 floats of zero padding */
 #define ATT_BUF 8192           /* floats: hs * ATT_KS <= ATT_BUF, hs <= 40 */
 
+/* One query's row when its n <= ATT_REG keys fit in registers: the
+ * scores, 8 at a time from the transposed keys kt (hs rows of stride
+ * ATT_KS, already offset to the row's first key), stay in vectors through
+ * the softmax (lanes past n at -inf for the max, 0 after the exp), so no
+ * scalar pass over the row is made; then the weights are stored in a (W
+ * slots, the unused ones 0) and o (hs) = sum_s a[s] v(lo + s). The sum of
+ * the exponentials adds 8 lanes at a time: it may round differently from
+ * the scalar path, which rows of more keys take. */
+#define ATT_REG 32
+static inline __attribute__((always_inline)) void
+att_row_reg(float *restrict a, float *restrict o, const float *restrict q,
+	    const float *restrict kt, const float *restrict qkv_b, int lo, int n,
+	    int W, int hs, size_t C3, int C, int h, float scale)
+{
+	const v8i lane = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	v8f sv[ATT_REG / 8], mv, acc;
+	int nv = (n + 7) / 8, j, i;
+	float mx, sum, inv;
+
+	for (j = 0; j < nv; j++) {
+		acc = (v8f){ 0 };
+		for (i = 0; i < hs; i++) {
+			v8f kv;
+			LOAD8(kv, kt + i * ATT_KS + 8 * j);
+			acc += q[i] * kv;
+		}
+		v8i past = lane + 8 * j >= n;
+		acc *= scale;
+		sv[j] = (v8f)(((v8i)acc & ~past) | ((v8i)((v8f){ 0 } - INFINITY) & past));
+	}
+	mv = sv[0];
+	for (j = 1; j < nv; j++) {
+		v8i gt = mv > sv[j];
+		mv = (v8f)(((v8i)mv & gt) | ((v8i)sv[j] & ~gt));
+	}
+	mx = mv[0];
+	for (i = 1; i < 8; i++)
+		mx = mv[i] > mx ? mv[i] : mx;
+	acc = (v8f){ 0 };
+	for (j = 0; j < nv; j++) {
+		v8i past = lane + 8 * j >= n;
+		sv[j] -= mx;
+		EXP8(sv[j]);
+		sv[j] = (v8f)((v8i)sv[j] & ~past);
+		acc += sv[j];
+	}
+	sum = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+	inv = 1.0f / sum;
+	/* whole vectors while they fit the row's W slots (lanes past n are
+	 * 0, as the unused slots must be), the rest lane by lane */
+	for (j = 0; j < nv; j++) {
+		sv[j] *= inv;
+		if (8 * j + 8 <= W)
+			STORE8(a + 8 * j, sv[j]);
+		else
+			for (i = 0; 8 * j + i < W; i++)
+				a[8 * j + i] = sv[j][i];
+	}
+	for (i = 8 * nv; i < W; i++)
+		a[i] = 0.0f;
+	for (int c = 0; c < hs; c += 8) {
+		acc = (v8f){ 0 };
+		for (int s2 = 0; s2 < n; s2++) {
+			v8f vv;
+			LOAD8(vv, qkv_b + (size_t)(lo + s2) * C3 + 2 * (size_t)C + (size_t)h * hs + c);
+			acc += a[s2] * vv;
+		}
+		STORE8(o + c, acc);
+	}
+}
+
 /* qkv (B, T, 3C): per token the query, key and value vectors, each C =
  * NH heads of hs. -> att (B, NH, T, W): softmax weights, slot s of token
  * t holding key lo(t) + s (unused slots 0); out (B, T, C): per head the
@@ -412,6 +527,11 @@ static void attention_forward(float *restrict out, float *restrict att,
 					float *o = out + ((size_t)b * T + t) * C + h * hs;
 					int n = hi - lo;
 
+					if (blockfast && n <= ATT_REG) {
+						att_row_reg(a, o, q, kt + (lo - k0), qkv_b, lo, n, W, hs,
+							    C3, C, h, scale);
+						continue;
+					}
 					if (blockfast) {
 						int base = lo - k0;
 						for (int j = 0; j < n; j += 8) {
@@ -520,16 +640,21 @@ HOT
 static void gelu_forward(float *restrict out, const float *restrict inp,
 			 int N, int H)
 {
-	for (int n = 0; n < N; n++) {
-		const float *x = inp + (size_t)n * H;
-		float *o = out + (size_t)n * H;
-		for (int i = 0; i < H; i++) {
-			float u = GELU_K * (x[i] + GELU_A * x[i] * x[i] * x[i]);
-			o[i] = -2.0f * u;
-		}
-		exp_inplace(o, H);
-		for (int i = 0; i < H; i++)
-			o[i] = x[i] / (1.0f + o[i]);
+	/* the rows are contiguous: one pass over all N H values, 8 at a time,
+	 * with the same operations per value as the scalar tail */
+	size_t n = (size_t)N * H, i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		v8f x, e;
+		LOAD8(x, inp + i);
+		e = -2.0f * (GELU_K * (x + GELU_A * x * x * x));
+		EXP8(e);
+		e = x / (1.0f + e);
+		STORE8(out + i, e);
+	}
+	for (; i < n; i++) {
+		float u = GELU_K * (inp[i] + GELU_A * inp[i] * inp[i] * inp[i]);
+		out[i] = inp[i] / (1.0f + exp_scalar(-2.0f * u));
 	}
 }
 
@@ -551,10 +676,20 @@ static void gelu_backward(float *restrict dinp, const float *restrict dout,
 }
 
 /* out (N) = inp1 (N) + inp2 (N) */
+HOT
 static void residual_forward(float *restrict out, const float *restrict inp1,
 			     const float *restrict inp2, size_t N)
 {
-	for (size_t i = 0; i < N; i++)
+	size_t i = 0;
+
+	for (; i + 8 <= N; i += 8) {
+		v8f a, b;
+		LOAD8(a, inp1 + i);
+		LOAD8(b, inp2 + i);
+		a += b;
+		STORE8(out + i, a);
+	}
+	for (; i < N; i++)
 		out[i] = inp1[i] + inp2[i];
 }
 
@@ -969,7 +1104,7 @@ int tsd_model_forward(float *scores, float *logits, float *acts,
 {
 	const struct tsd_model_config *cfg;
 	const struct tsd_model_params *p;
-	size_t sizes[NACTS], need, N, nx;
+	size_t sizes[NACTS], need, N;
 	int F, C, NH, L, H, R, Ni, err;
 	struct acts a;
 
@@ -989,15 +1124,20 @@ int tsd_model_forward(float *scores, float *logits, float *acts,
 	if (N > INT32_MAX)
 		return TSD_ERANGE;
 	Ni = (int)N;
-	nx = N * F;
-	for (size_t i = 0; i < nx; i++)
-		if (!isfinite(x[i]))
-			return TSD_EINVAL;
 	point_acts(&a, acts, sizes);
-
-	for (size_t n = 0; n < N; n++)
-		for (int f = 0; f < F; f++)
-			a.xn[n * F + f] = (x[n * F + f] - m->norm[f]) * m->norm[F + f];
+	/* normalise, and find a NaN or an infinity on the way: x - x is 0
+	 * for a finite x, NaN otherwise (no branch, so the loop vectorises) */
+	{
+		float bad = 0.0f;
+		for (size_t n = 0; n < N; n++)
+			for (int f = 0; f < F; f++) {
+				float v = x[n * F + f];
+				bad += v - v;
+				a.xn[n * F + f] = (v - m->norm[f]) * m->norm[F + f];
+			}
+		if (bad != 0.0f)
+			return TSD_EINVAL;
+	}
 	matmul_forward(a.enc, a.xn, p->wemb, p->bemb, Ni, F, C);
 	for (int l = 0; l < L; l++) {
 		const float *res = l == 0 ? a.enc : a.res3 + (l - 1) * N * C;

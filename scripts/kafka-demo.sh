@@ -32,7 +32,7 @@ echo "brokers: $BR (commit mode $COMMIT)"
 echo "== sensors -> topic 'sensors' (4 series, 2 days at 1 min, keyed by series)"
 tsgen -n 4 -p 2880 -r 1m -s 1 | tee "$OUT/sensors.csv" | tsproduce -b "$BR" -t sensors --commit none
 echo "== tsconsume | dwt -w 6h | tscore | merge | tsproduce (offsets of group 'demo' committed after the output)"
-tsconsume -q -b "$BR" -G demo -a -t sensors -e -o bin |
+tsconsume -q -b "$BR" -G demo -a -t sensors -e --output-format bin |
 	dwt -w 6h -J 4 -o bin | tscore -o bin | merge |
 	tsproduce -b "$BR" -t reduced -G demo --commit "$COMMIT"
 echo "== a restart of the same pipeline finds nothing new to read:"

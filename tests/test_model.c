@@ -229,6 +229,109 @@ static void test_grad_attention(void **state)
 	check_attention(2, 32, 2); /* hs 16 */
 }
 
+/* The forward kernels against plain float64 references: attention (the
+ * register path for rows of at most ATT_REG keys, the scalar and vector
+ * paths for longer rows), GELU, the residual and matmul (16-wide tiles and
+ * the 8-wide and scalar tails). FAST_RTOL bounds the difference relative
+ * to the largest magnitude: float32 sums in another order. */
+#define FAST_RTOL 2e-6
+static void check_close(const float *got, const double *want, size_t n, const char *what)
+{
+	double scale = 1e-30, worst = 0;
+	for (size_t i = 0; i < n; i++)
+		scale = fmax(scale, fabs(want[i]));
+	for (size_t i = 0; i < n; i++)
+		worst = fmax(worst, fabs(got[i] - want[i]));
+	if (worst > FAST_RTOL * scale)
+		fail_msg("%s: max difference %g, scale %g", what, worst, scale);
+}
+
+static void check_attention_ref(int T, int C, int NH, int R)
+{
+	int hs = C / NH, W = att_slots(T, R);
+	float *qkv = rand_vec((size_t)T * 3 * C, 2), *out = zero_vec((size_t)T * C);
+	float *att = zero_vec((size_t)NH * T * W);
+	double *wo = calloc((size_t)T * C, sizeof *wo), *wa = calloc((size_t)NH * T * W, sizeof *wa);
+	double sc[4096];
+
+	assert_true(wo && wa && W <= 4096);
+	attention_forward(out, att, qkv, 1, T, C, NH, R);
+	for (int h = 0; h < NH; h++)
+		for (int t = 0; t < T; t++) {
+			int lo, hi;
+			double mx = -INFINITY, sum = 0;
+			att_band(&lo, &hi, t, T, R);
+			for (int k = lo; k < hi; k++) {
+				double d = 0;
+				for (int i = 0; i < hs; i++)
+					d += (double)qkv[t * 3 * C + h * hs + i] * qkv[k * 3 * C + C + h * hs + i];
+				sc[k - lo] = d / sqrt((double)hs);
+				mx = fmax(mx, sc[k - lo]);
+			}
+			for (int k = lo; k < hi; k++)
+				sum += sc[k - lo] = exp(sc[k - lo] - mx);
+			for (int k = lo; k < hi; k++) {
+				double a = sc[k - lo] / sum;
+				wa[((size_t)h * T + t) * W + (k - lo)] = a;
+				for (int i = 0; i < hs; i++)
+					wo[(size_t)t * C + h * hs + i] += a * qkv[k * 3 * C + 2 * C + h * hs + i];
+			}
+		}
+	check_close(att, wa, (size_t)NH * T * W, "attention weights");
+	check_close(out, wo, (size_t)T * C, "attention output");
+	free(qkv), free(out), free(att), free(wo), free(wa);
+}
+
+static void test_fast_paths(void **state)
+{
+	(void)state;
+	check_attention_ref(40, 16, 2, 8);   /* hs 8, rows of <= 17 keys: registers */
+	check_attention_ref(9, 16, 2, 8);    /* W = T = 9 */
+	check_attention_ref(70, 32, 2, 15);  /* hs 16, 31 keys */
+	check_attention_ref(70, 16, 2, 16);  /* 33 keys: the vector path */
+	check_attention_ref(50, 16, 2, 0);   /* the whole window, 50 keys */
+	check_attention_ref(12, 12, 3, 2);   /* hs 4: the scalar path */
+
+	/* GELU: the 8-wide body and the scalar tail */
+	{
+		size_t n = 8 * 7 + 5;
+		float *x = rand_vec(n, 4), *y = zero_vec(n);
+		double *w = calloc(n, sizeof *w);
+		assert_non_null(w);
+		gelu_forward(y, x, 1, (int)n);
+		for (size_t i = 0; i < n; i++)
+			w[i] = 0.5 * x[i] * (1 + tanh(sqrt(2 / M_PI) * (x[i] + 0.044715 * pow(x[i], 3))));
+		check_close(y, w, n, "gelu");
+		residual_forward(y, x, x, n);
+		for (size_t i = 0; i < n; i++)
+			w[i] = 2.0 * x[i];
+		check_close(y, w, n, "residual");
+		free(x), free(y), free(w);
+	}
+	/* matmul: OC 48 (three 16-wide tiles), 40 (16 + 16 + 8), 21 (16 + a
+	 * scalar tail), over N = 7 tokens (a 4-token tile and 3 single ones) */
+	{
+		static const int ocs[] = { 48, 40, 21 };
+		for (size_t k = 0; k < 3; k++) {
+			int N = 7, IC = 13, OC = ocs[k];
+			float *x = rand_vec((size_t)N * IC, 1), *wt = rand_vec((size_t)IC * OC, 1);
+			float *b = rand_vec((size_t)OC, 1), *y = zero_vec((size_t)N * OC);
+			double *w = calloc((size_t)N * OC, sizeof *w);
+			assert_non_null(w);
+			matmul_forward(y, x, wt, b, N, IC, OC);
+			for (int n = 0; n < N; n++)
+				for (int j = 0; j < OC; j++) {
+					double a = b[j];
+					for (int i = 0; i < IC; i++)
+						a += (double)x[n * IC + i] * wt[i * OC + j];
+					w[n * OC + j] = a;
+				}
+			check_close(y, w, (size_t)N * OC, "matmul");
+			free(x), free(wt), free(b), free(y), free(w);
+		}
+	}
+}
+
 /* The own exp against libm's, in float64: EXP_RTOL relative over the
  * range, both the scalar and the 8-wide code, and the clamps. */
 #define EXP_RTOL 4e-7
@@ -988,6 +1091,7 @@ int main(void)
 		cmocka_unit_test(test_grad_matmul),
 		cmocka_unit_test(test_grad_layernorm),
 		cmocka_unit_test(test_grad_attention),
+		cmocka_unit_test(test_fast_paths),
 		cmocka_unit_test(test_exp),
 		cmocka_unit_test(test_grad_gelu),
 		cmocka_unit_test(test_grad_residual),

@@ -44,7 +44,7 @@ ck kcat-writes-input 0 '' 'printf "2024-01-01 00:00:00,1\n2024-01-01 00:01:00,2\
 	tsconsume -q -b $B -t k1 -e --no-header | grep -v "^#" | tr "\n" " " | grep -qx "sensor9,2024-01-01 00:00:00,1 sensor9,2024-01-01 00:01:00,2 "'
 ck binary-payloads 0 '' 'head -301 in1.csv | tsproduce -b $B -t bin1 -o bin --commit none &&
 	kcat -C -b $B -t bin1 -e -q -c 1 -f "%S\n" | grep -qx 56 &&
-	tsconsume -q -b $B -t bin1 -e -o bin | tsconv -o csv --no-header | grep -v "^#" | sort | cmp -s - <(tail -n +2 in1.csv | head -300 | sort)'
+	tsconsume -q -b $B -t bin1 -e --output-format bin | tsconv -o csv --no-header | grep -v "^#" | sort | cmp -s - <(tail -n +2 in1.csv | head -300 | sort)'
 
 # CSV lines go out as they came (no reformatting) unless asked otherwise
 ck raw-verbatim 0 '' 'printf "series,timestamp,value\ns,2024-01-01 00:00:00,1.50\n" | tsproduce -b $B -t raw1 --commit none &&
@@ -59,7 +59,7 @@ ck batch-csv 0 '' 'tsproduce -b $B -t bat1 --commit none --batch 50 <in1.csv &&
 	test $(kcat -C -b $B -t bat1 -e -q -f "x\n" | wc -l) = 240 &&
 	readall bat1 | sort | cmp -s - <(tail -n +2 in1.csv | sort)'
 ck batch-bin 0 '' 'tsproduce -b $B -t bat2 -o bin --commit none --batch 64 <in1.csv &&
-	tsconsume -q -b $B -t bat2 -e -o bin | tsconv -o csv --no-header | grep -v "^#" | sort | cmp -s - <(tail -n +2 in1.csv | sort)'
+	tsconsume -q -b $B -t bat2 -e --output-format bin | tsconv -o csv --no-header | grep -v "^#" | sort | cmp -s - <(tail -n +2 in1.csv | sort)'
 ck batch-e2e 0 '' 'tsconsume -q -b $B -G gb -t in1 -e | paa -w 1h -Z | tsproduce -b $B -t outb -G gb --commit ack --batch 7 &&
 	readall outb >gotb && test "$(check want1.csv gotb)" = "0 0 0 0" && cmp -s <(grep "^s2," gotb) <(grep "^s2," want1.csv)'
 ck batch-usage 2 "tsproduce: --batch: '0' out of range 1..1000000
@@ -147,6 +147,50 @@ readall out5 >got5
 ok group-complete 'test "$(check in5.csv got5 | cut -d" " -f1-3)" = "0 0 0" || { check in5.csv got5; echo A; cat errA; echo B; cat errB; } >&2'
 ok group-split 'grep -q "assigned 2 partitions" errA && grep -q "assigned 2 partitions" errB || { echo A:; cat errA; echo B:; cat errB; } >&2; grep -q "assigned 2 partitions" errA && grep -q "assigned 2 partitions" errB'
 ok group-handoff 'grep -q "assigned 4 partitions" errB'
+
+# ---- two instances with --commit txn (the default) in one group: each
+# has its own transactional id, both make progress, neither is fenced
+tsgen -n 8 -p 300 -s 13 >in6.csv
+for x in A B; do
+	rm -f t$x u$x txerr$x; mkfifo t$x u$x
+	tsconsume -b $B -G g6 -t in6 -X session.timeout.ms=6000 -X max.poll.interval.ms=10000 >t$x 2>>txerr$x & eval c$x=$!
+	tee raw6$x <t$x >u$x &
+	tsproduce -b $B -t out6 -G g6 --commit-interval 50ms <u$x 2>>txerr$x & eval s$x=$!
+done
+PIDS="$PIDS $cA $cB $sA $sB"
+for i in $(seq 400); do grep -q "assigned 2 partitions" txerrA 2>/dev/null && grep -q "assigned 2 partitions" txerrB 2>/dev/null && break; sleep 0.1; done
+tsproduce -b $B -t in6 --commit none <in6.csv
+for i in $(seq 100); do
+	[ "$(readall out6 | check in6.csv - | cut -d' ' -f1)" = 0 ] && break
+	sleep 0.2
+done
+kill -TERM $cA $cB; wait $cA $cB $sA $sB 2>/dev/null
+ok txn-two-split 'grep -q "assigned 2 partitions" txerrA && grep -q "assigned 2 partitions" txerrB'
+ok txn-two-ids 'a=$(grep "transactional id" txerrA) && b=$(grep "transactional id" txerrB) && test -n "$a" && test "$a" != "$b" &&
+	grep -q "tsproduce.out6.g6.$(hostname)." txerrA || { cat txerrA txerrB; false; } >&2'
+ok txn-two-progress 'test $(grep -vc "^#" raw6A) -gt 0 && test $(grep -vc "^#" raw6B) -gt 0 &&
+	test "$(readall out6 | check in6.csv - | cut -d" " -f1-3)" = "0 0 0" && ! grep -qi fenced txerrA txerrB'
+
+# ---- kcat's flags: -o is the start offset; the older spellings work for
+# a release, with a notice
+printf 'k1,2024-01-01 00:00:00,1\nk1,2024-01-01 00:01:00,2\nk1,2024-01-01 00:02:00,3\n' | tsproduce -b $B -t kc --commit none
+ck kcat-o-beginning 0 '' 'tsconsume -q -b $B -t kc -p 0 -o beginning -e --no-header | grep -vc "^#" | grep -qx 3 ||
+	tsconsume -q -b $B -t kc -o beginning -e --no-header | grep -vc "^#" | grep -qx 3'
+ck kcat-o-end 0 '' 'test $(tsconsume -q -b $B -t kc -o end -e | grep -vc "^#") = 0'
+ck kcat-o-tail 0 '' 'tsconsume -q -b $B -t kc -o -1 -e --no-header | grep -v "^#" | grep -qx "k1,2024-01-01 00:02:00,3"'
+ck kcat-o-abs 0 '' 'test $(tsconsume -q -b $B -t kc -o 1 -e | grep -c "^k1,") = 2'
+ck kcat-u 0 '' 'test $(tsconsume -q -b $B -t kc -u -e | grep -c "^k1,") = 3'
+ck kcat-o-bin-old 0 "tsconsume: -o bin: the output format is --output-format now; -o is the start offset, as in kcat (this spelling goes in the next release)" \
+	'tsconsume -b $B -t kc -o bin -e | tsconv -o csv --no-header | grep -c "^k1," | grep -qx 3'
+ck kcat-O-old 0 "tsconsume: -O: the start offset is -o now, as in kcat (this spelling goes in the next release)" \
+	'test $(tsconsume -b $B -t kc -O end -e | grep -vc "^#") = 0'
+ck kcat-o-bad 2 "tsconsume: -o: 'soon' is not an integer
+Try 'tsconsume --help' for more information." 'tsconsume -b $B -t kc -o soon'
+ck kcat-K 0 '' 'printf "sensor9:2024-01-01 00:00:00,1\na,b:2024-01-01 00:01:00,2\n" | tsproduce -b $B -t kk -K : --commit none &&
+	kcat -C -b $B -t kk -e -q -f "%k|%s\n" | sort | tr "\n" " " | grep -qx "a,b|\"a,b\",2024-01-01 00:01:00,2 sensor9|sensor9,2024-01-01 00:00:00,1 "'
+ck kcat-K-files 2 "tsproduce: -K: reads standard input only
+Try 'tsproduce --help' for more information." 'tsproduce -b $B -t kk -K : in1.csv'
+ck kcat-u-produce 0 '' 'tsproduce -b $B -t ku -u --commit none <in1.csv && test $(kcat -C -b $B -t ku -e -q | wc -l) = 12000'
 
 # ---- bad input: stop with topic, partition and offset, or dead-letter it
 printf 's1,2024-01-01 00:00:00,1\n' | kcat -P -b $B -t bad -p 0
