@@ -43,12 +43,12 @@ MAN5    := $(wildcard man/man5/*.5)
 MAN7    := $(wildcard man/man7/*.7)
 
 DEB_PKGS := libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-config \
-            groff-base chromium file procps bc \
+            groff-base chromium file procps bc time \
             dpkg-dev fakeroot lintian rcs m4 systemd \
             libsqlite3-dev sqlite3 libpq-dev postgresql
 BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk time
 
-.PHONY: all help deps test check bench unit cli install uninstall deb clean demo model fuzz mutate
+.PHONY: all help deps test check bench unit cli install uninstall deb clean demo model fuzz fuzz-tools mutate
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -127,7 +127,32 @@ check: ## run every test under AddressSanitizer and UBSan
 
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := reader kdec coefwin
-fuzz: $(BINS) ## fuzz the reader, the Kafka payload decoder and coefficient windows with libFuzzer (FUZZ_SECONDS each)
+# whole tools run in-process by tests/fuzz/fuzz_tool.c, one per family:
+# conversion, windowing (paa, sax, dwt), downsamplers (lttb, sdt), and the
+# coefficient readers (thresh, merge, tscore)
+FUZZ_TOOLS := tsconv paa sax dwt lttb sdt thresh merge tscore
+FUZZ_CC := clang -g -O1 -fsanitize=address,undefined -fsanitize-coverage=inline-8bit-counters,indirect-calls,trace-cmp,pc-table \
+	-fno-sanitize-recover=undefined -D_GNU_SOURCE -Ilib -Icli -I. -I/usr/include/postgresql
+FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(patsubst %,build/fuzz/obj/cli/%.o,tool winloop dstool coefloop pool)
+FUZZ_WRAP := -Wl,--wrap=exit,--wrap=fclose,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -c -o $@ $<
+build/fuzz/fuzz_tool_%: tests/fuzz/fuzz_tool.c cmd/%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) -fsanitize=fuzzer -DFUZZ_$*=1 -DFUZZ_TOOL=$* -c -o build/fuzz/obj/fuzz_tool_$*.o tests/fuzz/fuzz_tool.c
+	$(FUZZ_CC) -Dmain=fuzz_tool_main -c -o build/fuzz/obj/cmd_$*.o cmd/$*.c
+	clang -fsanitize=fuzzer,address,undefined $(FUZZ_WRAP) -o $@ build/fuzz/obj/fuzz_tool_$*.o build/fuzz/obj/cmd_$*.o \
+		$(FUZZ_OBJ) -lm -lpthread $(STORE_LIBS)
+fuzz-tools: $(BINS) $(FUZZ_TOOLS:%=build/fuzz/fuzz_tool_%) ## fuzz whole tools in-process (FUZZ_SECONDS each; part of make fuzz)
+	@B=$(CURDIR)/$(B) bash scripts/fuzz-corpus.sh build/fuzz
+	@set -e; for t in $(FUZZ_TOOLS); do \
+		echo "fuzz_tool_$$t: $(FUZZ_SECONDS) s"; \
+		build/fuzz/fuzz_tool_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=build/fuzz/crash-tool-$$t- build/fuzz/corpus_tool_$$t 2>build/fuzz/fuzz_tool_$$t.log || \
+			{ tail -40 build/fuzz/fuzz_tool_$$t.log; exit 1; }; \
+		tail -1 build/fuzz/fuzz_tool_$$t.log; \
+	done
+fuzz: $(BINS) fuzz-tools ## fuzz the reader, the Kafka payload decoder, coefficient windows and whole tools with libFuzzer (FUZZ_SECONDS each)
 	@command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang)"; exit 2; }
 	@mkdir -p build/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \

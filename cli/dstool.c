@@ -105,14 +105,14 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 			if (!strcmp(optarg, "0"))
 				count = SIZE_MAX, span = 0;
 			else if (tsd_window_parse(&count, &span, optarg))
-				tool_usage_error("-w: '%s' is neither a sample count nor a duration", optarg);
+				tool_usage_error("-w: '%s' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)", optarg);
 			break;
 		case OPT_WHOLE: count = SIZE_MAX, span = 0; break;
 		case OPT_MAXWIN: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
 		case 'h':
 			fputs(m->usage, stdout);
 			tsd_series_free(io.tab);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			fprintf(stderr, "Try '%s --help' for more information.\n", m->name);
 			return EXIT_USAGE;

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,11 +114,65 @@ void tool_warn(const char *fmt, ...)
  * out the whole records that came before it (never a part of one). */
 static tsd_writer *current_w;
 
+/* SIGTERM, SIGINT and SIGHUP stop a filter between two records: the
+ * handler only notes the signal; the loop, at its next record (or a read
+ * that the signal interrupted), writes out the whole records it holds and
+ * exits with 128 + the signal. The writer's buffer only ever holds whole
+ * records, and a write the signal interrupts is resumed, so the output
+ * ends on a whole record (a whole frame) as it does at the end of input. */
+static volatile sig_atomic_t stop_sig;
+
+static void on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+static void catch_stop_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	static int done;
+	struct sigaction sa, old;
+
+	if (done)
+		return;
+	done = 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns EINTR */
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		/* a tool with its own handler (the Kafka tools) keeps it, and an
+		 * ignored signal (nohup) stays ignored */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+void tool_reset(void)
+{
+	current_w = NULL;
+	stop_sig = 0;
+}
+
+_Noreturn static void stop_now(void)
+{
+	tsd_writer *w = current_w;
+	int sig = stop_sig;
+
+	current_w = NULL;
+	if (w)
+		tsd_writer_flush(w);
+	fflush(stdout);
+	exit(128 + sig);
+}
+
 void tool_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 	tsd_writer *w = current_w;
 
+	if (stop_sig) /* an error caused by the signal (an interrupted read) */
+		stop_now();
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
@@ -133,6 +189,13 @@ void tool_help(const char *usage)
 	exit(0);
 }
 
+int tool_stdout_done(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout) || fclose(stdout) == EOF)
+		tool_die(EXIT_DATA, "write error:");
+	return 0;
+}
+
 void tool_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -147,7 +210,7 @@ void tool_usage_error(const char *fmt, ...)
 void tool_version(void)
 {
 	printf("%s (tsdown) %s\n", tool_name, TSD_VERSION);
-	exit(fclose(stdout) ? EXIT_DATA : 0);
+	exit(tool_stdout_done());
 }
 
 long tool_long(const char *opt, const char *s, long min, long max)
@@ -168,6 +231,8 @@ double tool_double(const char *opt, const char *s)
 
 	if (tsd_parse_double(&v, s))
 		tool_usage_error("%s: '%s' is not a number", opt, s);
+	if (!isfinite(v))
+		tool_usage_error("%s: '%s' is not a finite number", opt, s);
 	return v;
 }
 
@@ -297,6 +362,8 @@ static int idle_flush(void *arg)
 {
 	tool_io *io = arg;
 
+	if (stop_sig) /* called before blocking, and when a signal interrupted a read */
+		stop_now();
 	return io->w ? tsd_writer_flush(io->w) : 0;
 }
 
@@ -304,13 +371,20 @@ static void open_next(tool_io *io)
 {
 	const char *path = io->files[io->cur];
 	int fd = 0, rc;
+
+	catch_stop_signals();
 	tsd_reader_opts o = io->in;
 	char *base = io->base;
 
 	if (strcmp(path, "-") != 0) {
+		struct stat st;
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			tool_die(EXIT_DATA, "%s:", path);
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			tool_die(EXIT_DATA, "%s:", path);
+		}
 	} else {
 		grow_pipe(0);
 	}
@@ -332,6 +406,8 @@ static void open_next(tool_io *io)
 
 int tool_next(tool_io *io, tsd_rec *rec)
 {
+	if (stop_sig)
+		stop_now();
 	for (;;) {
 		int rc;
 		if (!io->r) {
@@ -384,6 +460,7 @@ void tool_open_output(tool_io *io)
 	tsd_writer_opts o;
 	int rc;
 
+	catch_stop_signals();
 	if (io->w)
 		return;
 	tsd_writer_defaults(&o);
@@ -434,6 +511,9 @@ void tool_put(tool_io *io, const tsd_rec *rec)
 		put_failed(io, rc);
 	if (io->flush_each && (rc = tsd_writer_flush(io->w)) < 0)
 		put_failed(io, rc);
+	/* not inside a window: its WINDOW .. END go out whole */
+	if (stop_sig && (rec->kind == TSD_REC_SAMPLE || rec->kind == TSD_REC_SAMPLES || rec->kind == TSD_REC_END))
+		stop_now();
 }
 
 void tool_sample(tool_io *io, uint32_t series, int64_t t, double v)

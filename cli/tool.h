@@ -19,6 +19,12 @@ void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void tool_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void tool_version(void);
+/* Flush and close stdout after a report (--help, --info, ...): 0, or a
+ * "write error: ..." message and exit 1 (a full disk is an error). */
+int tool_stdout_done(void);
+/* Forget the run before (its writer): for a harness that runs a tool's
+ * main again in the same process (tests/fuzz/fuzz_tool.c). */
+void tool_reset(void);
 /* s (n bytes) for a terminal, in d (4 * n + 1 bytes, NUL-terminated):
  * control characters (C0, DEL, C1) and bytes that are not UTF-8 become
  * \\xHH; valid UTF-8 text passes. Returns the length. */

@@ -105,14 +105,14 @@ int main(int argc, char **argv)
 			break;
 		case 'w':
 			if (tsd_window_parse(&count, &span, optarg) || (count == 0 && span == 0))
-				tool_usage_error("-w: '%s' is neither a sample count nor a duration", optarg);
+				tool_usage_error("-w: '%s' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)", optarg);
 			w_set = 1;
 			break;
 		case 2000: max = (size_t)tool_long("--max-window", optarg, 1, TSD_COEFWIN_MAXN); break;
 		case 2001: list(); break;
 		case 'h':
 			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			fprintf(stderr, "Try 'dwt --help' for more information.\n");
 			return EXIT_USAGE;

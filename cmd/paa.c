@@ -43,14 +43,14 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'w':
 			if (tsd_window_parse(&count, &span, optarg))
-				tool_usage_error("-w: '%s' is neither a sample count nor a duration", optarg);
+				tool_usage_error("-w: '%s' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)", optarg);
 			break;
 		case 'g': group = (size_t)tool_long("-g", optarg, 1, 1L << 30); break;
 		case 'Z': znorm = 0; break;
 		case 2000: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
 		case 'h':
 			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			fprintf(stderr, "Try 'paa --help' for more information.\n");
 			return EXIT_USAGE;

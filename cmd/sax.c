@@ -76,7 +76,7 @@ static int mindist_mode(char **words, int nwords, long n, int alpha)
 	printf("%.17g\n", d);
 	free(a);
 	free(b);
-	return fclose(stdout) ? EXIT_DATA : 0;
+	return tool_stdout_done();
 }
 
 /* Decode word rows from one file into samples. */
@@ -202,7 +202,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'w':
 			if (tsd_window_parse(&count, &span, optarg))
-				tool_usage_error("-w: '%s' is neither a sample count nor a duration", optarg);
+				tool_usage_error("-w: '%s' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)", optarg);
 			break;
 		case 'g': group = (size_t)tool_long("-g", optarg, 1, 1L << 30); break;
 		case 'a': alpha = (int)tool_long("-a", optarg, 2, 64); break;
@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 		case O_MAXWIN: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
 		case 'h':
 			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			fprintf(stderr, "Try 'sax --help' for more information.\n");
 			return EXIT_USAGE;

@@ -4,6 +4,8 @@
 #include "downsample.h"
 #include "dstool.h"
 
+#include <string.h>
+
 static const char usage[] =
 "usage: sdt [options] [FILE...]\n"
 "Swinging door trending, the compression test of OSIsoft PI: keep a sample\n"
@@ -86,5 +88,9 @@ int main(int argc, char **argv)
 		.granule = 1, .min_out = 2, .count_optional = 1,
 		.option = option, .check = check, .select = select_sdt,
 	};
+	/* a fresh state when main runs again in one process (fuzzing) */
+	memset(&arch, 0, sizeof arch);
+	have_dev = 0;
+	forced = 0;
 	return dstool_main(&m, argc, argv);
 }

@@ -163,7 +163,7 @@ int main(int argc, char **argv)
 			continue;
 		case 'h':
 			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			fprintf(stderr, "Try 'thresh --help' for more information.\n");
 			return EXIT_USAGE;

@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 		case 'V': tool_version();
 		case 'h':
 			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			fprintf(stderr, "Try 'tsbroker --help' for more information.\n");
 			return EXIT_USAGE;

@@ -516,7 +516,7 @@ int main(int argc, char **argv)
 		case O_TFMT: tool_io_option(&io, 't', optarg); tfmt_set = 1; break;
 		case 'h':
 			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			if (tool_io_option(&io, c, optarg))
 				break;

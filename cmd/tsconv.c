@@ -76,6 +76,8 @@ int main(int argc, char **argv)
 	tsd_rec r;
 
 	tool_name = "tsconv";
+	st = NULL; /* a fresh state when main runs again in one process (fuzzing) */
+	nst = 0;
 	tool_io_init(&io);
 	io.in.order = TSD_ORDER_ANY; /* a converter keeps every record */
 	while ((c = getopt_long(argc, argv, "s:n:ihV" TOOL_COMMON_SHORT, lopts, NULL)) != -1) {
@@ -96,7 +98,7 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			fprintf(stderr, "Try 'tsconv --help' for more information.\n");
 			return EXIT_USAGE;

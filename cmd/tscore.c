@@ -212,7 +212,7 @@ int main(int argc, char **argv)
 		case 2000: info = 1; break;
 		case 'h':
 			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			fprintf(stderr, "Try 'tscore --help' for more information.\n");
 			return EXIT_USAGE;
@@ -226,7 +226,7 @@ int main(int argc, char **argv)
 		       m.cfg.nfeat, m.cfg.width, m.cfg.heads, m.cfg.layers, m.cfg.hidden,
 		       m.cfg.radius, m.cfg.max_tokens, m.nparams, tsd_model_kernels());
 		tsd_model_free(&m);
-		return fclose(stdout) ? EXIT_DATA : 0;
+		return tool_stdout_done();
 	}
 	tool_io_files(&io, argc - optind, argv + optind);
 

@@ -428,7 +428,7 @@ int main(int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			tsd_series_free(io.tab);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			fprintf(stderr, "Try 'tseval --help' for more information.\n");
 			return EXIT_USAGE;

@@ -427,7 +427,7 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage, stdout);
-			return fclose(stdout) ? EXIT_DATA : 0;
+			return tool_stdout_done();
 		default:
 			if (c != 't' && tool_io_option(&io, c, optarg))
 				break;

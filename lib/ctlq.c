@@ -285,6 +285,20 @@ static int keys_grow(tsd_ctlq *q, uint32_t key)
 	return 0;
 }
 
+/* Drop from the FIFO of window starts those whose window is done (its
+ * series' first held sample is no longer the start's), keeping the order. */
+static void starts_compact(tsd_ctlq *q)
+{
+	size_t kept = 0;
+
+	for (size_t j = 0; j < q->st_len; j++) {
+		start s = q->st[(q->st_head + j) % q->st_cap];
+		if (s.key < q->nkeys && q->first[s.key] == s.seq + 1)
+			q->st[(q->st_head + kept++) % q->st_cap] = s;
+	}
+	q->st_len = kept;
+}
+
 int tsd_ctlq_hold_n(tsd_ctlq *q, uint32_t key, uint64_t n)
 {
 	int rc;
@@ -310,9 +324,16 @@ int tsd_ctlq_hold_n(tsd_ctlq *q, uint32_t key, uint64_t n)
 		q->pstamp[key] = q->npos + 1;
 	}
 	if (!q->first[key]) {
-		if (q->st_len == q->st_cap &&
-		    (rc = ring_grow((void **)&q->st, &q->st_cap, &q->st_head, q->st_len, sizeof *q->st)))
-			return rc;
+		/* full: first drop the starts of windows already done, and grow
+		 * only when at least half are still open (memory then follows
+		 * the open windows, not all the windows a stream ever had) */
+		if (q->st_len == q->st_cap) {
+			if (q->st_cap)
+				starts_compact(q);
+			if ((q->st_cap == 0 || q->st_len > q->st_cap / 2) &&
+			    (rc = ring_grow((void **)&q->st, &q->st_cap, &q->st_head, q->st_len, sizeof *q->st)))
+				return rc;
+		}
 		start *s = &q->st[(q->st_head + q->st_len) % q->st_cap];
 		s->seq = q->nseq;
 		s->key = key;

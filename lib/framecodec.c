@@ -47,8 +47,11 @@ static int name_frame(tsd_fdec *d, const unsigned char *p, uint32_t len)
 
 	if (tsd_frame_decode_name(&sid, &nm, &nl, p, len) || !nl)
 		return fail(d, TSD_EFORMAT, "bad name frame (empty, or a NUL byte inside the name)");
-	if (sid >= TSD_SERIES_MAX_LIMIT)
-		return fail(d, TSD_EFORMAT, "series id %u out of range", sid);
+	/* a writer's ids are its own table's, below its series limit; ours
+	 * bounds the id map (4 bytes an id) */
+	if (sid >= tsd_series_max(d->tab))
+		return fail(d, TSD_ELIMIT, "series id %u out of range (more series than --max-series %u)",
+			    sid, tsd_series_max(d->tab));
 	if ((rc = tsd_series_intern(&id, d->tab, nm, nl)) < 0) {
 		char why[128];
 		return fail(d, rc, "%s", tsd_series_why(why, sizeof why, d->tab, rc, nl));

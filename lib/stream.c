@@ -187,8 +187,12 @@ static int fill(tsd_reader *r, size_t need)
 		}
 		n = read(r->fd, r->buf + r->end, r->cap - r->end);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				/* a signal: the idle hook may stop the caller */
+				if (r->idle && r->idle(r->idle_arg) < 0)
+					return rfail(r, TSD_EIO, "write error while waiting for input");
 				continue;
+			}
 			return rfail(r, TSD_EIO, "read error: %s", strerror(errno));
 		}
 		if (n == 0)

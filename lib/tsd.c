@@ -73,6 +73,18 @@ int tsd_parse_duration(int64_t *ns, const char *s)
 
 	if (!s || !*s)
 		return TSD_EINVAL;
+	/* digits, an optional fraction, a unit: no sign, exponent or hex */
+	i = strspn(s, "0123456789");
+	if (i == 0)
+		return TSD_EINVAL;
+	if (s[i] == '.') {
+		size_t f = strspn(s + i + 1, "0123456789");
+		if (f == 0)
+			return TSD_EINVAL;
+		i += 1 + f;
+	}
+	if (strspn(s + i, "abcdefghijklmnopqrstuvwxyz") != strlen(s + i))
+		return TSD_EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || errno || !isfinite(v) || v < 0)

@@ -237,7 +237,11 @@ int tsd_window_parse(size_t *count, int64_t *span, const char *s)
 		*count = (size_t)n;
 		return 0;
 	}
-	if (tsd_parse_duration(span, s) == 0 && *span > 0)
+	/* a window span needs its unit: a bare 1.5, 1e3 or 0x10 is neither
+	 * a count nor clearly seconds */
+	size_t k = strlen(s);
+	if (k && s[k - 1] >= 'a' && s[k - 1] <= 'z' && tsd_parse_duration(span, s) == 0 && *span > 0)
 		return 0;
+	*span = 0;
 	return TSD_EINVAL;
 }

@@ -31,3 +31,21 @@ for f in coef.csv coef.bin; do
 done
 "$BIN/dwt" -W db2 -m periodization -w 8 -J 1 "$T/single.csv" | head -c 2000 >"$D/corpus_coefwin/db2.csv"
 "$BIN/dwt" -W haar -w 7 -J 2 -o bin "$T/single.csv" | head -c 2000 >"$D/corpus_coefwin/odd.bin"
+# whole tools (fuzz_tool_*): the first byte picks the option set; samples
+# for the sample readers, coefficients for the coefficient readers, and
+# the small files of the hostile corpus for both
+H=$(dirname "$0")/../testdata/hostile
+for t in tsconv paa sax dwt lttb sdt thresh merge tscore; do
+	mkdir -p "$D/corpus_tool_$t"
+	case $t in
+	thresh|merge|tscore) seeds="$T/coef.csv $T/coef.bin" ;;
+	*) seeds="$T/long.csv $T/single.csv $T/wide.csv $T/long.bin" ;;
+	esac
+	i=0
+	for f in $seeds $(find "$H" -name '*.bin' -size -4k) $(find "$H" -name '*.csv' -size -4k); do
+		for opt in 0 1 2 3; do
+			{ printf "\\$(printf %03o $opt)"; head -c 4000 "$f"; } >"$D/corpus_tool_$t/seed$i"
+			i=$((i + 1))
+		done
+	done
+done

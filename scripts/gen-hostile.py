@@ -140,6 +140,8 @@ def main():
     put("nul-name.bin", HDR + name(0, b"a") + name(1, b"a\0b") + samples(1, [T0], [1.0]))
     put("esc-name.bin", HDR + name(0, b"\x1b[2J\x1b[31mx") + samples(0, [T0, T0 - 1], [1.0, 2.0]))
     put("unnamed-id.bin", HDR + samples(5, [T0], [1.0]))
+    # a 16-byte name frame whose id would size the id map at 1 GB (found by fuzz_tool_tsconv)
+    put("huge-id.bin", HDR + name(150994944, b"a") + samples(150994944, [T0], [1.0]))
     put("bad-length.bin", HDR + struct.pack("<BBHI", ord("S"), 0, 0, 0xfffffff8))
     put("truncated-len.bin", HDR + struct.pack("<BBHI", ord("S"), 0, 0, 64 << 20) + b"\0" * 64)
     put("truncated.bin", good[:-13])

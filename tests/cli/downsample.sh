@@ -168,7 +168,7 @@ ck deadband-neg 2 "deadband: --excdev: '-1' must be a finite number >= 0
 Try 'deadband --help' for more information." 'deadband --excdev -1 h.csv'
 ck nth-both 2 "nth: -k and -n/-r: give one of them
 Try 'nth --help' for more information." 'nth -k 2 -n 3 h.csv'
-ck bad-window 2 "lttb: -w: 'x' is neither a sample count nor a duration
+ck bad-window 2 "lttb: -w: 'x' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)
 Try 'lttb --help' for more information." 'lttb -w x -n 3 h.csv'
 ck max-window 1 "lttb: h.csv:7: a window of series 'v' holds more than 5 samples; use a shorter -w or raise --max-window" \
 	'lttb -w 1h --max-window 5 -n 3 h.csv'

@@ -85,7 +85,7 @@ ok "paa multi-series equals single" "tsgen -n 3 -p 1000 > ms.csv && paa -w 64 -g
 ok "paa time windows" "paa -Z -w 1h -g 12 '$NAB' 2>/dev/null | awk -F, 'NR > 2 { n++ } END { exit !(n > 1800) }'"
 ck "paa group too large" 2 "paa: -g: group 300 is larger than the window 256
 Try 'paa --help' for more information." "paa -g 300 lin.csv"
-ck "paa bad window" 2 "paa: -w: 'x' is neither a sample count nor a duration
+ck "paa bad window" 2 "paa: -w: 'x' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)
 Try 'paa --help' for more information." "paa -w x lin.csv"
 
 # sax: words, decode, mindist

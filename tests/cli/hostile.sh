@@ -89,6 +89,10 @@ ok "merge: a window of 2^30 samples past --max-memory is a located error" \
 k=$(rss "merge '$H/windows-many-open.bin'")
 ok "merge: 64 series with a far coefficient each: under 100 MB (${k} KB)" "[ '$k' -lt 102400 ]"
 
+k=$(rss "tsconv '$H/huge-id.bin'")
+ck "a name frame with id 150994944: a located error" 1 "tsconv: huge-id.bin: frame 1: series id 150994944 out of range (more series than --max-series 10000000)" "cd '$H' && tsconv huge-id.bin"
+ok "a name frame with id 150994944: under 100 MB (${k} KB)" "[ '$k' -lt 102400 ]"
+
 # 0d: control characters in names never reach the terminal
 ck "esc in a name is escaped" 1 "tsconv: esc-in-name.csv:3: bad time 'x'" \
    "cd '$H' && tsconv esc-in-name.csv >/dev/null"
@@ -140,4 +144,43 @@ case $TSD_BIN in
 */san/*) ;;
 *)	ok "tseval --no-charts: 100,000 series in under 5 s (${secs} s) and 100 MB (${kb} KB)" \
 	   "awk 'BEGIN { exit !($secs < 5 && $kb < 102400) }'" ;;
+esac
+
+# 7: a report that cannot be written is an error with a message (tsplot
+# has its own test)
+for c in "$ROOT"/cmd/*.c; do
+	t=$(basename "$c" .c)
+	[ "$t" = tsplot ] && continue
+	command -v "$t" >/dev/null || continue
+	ck "$t --help > /dev/full" 1 "$t: write error: No space left on device" "$t --help > /dev/full"
+	ck "$t -V > /dev/full" 1 "$t: write error: No space left on device" "$t -V > /dev/full"
+done
+ck "tscore --info > /dev/full" 1 "tscore: write error: No space left on device" "tscore --info > /dev/full"
+ck "sax --mindist > /dev/full" 1 "sax: write error: No space left on device" "sax --mindist abc abd -n 24 -a 4 > /dev/full"
+ck "dwt --list > /dev/full" 1 "dwt: write error: No space left on device" "dwt --list > /dev/full"
+
+# 9: small ones
+for w in 1.5 0x10 1e3 -3; do
+	ck "paa -w $w: neither a count nor a duration with its unit" 2 "paa: -w: '$w' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)
+Try 'paa --help' for more information." "paa -w $w /dev/null"
+done
+ok "paa -w 1.5s and -w 16: a span and a count" "paa -w 1.5s /dev/null && paa -w 16 /dev/null"
+ck "thresh -x nan" 2 "thresh: -x: 'nan' is not a finite number
+Try 'thresh --help' for more information." "thresh -x nan /dev/null"
+mkdir -p adir
+for t in tsconv paa dwt merge 'lttb -n 4'; do
+	ck "$t on a directory" 1 "${t%% *}: adir: Is a directory" "$t adir"
+done
+ck "paa on an infinite binary value: the frame" 1 "paa: inf-sample.bin: frame 2: infinite value at sample 2 of the run" "cd '$H' && paa inf-sample.bin"
+ck "paa on values near 1.7e308: located" 1 "paa: max-values.bin: frame 2: series 'a' window 0: values out of the range of double precision arithmetic" "cd '$H' && paa -w 32 max-values.bin"
+
+# 2: the windowing tools keep no per-window memory on a long stream
+case $TSD_BIN in
+*/san/*) ;; # AddressSanitizer's quarantine keeps freed memory resident
+*)
+	for t in "paa -w 16 -g 4" "lttb -w 16 -n 4" "dwt -W haar -J 2 -w 16"; do
+		a=$(rss "tsgen -p 100000 -r 1s -o bin | $t -o bin")
+		b=$(rss "tsgen -p 3000000 -r 1s -o bin | $t -o bin")
+		ok "${t%% *}: max RSS flat from 1e5 to 3e6 points ($a KB, $b KB)" "[ $b -le $((a + a / 10)) ]"
+	done ;;
 esac
