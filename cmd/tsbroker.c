@@ -7,7 +7,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <librdkafka/rdkafka.h>
@@ -23,10 +28,18 @@ static const char usage[] =
 "it keeps only the newest ~5 MB / 100k messages of a partition and does not\n"
 "store offsets sent inside transactions (see tsbroker(1)).\n"
 "\n"
-"  -p, --partitions N     partitions of the topics made by -t and of topics\n"
-"                         created on first use (default 4)\n"
+"  -p, --partitions N     partitions of the topics made by -t and by the\n"
+"                         control's 'topic' (default 4); topics created on\n"
+"                         first use get the mock's fixed 4 (see tsbroker(1))\n"
 "  -t, --topic NAME       create this topic (repeatable)\n"
 "      --brokers N        brokers in the cluster (default 1)\n"
+"      --listen HOST:PORT broker 1 listens there (broker n at PORT+n-1);\n"
+"                         HOST an IPv4 address; default 127.0.0.1 and a free\n"
+"                         port\n"
+"      --port PORT        the same as --listen 127.0.0.1:PORT\n"
+"      --down-after DUR   take every broker down DUR after the start ...\n"
+"      --down-for DUR     ... and up again DUR later (default 10s); the\n"
+"                         addresses stay the same; notices on stderr\n"
 "      --control FIFO     read fault commands from this FIFO (made if missing):\n"
 "                           down ID | up ID          take broker ID down or up\n"
 "                           rtt ID MS                add MS ms to its replies\n"
@@ -40,6 +53,52 @@ static const char usage[] =
 "not start, 2 usage error.\n";
 
 static volatile sig_atomic_t stop;
+
+/* --listen: librdkafka's mock cluster binds each broker's listener to
+ * 127.0.0.1 port 0 (any free port) and advertises what it got. This bind()
+ * is found before the C library's by the dynamic linker (librdkafka calls
+ * bind through its PLT), and puts the n-th listening socket bound to port
+ * 0 at HOST:PORT+n instead; every other bind goes through unchanged. */
+static struct in_addr listen_host;
+static int listen_port, listen_n;
+
+int bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	struct sockaddr_in in;
+	int type = 0, one = 1;
+	socklen_t tl = sizeof type;
+
+	if (listen_port && sa && sa->sa_family == AF_INET && len >= (socklen_t)sizeof in) {
+		memcpy(&in, sa, sizeof in);
+		if (in.sin_port == 0 && getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 &&
+		    type == SOCK_STREAM) {
+			in.sin_addr = listen_host;
+			in.sin_port = htons((uint16_t)(listen_port + listen_n++));
+			/* a restarted tsbroker takes its address again at once */
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+			return (int)syscall(SYS_bind, fd, &in, (socklen_t)sizeof in);
+		}
+	}
+	return (int)syscall(SYS_bind, fd, sa, len);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Every broker down (up 0) or up (1). */
+static void all_brokers(rd_kafka_mock_cluster_t *mc, int n, int up)
+{
+	for (int id = 1; id <= n; id++) {
+		rd_kafka_resp_err_t err = up ? rd_kafka_mock_broker_set_up(mc, id) : rd_kafka_mock_broker_set_down(mc, id);
+		if (err)
+			tool_warn("broker %d %s: %s", id, up ? "up" : "down", rd_kafka_err2str(err));
+	}
+	tool_warn("%s %d broker%s", up ? "up:" : "down:", n, n == 1 ? "" : "s");
+}
 
 static void on_signal(int sig)
 {
@@ -153,11 +212,14 @@ int main(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "partitions", required_argument, 0, 'p' }, { "topic", required_argument, 0, 't' },
 		{ "brokers", required_argument, 0, 1000 }, { "control", required_argument, 0, 1001 },
+		{ "listen", required_argument, 0, 1002 }, { "port", required_argument, 0, 1003 },
+		{ "down-after", required_argument, 0, 1004 }, { "down-for", required_argument, 0, 1005 },
 		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' }, { 0, 0, 0, 0 },
 	};
-	int partitions = 4, nbrokers = 1, c, ctl = -1, watch_stdin;
+	int partitions = 4, nbrokers = 1, c, ctl = -1, watch_stdin, down_state = 0;
+	int64_t down_after = -1, down_for = 10000, t0;
 	const char *fifo = NULL;
-	char **topics = NULL, errstr[512], buf[4096], pbuf[16];
+	char **topics = NULL, errstr[512], buf[4096];
 	size_t ntopics = 0, blen = 0;
 	rd_kafka_conf_t *conf;
 	rd_kafka_t *rk;
@@ -178,6 +240,24 @@ int main(int argc, char **argv)
 			break;
 		case 1000: nbrokers = (int)tool_long("--brokers", optarg, 1, 64); break;
 		case 1001: fifo = optarg; break;
+		case 1002: {
+			const char *colon = strrchr(optarg, ':');
+			char host[64];
+			if (!colon || (size_t)(colon - optarg) >= sizeof host)
+				tool_usage_error("--listen: '%s' is not HOST:PORT", optarg);
+			memcpy(host, optarg, (size_t)(colon - optarg));
+			host[colon - optarg] = 0;
+			if (inet_pton(AF_INET, host, &listen_host) != 1 || listen_host.s_addr == htonl(INADDR_ANY))
+				tool_usage_error("--listen: '%s' is not an IPv4 address of this host", host);
+			listen_port = (int)tool_long("--listen", colon + 1, 1, 65535);
+			break;
+		}
+		case 1003:
+			listen_port = (int)tool_long("--port", optarg, 1, 65535);
+			listen_host.s_addr = htonl(INADDR_LOOPBACK);
+			break;
+		case 1004: down_after = tool_duration("--down-after", optarg) / 1000000; break;
+		case 1005: down_for = tool_duration("--down-for", optarg) / 1000000; break;
 		case 'V': tool_version();
 		case 'h':
 			fputs(usage, stdout);
@@ -189,6 +269,8 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		tool_usage_error("unexpected argument '%s'", argv[optind]);
+	if (listen_port && listen_port + nbrokers - 1 > 65535)
+		tool_usage_error("--listen: ports %d..%d do not all exist", listen_port, listen_port + nbrokers - 1);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -204,14 +286,30 @@ int main(int argc, char **argv)
 			tool_die(EXIT_DATA, "%s:", fifo);
 	}
 
+	/* the mock cluster cannot report a failed bind (librdkafka 2.0.2
+	 * aborts): try the addresses first */
+	for (int i = 0; listen_port && i < nbrokers; i++) {
+		struct sockaddr_in in = { .sin_family = AF_INET, .sin_addr = listen_host,
+					  .sin_port = htons((uint16_t)(listen_port + i)) };
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+		char a[INET_ADDRSTRLEN];
+		if (fd < 0)
+			tool_die(EXIT_DATA, "socket:");
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (syscall(SYS_bind, fd, &in, (socklen_t)sizeof in) < 0)
+			tool_die(EXIT_DATA, "%s:%d:", inet_ntop(AF_INET, &listen_host, a, sizeof a), listen_port + i);
+		close(fd);
+	}
 	conf = rd_kafka_conf_new();
-	snprintf(pbuf, sizeof pbuf, "%d", partitions);
 	if (rd_kafka_conf_set(conf, "log_level", "3", errstr, sizeof errstr) != RD_KAFKA_CONF_OK)
 		tool_die(EXIT_DATA, "%s", errstr);
 	if (!(rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr)))
 		tool_die(EXIT_DATA, "cannot make a handle: %s", errstr);
 	if (!(mc = rd_kafka_mock_cluster_new(rk, nbrokers)))
-		tool_die(EXIT_DATA, "cannot start the mock cluster");
+		tool_die(EXIT_DATA, listen_port ? "cannot start the mock cluster (is the port in use?)" :
+			 "cannot start the mock cluster");
+	if (listen_port && listen_n != nbrokers)
+		tool_die(EXIT_DATA, "--listen: %d of %d brokers took their address", listen_n, nbrokers);
 	for (size_t i = 0; i < ntopics; i++) {
 		rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mc, topics[i], partitions, 1);
 		if (err)
@@ -221,11 +319,16 @@ int main(int argc, char **argv)
 	if (fflush(stdout) == EOF)
 		tool_die(EXIT_DATA, "write error:");
 
+	t0 = now_ms();
 	watch_stdin = fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || isatty(0));
 	while (!stop) {
 		struct pollfd p[2] = { { .fd = watch_stdin ? 0 : -1, .events = POLLIN },
 				       { .fd = ctl, .events = POLLIN } };
-		int n = poll(p, 2, 200);
+		int n = poll(p, 2, 50);
+		if (down_after >= 0 && down_state == 0 && now_ms() - t0 >= down_after)
+			all_brokers(mc, nbrokers, 0), down_state = 1;
+		if (down_state == 1 && now_ms() - t0 >= down_after + down_for)
+			all_brokers(mc, nbrokers, 1), down_state = 2;
 		if (n < 0 && errno != EINTR)
 			tool_die(EXIT_DATA, "poll:");
 		if (n <= 0)
