@@ -26,7 +26,7 @@ check() {
 export -f check
 
 # ---- round trip, replay (through the staging table), upsert, schema
-tsgen -n 3 -p 2000 -s 2 >in.csv
+tsgen --series-count 3 --points 2000 -S 2 >in.csv
 N=$(($(wc -l <in.csv) - 1))
 ck store 0 '' 'tsstore "$PGDB" in.csv'
 ck query-same 0 '' 'tsquery "$PGDB" >out.csv && cmp -s <(sort out.csv) <(sort in.csv)'
@@ -79,9 +79,9 @@ psql -c "truncate tsd_samples, tsd_series, tsd_positions"
 # windows of 1 min of 1 s samples: at 100 times real speed, rows come out
 # every 0.6 s for 15 s
 P1='dwt -w 1m -J 3 -W haar -o bin | thresh -u -o bin | merge --values sample -o bin'
-tsgen -n 3 -p 1500 -r 1s -s 9 >in1.csv
+tsgen --series-count 3 --points 1500 -r 1s -S 9 >in1.csv
 eval "$P1" <in1.csv | tsconv -o csv --no-header >want1.csv
-tsgen -n 3 -p 1500 -r 1s -s 9 --realtime=100 | tsproduce -b $B -t in1 --commit none 2>gen.err & gp=$!
+tsgen --series-count 3 --points 1500 -r 1s -S 9 --realtime=100 | tsproduce -b $B -t in1 --commit none 2>gen.err & gp=$!
 tsconsume -q -b $B -G g1 -a -t in1 -c 4500 --positions "$PGDB" 2>down.err | eval "$P1" 2>>down.err |
 	tsstore --retry 60s "$PGDB" 2>>down.err & sp=$!
 ( trap 'kill $sl 2>/dev/null; exit 0' TERM; sleep 60 & sl=$!; wait $sl; kill $gp $sp 2>/dev/null ) & watchdog=$!
@@ -103,7 +103,7 @@ ok down-10s-nothing-lost "test '$miss $extra $bad $dup' = '0 0 0 0'"
 # topic grows, then a drain: every (series, time) of the reference exactly
 # once, with the reference value
 psql -c "truncate tsd_samples, tsd_series, tsd_positions"
-tsgen -n 8 -p 40000 -s 7 >in2.csv
+tsgen --series-count 8 --points 40000 -S 7 >in2.csv
 eval "$P" <in2.csv | tsconv -o csv --no-header >want2.csv
 awk 'NR == 1 { h = $0; next } { c = int((NR - 2) / 16000); f = "chunk" c ".csv"; if (!(f in s)) { print h >f; s[f] = 1 } print >f }' in2.csv
 RANDOM=${STORE_SEED:-17}

@@ -21,7 +21,7 @@ check() {
 export -f check
 
 # ---- round trip, replay, upsert
-tsgen -n 3 -p 2000 -s 2 >in.csv
+tsgen --series-count 3 --points 2000 -S 2 >in.csv
 ck store 0 '' 'tsstore sqlite:r.db in.csv'
 ck query-same 0 '' 'tsquery sqlite:r.db >out.csv && cmp -s <(sort out.csv) <(sort in.csv)'
 ck query-order 0 '' 'tsquery sqlite:r.db --no-header | cut -d, -f1 | uniq | tr "\n" " " | grep -qx "s1 s2 s3 "'
@@ -65,7 +65,7 @@ ck refused 1 "tsstore: in4.csv:3: series 's1', time 2024-01-01 00:02:00, value 9
 	tsstore sqlite:c.db in4.csv'
 ck refused-nothing 0 '' 'test $(sqlite3 c.db "select count(*) from tsd_samples") = 0'
 ck coefficients 1 "tsstore: <stdin>:3: wavelet coefficients: tsstore stores samples (put merge before it)" \
-	'tsgen -p 64 | dwt -w 32 -J 2 | tsstore sqlite:w.db'
+	'tsgen --points 64 | dwt -w 32 -J 2 | tsstore sqlite:w.db'
 ck bad-db 2 "tsstore: 'r.db': not a database name (sqlite:PATH, a PostgreSQL conninfo such as 'host=/run/postgresql dbname=x', or a postgresql:// URI)
 Try 'tsstore --help' for more information." 'tsstore r.db </dev/null'
 ck no-db 2 "tsquery: no database (sqlite:PATH or a PostgreSQL connection string)
@@ -106,7 +106,7 @@ ok broker-up 'test -n "$B"'
 # change rows when the stream restarts mid-series
 P='dwt -w 1h -J 3 -W haar -o bin | thresh -u -o bin | merge --values sample -o bin'
 export P
-tsgen -n 4 -p 3000 -s 5 >in1.csv
+tsgen --series-count 4 --points 3000 -S 5 >in1.csv
 eval "$P" <in1.csv | tsconv -o csv --no-header >want1.csv
 tsproduce -b $B -t in1 --commit none <in1.csv
 ck kafka-store 0 '' 'tsconsume -q -b $B -G g1 -a -t in1 -e -o bin --positions sqlite:k.db | eval "$P" | tsstore sqlite:k.db &&
@@ -114,14 +114,14 @@ ck kafka-store 0 '' 'tsconsume -q -b $B -G g1 -a -t in1 -e -o bin --positions sq
 ck kafka-positions 0 '' 'test "$(sqlite3 k.db "select sum(next_offset) from tsd_positions where topic = '"'in1'"'")" = $(($(wc -l <in1.csv) - 1))'
 ck kafka-restart-nothing 0 '' 'test $(tsconsume -q -b $B -G g1 -a -t in1 -e --positions sqlite:k.db | grep -vc "^#") = 0'
 ck kafka-rebalance-seeks 0 '' 'test $(timeout 60 tsconsume -b $B -G g1 -t in1 -e --positions sqlite:k.db 2>err.rb | grep -vc "^#") = 0 && grep -q "assigned 4 partitions" err.rb'
-ck kafka-more 0 '' 'tsgen -n 4 -p 3000 -s 5 --start 2024-01-03T02:00:00Z >in1b.csv && tsproduce -b $B -t in1 --commit none <in1b.csv &&
+ck kafka-more 0 '' 'tsgen --series-count 4 --points 3000 -S 5 --start 2024-01-03T02:00:00Z >in1b.csv && tsproduce -b $B -t in1 --commit none <in1b.csv &&
 	test $(tsconsume -q -b $B -G g1 -a -t in1 -e --positions sqlite:k.db --no-header | grep -vc "^#") = $(($(wc -l <in1b.csv) - 1))'
 
 # ---- kill -9 of a random stage at random moments (20 kills) while the
 # topic grows chunk by chunk (a live source; the consumer never reaches an
 # end), then a run to the end: every (series, time) of the reference
 # exactly once, with the reference value
-tsgen -n 8 -p 40000 -s 7 >in2.csv
+tsgen --series-count 8 --points 40000 -S 7 >in2.csv
 eval "$P" <in2.csv | tsconv -o csv --no-header >want2.csv
 awk 'NR == 1 { h = $0; next } { c = int((NR - 2) / 16000); f = "chunk" c ".csv"; if (!(f in s)) { print h >f; s[f] = 1 } print >f }' in2.csv
 RANDOM=${STORE_SEED:-13}
