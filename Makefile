@@ -48,7 +48,7 @@ DEB_PKGS := libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-
             libsqlite3-dev sqlite3 libpq-dev postgresql
 BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk time
 
-.PHONY: all help deps test check bench unit cli install uninstall deb clean demo model fuzz fuzz-tools mutate
+.PHONY: all help deps test test-x11 check bench unit cli install uninstall deb clean demo model fuzz fuzz-tools mutate
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -170,6 +170,15 @@ fuzz: $(BINS) fuzz-tools ## fuzz the reader, the Kafka payload decoder, coeffici
 
 mutate: ## plant the bugs of tests/mutants/list one at a time; each must fail a test (MUTANTS=names to pick)
 	@bash scripts/mutate.sh tests/mutants/list $(MUTANTS)
+
+# gnuplot-x11 conflicts with gnuplot-nox: it is unpacked into build/x11,
+# not installed; its libraries are
+X11_PKGS := xvfb x11-apps netpbm libwxgtk3.2-1 libwxbase3.2-1 liblua5.4-0 libgd3 libedit2
+test-x11: all ## the live gnuplot window (x11) under Xvfb, with screenshots (installs xvfb, unpacks gnuplot-x11)
+	@sh scripts/deps.sh $(X11_PKGS)
+	@GP=$$(sh scripts/x11-gnuplot.sh build/x11) && TSD_GNUPLOT_X11=$(CURDIR)/$$GP \
+		GNUPLOT_DRIVER_DIR=$(CURDIR)/build/x11/root/usr/lib/gnuplot \
+		TSD_BIN=$(CURDIR)/$(B)/bin bash scripts/run-cli.sh tests/x11/*.sh
 
 bench: all ## run the benchmarks, each beside a same-run reference
 	@sh scripts/deps.sh $(BENCH_PKGS)

@@ -216,7 +216,12 @@ int tool_plotweb_data(char **out, size_t *len, const tool_plotweb_src *src, int 
 		for (long j = 0; j < np; j++) {
 			if (j)
 				*p++ = ',';
-			p += tsd_format_double(p, pv[j], 10);
+			if (isnan(pv[j])) {
+				memcpy(p, "null", 4); /* a gap: the page breaks the line */
+				p += 4;
+			} else {
+				p += tsd_format_double(p, pv[j], 10);
+			}
 		}
 		b.n = (size_t)(p - b.p);
 		puts_(&b, "]}");

@@ -116,6 +116,8 @@ static struct {
 	char *labels[MAX_INPUTS];
 	int w, h, columns, port;
 	int size_given, cur_w, cur_h;  /* --size; the terminal's size now */
+	int nokey;                 /* one chart of many series: key off */
+	uint32_t nokey_n;          /* ... for this many series */
 	int tty_dumb;
 	/* shared with reader threads (lock) */
 	pthread_mutex_t lock;
@@ -142,6 +144,11 @@ static struct {
 	size_t history;            /* --history: samples kept per series */
 	int gp_on;                 /* gnuplot draws (not only the page) */
 	char tmpdir[4096];         /* private folder (mkdtemp) for gnuplot's files */
+	struct { long id; int64_t sync; } blk[16]; /* data block files in flight */
+	int nblk;
+	long blk_seq;
+	char *scratch;             /* (nscratch) one series' data block */
+	size_t nscratch;
 } g = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static void die_gp(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -199,8 +206,11 @@ static void drain_gnuplot(void)
 		die_gp("reading gnuplot's messages:");
 }
 
+static void drop_blocks(int all);
+
 static void cleanup_files(void)
 {
+	drop_blocks(1);
 	if (g.tmp[0])
 		unlink(g.tmp);
 	if (g.tmpdir[0])
@@ -384,29 +394,85 @@ done:
 
 /* ------------------------------------------------------------- drawing */
 
-/* Under the lock: data blocks of the changed series. */
-static int send_data(void)
+/* The data blocks of a refresh go to gnuplot through a file it loads,
+ * not through its stdin: gnuplot reads commands from a pipe one byte per
+ * read(2), which at 1000 series (megabytes of points a refresh) was what
+ * held tsplot back; a loaded file is read through stdio's buffer. Files
+ * are removed once gnuplot has passed the sync that follows them. */
+static void block_path(char *buf, size_t len, long id)
+{
+	snprintf(buf, len, "%s/blocks-%ld.gp", g.tmpdir, id);
+}
+
+static void drop_blocks(int all)
+{
+	int64_t synced = g.gp ? tsd_gnuplot_synced(g.gp) : INT64_MAX;
+	int k = 0;
+
+	for (int i = 0; i < g.nblk; i++) {
+		if (all || g.blk[i].sync <= synced) {
+			char p[sizeof g.tmpdir + 40];
+			block_path(p, sizeof p, g.blk[i].id);
+			unlink(p);
+		} else {
+			g.blk[k++] = g.blk[i];
+		}
+	}
+	g.nblk = k;
+}
+
+/* Under the lock: data blocks of the changed series into a new file and
+ * a command to load it. Returns the file's id (> 0), 0 when no series
+ * changed, or < 0. */
+static long send_data(void)
 {
 	size_t cap = tsd_plotbuf_points_len(g.pb);
 	uint32_t i;
+	char path[sizeof g.tmpdir + 40], q[sizeof path * 2 + 3];
+	FILE *f = NULL;
+	long id = ++g.blk_seq;
 
+	block_path(path, sizeof path, id);
 	for (i = 0; i < g.nps; i++) {
 		long n;
-		char *p;
+		size_t need;
 		if (!tsd_plotbuf_changed(g.pb, i))
 			continue;
 		n = tsd_plotbuf_points(g.pt, g.pv, g.pb, i, cap);
 		if (n < 0)
-			return (int)n;
+			goto failed;
 		tsd_plotbuf_clear_changed(g.pb, i);
-		if (!(p = tsd_gnuplot_reserve(g.gp, tsd_plot_data_size((size_t)n))))
-			return TSD_ENOMEM;
-		tsd_gnuplot_commit(g.gp, tsd_plot_data(p, i, g.pt, g.pv, (size_t)n));
+		need = tsd_plot_data_size((size_t)n);
+		if (need > g.nscratch) {
+			char *nb = realloc(g.scratch, need);
+			if (!nb)
+				goto failed;
+			g.scratch = nb;
+			g.nscratch = need;
+		}
+		if (!f && !(f = fopen(path, "we")))
+			goto failed;
+		size_t len = tsd_plot_data(g.scratch, i, g.pt, g.pv, (size_t)n);
+		if (fwrite(g.scratch, 1, len, f) != len)
+			goto failed;
 		g.ps[i].sent = n > 0;
 		if (n > 0)
 			g.ps[i].sent_last = g.pt[n - 1];
 	}
-	return 0;
+	if (!f)
+		return 0;
+	if (fclose(f) != 0) {
+		f = NULL;
+		goto failed;
+	}
+	if (tsd_plot_quote_path(q, sizeof q, path) < 0 || tsd_gnuplot_printf(g.gp, "load %s\n", q) < 0)
+		return TSD_ENOMEM;
+	return id;
+failed:
+	if (f)
+		fclose(f);
+	unlink(path);
+	return TSD_EIO;
 }
 
 /* One hue per series name (ten distinct ones, then steps of the golden
@@ -490,6 +556,7 @@ static int shown(uint32_t i, int64_t t0)
  * (--panels, or beyond TSPLOT_PANELS_AUTO names: a key of 50 names covers
  * the plot), panels in name order (s2 before s10). */
 #define TSPLOT_PANELS_AUTO 10
+#define TSPLOT_PANELS_MAX 100
 static int send_plot(int64_t t0, int64_t t1, int *ncurves)
 {
 	char a[40], b[40], xt[200];
@@ -510,7 +577,13 @@ static int send_plot(int64_t t0, int64_t t1, int *ncurves)
 				break;
 			}
 	qsort(order, nshown, sizeof *order, group_order_cmp);
-	panels = g.panels || nshown > TSPLOT_PANELS_AUTO;
+	/* automatic panels while each can still be read: up to
+	 * TSPLOT_PANELS_MAX in a file or window, as many as leave 8 lines
+	 * each in a text terminal; beyond, one chart without a key (its
+	 * title says how many series) */
+	int pmax = text ? g.h / 8 : TSPLOT_PANELS_MAX;
+	panels = g.panels || (nshown > TSPLOT_PANELS_AUTO && (int)nshown <= pmax);
+	int nokey = !panels && nshown > TSPLOT_PANELS_AUTO;
 	if (panels && nshown > 16 && !text)
 		cols = (int)((nshown + 15) / 16) > 4 ? 4 : (int)((nshown + 15) / 16);
 	rows = panels ? (int)((nshown + (uint32_t)cols - 1) / (uint32_t)cols) : 1;
@@ -539,7 +612,7 @@ static int send_plot(int64_t t0, int64_t t1, int *ncurves)
 		if (n > keych)
 			keych = n > 40 ? 40 : n;
 	}
-	chars = (text ? pw : pw / 9) / cols - 12 - (keych ? keych + 8 : 0);
+	chars = (text ? pw : pw / 9) / cols - 12 - (keych && !nokey ? keych + 8 : 0);
 	if (chars < 10)
 		chars = 10;
 	if (tsd_plot_xtics(xt, sizeof xt, t0, t1 > t0 ? t1 : t0 + 1000000000, chars) < 0)
@@ -597,6 +670,21 @@ static int send_plot(int64_t t0, int64_t t1, int *ncurves)
 		}
 	} else {
 		any = 0;
+		if (nokey != g.nokey || (nokey && nshown != g.nokey_n)) {
+			char q[600], t[700];
+			snprintf(t, sizeof t, "%s%s%u series (no key beyond %d)", g.title ? g.title : "",
+				 g.title ? ": " : "", nshown, TSPLOT_PANELS_AUTO);
+			rc |= tsd_gnuplot_printf(g.gp, nokey ? "unset key\nset title %s\n" : "set key outside right top\n%s",
+						 nokey ? tsd_plot_quote(q, sizeof q, t) : "");
+			if (!nokey) {
+				if (g.title)
+					rc |= tsd_gnuplot_printf(g.gp, "set title %s\n", tsd_plot_quote(q, sizeof q, g.title));
+				else
+					rc |= tsd_gnuplot_printf(g.gp, "unset title\n");
+			}
+			g.nokey = nokey;
+			g.nokey_n = nshown;
+		}
 		for (uint32_t k = 0; k < nshown; k++)
 			for (i = 0; i < g.nps; i++) {
 				if (g.ps[i].group != order[k] || !shown(i, t0))
@@ -710,22 +798,28 @@ static void refresh(void)
 		pthread_mutex_unlock(&g.lock);
 		return;
 	}
-	rc = send_data();
+	drop_blocks(0);
+	long blk = send_data();
+	rc = blk < 0 ? (int)blk : 0;
 	if (rc >= 0)
 		rc = send_plot(t0, t1, &n);
 	pthread_mutex_unlock(&g.lock);
+	if (rc == TSD_EIO)
+		die_gp("%s:", g.tmpdir);
 	if (rc < 0)
 		die_gp("%s", tsd_strerror(rc));
-	if (!n) {
-		/* nothing to draw: send the data blocks only */
-		if (tsd_gnuplot_send(g.gp) < 0)
-			die_gp("gnuplot has exited");
-		return;
-	}
 	if ((s = tsd_gnuplot_sync(g.gp)) < 0)
 		die_gp("%s", tsd_strerror((int)s));
+	if (blk > 0) {
+		if (g.nblk == (int)(sizeof g.blk / sizeof g.blk[0]))
+			drop_blocks(1); /* never: a refresh waits for the last one */
+		g.blk[g.nblk].id = blk;
+		g.blk[g.nblk++].sync = s;
+	}
 	if (tsd_gnuplot_send(g.gp) < 0)
 		die_gp("gnuplot has exited");
+	if (!n)
+		return; /* nothing to draw: the data blocks only */
 	g.plot_sync = s;
 	if (g.file_out)
 		g.rename_sync = s;
@@ -797,7 +891,7 @@ static void start_gnuplot(void)
 	 * error there is seen; a window's gnuplot may leave a child holding
 	 * its stdout open (-persist), so it keeps ours */
 	if (tsd_gnuplot_open(&g.gp, argv, g.interactive ? -1 : 1, err, sizeof err) < 0)
-		tool_die(EXIT_DATA, "%s%s", err, g.gnuplot ? "" : " (Debian: install gnuplot-nox or gnuplot-qt)");
+		die_gp("%s%s", err, g.gnuplot ? "" : " (Debian: install gnuplot-nox or gnuplot-qt)");
 	rc = tsd_gnuplot_query(g.gp, terms, sizeof terms, "GPVAL_TERMINALS", 20000);
 	if (rc != 0) {
 		if (rc == 2)
@@ -1056,9 +1150,9 @@ int main(int argc, char **argv)
 	if ((sfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0 || pipe2(g.notify, O_CLOEXEC) < 0)
 		tool_die(EXIT_DATA, "signalfd:");
 
-	/* gnuplot draws files into a private folder; each chart is then
-	 * copied to --output (see publish) or served */
-	if (g.output) {
+	/* gnuplot reads data and draws files in a private folder; each chart
+	 * is then copied to --output (see publish) */
+	if (g.gp_on) {
 		const char *td = getenv("TMPDIR");
 		char q[8];
 		if (!td || !*td)
@@ -1070,6 +1164,8 @@ int main(int argc, char **argv)
 			g.tmpdir[0] = 0;
 			tool_die(EXIT_DATA, "%s:", td);
 		}
+	}
+	if (g.output) {
 		snprintf(g.tmp, sizeof g.tmp, "%s/chart.%s", g.tmpdir, strcmp(g.tname, "svg") ? "png" : "svg");
 		g.file_out = 1;
 		g.user_output = g.output;

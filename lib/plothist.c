@@ -94,7 +94,7 @@ int tsd_plothist_push(tsd_plothist *h, uint32_t id, int64_t t, double v)
 	ring *r;
 	int rc;
 
-	if (!isfinite(v))
+	if (isinf(v))
 		return TSD_EINVAL;
 	if (id >= h->nr) {
 		uint32_t nn = h->nr ? h->nr : 16;
@@ -258,6 +258,13 @@ long tsd_plothist_m4(int64_t *t, double *v, size_t cap, const tsd_plothist *h, u
 	width = ((double)t1 - (double)t0 + 1.0) / (double)columns;
 	i = a;
 	while (i < b) {
+		if (isnan(vat(r, i))) {
+			/* a gap marker: the line breaks here */
+			if (!n || !isnan(v[n - 1]))
+				t[n] = tat(r, i), v[n] = NAN, n++;
+			i++;
+			continue;
+		}
 		size_t col = (size_t)((double)(tat(r, i) - t0) / width), j, lo, hi;
 		if (col >= columns)
 			col = columns - 1;
@@ -283,6 +290,12 @@ long tsd_plothist_m4(int64_t *t, double *v, size_t cap, const tsd_plothist *h, u
 			while (j > i + 1 && (size_t)((double)(tat(r, j - 1) - t0) / width) > col)
 				j--;
 		}
+		/* a run ends at a gap marker */
+		for (size_t k = i + 1; k < j; k++)
+			if (isnan(vat(r, k))) {
+				j = k;
+				break;
+			}
 		extremes(r, i, j, &lo, &hi);
 		n = put(t, v, n, tat(r, i), vat(r, i));
 		if (lo <= hi) {

@@ -26,9 +26,11 @@ typedef struct tsd_plothist tsd_plothist;
 int tsd_plothist_new(tsd_plothist **h, size_t cap);
 void tsd_plothist_free(tsd_plothist *h);
 
-/* Add one sample (v finite). 0: kept; 1: dropped, earlier than the last
- * sample of its series (a series is kept in time order); TSD_EINVAL (not
- * finite), TSD_ENOMEM, TSD_ERANGE (series id beyond TSD_SERIES_MAX). */
+/* Add one sample (v finite), or a gap marker (v NaN: the series' line
+ * breaks at t; tsd_plothist_m4 gives the break as a NaN point). 0: kept;
+ * 1: dropped, earlier than the last sample of its series (a series is
+ * kept in time order); TSD_EINVAL (infinite), TSD_ENOMEM, TSD_ERANGE
+ * (series id beyond TSD_SERIES_MAX). */
 int tsd_plothist_push(tsd_plothist *h, uint32_t series, int64_t t, double v);
 
 /* Samples held for a series (0 for one never seen). */

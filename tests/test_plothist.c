@@ -33,7 +33,7 @@ static void basics(void **state)
 	assert_int_equal(tsd_plothist_new(&h, 1), TSD_EINVAL);
 	assert_int_equal(tsd_plothist_new(&h, 4), 0);
 	assert_int_equal(tsd_plothist_range(&a, &b, h), TSD_ENOTFOUND);
-	assert_int_equal(tsd_plothist_push(h, 3, 10, NAN), TSD_EINVAL);
+	assert_int_equal(tsd_plothist_push(h, 3, 10, INFINITY), TSD_EINVAL);
 	assert_int_equal(tsd_plothist_push(h, 3, 10, 1), 0);
 	assert_int_equal(tsd_plothist_push(h, 3, 10, 2), 0);  /* same time: kept */
 	assert_int_equal(tsd_plothist_push(h, 3, 9, 2), 1);   /* earlier: dropped */
@@ -155,11 +155,44 @@ static void m4_against_brute_force(void **state)
 	free(ov);
 }
 
+/* A gap marker (NaN) breaks the line: a NaN point where it is, no
+ * extreme taken across it. */
+static void gaps(void **state)
+{
+	tsd_plothist *h;
+	int64_t t[64];
+	double v[64];
+
+	(void)state;
+	assert_int_equal(tsd_plothist_new(&h, 100), 0);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(tsd_plothist_push(h, 0, i, i), 0);
+	assert_int_equal(tsd_plothist_push(h, 0, 10, NAN), 0);
+	for (int i = 20; i < 30; i++)
+		assert_int_equal(tsd_plothist_push(h, 0, i, 100 + i), 0);
+	/* one column over everything: the run before, the break, the run after */
+	long n = tsd_plothist_m4(t, v, 64, h, 0, 0, 29, 1);
+	/* rising runs: first = smallest, last = largest, two points each */
+	assert_int_equal(n, 5);
+	assert_int_equal(t[0], 0);
+	assert_true(v[0] == 0);
+	assert_int_equal(t[1], 9);
+	assert_true(v[1] == 9);
+	assert_int_equal(t[2], 10);
+	assert_true(isnan(v[2]));
+	assert_int_equal(t[3], 20);
+	assert_true(v[3] == 120);
+	assert_int_equal(t[4], 29);
+	assert_true(v[4] == 129);
+	tsd_plothist_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(basics),
 		cmocka_unit_test(m4_against_brute_force),
+		cmocka_unit_test(gaps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
