@@ -101,7 +101,8 @@ int main(int argc, char **argv)
 		int64_t wno = cw->hdr.window;
 		int gap = cw->hdr.flags & TSD_WIN_GAP; /* an outage after this window */
 		/* where the next sample was due: one mean sampling step on */
-		int64_t step = cw->n > 1 ? (cw->t[cw->n - 1] - cw->t[0]) / (int64_t)(cw->n - 1) : 0;
+		int64_t step = cw->n > 1 ? (int64_t)(((uint64_t)cw->t[cw->n - 1] - (uint64_t)cw->t[0]) /
+						     (uint64_t)(cw->n - 1)) : 0; /* times increase: no overflow */
 
 		/* which coefficients take part */
 		size_t m = cw->m, n = cw->n, kept = 0, i;
