@@ -147,7 +147,7 @@ fuzz-tools: $(BINS) $(FUZZ_TOOLS:%=build/fuzz/fuzz_tool_%) ## fuzz whole tools i
 	@B=$(CURDIR)/$(B) bash scripts/fuzz-corpus.sh build/fuzz
 	@set -e; for t in $(FUZZ_TOOLS); do \
 		echo "fuzz_tool_$$t: $(FUZZ_SECONDS) s"; \
-		build/fuzz/fuzz_tool_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
+		ASAN_OPTIONS=detect_leaks=0 build/fuzz/fuzz_tool_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 -detect_leaks=0 \
 			-artifact_prefix=build/fuzz/crash-tool-$$t- build/fuzz/corpus_tool_$$t 2>build/fuzz/fuzz_tool_$$t.log || \
 			{ tail -40 build/fuzz/fuzz_tool_$$t.log; exit 1; }; \
 		tail -1 build/fuzz/fuzz_tool_$$t.log; \

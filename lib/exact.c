@@ -8,6 +8,13 @@
 #include "reduce.h"
 #include "tsd.h"
 
+/* b - a, a <= b, as a double: in unsigned, so that times 292 years or
+ * more apart do not overflow */
+static inline double tdiff(int64_t b, int64_t a)
+{
+	return (double)((uint64_t)b - (uint64_t)a);
+}
+
 double tsd_reduce_sse(const double *x, const double *y, const int64_t *t, size_t n,
 		      const size_t *idx, size_t np)
 {
@@ -29,7 +36,7 @@ double tsd_reduce_sse(const double *x, const double *y, const int64_t *t, size_t
 			v = y[idx[np - 1]];
 		else {
 			size_t l = idx[p - 1], r = idx[p];
-			v = y[l] + (y[r] - y[l]) * ((double)(t[i] - t[l]) / (double)(t[r] - t[l]));
+			v = y[l] + (y[r] - y[l]) * (tdiff(t[i], t[l]) / tdiff(t[r], t[l]));
 		}
 		e += (x[i] - v) * (x[i] - v);
 	}

@@ -5,6 +5,13 @@
 #include <math.h>
 #include <stdint.h>
 
+/* b - a, a <= b, as a double: in unsigned, so that times 292 years or
+ * more apart do not overflow */
+static inline double tdiff(int64_t b, int64_t a)
+{
+	return (double)((uint64_t)b - (uint64_t)a);
+}
+
 size_t tsd_reduce_coarse(size_t n, unsigned J)
 {
 	size_t B;
@@ -167,7 +174,7 @@ int tsd_reduce_fit(double *v, double *work, const int64_t *t, const double *y, s
 	/* normal equations, sample by sample; j: the point at or before i */
 	for (i = 0; i < idx[0]; i++) {
 		if (has_left) {
-			double a = (double)(t[i] - tl) / (double)(t[idx[0]] - tl);
+			double a = tdiff(t[i], tl) / tdiff(t[idx[0]], tl);
 			diag[0] += a * a;
 			rhs[0] += a * (y[i] - (1 - a) * vl);
 		} else {
@@ -177,9 +184,9 @@ int tsd_reduce_fit(double *v, double *work, const int64_t *t, const double *y, s
 	}
 	for (j = 0; j + 1 < p; j++) {
 		size_t l = idx[j], r = idx[j + 1];
-		double span = (double)(t[r] - t[l]);
+		double span = tdiff(t[r], t[l]);
 		for (i = l; i < r; i++) {
-			double a = (double)(t[i] - t[l]) / span, b = 1 - a;
+			double a = tdiff(t[i], t[l]) / span, b = 1 - a;
 			diag[j] += b * b;
 			off[j] += a * b;
 			diag[j + 1] += a * a;

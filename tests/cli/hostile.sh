@@ -45,6 +45,9 @@ while IFS='|' read -r name cmd; do
 	tool=${cmd%% *}
 	for f in corpus/*; do
 		b=$(basename "$f")
+		# under the sanitizers (make check) 100,000 series through a
+		# pipeline take minutes: that file has its own checks below
+		case $TSD_BIN:$b in */san/*:many-series.csv) continue ;; esac
 		c=${cmd//F/$f}
 		timeout -s KILL "$T" bash -o pipefail -c "$c" >out 2>err
 		rc=$?
