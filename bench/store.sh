@@ -35,7 +35,7 @@ best() {
 rate() { awk -v n="$N" -v s="$1" 'BEGIN { printf "%9.0f rows/s  (%.3f s)", n / s, s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", b / a }'; }
 
-tsgen -n 10 -p $((N / 10)) -s 1 --no-events >f.csv
+tsgen --series-count 10 --points $((N / 10)) -S 1 --no-events >f.csv
 N=$(($(wc -l <f.csv) - 1))
 echo "store bench: $N rows of 10 series, long CSV ($(($(wc -c <f.csv) / N)) bytes a row)"
 
@@ -84,7 +84,7 @@ fi
 # ---- one day of one series out of $BIG rows
 rm -f f.csv
 a=$(now)
-tsgen -n 10 -p $((BIG / 10)) -s 2 --no-events -o bin | tsstore sqlite:big.db
+tsgen --series-count 10 --points $((BIG / 10)) -S 2 --no-events -o bin | tsstore sqlite:big.db
 e=$(now)
 echo "sqlite   $BIG rows stored from tsgen in $(awk -v a="$a" -v e="$e" 'BEGIN { printf "%.1f s", e - a }')" \
      "($(($(stat -c %s big.db) / 1048576)) MB)"
@@ -96,7 +96,7 @@ test "$(tsquery sqlite:big.db -s s07 --from 2024-06-01 --to 2024-06-02 --no-head
 echo "sqlite   tsquery -s s07, one day (1440 rows) of $BIG: $(awk -v q="$q" 'BEGIN { printf "%.0f ms", q * 1000 }') (process start included)"
 psq -c 'drop table if exists tsd_samples, tsd_series, tsd_positions, t, k' 2>/dev/null
 a=$(now)
-tsgen -n 10 -p $((BIG / 10)) -s 2 --no-events -o bin | tsstore "$PGDB"
+tsgen --series-count 10 --points $((BIG / 10)) -S 2 --no-events -o bin | tsstore "$PGDB"
 e=$(now)
 echo "postgres $BIG rows stored from tsgen in $(awk -v a="$a" -v e="$e" 'BEGIN { printf "%.1f s", e - a }')"
 psq -c "explain select time, value from tsd_samples where series = 's07' and time >= '2024-06-01' and time < '2024-06-02' order by time" |

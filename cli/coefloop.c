@@ -1,26 +1,17 @@
 /* coefloop.c: complete coefficient windows per series, for tools. */
 #include "coefloop.h"
+#include "winloop.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void *tool_grow(void *p, size_t *cap, size_t want, size_t size)
-{
-	if (want <= *cap)
-		return p;
-	if (!(p = realloc(p, want * size)))
-		tool_die(EXIT_DATA, "out of memory");
-	*cap = want;
-	return p;
-}
-
-static size_t opt_max_window = 1u << 20, opt_max_mb = 1024;
+static size_t opt_max_window = TSD_WINDOW_MAX_DEFAULT, opt_max_mb = 1024;
 
 int tool_coefloop_option(int opt, const char *arg)
 {
 	switch (opt) {
 	case 1101:
-		opt_max_window = (size_t)tool_long("--max-window", arg, 1, TSD_COEFWIN_MAXN);
+		opt_max_window = tool_max_window_arg(arg, TSD_COEFWIN_MAXN);
 		return 1;
 	case 1102:
 		opt_max_mb = (size_t)tool_long("--max-memory", arg, 1, 1L << 20);
@@ -142,4 +133,54 @@ int tool_coefloop_next(tool_coefloop *cl, tsd_coefwin **out)
 				 strcmp(io->files[io->nfiles - 1], "-") ? io->files[io->nfiles - 1] : "<stdin>",
 				 tsd_series_name(io->tab, (uint32_t)i), (long long)cl->win[i].hdr.window);
 	return 0;
+}
+
+void tool_put_coefs(tool_io *io, const tsd_window *hdr, const int64_t *t, const double *c,
+		    const float *sc, const unsigned char *keep, const size_t *off, unsigned J,
+		    unsigned cflags)
+{
+	tsd_rec o;
+
+	memset(&o, 0, sizeof o);
+	o.kind = TSD_REC_WINDOW;
+	o.w = *hdr;
+	tool_put(io, &o);
+	if (hdr->flags & TSD_WIN_IRREGULAR) {
+		memset(&o, 0, sizeof o);
+		o.kind = TSD_REC_TIMES;
+		o.ts.series = hdr->series;
+		o.ts.window = hdr->window;
+		o.ts.count = hdr->n;
+		o.ts.t = t;
+		tool_put(io, &o);
+	}
+	for (unsigned b = 0; b <= J; b++) {
+		size_t i = off[b], e = off[b + 1], j;
+		while (i < e) {
+			if (keep && !keep[i]) {
+				i++;
+				continue;
+			}
+			for (j = i + 1; j < e && (!keep || keep[j]); j++)
+				;
+			memset(&o, 0, sizeof o);
+			o.kind = TSD_REC_COEF;
+			o.c.series = hdr->series;
+			o.c.window = hdr->window;
+			o.c.kind = b ? TSD_COEF_D : TSD_COEF_A;
+			o.c.level = (uint8_t)(b ? J + 1 - b : J);
+			o.c.flags = (uint8_t)cflags;
+			o.c.start = (uint32_t)(i - off[b]);
+			o.c.count = (uint32_t)(j - i);
+			o.c.v = c + i;
+			o.c.score = sc ? sc + i : NULL;
+			tool_put(io, &o);
+			i = j;
+		}
+	}
+	memset(&o, 0, sizeof o);
+	o.kind = TSD_REC_END;
+	o.e.series = hdr->series;
+	o.e.window = hdr->window;
+	tool_put(io, &o);
 }

@@ -44,7 +44,14 @@ void tool_coefloop_init(tool_coefloop *cl, tool_io *io);
 int tool_coefloop_next(tool_coefloop *cl, tsd_coefwin **cw);
 void tool_coefloop_free(tool_coefloop *cl);
 
-/* realloc to hold want elements when cap is smaller; dies when out of memory */
-void *tool_grow(void *p, size_t *cap, size_t want, size_t size);
+
+/* Write one window of coefficients: the header hdr, its sample times t
+ * when hdr says irregular, the coefficients c laid out in J + 1 bands at
+ * off[0..J+1] ([cA_J, cD_J, .., cD_1]) in runs of those marked in keep
+ * (NULL: all) with scores sc (NULL: none) and run flags cflags, then END.
+ * thresh, tscore and dwt all write their windows through this. */
+void tool_put_coefs(tool_io *io, const tsd_window *hdr, const int64_t *t, const double *c,
+		    const float *sc, const unsigned char *keep, const size_t *off, unsigned J,
+		    unsigned cflags);
 
 #endif

@@ -69,7 +69,7 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 {
 	struct option *lo = long_table(m);
 	char shortopts[128];
-	size_t count = 4096, max = 1u << 20, points = 0, cap = 0, i;
+	size_t count = 4096, max = TSD_WINDOW_MAX_DEFAULT, points = 0, cap = 0, i;
 	int64_t span = 0;
 	double ratio = 0;
 	int c, partial;
@@ -104,11 +104,11 @@ int dstool_main(const dstool_method *m, int argc, char **argv)
 		case 'w':
 			if (!strcmp(optarg, "0"))
 				count = SIZE_MAX, span = 0;
-			else if (tsd_window_parse(&count, &span, optarg))
-				tool_usage_error("-w: '%s' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)", optarg);
+			else
+				tool_window_arg(&count, &span, optarg);
 			break;
 		case OPT_WHOLE: count = SIZE_MAX, span = 0; break;
-		case OPT_MAXWIN: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
+		case OPT_MAXWIN: max = tool_max_window_arg(optarg, TSD_WINDOW_MAX_LIMIT); break;
 		case 'h':
 			tool_help(m->usage);
 		default:

@@ -606,3 +606,15 @@ const char *tool_data_error(int rc)
 		return "values out of the range of double precision arithmetic";
 	return tsd_strerror(rc);
 }
+
+void *tool_grow(void *p, size_t *cap, size_t want, size_t size)
+{
+	if (want <= *cap)
+		return p;
+	if (size && want > SIZE_MAX / size)
+		tool_die(EXIT_DATA, "out of memory");
+	if (!(p = realloc(p, want * size)))
+		tool_die(EXIT_DATA, "out of memory");
+	*cap = want;
+	return p;
+}

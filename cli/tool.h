@@ -131,4 +131,8 @@ const char *tool_where(tool_io *io);
  * overflow); tsd_strerror() otherwise. */
 const char *tool_data_error(int rc);
 
+/* realloc p to hold want elements of size bytes when *cap is smaller;
+ * dies when out of memory. */
+void *tool_grow(void *p, size_t *cap, size_t want, size_t size);
+
 #endif

@@ -461,3 +461,14 @@ int tool_winloop_next(tool_winloop *wl, tsd_win *win, int *partial)
 		}
 	}
 }
+
+void tool_window_arg(size_t *count, int64_t *span, const char *arg)
+{
+	if (tsd_window_parse(count, span, arg))
+		tool_usage_error("-w: '%s' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)", arg);
+}
+
+size_t tool_max_window_arg(const char *arg, size_t hi)
+{
+	return (size_t)tool_long("--max-window", arg, 1, (long)hi);
+}

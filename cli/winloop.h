@@ -76,6 +76,13 @@ typedef struct {
 	uint64_t revoked;     /* samples discarded with their partition's windows */
 } tool_winloop;
 
+/* -w ARG of a windowing tool: a sample count ("256") or a duration
+ * ("5m"); a usage error naming -w otherwise. */
+void tool_window_arg(size_t *count, int64_t *span, const char *arg);
+/* --max-window ARG: 1 to hi samples (TSD_WINDOW_MAX_LIMIT, or a transform's
+ * own smaller limit); a usage error otherwise. */
+size_t tool_max_window_arg(const char *arg, size_t hi);
+
 /* Windows of count samples, or of span ns of event time; a time window
  * holds at most max samples. Asks the reader for whole binary runs. */
 void tool_winloop_init(tool_winloop *wl, tool_io *io, size_t count, int64_t span, size_t max);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "coefwin.h"
+#include "coefloop.h"
 #include "tool.h"
 #include "winloop.h"
 
@@ -49,16 +50,6 @@ static void list(void)
 	exit(0);
 }
 
-static void *grow(void *p, size_t *cap, size_t want, size_t size)
-{
-	if (want <= *cap)
-		return p;
-	if (!(p = realloc(p, want * size)))
-		tool_die(EXIT_DATA, "out of memory");
-	*cap = want;
-	return p;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -68,8 +59,7 @@ int main(int argc, char **argv)
 		{ "max-window", required_argument, 0, 2000 }, { "list", no_argument, 0, 2001 },
 		WINLOOP_LONG, TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
-	size_t count = 256, max = 1u << 20, ccap = 0, wcap = 0, scap = 0, nseen = 0;
-	unsigned char *seen = NULL; /* (nseen) time windows: a series' first window is done */
+	size_t count = 256, max = TSD_WINDOW_MAX_DEFAULT, ccap = 0, wcap = 0;
 	int64_t span = 0;
 	unsigned J = 4;
 	int J_set = 0, w_set = 0;
@@ -86,7 +76,6 @@ int main(int argc, char **argv)
 	tool_io io;
 	tool_winloop wl;
 	tsd_win win;
-	tsd_rec o;
 
 	tool_name = "dwt";
 	tool_io_init(&io);
@@ -109,11 +98,12 @@ int main(int argc, char **argv)
 				tool_usage_error("-r: ratio '%s' out of range 1..1e9", optarg);
 			break;
 		case 'w':
-			if (tsd_window_parse(&count, &span, optarg) || (count == 0 && span == 0))
+			tool_window_arg(&count, &span, optarg);
+			if (count == 0 && span == 0)
 				tool_usage_error("-w: '%s' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)", optarg);
 			w_set = 1;
 			break;
-		case 2000: max = (size_t)tool_long("--max-window", optarg, 1, TSD_COEFWIN_MAXN); break;
+		case 2000: max = tool_max_window_arg(optarg, TSD_COEFWIN_MAXN); break;
 		case 2001: list(); break;
 		case 'h':
 			tool_help(usage);
@@ -135,13 +125,8 @@ int main(int argc, char **argv)
 		 * and so may the first of time windows (they align on the epoch) */
 		unsigned Jw;
 		const char *sname = tsd_series_name(io.tab, win.series);
-		if (span) {
-			seen = grow(seen, &scap, win.series + 1, 1);
-			for (; nseen <= win.series; nseen++)
-				seen[nseen] = 0;
-			partial |= !seen[win.series];
-			seen[win.series] = 1;
-		}
+		if (span)
+			partial |= win.first;
 		if (ratio > 0 && !J_set) {
 			/* the deepest level the window allows */
 			Jw = tsd_dwt_max_level(win.n, wav->len);
@@ -167,55 +152,32 @@ int main(int argc, char **argv)
 		}
 		size_t lens[TSD_COEFWIN_MAXJ + 1], m = tsd_coefwin_total(win.n, Jw, wav, mode);
 		size_t wlen = tsd_coefwin_work_len(win.n, Jw, wav, mode);
-		coef = grow(coef, &ccap, m ? m : 1, sizeof *coef);
-		work = grow(work, &wcap, wlen ? wlen : 1, sizeof *work);
+		coef = tool_grow(coef, &ccap, m ? m : 1, sizeof *coef);
+		work = tool_grow(work, &wcap, wlen ? wlen : 1, sizeof *work);
 		if (!m || tsd_coefwin_lengths(lens, win.n, Jw, wav, mode) < 0 ||
 		    (rc = tsd_coefwin_decompose(coef, work, win.v, win.n, Jw, wav, mode)) < 0)
 			tool_die(EXIT_DATA, "%s: series '%s' window %lld: transform failed", tool_where(&io),
 				 sname, (long long)win.index);
 
 		const char *mname = tsd_mode_name((enum tsd_mode)mode);
-		memset(&o, 0, sizeof o);
-		o.kind = TSD_REC_WINDOW;
-		o.w.series = win.series;
-		o.w.n = (uint32_t)win.n;
-		o.w.window = win.index;
-		o.w.t_first = win.t[0];
-		o.w.t_last = win.t[win.n - 1];
-		o.w.levels = (uint8_t)Jw;
-		o.w.flags = tsd_coefwin_regular(win.t, win.n) ? 0 : TSD_WIN_IRREGULAR;
+		tsd_window hdr;
+		size_t off[TSD_COEFWIN_MAXJ + 2];
+		memset(&hdr, 0, sizeof hdr);
+		hdr.series = win.series;
+		hdr.n = (uint32_t)win.n;
+		hdr.window = win.index;
+		hdr.t_first = win.t[0];
+		hdr.t_last = win.t[win.n - 1];
+		hdr.levels = (uint8_t)Jw;
+		hdr.flags = tsd_coefwin_regular(win.t, win.n) ? 0 : TSD_WIN_IRREGULAR;
 		if (win.gap)
-			o.w.flags |= TSD_WIN_GAP;
-		memcpy(o.w.wavelet, wav->name, strnlen(wav->name, TSD_WAVELET_NAME - 1));
-		memcpy(o.w.mode, mname, strnlen(mname, TSD_MODE_NAME - 1));
-		tool_put(&io, &o);
-		if (o.w.flags & TSD_WIN_IRREGULAR) {
-			memset(&o, 0, sizeof o);
-			o.kind = TSD_REC_TIMES;
-			o.ts.series = win.series;
-			o.ts.window = win.index;
-			o.ts.count = (uint32_t)win.n;
-			o.ts.t = win.t;
-			tool_put(&io, &o);
-		}
-		size_t off = 0;
-		for (unsigned b = 0; b <= Jw; b++) {
-			memset(&o, 0, sizeof o);
-			o.kind = TSD_REC_COEF;
-			o.c.series = win.series;
-			o.c.window = win.index;
-			o.c.kind = b ? TSD_COEF_D : TSD_COEF_A;
-			o.c.level = (uint8_t)(b ? Jw + 1 - b : Jw);
-			o.c.count = (uint32_t)lens[b];
-			o.c.v = coef + off;
-			tool_put(&io, &o);
-			off += lens[b];
-		}
-		memset(&o, 0, sizeof o);
-		o.kind = TSD_REC_END;
-		o.e.series = win.series;
-		o.e.window = win.index;
-		tool_put(&io, &o);
+			hdr.flags |= TSD_WIN_GAP;
+		memcpy(hdr.wavelet, wav->name, strnlen(wav->name, TSD_WAVELET_NAME - 1));
+		memcpy(hdr.mode, mname, strnlen(mname, TSD_MODE_NAME - 1));
+		off[0] = 0;
+		for (unsigned b = 0; b <= Jw; b++)
+			off[b + 1] = off[b] + lens[b];
+		tool_put_coefs(&io, &hdr, win.t, coef, NULL, NULL, off, Jw, 0);
 		tool_winloop_done(&wl);
 	}
 	tool_winloop_free(&wl);
@@ -232,7 +194,6 @@ int main(int argc, char **argv)
 			  ldexp((double)wav->len - 1, (int)ceil(log2(ratio * 2))));
 	free(coef);
 	free(work);
-	free(seen);
 	tool_finish(&io);
 	return 0;
 }

@@ -28,7 +28,7 @@ int main(int argc, char **argv)
 		{ "no-znorm", no_argument, 0, 'Z' }, { "max-window", required_argument, 0, 2000 },
 		WINLOOP_LONG, TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
-	size_t count = 256, group = 8, max = 1u << 20, cap = 0;
+	size_t count = 256, group = 8, max = TSD_WINDOW_MAX_DEFAULT, cap = 0;
 	int64_t span = 0;
 	int znorm = 1, c, rc, partial;
 	tool_io io;
@@ -43,12 +43,11 @@ int main(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'w':
-			if (tsd_window_parse(&count, &span, optarg))
-				tool_usage_error("-w: '%s' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)", optarg);
+			tool_window_arg(&count, &span, optarg);
 			break;
 		case 'g': group = (size_t)tool_long("-g", optarg, 1, 1L << 30); break;
 		case 'Z': znorm = 0; break;
-		case 2000: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
+		case 2000: max = tool_max_window_arg(optarg, TSD_WINDOW_MAX_LIMIT); break;
 		case 'h':
 			tool_help(usage);
 		default:

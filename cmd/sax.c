@@ -190,7 +190,7 @@ int main(int argc, char **argv)
 		{ "points", required_argument, 0, 'n' }, { "samples", required_argument, 0, O_SAMPLES }, { "max-window", required_argument, 0, O_MAXWIN },
 		WINLOOP_LONG, TOOL_COMMON_LONG, { 0, 0, 0, 0 },
 	};
-	size_t count = 256, group = 8, max = 1u << 20;
+	size_t count = 256, group = 8, max = TSD_WINDOW_MAX_DEFAULT;
 	int64_t span = 0;
 	int alpha = 8, znorm = 1, decode = 0, how = TSD_SAX_DECODE_MEAN, mindist = 0, c, rc;
 	long nsamp = 0;
@@ -203,8 +203,7 @@ int main(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'w':
-			if (tsd_window_parse(&count, &span, optarg))
-				tool_usage_error("-w: '%s' is neither a sample count nor a duration with its unit (e.g. 256, 90s, 5m, 1.5h)", optarg);
+			tool_window_arg(&count, &span, optarg);
 			break;
 		case 'g': group = (size_t)tool_long("-g", optarg, 1, 1L << 30); break;
 		case 'a': alpha = (int)tool_long("-a", optarg, 2, 64); break;
@@ -224,7 +223,7 @@ int main(int argc, char **argv)
 			tool_deprecated("--samples", "--points");
 			/* fallthrough */
 		case 'n': nsamp = tool_long("-n", optarg, 1, 1L << 30); break;
-		case O_MAXWIN: max = (size_t)tool_long("--max-window", optarg, 1, 1L << 30); break;
+		case O_MAXWIN: max = tool_max_window_arg(optarg, TSD_WINDOW_MAX_LIMIT); break;
 		case 'h':
 			tool_help(usage);
 		default:

@@ -12,6 +12,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "ctlq.h"
+#include "tstime.h"
 #include "kafka.h"
 #include "kafkatool.h"
 #include "store.h"
@@ -86,13 +87,6 @@ static size_t nassigned;
 static int64_t down_since; /* ms, 0: brokers up */
 static rd_kafka_t *offh;   /* -G: reads the committed offsets of the group */
 static int64_t start_off = RD_KAFKA_OFFSET_BEGINNING, timeout_ms = 10000;
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static part *find_part(const char *topic, int32_t partition)
 {
@@ -302,7 +296,7 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 	(void)opaque;
 	if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
 		if (!down_since)
-			down_since = now_ms();
+			down_since = tsd_now_ms();
 	} else if (err == RD_KAFKA_RESP_ERR__FATAL) {
 		tool_die(EXIT_DATA, "fatal Kafka error: %s", reason);
 	}
@@ -702,11 +696,11 @@ int main(int argc, char **argv)
 				positions();
 				inbatch = 0;
 			}
-			if (down_since && timeout_ms && now_ms() - down_since > timeout_ms) {
+			if (down_since && timeout_ms && tsd_now_ms() - down_since > timeout_ms) {
 				const struct rd_kafka_metadata *md;
 				if (rd_kafka_metadata(rk, 0, NULL, &md, 2000))
 					tool_die(EXIT_DATA, "no broker has answered for %lld ms",
-						 (long long)(now_ms() - down_since));
+						 (long long)(tsd_now_ms() - down_since));
 				rd_kafka_metadata_destroy(md);
 				down_since = 0;
 			}

@@ -40,51 +40,8 @@ TOOL_COMMON_HELP
 /* Write the window with scores sc (m) on the coefficients it has. */
 static void put_window(tool_io *io, const tsd_coefwin *cw, const float *sc)
 {
-	tsd_rec o;
-
-	memset(&o, 0, sizeof o);
-	o.kind = TSD_REC_WINDOW;
-	o.w = cw->hdr;
-	tool_put(io, &o);
-	if (cw->hdr.flags & TSD_WIN_IRREGULAR) {
-		memset(&o, 0, sizeof o);
-		o.kind = TSD_REC_TIMES;
-		o.ts.series = cw->hdr.series;
-		o.ts.window = cw->hdr.window;
-		o.ts.count = (uint32_t)cw->n;
-		o.ts.t = cw->t;
-		tool_put(io, &o);
-	}
-	for (unsigned b = 0; b <= cw->J; b++) {
-		size_t i = cw->off[b], e = cw->off[b + 1], j;
-		while (i < e) {
-			if (!cw->have[i]) {
-				i++;
-				continue;
-			}
-			for (j = i; j < e && cw->have[j]; j++)
-				;
-			memset(&o, 0, sizeof o);
-			o.kind = TSD_REC_COEF;
-			o.c.series = cw->hdr.series;
-			o.c.window = cw->hdr.window;
-			o.c.kind = b ? TSD_COEF_D : TSD_COEF_A;
-			o.c.level = (uint8_t)tsd_coefwin_band_level(cw, b);
-			o.c.flags = TSD_COEF_SCORED |
-				    (cw->hdr.flags & TSD_WIN_SELECTED ? TSD_COEF_SELECTED : 0);
-			o.c.start = (uint32_t)(i - cw->off[b]);
-			o.c.count = (uint32_t)(j - i);
-			o.c.v = cw->c + i;
-			o.c.score = sc + i;
-			tool_put(io, &o);
-			i = j;
-		}
-	}
-	memset(&o, 0, sizeof o);
-	o.kind = TSD_REC_END;
-	o.e.series = cw->hdr.series;
-	o.e.window = cw->hdr.window;
-	tool_put(io, &o);
+	tool_put_coefs(io, &cw->hdr, cw->t, cw->c, sc, cw->have, cw->off, cw->J,
+		       TSD_COEF_SCORED | (cw->hdr.flags & TSD_WIN_SELECTED ? TSD_COEF_SELECTED : 0));
 }
 
 static int tscore_max_tokens; /* for the message about too long windows */

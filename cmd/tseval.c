@@ -30,8 +30,8 @@ static const char usage[] =
 "                         end], ...]} or CSV series,start,end; series are\n"
 "                         looked up by name, with or without '.csv'\n"
 "      --tol X            a peak is kept when the reduced series is within\n"
-"                         X of it (default 0); X% is X percent of the\n"
-"                         series' range\n"
+"                         X of it; X% is X percent of the series' range\n"
+"                         (default 1%; the peak_tol column says what was used)\n"
 "      --width W          chart width in pixels (default 800)\n"
 "      --height H         chart height in pixels (default 200)\n"
 "      --no-charts        draw no chart: pixels and dssim left empty (two\n"
@@ -53,7 +53,12 @@ static const char usage[] =
 "inside event windows (win_n samples); peaks kept of the windows' extremes;\n"
 "pixels differing between 1-bit line charts of both (0 = an error-free\n"
 "chart, Jugel et al. 2014) and DSSIM = (1 - SSIM) / 2 of anti-aliased\n"
-"charts; the '(all)' row sums pixels and averages DSSIM.\n"
+"charts; the '(all)' row sums pixels and averages DSSIM; range of the\n"
+"original; noise, its white-noise floor: the median absolute first\n"
+"difference x 1.4826 / sqrt 2, over the range (no reduced series read by\n"
+"straight lines gets far below it where noise dominates; pooled as nrmse\n"
+"in (all); an estimate: a fast-moving signal raises it),\n"
+"and excess = nrmse - noise; peak_tol, the tolerance used for peaks.\n"
 "Deprecated, for this release only: -f and --format for -o (see tsdown(7)).\n"
 "\nExit status: 0 success, 1 bad or mismatched input, 2 usage error.\n";
 
@@ -222,11 +227,16 @@ static void chart(row *rw, const sbuf *o, const sbuf *red, size_t w, size_t h,
 
 /* ---- output ---- */
 
-enum { NCOL = 15 };
+enum { NCOL = 19 };
 static const char *const head[NCOL] = {
 	"series", "n", "m", "ratio", "bytes_ratio", "nrmse", "maxabs", "maxabs_time",
 	"win_n", "win_nrmse", "win_maxabs", "peaks_kept", "peaks", "pixels", "dssim",
+	"range", "noise", "excess", "peak_tol",
 };
+
+/* the peak tolerance as given (default 1% of each series' range) */
+static double tol = 0.01;
+static int tol_rel = 1;
 
 static int charts = 1;  /* draw the charts of the pixels and dssim columns */
 
@@ -275,6 +285,17 @@ static void cells(char **c, const row *rw, const tsd_tstyle *ts, int events, int
 	}
 	c[k++] = charts ? unum(rw->pixels) : strdup("");
 	c[k++] = charts ? num(rw->dssim) : strdup("");
+	/* a range beyond DBL_MAX (values near +-DBL_MAX) has no figure */
+	double ptol = tol_rel ? tol * (mt->range > 0 ? mt->range : 1) : tol;
+	c[k++] = all || !isfinite(mt->range) ? strdup("") : num(mt->range);
+	c[k++] = num(mt->noise);
+	c[k++] = num(mt->nrmse - mt->noise);
+	if (tol_rel && all) {
+		if (asprintf(&c[k++], "%g%%", tol * 100) < 0)
+			tool_die(EXIT_DATA, "out of memory");
+	} else {
+		c[k++] = isfinite(ptol) ? num(ptol) : strdup("");
+	}
 	for (k = 0; k < NCOL; k++)
 		if (!c[k])
 			tool_die(EXIT_DATA, "out of memory");
@@ -352,7 +373,9 @@ int main(int argc, char **argv)
 	size_t width = 800, height = 200, len, nrows = 0, i, nsel = 0;
 	size_t bad = 0, evmatched = 0, evwin = 0, evused = 0, nseries;
 	int csv = 0, name_from_file = 0, c, rc;
-	struct tsd_metrics_opts mo = { 0 };
+	struct tsd_metrics_opts mo = { .peak_tol = 0.01, .peak_tol_rel = 1 };
+	double *nwork = NULL, q;
+	size_t nwcap = 0;
 	struct tsd_events ev = { 0 };
 	struct tsd_metrics all;
 	input in[2] = { 0 };
@@ -373,6 +396,7 @@ int main(int argc, char **argv)
 			size_t l = strlen(optarg);
 			if (!s)
 				tool_die(EXIT_DATA, "out of memory");
+			mo.peak_tol_rel = 0;
 			if (l && s[l - 1] == '%') {
 				s[l - 1] = 0;
 				mo.peak_tol_rel = 1;
@@ -382,6 +406,8 @@ int main(int argc, char **argv)
 				tool_usage_error("--tol: '%s' must be a finite number >= 0", optarg);
 			if (mo.peak_tol_rel)
 				mo.peak_tol /= 100;
+			tol = mo.peak_tol;
+			tol_rel = mo.peak_tol_rel;
 			free(s);
 			break;
 		}
@@ -493,6 +519,15 @@ int main(int argc, char **argv)
 					es ? es->w : NULL, es ? es->nw : 0, &mo);
 		if (rc < 0)
 			tool_die(EXIT_DATA, "series '%s': %s", rw->name, tsd_strerror(rc));
+		if (o->n > nwcap) {
+			free(nwork);
+			if (!(nwork = malloc(o->n * sizeof *nwork)))
+				tool_die(EXIT_DATA, "out of memory");
+			nwcap = o->n;
+		}
+		if ((rc = tsd_metrics_noise(&q, nwork, o->v, o->n)) < 0)
+			tool_die(EXIT_DATA, "series '%s': %s", rw->name, tsd_strerror(rc));
+		tsd_metrics_set_noise(&rw->mt, q);
 		if (es && es->nw) {
 			evwin += es->nw;
 			evused += es->nw - rw->mt.windows_empty;
@@ -528,6 +563,7 @@ int main(int argc, char **argv)
 
 	print(rows, nrows, &in[0].tstyle, evpath != NULL, csv);
 	free(rows);
+	free(nwork);
 	free(pa);
 	free(pb);
 	for (int k = 0; k < 2; k++) {

@@ -14,6 +14,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "ctlq.h"
+#include "tstime.h"
 #include "kafka.h"
 #include "kafkatool.h"
 #include "position.h"
@@ -87,13 +88,6 @@ static char dr_msg[512];
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig) { (void)sig; stop = 1; }
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void on_dr(rd_kafka_t *k, const rd_kafka_message_t *m, void *opaque)
 {
@@ -229,7 +223,7 @@ static void drain(void)
 	if (rc < 0)
 		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
 	pq_flush();
-	last_drain = now_ms();
+	last_drain = tsd_now_ms();
 }
 
 /* Make everything produced so far durable, then commit the positions read
@@ -237,7 +231,7 @@ static void drain(void)
 static void commit_point(void)
 {
 	rd_kafka_topic_partition_list_t *l = dirty_list();
-	int64_t t0 = now_ms();
+	int64_t t0 = tsd_now_ms();
 
 	drain();
 	if (!l && !unsettled)
@@ -253,7 +247,7 @@ static void commit_point(void)
 			e = rd_kafka_commit_transaction(rk, (int)timeout_ms);
 			if (!e)
 				break;
-			if (rd_kafka_error_is_retriable(e) && now_ms() - t0 < timeout_ms) {
+			if (rd_kafka_error_is_retriable(e) && tsd_now_ms() - t0 < timeout_ms) {
 				rd_kafka_error_destroy(e);
 				continue;
 			}
@@ -273,7 +267,7 @@ static void commit_point(void)
 				err = rd_kafka_commit(ck, l, 0);
 				if (!err)
 					break;
-				if (now_ms() - t0 > timeout_ms)
+				if (tsd_now_ms() - t0 > timeout_ms)
 					tool_die(EXIT_DATA, "commit to group '%s': %s", group, rd_kafka_err2str(err));
 				struct timespec ts = { 0, 50000000 };
 				nanosleep(&ts, NULL);
@@ -287,7 +281,7 @@ static void commit_point(void)
 	if (l)
 		rd_kafka_topic_partition_list_destroy(l);
 	unsettled = 0;
-	last_commit = now_ms();
+	last_commit = tsd_now_ms();
 }
 
 static void position(const tsd_control *k)
@@ -508,7 +502,7 @@ int main(int argc, char **argv)
 	/* CSV lines go out as they came when nothing asks them to change */
 	raw = io.out_format != TSD_FMT_BIN && !tfmt_set && !io.precision && !io.in.time_unit;
 
-	last_commit = last_drain = now_ms();
+	last_commit = last_drain = tsd_now_ms();
 	while (!stop && tool_next(&io, &r)) {
 		if (io.r != hooked && io.r) {
 			tsd_reader_on_idle(io.r, on_idle, NULL);
@@ -534,7 +528,7 @@ int main(int argc, char **argv)
 			}
 			position(&r.k);
 			last_was_pos = 1;
-			if (mode != C_NONE && now_ms() - last_commit >= interval_ms)
+			if (mode != C_NONE && tsd_now_ms() - last_commit >= interval_ms)
 				commit_point();
 			continue;
 		}
@@ -558,7 +552,7 @@ int main(int argc, char **argv)
 			send_message();
 		/* a batch gathering longer than the commit interval goes out */
 		if (batch > 1 && (++nput & 255) == 0 && tsd_kenc_pending(enc) &&
-		    now_ms() - last_drain >= interval_ms)
+		    tsd_now_ms() - last_drain >= interval_ms)
 			drain();
 	}
 	if (!stop && seen_pos && !seen_end) {

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ctlq.h"
+#include "tstime.h"
 #include "store.h"
 #include "tool.h"
 
@@ -54,13 +55,6 @@ static int64_t last_commit, interval_ms = 1000;
 static long batch = 50000;
 static int seen_pos, last_was_pos;
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static _Noreturn void refused(int rc)
 {
 	const char *name;
@@ -90,7 +84,7 @@ static void commit(void)
 	if ((rc = tsd_store_commit(st)) < 0)
 		refused(rc);
 	ncommits++;
-	last_commit = now_ms();
+	last_commit = tsd_now_ms();
 }
 
 /* Input is about to block: what is whole goes in now. */
@@ -109,7 +103,7 @@ static void row(uint32_t series, int64_t t, double v)
 	if (last_was_pos) {
 		/* a run of positions ended: the rows before them are whole */
 		last_was_pos = 0;
-		if (tsd_store_pending(st) >= (uint64_t)batch || now_ms() - last_commit >= interval_ms)
+		if (tsd_store_pending(st) >= (uint64_t)batch || tsd_now_ms() - last_commit >= interval_ms)
 			commit();
 	} else if (tsd_store_pending(st) >= (uint64_t)batch * (seen_pos ? 8 : 1)) {
 		/* no position for long (or none at all): bound the transaction;
@@ -177,7 +171,7 @@ int main(int argc, char **argv)
 			tool_usage_error("%s", err);
 		tool_die(EXIT_DATA, "%s", err);
 	}
-	last_commit = now_ms();
+	last_commit = tsd_now_ms();
 	while (tool_next(&io, &r)) {
 		recno++;
 		if (io.r != hooked && io.r) {

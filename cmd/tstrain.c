@@ -69,16 +69,6 @@ struct ctx {
 	size_t windows;
 };
 
-static void *grow(void *p, size_t *cap, size_t want, size_t size)
-{
-	if (want <= *cap)
-		return p;
-	if (!(p = realloc(p, want * size)))
-		tool_die(EXIT_DATA, "out of memory");
-	*cap = want;
-	return p;
-}
-
 /* Parse "4,6" into at most max numbers in [lo, hi]. */
 static int parse_list(double *out, int max, const char *opt, const char *s, double lo, double hi)
 {
@@ -105,7 +95,7 @@ static void add_window(struct ctx *x, struct tsd_train_data *d, const tsd_win *w
 	const struct tsd_event_series *es = x->ev ? tsd_events_find(x->ev, sname) : NULL;
 	int rc;
 
-	x->wt = grow(x->wt, &x->tcap, win->n, sizeof *x->wt);
+	x->wt = tool_grow(x->wt, &x->tcap, win->n, sizeof *x->wt);
 	for (size_t i = 0; i < win->n; i++) {
 		int in = 0;
 		for (size_t k = 0; es && k < es->nw && !in; k++)
@@ -118,8 +108,8 @@ static void add_window(struct ctx *x, struct tsd_train_data *d, const tsd_win *w
 			continue; /* too short for this wavelet: not trained on */
 		size_t m = tsd_coefwin_total(win->n, J, x->w, x->mode);
 		size_t wl = tsd_coefwin_work_len(win->n, J, x->w, x->mode);
-		x->coef = grow(x->coef, &x->ccap, m ? m : 1, sizeof *x->coef);
-		x->work = grow(x->work, &x->wcap, wl ? wl : 1, sizeof *x->work);
+		x->coef = tool_grow(x->coef, &x->ccap, m ? m : 1, sizeof *x->coef);
+		x->work = tool_grow(x->work, &x->wcap, wl ? wl : 1, sizeof *x->work);
 		if (!m || tsd_coefwin_decompose(x->coef, x->work, win->v, win->n, J, x->w, x->mode) < 0)
 			tool_die(EXIT_DATA, "%s: series '%s' window %lld: transform failed", where, sname,
 				 (long long)win->index);

@@ -482,3 +482,26 @@ unsigned tsd_coefwin_band(const tsd_coefwin *cw, size_t i)
 		b++;
 	return b;
 }
+
+void tsd_coef_place_set(tsd_coef_place *p, const tsd_window *w)
+{
+	p->t_first = w->t_first;
+	p->t_last = w->t_last;
+	p->n = w->n;
+	p->wav = tsd_wavelet_find(w->wavelet);
+	p->mode = tsd_mode_parse(w->mode);
+	if (p->mode < 0)
+		p->wav = NULL;
+}
+
+void tsd_coef_place_span(int64_t *t0, int64_t *t1, const tsd_coef_place *p,
+			 unsigned level, size_t k)
+{
+	size_t i0 = 0, i1 = p->n ? p->n - 1 : 0;
+
+	if (p->wav && p->n)
+		tsd_dwt_support(&i0, &i1, p->n, level, k, p->wav, (enum tsd_mode)p->mode);
+	/* the span may pass the int64 range (times 292 years apart) */
+	*t0 = p->n <= 1 ? p->t_first : tsd_coefwin_time(p->t_first, p->t_last, p->n, i0);
+	*t1 = p->n <= 1 ? p->t_first : tsd_coefwin_time(p->t_first, p->t_last, p->n, i1);
+}

@@ -116,4 +116,20 @@ static inline unsigned tsd_coefwin_band_level(const tsd_coefwin *cw, unsigned b)
 	return b == 0 ? cw->J : cw->J + 1 - b;
 }
 
+/* Where the coefficients of one window sit in time (the t0 and t1 columns
+ * of coefficient CSV): set from the window's header, then the times of the
+ * first and last sample of a coefficient's support, spread evenly between
+ * the window's first and last sample time. A window of unknown wavelet or
+ * mode spans the whole window. */
+typedef struct {
+	int64_t t_first, t_last;
+	uint32_t n;
+	int mode;              /* < 0: unknown wavelet or mode */
+	const tsd_wavelet *wav;
+} tsd_coef_place;
+
+void tsd_coef_place_set(tsd_coef_place *p, const tsd_window *w);
+void tsd_coef_place_span(int64_t *t0, int64_t *t1, const tsd_coef_place *p,
+			 unsigned level, size_t k);
+
 #endif

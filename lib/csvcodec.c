@@ -159,28 +159,68 @@ static int reads_back(uint64_t m, int e10, double a)
 	return x == a;
 }
 
-/* One candidate length: the integers around z = y / 10^(17 - p), the
- * nearer first (an exact half goes to the even one, as printf does). 1 and
- * *m, *e10 set: one of them reads back as a; 0: neither; -1: undecided. */
-static int try_digits(uint64_t *m, int *e10, long double y, int k, int p, double a)
-{
-	int j = 17 - p, r;
-	long double z = y / p10l[j], fr;
-	uint64_t f = (uint64_t)z, c[2];
+/* The search below works in y = a * 10^k, in [1e16, 1e17). A decimal
+ * c * 10^(j - k) reads back as a when c * 10^j lies strictly inside
+ * (lo, hi), the images of the midpoints between a and its neighbours
+ * (a tie at a midpoint goes to the even mantissa). The midpoints have 54
+ * bits, so lo and hi are a * 10^k with one rounding in 64 bits each (error
+ * under 0.01 at this scale), and c * 10^j < 2^64 is exact: a candidate
+ * further than MARGIN from both ends is decided by two comparisons; one
+ * closer is checked exactly by x87_decimal. */
+#define MARGIN 0.02L
 
-	fr = z - (long double)f;
-	if (fr < 0.5L || (fr == 0.5L && !(f & 1)))
-		c[0] = f, c[1] = f + 1;
+typedef struct {
+	long double y, lo, hi;
+	int k;
+	double a;
+} fmt_ctx;
+
+static long double scale(long double x, int k)
+{
+	return k < 0 ? x / p10l[-k] : x * p10l[k];
+}
+
+/* 1 reads back, 0 not, -1 undecided */
+static int cand_ok(const fmt_ctx *f, uint64_t c, int j)
+{
+	long double x = (long double)c * p10l[j];
+
+	if (x - f->lo > MARGIN && f->hi - x > MARGIN)
+		return 1;
+	if (x - f->lo < -MARGIN || f->hi - x < -MARGIN)
+		return 0;
+	return reads_back(c, j - f->k, f->a);
+}
+
+/* One candidate length: the integers around z = y / 10^(17 - p), the
+ * nearer first (so that of two texts of one length the correctly rounded
+ * one is printed, as printf would; near a half this gives up). 1 and
+ * *m, *e10 set: one of them reads back as a; 0: neither; -1: undecided. */
+static int try_digits(uint64_t *m, int *e10, const fmt_ctx *f, int p)
+{
+	static const long double inv10[] = {
+		1e0L, 1e-1L, 1e-2L, 1e-3L, 1e-4L, 1e-5L, 1e-6L, 1e-7L, 1e-8L, 1e-9L, 1e-10L, 1e-11L,
+		1e-12L, 1e-13L, 1e-14L, 1e-15L, 1e-16L,
+	};
+	int j = 17 - p, r;
+	long double z = f->y * inv10[j], fr; /* near enough: both neighbours are tried */
+	uint64_t fl = (uint64_t)z, c[2];
+
+	fr = z - (long double)fl;
+	if (fr > 0.499L && fr < 0.501L)
+		return -1; /* which is nearer is for printf to say */
+	if (fr < 0.5L)
+		c[0] = fl, c[1] = fl + 1;
 	else
-		c[0] = f + 1, c[1] = f;
+		c[0] = fl + 1, c[1] = fl;
 	for (int i = 0; i < 2; i++) {
 		if (!c[i])
 			continue;
-		if ((r = reads_back(c[i], j - k, a)) < 0)
+		if ((r = cand_ok(f, c[i], j)) < 0)
 			return -1;
 		if (r) {
 			*m = c[i];
-			*e10 = j - k;
+			*e10 = j - f->k;
 			return 1;
 		}
 	}
@@ -188,34 +228,38 @@ static int try_digits(uint64_t *m, int *e10, long double y, int k, int p, double
 }
 
 /* The shortest decimal m * 10^e10 that reads back as a (finite, > 0):
- * y = a * 10^k lies in [1e16, 1e17), and for p significant digits the
- * candidates are the two integers around y / 10^(17 - p). If some p-digit
- * decimal reads back, so does one of p + 1 digits, so p is found by
- * bisection, tried first at 15 (data with 16 or 17 digits is then two or
- * three tries). Returns p, or 0 when this cannot decide (the caller falls
- * back to printf and strtod). */
+ * for p significant digits the candidates are the two integers around
+ * y / 10^(17 - p). If some p-digit decimal reads back, so does one of
+ * p + 1 digits, so p is found by bisection, tried first at 15 (data with
+ * 16 or 17 digits is then two or three tries). Returns p, or 0 when this
+ * cannot decide (the caller falls back to printf and strtod). */
 static int shortest(uint64_t *mout, int *eout, double a)
 {
-	int e2, x, k, lo, hi, best = 0, r;
+	int e2, x, lo, hi, best = 0, r;
 	uint64_t m;
 	int e10;
-	long double y;
+	fmt_ctx f;
 
+	if (!(a > 1e-280 && a < 1e280))
+		return 0;
 	frexp(a, &e2);
 	x = (int)floor((e2 - 1) * 0.30102999566398120); /* log10(a), or one less */
-	k = 16 - x;
-	if (k < -27 || k > 27)
+	f.a = a;
+	f.k = 16 - x;
+	if (f.k < -27 || f.k > 27)
 		return 0;
-	y = k < 0 ? (long double)a / p10l[-k] : (long double)a * p10l[k];
-	if (y < 1e16L || y >= 1e17L) {
-		k += y < 1e16L ? 1 : -1;
-		if (k < -27 || k > 27)
+	f.y = scale(a, f.k);
+	if (f.y >= 1e17L) {
+		if (--f.k < -27)
 			return 0;
-		y = k < 0 ? (long double)a / p10l[-k] : (long double)a * p10l[k];
-		if (y < 1e16L || y >= 1e17L)
-			return 0;
+		f.y = scale(a, f.k);
 	}
-	if ((r = try_digits(&m, &e10, y, k, 15, a)) < 0)
+	if (f.y < 1e16L || f.y >= 1e17L)
+		return 0;
+	/* the midpoints to the neighbours (a power of two has a nearer one below) */
+	f.lo = scale(((long double)a + nextafter(a, 0)) / 2, f.k);
+	f.hi = scale(((long double)a + nextafter(a, 2 * a)) / 2, f.k);
+	if ((r = try_digits(&m, &e10, &f, 15)) < 0)
 		return 0;
 	if (r) {
 		best = 15, *mout = m, *eout = e10;
@@ -225,7 +269,7 @@ static int shortest(uint64_t *mout, int *eout, double a)
 	}
 	while (lo <= hi) {
 		int p = lo == 16 ? 16 : (lo + hi) / 2;
-		if ((r = try_digits(&m, &e10, y, k, p, a)) < 0)
+		if ((r = try_digits(&m, &e10, &f, p)) < 0)
 			return 0;
 		if (r) {
 			best = p, *mout = m, *eout = e10;
@@ -473,4 +517,130 @@ void tsd_csvrow_free(tsd_csvrow *row)
 	free(row->off);
 	free(row->flen);
 	memset(row, 0, sizeof *row);
+}
+
+/* ---------------------------------------------------------------- lines */
+
+static char *put_int(char *d, int64_t x)
+{
+	if (x < 0) {
+		*d++ = '-';
+		return put_uint(d, (uint64_t)0 - (uint64_t)x);
+	}
+	return put_uint(d, (uint64_t)x);
+}
+
+static char *put_name(char *d, const tsd_csvenc *e, const char *name, size_t nl)
+{
+	d += tsd_csv_field(d, name, nl, e->delim);
+	*d++ = (char)e->delim;
+	return d;
+}
+
+size_t tsd_csv_sample_line(char *d0, const tsd_csvenc *e, const char *name, size_t nl, int64_t t, double v)
+{
+	char *d = d0;
+
+	if (name)
+		d = put_name(d, e, name, nl);
+	d += tsd_time_format(d, t, e->tstyle);
+	*d++ = (char)e->delim;
+	if (!isnan(v)) /* a gap marker has an empty value */
+		d += tsd_format_double(d, v, e->precision);
+	*d++ = '\n';
+	return (size_t)(d - d0);
+}
+
+/* series,window,kind, */
+static char *row_start(char *d, const tsd_csvenc *e, const char *name, size_t nl, int64_t window)
+{
+	d = put_name(d, e, name, nl);
+	d = put_int(d, window);
+	*d++ = (char)e->delim;
+	return d;
+}
+
+size_t tsd_csv_window_line(char *d0, const tsd_csvenc *e, const char *name, size_t nl, const tsd_window *w)
+{
+	char *d = row_start(d0, e, name, nl, w->window);
+	size_t k;
+
+	*d++ = 'W';
+	if (w->flags & TSD_WIN_IRREGULAR)
+		*d++ = 'I';
+	if (w->flags & TSD_WIN_SELECTED)
+		*d++ = 'S';
+	if (w->flags & TSD_WIN_GAP)
+		*d++ = 'G';
+	*d++ = (char)e->delim;
+	d = put_uint(d, w->levels);
+	*d++ = (char)e->delim;
+	d = put_uint(d, w->n);
+	*d++ = (char)e->delim;
+	d += tsd_time_format(d, w->t_first, e->tstyle);
+	*d++ = (char)e->delim;
+	d += tsd_time_format(d, w->t_last, e->tstyle);
+	*d++ = (char)e->delim;
+	k = strnlen(w->wavelet, TSD_WAVELET_NAME);
+	memcpy(d, w->wavelet, k);
+	d += k;
+	*d++ = (char)e->delim;
+	k = strnlen(w->mode, TSD_MODE_NAME);
+	memcpy(d, w->mode, k);
+	d += k;
+	*d++ = '\n';
+	return (size_t)(d - d0);
+}
+
+size_t tsd_csv_times_line(char *d0, const tsd_csvenc *e, const char *name, size_t nl, const tsd_times *ts, uint32_t i)
+{
+	char *d = row_start(d0, e, name, nl, ts->window);
+
+	*d++ = 'T';
+	*d++ = (char)e->delim;
+	*d++ = (char)e->delim;
+	d = put_uint(d, i);
+	*d++ = (char)e->delim;
+	d += tsd_time_format(d, ts->t[i], e->tstyle);
+	for (int k = 0; k < 3; k++)
+		*d++ = (char)e->delim;
+	*d++ = '\n';
+	return (size_t)(d - d0);
+}
+
+size_t tsd_csv_coef_line(char *d0, const tsd_csvenc *e, const char *name, size_t nl, const tsd_coefs *c,
+			 uint32_t i, const tsd_coef_place *pl)
+{
+	char *d = row_start(d0, e, name, nl, c->window);
+	int64_t t0, t1;
+	uint32_t k = c->start + i;
+
+	tsd_coef_place_span(&t0, &t1, pl, c->level, k);
+	*d++ = c->kind == TSD_COEF_A ? 'A' : 'D';
+	*d++ = (char)e->delim;
+	d = put_uint(d, c->level);
+	*d++ = (char)e->delim;
+	d = put_uint(d, k);
+	*d++ = (char)e->delim;
+	d += tsd_time_format(d, t0, e->tstyle);
+	*d++ = (char)e->delim;
+	d += tsd_time_format(d, t1, e->tstyle);
+	*d++ = (char)e->delim;
+	d += tsd_format_double(d, c->v[i], e->precision);
+	*d++ = (char)e->delim;
+	if (c->score)
+		d += tsd_format_double(d, c->score[i], 0);
+	*d++ = '\n';
+	return (size_t)(d - d0);
+}
+
+size_t tsd_csv_end_line(char *d0, const tsd_csvenc *e, const char *name, size_t nl, int64_t window)
+{
+	char *d = row_start(d0, e, name, nl, window);
+
+	*d++ = 'E';
+	for (int k = 0; k < 6; k++)
+		*d++ = (char)e->delim;
+	*d++ = '\n';
+	return (size_t)(d - d0);
 }

@@ -23,6 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "coefwin.h"
+#include "record.h"
+#include "tstime.h"
+
 /* Longest text tsd_format_double writes, with its NUL. */
 #define TSD_DOUBLE_MAX 32
 
@@ -61,6 +65,28 @@ size_t tsd_csv_record_len(const char *s, size_t avail, int delim, int *open);
  * bad quoting, TSD_ENOMEM. */
 int tsd_csv_split(tsd_csvrow *row, const char *s, size_t len, int delim, int flags);
 void tsd_csvrow_free(tsd_csvrow *row);
+
+/* ---- records as lines (the writer's shapes, see stream.h) */
+typedef struct {
+	int delim;
+	int precision;         /* significant digits, 0 = shortest exact */
+	const tsd_tstyle *tstyle;
+} tsd_csvenc;
+
+/* Room one line of a series named by nl bytes may take. */
+#define TSD_CSV_LINE_MAX(nl) (2 * (size_t)(nl) + 4 * TSD_TIME_MAX + 2 * TSD_DOUBLE_MAX + 64)
+
+/* Each writes one line with its '\n' into d (TSD_CSV_LINE_MAX(nl) bytes)
+ * and returns its length (a NaN sample value, a gap marker, is an empty
+ * field). name NULL: a sample line without the series
+ * column ("time,value"). A coefficient line is coefficient i of run c,
+ * with the time span pl gives it (pl: set from the window's header). */
+size_t tsd_csv_sample_line(char *d, const tsd_csvenc *e, const char *name, size_t nl, int64_t t, double v);
+size_t tsd_csv_window_line(char *d, const tsd_csvenc *e, const char *name, size_t nl, const tsd_window *w);
+size_t tsd_csv_times_line(char *d, const tsd_csvenc *e, const char *name, size_t nl, const tsd_times *ts, uint32_t i);
+size_t tsd_csv_coef_line(char *d, const tsd_csvenc *e, const char *name, size_t nl, const tsd_coefs *c,
+			 uint32_t i, const tsd_coef_place *pl);
+size_t tsd_csv_end_line(char *d, const tsd_csvenc *e, const char *name, size_t nl, int64_t window);
 
 static inline const char *tsd_csvrow_field(const tsd_csvrow *row, size_t i) { return row->buf + row->off[i]; }
 

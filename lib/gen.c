@@ -1,6 +1,7 @@
 /* gen.c: the synthetic series generator behind tsgen: own PRNGs
  * (splitmix64, xoshiro256**), polar Gaussian, event scheduling. */
 #include "gen.h"
+#include "bytes.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -41,15 +42,6 @@ struct tsd_gen {
 	int overflow;		/* t + step would overflow */
 	struct series *s;	/* (nseries) */
 };
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 static inline uint64_t rotl(uint64_t x, int k)
 {
@@ -105,7 +97,7 @@ static uint64_t geometric(uint64_t *st, double p)
 		return NEVER;
 	if (p >= 1)
 		return 0;
-	w = floor(log(1 - u01(splitmix64(st))) / log1p(-p));
+	w = floor(log(1 - u01(tsd_rng_next(st))) / log1p(-p));
 	return w < 0x1p62 ? (uint64_t)w : NEVER;
 }
 
@@ -137,17 +129,17 @@ static void series_init(struct tsd_gen *g, struct series *s, size_t idx)
 	/* (seed, idx) -> a stream seed: hash the seed, then hash again
 	 * with the index folded in, so neighbouring seeds and indices
 	 * land far apart */
-	y = splitmix64(&x);
+	y = tsd_rng_next(&x);
 	x = y ^ ((uint64_t)idx * 0xd1342543de82ef95ull);
-	(void)splitmix64(&x);
+	(void)tsd_rng_next(&x);
 	for (j = 0; j < 4; j++)
-		s->xs[j] = splitmix64(&x);
+		s->xs[j] = tsd_rng_next(&x);
 	for (j = 0; j < NKIND; j++)
-		s->ev[j] = splitmix64(&x);
-	s->phase = 2 * M_PI * u01(splitmix64(&x));
+		s->ev[j] = tsd_rng_next(&x);
+	s->phase = 2 * M_PI * u01(tsd_rng_next(&x));
 	/* Box-Muller for the level offset, off the noise stream */
-	u = u01(splitmix64(&x));
-	w = u01(splitmix64(&x));
+	u = u01(tsd_rng_next(&x));
+	w = u01(tsd_rng_next(&x));
 	s->level = g->c.level + g->c.level_sd * sqrt(-2 * log(1 - u)) * cos(2 * M_PI * w);
 	s->has_spare = 0;
 	s->run = 0;
@@ -347,7 +339,7 @@ static int step_series(struct tsd_gen *g, struct series *s, tsd_gen_point *p)
 	}
 
 	if (due & (1u << K_SHIFT)) {
-		int up = splitmix64(&s->ev[K_SHIFT]) >> 63;
+		int up = tsd_rng_next(&s->ev[K_SHIFT]) >> 63;
 
 		s->level += up ? c->shift_size : -c->shift_size;
 		p->begin |= TSD_GEN_EV_SHIFT;
@@ -360,7 +352,7 @@ static int step_series(struct tsd_gen *g, struct series *s, tsd_gen_point *p)
 		v += c->amplitude * sin(2 * M_PI * frac + s->phase);
 	}
 	if (due & (1u << K_SPIKE)) {
-		int up = splitmix64(&s->ev[K_SPIKE]) >> 63;
+		int up = tsd_rng_next(&s->ev[K_SPIKE]) >> 63;
 
 		v += up ? g->spike_size : -g->spike_size;
 		p->begin |= TSD_GEN_EV_SPIKE;

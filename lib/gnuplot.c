@@ -1,6 +1,7 @@
 /* gnuplot.c: a gnuplot child on pipes: commands in, messages out (see
  * gnuplot.h). */
 #include "gnuplot.h"
+#include "tstime.h"
 #include "tsd.h"
 
 #include <errno.h>
@@ -373,18 +374,10 @@ int tsd_gnuplot_read(tsd_gnuplot *gp, char *msg, size_t len, size_t *got)
 	return gp->eof && !gp->nline && !gp->npend;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait for sync (or a reply when want_reply); 0, 1 exited, 2 timeout. */
 static int wait_for(tsd_gnuplot *gp, int64_t sync, int want_reply, int timeout_ms)
 {
-	int64_t end = now_ms() + timeout_ms;
+	int64_t end = tsd_now_ms() + timeout_ms;
 	int rc;
 
 	for (;;) {
@@ -394,7 +387,7 @@ static int wait_for(tsd_gnuplot *gp, int64_t sync, int want_reply, int timeout_m
 			return 0;
 		if (gp->eof)
 			return 1;
-		int64_t left = timeout_ms < 0 ? -1 : end - now_ms();
+		int64_t left = timeout_ms < 0 ? -1 : end - tsd_now_ms();
 		if (timeout_ms >= 0 && left <= 0)
 			return 2;
 		struct pollfd p[2] = { { .fd = gp->err_fd, .events = POLLIN },

@@ -543,23 +543,22 @@ static int csv_line(tsd_kenc *e, unsigned char **buf, size_t *len, size_t *cap, 
 {
 	const char *nm = tsd_series_name(e->tab, series);
 	size_t nl = tsd_series_namelen(e->tab, series), k = 0;
-	unsigned char *d = grow(buf, cap, *len, 2 * nl + 5 + (line ? linelen : TSD_TIME_MAX + 40));
+	unsigned char *d = grow(buf, cap, *len, 1 + (line ? 2 * nl + 2 + linelen : TSD_CSV_LINE_MAX(nl)));
 
 	if (!d)
 		return TSD_ENOMEM;
 	if (*len)
 		d[k++] = '\n';
-	if (!line || !has_series) {
-		k += tsd_csv_field((char *)d + k, nm, nl, ',');
-		d[k++] = ',';
-	}
 	if (line) {
+		if (!has_series) {
+			k += tsd_csv_field((char *)d + k, nm, nl, ',');
+			d[k++] = ',';
+		}
 		memcpy(d + k, line, linelen);
 		k += linelen;
 	} else {
-		k += (size_t)tsd_time_format((char *)d + k, r->s.t, e->tstyle);
-		d[k++] = ',';
-		k += (size_t)tsd_format_double((char *)d + k, r->s.v, e->precision);
+		tsd_csvenc ce = { .delim = ',', .precision = e->precision, .tstyle = e->tstyle };
+		k += tsd_csv_sample_line((char *)d + k, &ce, nm, nl, r->s.t, r->s.v) - 1; /* no '\n' */
 	}
 	*len += k;
 	return 0;

@@ -2,6 +2,7 @@
  * compression ratios, (normalised) RMSE, largest error, errors inside event
  * windows, peak retention, and merging of per-series figures. */
 #include "metrics.h"
+#include "select.h"
 #include "tsd.h"
 
 #include <math.h>
@@ -102,6 +103,7 @@ static void derive(struct tsd_metrics *mt)
 	mt->nrmse = sqrt(safe_ratio(mt->sumsq_norm, (double)mt->n));
 	mt->win_rmse = sqrt(safe_ratio(mt->win_sumsq, (double)mt->win_n));
 	mt->win_nrmse = sqrt(safe_ratio(mt->win_sumsq_norm, (double)mt->win_n));
+	mt->noise = sqrt(safe_ratio(mt->noise_sumsq_norm, (double)mt->n));
 }
 
 static int in_windows(int64_t t, const struct tsd_window *w, size_t nw)
@@ -275,5 +277,42 @@ void tsd_metrics_merge(struct tsd_metrics *acc, const struct tsd_metrics *b)
 	acc->windows_empty += b->windows_empty;
 	acc->peaks_total += b->peaks_total;
 	acc->peaks_kept += b->peaks_kept;
+	acc->noise_sumsq_norm += b->noise_sumsq_norm;
 	derive(acc);
+}
+
+int tsd_metrics_noise(double *q, double *work, const double *v, size_t n)
+{
+	double mn, mx, sigma, half;
+	size_t i;
+	int rc;
+
+	if (!q || (n && !v) || (n > 1 && !work))
+		return TSD_EINVAL;
+	*q = 0;
+	if (n < 2)
+		return 0;
+	mn = mx = v[0];
+	for (i = 1; i < n; i++) {
+		mn = v[i] < mn ? v[i] : mn;
+		mx = v[i] > mx ? v[i] : mx;
+	}
+	if (!(mx > mn))
+		return 0;
+	/* differences over the range, both halved: no overflow */
+	half = mx / 2 - mn / 2;
+	for (i = 0; i + 1 < n; i++)
+		work[i] = (v[i + 1] / 2 - v[i] / 2) / half;
+	/* median(|d|) / 0.6745 (select.c's estimate; in place: it reads d[i]
+	 * before writing work[i]) */
+	if ((rc = tsd_select_sigma(&sigma, work, work, n - 1)) < 0)
+		return rc;
+	*q = sigma / sqrt(2);
+	return 0;
+}
+
+void tsd_metrics_set_noise(struct tsd_metrics *mt, double q)
+{
+	mt->noise_sumsq_norm = (double)mt->n * q * q;
+	mt->noise = q;
 }

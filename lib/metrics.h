@@ -79,6 +79,10 @@ struct tsd_metrics {
 	double ratio_points, ratio_bytes;
 	double rmse, nrmse;
 	double win_rmse, win_nrmse;   /* 0 when win_n == 0 */
+	/* the noise floor (tsd_metrics_set_noise): sum of n * (sigma /
+	 * range)^2, and its RMS over the samples, pooled as nrmse is */
+	double noise_sumsq_norm;
+	double noise;
 };
 
 /* An empty result: the identity of tsd_metrics_merge(). */
@@ -92,6 +96,19 @@ int tsd_metrics_series(struct tsd_metrics *out,
 		       const int64_t *tr, const double *vr, size_t m,
 		       const struct tsd_window *w, size_t nw,
 		       const struct tsd_metrics_opts *opt);
+
+/* The white-noise floor of a series, over its range: q = sigma / range
+ * with sigma = median |v[i+1] - v[i]| * 1.4826 / sqrt 2. First
+ * differences of white noise of sd s have sd s * sqrt 2 and a median
+ * absolute value of 0.6745 times that (1.4826 = 1 / 0.6745), while a slow
+ * signal and a few jumps barely move the median. Where noise dominates, no
+ * reduced series read by straight lines gets far below it. Computed on
+ * halved values, so values near +-DBL_MAX give a finite q; a flat series
+ * gives 0. work: n - 1 doubles. Sets 0 for n < 2. */
+int tsd_metrics_noise(double *q, double *work, const double *v, size_t n);
+/* Record a series' noise floor q (tsd_metrics_noise) in its figures
+ * (after tsd_metrics_series). */
+void tsd_metrics_set_noise(struct tsd_metrics *mt, double q);
 
 /* acc += b: add b's sums into acc and recompute acc's derived figures.
  * b's series are numbered after acc's for the *_series fields. */

@@ -3,6 +3,7 @@
  * defined in model.h. Each layer is a _forward/_backward pair, outputs
  * first; backward passes add into their gradients (+=). */
 #include "model.h"
+#include "bytes.h"
 #include "tsd.h"
 
 #include <errno.h>
@@ -767,20 +768,6 @@ void tsd_model_config_default(struct tsd_model_config *cfg, int nfeat)
 	cfg->radius = 16;
 }
 
-static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errbuf || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
-
 int tsd_model_config_check(const struct tsd_model_config *cfg,
 			   char *errbuf, size_t errlen)
 {
@@ -798,25 +785,25 @@ int tsd_model_config_check(const struct tsd_model_config *cfg,
 	};
 
 	if (!cfg) {
-		seterr(errbuf, errlen, "no model configuration");
+		tsd_seterr(errbuf, errlen, "no model configuration");
 		return TSD_EINVAL;
 	}
 	for (size_t i = 0; i < sizeof lim / sizeof lim[0]; i++) {
 		int v;
 		memcpy(&v, (const char *)cfg + lim[i].off, sizeof v);
 		if (v < 1 || v > lim[i].max) {
-			seterr(errbuf, errlen, "model %s %d outside [1, %d]",
+			tsd_seterr(errbuf, errlen, "model %s %d outside [1, %d]",
 			       lim[i].name, v, lim[i].max);
 			return TSD_ERANGE;
 		}
 	}
 	if (cfg->width % cfg->heads) {
-		seterr(errbuf, errlen, "model width %d is not a multiple of heads %d",
+		tsd_seterr(errbuf, errlen, "model width %d is not a multiple of heads %d",
 		       cfg->width, cfg->heads);
 		return TSD_EINVAL;
 	}
 	if (cfg->radius < 0 || cfg->radius > cfg->max_tokens) {
-		seterr(errbuf, errlen, "model radius %d outside [0, %d]",
+		tsd_seterr(errbuf, errlen, "model radius %d outside [0, %d]",
 		       cfg->radius, cfg->max_tokens);
 		return TSD_ERANGE;
 	}
@@ -987,16 +974,6 @@ size_t tsd_model_acts_len(const struct tsd_model_config *cfg, int B, int T)
 /* ------------------------------------------------------------------ */
 /* initialisation */
 
-/* splitmix64: small, fast, and the same sequence on every platform. */
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* n floats uniform in [-a, a): variance a^2/3. Exact float arithmetic on
  * 24-bit integers, so identical everywhere. */
 static void fill_uniform(float *p, size_t n, float std, uint64_t *s)
@@ -1004,7 +981,7 @@ static void fill_uniform(float *p, size_t n, float std, uint64_t *s)
 	float a = sqrtf(3.0f) * std;
 
 	for (size_t i = 0; i < n; i++) {
-		float u = (float)(rng_next(s) >> 40) * 0x1p-24f; /* [0,1) */
+		float u = (float)(tsd_rng_next(s) >> 40) * 0x1p-24f; /* [0,1) */
 		p[i] = (2.0f * u - 1.0f) * a;
 	}
 }
@@ -1282,41 +1259,6 @@ int tsd_model_bce(float *loss, float *dlogits, const float *logits,
 
 #define HINT "retrain with tstrain or pass the right file"
 
-static void put_u32(unsigned char *b, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const unsigned char *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	       (uint32_t)b[3] << 24;
-}
-
-static void put_u64(unsigned char *b, uint64_t v)
-{
-	put_u32(b, (uint32_t)v);
-	put_u32(b + 4, (uint32_t)(v >> 32));
-}
-
-static uint64_t get_u64(const unsigned char *b)
-{
-	return (uint64_t)get_u32(b) | (uint64_t)get_u32(b + 4) << 32;
-}
-
-/* CRC-32 (IEEE 802.3, reflected 0xedb88320), as zlib's crc32(). */
-static uint32_t crc32_update(uint32_t crc, const unsigned char *b, size_t n)
-{
-	crc = ~crc;
-	for (size_t i = 0; i < n; i++) {
-		crc ^= b[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-	}
-	return ~crc;
-}
-
 /* header byte offsets */
 enum {
 	H_MAGIC = 0, H_VERSION = 4, H_HSIZE = 8, H_NFEAT = 12, H_WIDTH = 16,
@@ -1335,10 +1277,10 @@ static int write_floats(FILE *f, const float *p, size_t n, uint32_t *crc)
 		for (size_t i = 0; i < k; i++) {
 			uint32_t u;
 			memcpy(&u, &p[i], 4);
-			put_u32(buf + 4 * i, u);
+			tsd_put_u32(buf + 4 * i, u);
 		}
 		if (crc)
-			*crc = crc32_update(*crc, buf, 4 * k);
+			*crc = tsd_crc32(*crc, buf, 4 * k);
 		else if (fwrite(buf, 4, k, f) != k)
 			return TSD_EIO;
 		p += k;
@@ -1358,7 +1300,7 @@ int tsd_model_save_file(FILE *f, const struct tsd_model *m, const char *name,
 	if (!name)
 		name = "model";
 	if (!f || !m || !m->param_mem) {
-		seterr(errbuf, errlen, "%s: no model to save", name);
+		tsd_seterr(errbuf, errlen, "%s: no model to save", name);
 		return TSD_EINVAL;
 	}
 	cfg = &m->cfg;
@@ -1367,23 +1309,23 @@ int tsd_model_save_file(FILE *f, const struct tsd_model *m, const char *name,
 	write_floats(NULL, m->param_mem, m->nparams, &crc);
 	memset(h, 0, sizeof h);
 	memcpy(h + H_MAGIC, TSD_MODEL_MAGIC, 4);
-	put_u32(h + H_VERSION, TSD_MODEL_VERSION);
-	put_u32(h + H_HSIZE, TSD_MODEL_HEADER_SIZE);
-	put_u32(h + H_NFEAT, (uint32_t)cfg->nfeat);
-	put_u32(h + H_WIDTH, (uint32_t)cfg->width);
-	put_u32(h + H_HEADS, (uint32_t)cfg->heads);
-	put_u32(h + H_LAYERS, (uint32_t)cfg->layers);
-	put_u32(h + H_HIDDEN, (uint32_t)cfg->hidden);
-	put_u32(h + H_MAXT, (uint32_t)cfg->max_tokens);
-	put_u32(h + H_RADIUS, (uint32_t)cfg->radius);
-	put_u32(h + H_NNORM, (uint32_t)nnorm);
-	put_u32(h + H_FLAGS, 0);
-	put_u64(h + H_NPARAMS, (uint64_t)m->nparams);
-	put_u32(h + H_CRC, crc);
+	tsd_put_u32(h + H_VERSION, TSD_MODEL_VERSION);
+	tsd_put_u32(h + H_HSIZE, TSD_MODEL_HEADER_SIZE);
+	tsd_put_u32(h + H_NFEAT, (uint32_t)cfg->nfeat);
+	tsd_put_u32(h + H_WIDTH, (uint32_t)cfg->width);
+	tsd_put_u32(h + H_HEADS, (uint32_t)cfg->heads);
+	tsd_put_u32(h + H_LAYERS, (uint32_t)cfg->layers);
+	tsd_put_u32(h + H_HIDDEN, (uint32_t)cfg->hidden);
+	tsd_put_u32(h + H_MAXT, (uint32_t)cfg->max_tokens);
+	tsd_put_u32(h + H_RADIUS, (uint32_t)cfg->radius);
+	tsd_put_u32(h + H_NNORM, (uint32_t)nnorm);
+	tsd_put_u32(h + H_FLAGS, 0);
+	tsd_put_u64(h + H_NPARAMS, (uint64_t)m->nparams);
+	tsd_put_u32(h + H_CRC, crc);
 	if (fwrite(h, 1, sizeof h, f) != sizeof h ||
 	    write_floats(f, m->norm, nnorm, NULL) ||
 	    write_floats(f, m->param_mem, m->nparams, NULL) || fflush(f)) {
-		seterr(errbuf, errlen, "%s: write error: %s", name, strerror(errno));
+		tsd_seterr(errbuf, errlen, "%s: write error: %s", name, strerror(errno));
 		return TSD_EIO;
 	}
 	return 0;
@@ -1396,16 +1338,16 @@ int tsd_model_save(const char *path, const struct tsd_model *m,
 	int err;
 
 	if (!path) {
-		seterr(errbuf, errlen, "no model file name");
+		tsd_seterr(errbuf, errlen, "no model file name");
 		return TSD_EINVAL;
 	}
 	if (!(f = fopen(path, "wb"))) {
-		seterr(errbuf, errlen, "%s: cannot create: %s", path, strerror(errno));
+		tsd_seterr(errbuf, errlen, "%s: cannot create: %s", path, strerror(errno));
 		return TSD_EIO;
 	}
 	err = tsd_model_save_file(f, m, path, errbuf, errlen);
 	if (fclose(f) && !err) {
-		seterr(errbuf, errlen, "%s: write error: %s", path, strerror(errno));
+		tsd_seterr(errbuf, errlen, "%s: write error: %s", path, strerror(errno));
 		err = TSD_EIO;
 	}
 	return err;
@@ -1437,36 +1379,36 @@ int tsd_model_load_file(struct tsd_model *m, FILE *f, const char *name,
 	if (!name)
 		name = "model";
 	if (!m || !f) {
-		seterr(errbuf, errlen, "%s: no model or file", name);
+		tsd_seterr(errbuf, errlen, "%s: no model or file", name);
 		return TSD_EINVAL;
 	}
 	memset(m, 0, sizeof *m);
 	got = read_full(f, h, sizeof h, &ioerr);
 	if (ioerr) {
-		seterr(errbuf, errlen, "%s: read error: %s", name, strerror(ioerr));
+		tsd_seterr(errbuf, errlen, "%s: read error: %s", name, strerror(ioerr));
 		return TSD_EIO;
 	}
 	if (got >= 4 && memcmp(h + H_MAGIC, TSD_MODEL_MAGIC, 4)) {
-		seterr(errbuf, errlen, "%s: not a tsdown model (magic is not "
+		tsd_seterr(errbuf, errlen, "%s: not a tsdown model (magic is not "
 		       "\"TSDM\"); pass a file written by tstrain", name);
 		return TSD_EFORMAT;
 	}
 	if (got < sizeof h) {
-		seterr(errbuf, errlen, "%s: truncated: %zu of %u header bytes; "
+		tsd_seterr(errbuf, errlen, "%s: truncated: %zu of %u header bytes; "
 		       HINT, name, got, TSD_MODEL_HEADER_SIZE);
 		return TSD_ETRUNC;
 	}
-	version = get_u32(h + H_VERSION);
+	version = tsd_get_u32(h + H_VERSION);
 	if (version != TSD_MODEL_VERSION) {
-		seterr(errbuf, errlen, "%s: model format version %u, this build "
+		tsd_seterr(errbuf, errlen, "%s: model format version %u, this build "
 		       "reads version %u; retrain with this tstrain or use the "
 		       "tsdown that wrote it", name, version, TSD_MODEL_VERSION);
 		return TSD_EVERSION;
 	}
-	hsize = get_u32(h + H_HSIZE);
-	if (hsize != TSD_MODEL_HEADER_SIZE || get_u32(h + H_FLAGS)) {
-		seterr(errbuf, errlen, "%s: corrupt header (size %u, flags %u); "
-		       HINT, name, hsize, get_u32(h + H_FLAGS));
+	hsize = tsd_get_u32(h + H_HSIZE);
+	if (hsize != TSD_MODEL_HEADER_SIZE || tsd_get_u32(h + H_FLAGS)) {
+		tsd_seterr(errbuf, errlen, "%s: corrupt header (size %u, flags %u); "
+		       HINT, name, hsize, tsd_get_u32(h + H_FLAGS));
 		return TSD_EFORMAT;
 	}
 	memset(&cfg, 0, sizeof cfg);
@@ -1476,19 +1418,19 @@ int tsd_model_load_file(struct tsd_model *m, FILE *f, const char *name,
 		int *dst[] = { &cfg.nfeat, &cfg.width, &cfg.heads, &cfg.layers,
 			       &cfg.hidden, &cfg.max_tokens, &cfg.radius };
 		for (size_t i = 0; i < sizeof off / sizeof off[0]; i++) {
-			uint32_t v = get_u32(h + off[i]);
+			uint32_t v = tsd_get_u32(h + off[i]);
 			*dst[i] = v > INT32_MAX ? -1 : (int)v;
 		}
 	}
 	if (tsd_model_config_check(&cfg, why, sizeof why)) {
-		seterr(errbuf, errlen, "%s: bad dimensions: %s; " HINT, name, why);
+		tsd_seterr(errbuf, errlen, "%s: bad dimensions: %s; " HINT, name, why);
 		return TSD_EFORMAT;
 	}
-	nnorm = get_u32(h + H_NNORM);
-	nparams = get_u64(h + H_NPARAMS);
+	nnorm = tsd_get_u32(h + H_NNORM);
+	nparams = tsd_get_u64(h + H_NPARAMS);
 	want = tsd_model_nparams(&cfg);
 	if (nnorm != 2 * (uint32_t)cfg.nfeat || nparams != want) {
-		seterr(errbuf, errlen, "%s: header says %llu parameters and %u "
+		tsd_seterr(errbuf, errlen, "%s: header says %llu parameters and %u "
 		       "normalisation floats, but F=%d C=%d NH=%d L=%d H=%d "
 		       "give %llu and %d; the file is corrupt, " HINT, name,
 		       (unsigned long long)nparams, nnorm, cfg.nfeat, cfg.width,
@@ -1497,7 +1439,7 @@ int tsd_model_load_file(struct tsd_model *m, FILE *f, const char *name,
 		return TSD_ESIZE;
 	}
 	if ((err = model_alloc(m, &cfg))) {
-		seterr(errbuf, errlen, "%s: %s", name, tsd_strerror(err));
+		tsd_seterr(errbuf, errlen, "%s: %s", name, tsd_strerror(err));
 		return err;
 	}
 
@@ -1507,42 +1449,42 @@ int tsd_model_load_file(struct tsd_model *m, FILE *f, const char *name,
 	nbytes = 4 * nfloat;
 	if (!(bytes = malloc(nbytes))) {
 		err = TSD_ENOMEM;
-		seterr(errbuf, errlen, "%s: %s", name, tsd_strerror(err));
+		tsd_seterr(errbuf, errlen, "%s: %s", name, tsd_strerror(err));
 		goto cleanup;
 	}
 	got = read_full(f, bytes, nbytes, &ioerr);
 	if (ioerr) {
 		err = TSD_EIO;
-		seterr(errbuf, errlen, "%s: read error: %s", name, strerror(ioerr));
+		tsd_seterr(errbuf, errlen, "%s: read error: %s", name, strerror(ioerr));
 		goto cleanup;
 	}
 	if (got < nbytes) {
 		err = TSD_ETRUNC;
-		seterr(errbuf, errlen, "%s: truncated: %zu of %zu weight bytes; "
+		tsd_seterr(errbuf, errlen, "%s: truncated: %zu of %zu weight bytes; "
 		       HINT, name, got, nbytes);
 		goto cleanup;
 	}
 	if (fgetc(f) != EOF) {
 		err = TSD_EFORMAT;
-		seterr(errbuf, errlen, "%s: trailing bytes after %zu weight "
+		tsd_seterr(errbuf, errlen, "%s: trailing bytes after %zu weight "
 		       "bytes; " HINT, name, nbytes);
 		goto cleanup;
 	}
-	crc = crc32_update(0, bytes, nbytes);
-	if (crc != get_u32(h + H_CRC)) {
+	crc = tsd_crc32(0, bytes, nbytes);
+	if (crc != tsd_get_u32(h + H_CRC)) {
 		err = TSD_EFORMAT;
-		seterr(errbuf, errlen, "%s: checksum mismatch (file %08x, "
+		tsd_seterr(errbuf, errlen, "%s: checksum mismatch (file %08x, "
 		       "weights %08x): the file is corrupt; " HINT, name,
-		       get_u32(h + H_CRC), crc);
+		       tsd_get_u32(h + H_CRC), crc);
 		goto cleanup;
 	}
 	for (size_t i = 0; i < nfloat; i++) {
-		uint32_t u = get_u32(bytes + 4 * i);
+		uint32_t u = tsd_get_u32(bytes + 4 * i);
 		float v;
 		memcpy(&v, &u, 4);
 		if (!isfinite(v)) {
 			err = TSD_EFORMAT;
-			seterr(errbuf, errlen, "%s: weight %zu is not finite; "
+			tsd_seterr(errbuf, errlen, "%s: weight %zu is not finite; "
 			       "the model diverged in training, " HINT, name, i);
 			goto cleanup;
 		}
@@ -1568,11 +1510,11 @@ int tsd_model_load(struct tsd_model *m, const char *path,
 	if (m)
 		memset(m, 0, sizeof *m);
 	if (!path || !m) {
-		seterr(errbuf, errlen, "no model file name");
+		tsd_seterr(errbuf, errlen, "no model file name");
 		return TSD_EINVAL;
 	}
 	if (!(f = fopen(path, "rb"))) {
-		seterr(errbuf, errlen, "%s: cannot open: %s; train one with "
+		tsd_seterr(errbuf, errlen, "%s: cannot open: %s; train one with "
 		       "tstrain or pass the right path", path, strerror(errno));
 		return TSD_EIO;
 	}

@@ -1,5 +1,7 @@
 /* select.c: thresh's keep rules over coefficient arrays (see select.h). */
 #include "select.h"
+#include "exact.h"
+#include "reduce.h"
 #include "tsd.h"
 
 #include <math.h>
@@ -170,4 +172,92 @@ void tsd_select_run_add(tsd_select_run *r, size_t n, size_t pts)
 {
 	r->n += n;
 	r->pts += pts;
+}
+
+size_t tsd_select_work_len(const tsd_coefwin *cw)
+{
+	/* the universal rule: the finest details and scratch; ranked by
+	 * score: scratch and the scores as doubles */
+	return 2 * (cw->m - cw->lens[0]) + 1;
+}
+
+int tsd_select_window(unsigned char *keep, tsd_select_stats *st, double *work,
+		      const tsd_coefwin *cw, const tsd_select_opts *o, tsd_select_run *run)
+{
+	/* the details: [a, m) of the layout; the approximation stays */
+	size_t a = cw->lens[0], nd = cw->m - a, k, ne = 0;
+	const unsigned char *elig = cw->have + a;
+	unsigned char *kd = keep + a;
+	int ru = o->rule;
+
+	memcpy(keep, cw->have, a);
+	for (size_t i = 0; i < nd; i++)
+		ne += elig[i];
+	st->details = ne;
+	if (ru == TSD_SEL_DEFAULT)
+		ru = cw->scored ? TSD_SEL_SCORE : TSD_SEL_UNIVERSAL;
+	switch (ru) {
+	case TSD_SEL_SCORE:
+		tsd_select_score(kd, cw->score + a, elig, nd, o->rule == TSD_SEL_DEFAULT ? 0.5 : o->arg);
+		return 0;
+	case TSD_SEL_ABS:
+		tsd_select_abs(kd, cw->c + a, elig, nd, o->arg);
+		return 0;
+	case TSD_SEL_UNIVERSAL: {
+		/* sigma from the finest details present */
+		size_t f0 = cw->off[cw->J], f1 = cw->off[cw->J + 1], nf = 0;
+		double sigma;
+		for (size_t i = f0; i < f1; i++)
+			if (cw->have[i])
+				work[nf++] = cw->c[i];
+		tsd_select_sigma(&sigma, work + nf, work, nf);
+		tsd_select_abs(kd, cw->c + a, elig, nd, tsd_select_universal(sigma, cw->n));
+		return 0;
+	}
+	case TSD_SEL_KEEP:
+	case TSD_SEL_BUDGET:
+	case TSD_SEL_RATIO:
+		break;
+	default:
+		return TSD_EINVAL;
+	}
+	if (ru == TSD_SEL_KEEP) {
+		k = tsd_select_fraction(ne, o->arg);
+	} else {
+		size_t pts, coarse = tsd_reduce_coarse(cw->n, cw->J);
+		if (ru == TSD_SEL_BUDGET)
+			pts = (size_t)o->arg;
+		else if (run)
+			pts = tsd_select_run_next(run, cw->n, o->arg); /* the series' running budget */
+		else
+			pts = tsd_select_ratio_points(cw->n, o->arg);
+		k = tsd_select_budget(pts, coarse, ne);
+		if (run && ru == TSD_SEL_RATIO)
+			tsd_select_run_add(run, cw->n, coarse + k < cw->n ? coarse + k : cw->n);
+		st->budgeted++;
+		/* a budget the coarse grid takes whole keeps no detail */
+		if (!k && ne && pts < cw->n && !st->starved++)
+			st->starved_pts = pts, st->starved_coarse = coarse;
+	}
+	if (o->exact == TSD_SEL_EXACT_REDUCED) {
+		double sse;
+		int rc = tsd_exact_reduced(keep, &sse, cw, k);
+		return rc < 0 ? rc : 0;
+	}
+	if (o->exact == TSD_SEL_EXACT && !tsd_coefwin_orthonormal(cw->n, cw->J, cw->w, cw->mode)) {
+		/* only the length can be wrong when haar or periodization */
+		if (cw->mode != TSD_MODE_PERIODIZATION && cw->w->len != 2)
+			return TSD_EUNSUP;
+		st->nonortho++;
+	}
+	if (cw->scored && o->exact == TSD_SEL_RANKED) {
+		/* scored (tscore): the top k by score, not magnitude */
+		double *sv = work + nd + 1;
+		for (size_t i = 0; i < nd; i++)
+			sv[i] = cw->score[a + i];
+		tsd_select_top(kd, work, sv, elig, nd, k);
+	} else {
+		tsd_select_top(kd, work, cw->c + a, elig, nd, k);
+	}
+	return 0;
 }

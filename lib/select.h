@@ -62,4 +62,49 @@ void tsd_select_run_add(tsd_select_run *r, size_t n, size_t pts);
 /* Details kept for a keep fraction f (0..1) of m: m * f rounded. */
 size_t tsd_select_fraction(size_t m, double f);
 
+/* ---- the whole policy of one window (thresh: one call per window) */
+#include "coefwin.h"
+
+enum tsd_select_rule {
+	TSD_SEL_DEFAULT = 0,   /* score 0.5 for scored windows, universal otherwise */
+	TSD_SEL_SCORE,         /* arg: the least score kept (0..1) */
+	TSD_SEL_ABS,           /* arg: the least magnitude kept */
+	TSD_SEL_UNIVERSAL,     /* sigma * sqrt(2 ln n), sigma from the finest details */
+	TSD_SEL_KEEP,          /* arg: the fraction of the details kept */
+	TSD_SEL_BUDGET,        /* arg: points per window of the reduced series */
+	TSD_SEL_RATIO,         /* arg: compression ratio of the reduced series */
+};
+enum { TSD_SEL_RANKED = 0, TSD_SEL_EXACT = 1, TSD_SEL_EXACT_REDUCED = 2 };
+
+typedef struct {
+	int rule;              /* enum tsd_select_rule */
+	double arg;
+	int exact;             /* KEEP, BUDGET, RATIO: TSD_SEL_RANKED (scores for scored
+	                        * windows, else magnitudes), TSD_SEL_EXACT (magnitudes:
+	                        * least squares on an orthonormal transform) or
+	                        * TSD_SEL_EXACT_REDUCED (tsd_exact_reduced) */
+} tsd_select_opts;
+
+/* What the windows selected so far were like (for a tool's closing notes). */
+typedef struct {
+	size_t budgeted;       /* windows that had a budget (BUDGET, RATIO) */
+	size_t starved;        /* of those, windows whose budget the coarse grid took whole */
+	size_t starved_pts, starved_coarse; /* the budget and coarse grid of the first */
+	size_t nonortho;       /* EXACT windows of a length that is not a multiple
+	                        * of 2^J: ranked by magnitude, not proven least squares */
+	size_t details;        /* eligible details of the last window */
+} tsd_select_stats;
+
+/* Doubles of work tsd_select_window needs for cw. */
+size_t tsd_select_work_len(const tsd_coefwin *cw);
+/* The coefficients of window cw to keep: keep (cw->m) is 1 for every
+ * approximation coefficient present and for the details the rule keeps.
+ * 0, or TSD_ERANGE: EXACT_REDUCED and more than TSD_EXACT_MAXD details;
+ * TSD_EUNSUP: EXACT on a wavelet and mode that are not orthonormal at
+ * any length; other negative codes from the exact search. run: the
+ * series' running budget for RATIO (round(n / R) points over the whole
+ * series, updated here), or NULL for round(n / R) in each window. */
+int tsd_select_window(unsigned char *keep, tsd_select_stats *st, double *work,
+		      const tsd_coefwin *cw, const tsd_select_opts *o, tsd_select_run *run);
+
 #endif

@@ -25,6 +25,7 @@
 
 #include "position.h"
 #include "series.h"
+#include "tstime.h"
 #include "store_impl.h"
 #include "tsd.h"
 
@@ -64,13 +65,6 @@ typedef struct {
 	int qopen;
 	char *qseries;
 } pg;
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void put16(unsigned char *p, uint16_t v) { p[0] = (unsigned char)(v >> 8); p[1] = (unsigned char)v; }
 static void put32(unsigned char *p, uint32_t v)
@@ -425,7 +419,7 @@ static void clear_txn(pg *d, int committed)
 static int pg_commit(tsd_store *s)
 {
 	pg *d = s->impl;
-	int64_t t0 = now_ms(), delay = 100;
+	int64_t t0 = tsd_now_ms(), delay = 100;
 	int rc, retry;
 
 	query_end(d);
@@ -435,10 +429,10 @@ static int pg_commit(tsd_store *s)
 			break;
 		/* the server went away: reconnect and send it all again */
 		for (;;) {
-			if (now_ms() - t0 >= s->o.retry_ms) {
+			if (tsd_now_ms() - t0 >= s->o.retry_ms) {
 				char m[sizeof s->err];
 				memcpy(m, s->err, sizeof m);
-				tsd_store_seterr(s, "%s (gave up after %lld ms of retries)", m, (long long)(now_ms() - t0));
+				tsd_store_seterr(s, "%s (gave up after %lld ms of retries)", m, (long long)(tsd_now_ms() - t0));
 				clear_txn(d, 0);
 				return TSD_EIO;
 			}

@@ -4,10 +4,8 @@
 #include "stream.h"
 #include "coefwin.h"
 #include "framecodec.h"
-#include "dwt.h"
 #include "position.h"
 #include "tsd.h"
-#include "wavelet.h"
 
 #include <errno.h>
 #include <float.h>
@@ -488,6 +486,26 @@ static int emit_sample(tsd_reader *r, uint32_t s, int64_t t, double v)
 	return 0;
 }
 
+/* tsd_parse_long on field i, without strtol for plain digits */
+static int field_long(tsd_reader *r, long *out, size_t i, long min, long max)
+{
+	const char *s = FS(i);
+	size_t n = FL(i);
+	long v = 0;
+
+	if (n == 0 || n > 15)
+		return tsd_parse_long(out, s, min, max);
+	for (size_t k = 0; k < n; k++) {
+		if ((unsigned)(s[k] - '0') > 9)
+			return tsd_parse_long(out, s, min, max);
+		v = v * 10 + (s[k] - '0');
+	}
+	if (v < min || v > max)
+		return TSD_ERANGE;
+	*out = v;
+	return 0;
+}
+
 static int coef_row(tsd_reader *r)
 {
 	tsd_rec *q;
@@ -524,7 +542,7 @@ static int coef_row(tsd_reader *r)
 			else
 				return rfail(r, TSD_EFORMAT, "bad record kind '%s'", k);
 		}
-		if (tsd_parse_long(&lv, FS(3), 0, 64) || tsd_parse_long(&idx, FS(4), 1, UINT32_MAX))
+		if (field_long(r, &lv, 3, 0, 64) || field_long(r, &idx, 4, 1, UINT32_MAX))
 			return rfail(r, TSD_EFORMAT, "bad window header: levels '%s', samples '%s'", FS(3), FS(4));
 		q->w.levels = (uint8_t)lv;
 		q->w.n = (uint32_t)idx;
@@ -561,7 +579,7 @@ static int coef_row(tsd_reader *r)
 		q->c.series = s;
 		q->c.window = win;
 		q->c.kind = k[0] == 'A' ? TSD_COEF_A : TSD_COEF_D;
-		if (tsd_parse_long(&lv, FS(3), 1, 64) || tsd_parse_long(&idx, FS(4), 0, UINT32_MAX))
+		if (field_long(r, &lv, 3, 1, 64) || field_long(r, &idx, 4, 0, UINT32_MAX))
 			return rfail(r, TSD_EFORMAT, "bad level '%s' or index '%s'", FS(3), FS(4));
 		q->c.level = (uint8_t)lv;
 		q->c.start = (uint32_t)idx;
@@ -811,12 +829,7 @@ int tsd_reader_next(tsd_reader *r, tsd_rec *rec)
 
 /* ----------------------------------------------------------------- writer */
 
-typedef struct {
-	int64_t t_first, t_last;
-	uint32_t n;
-	int mode;                 /* < 0: unknown wavelet or mode */
-	const tsd_wavelet *wav;
-} win_info;
+typedef tsd_coef_place win_info; /* where a series' current window sits in time */
 
 struct tsd_writer {
 	int fd;
@@ -1157,13 +1170,6 @@ static win_info *winfo(tsd_writer *w, uint32_t s)
 	return &w->wi[s];
 }
 
-static int64_t sample_time(const win_info *wi, size_t i)
-{
-	if (wi->n <= 1)
-		return wi->t_first;
-	/* the span may pass the int64 range (times 292 years apart) */
-	return tsd_coefwin_time(wi->t_first, wi->t_last, wi->n, i);
-}
 
 static int csv_header(tsd_writer *w, int kind, uint32_t series)
 {
@@ -1201,32 +1207,14 @@ static int csv_header(tsd_writer *w, int kind, uint32_t series)
 
 static int csv_put(tsd_writer *w, const tsd_rec *r)
 {
-	char *d, *d0;
-	int dl = w->o.delim, rc;
-	const tsd_tstyle *ts = &w->o.style.tstyle;
+	tsd_csvenc e = { .delim = w->o.delim, .precision = w->o.precision, .tstyle = &w->o.style.tstyle };
+	const char *nm;
+	size_t nl, max;
+	char *d;
 	uint32_t s;
+	int rc;
 
-	switch (r->kind) {
-	case TSD_REC_SAMPLE:
-		if ((rc = csv_header(w, r->kind, r->s.series)))
-			return rc;
-		if (w->single && w->single != r->s.series + 1)
-			return wfail(w, TSD_EUNSUP, "a second series ('%s') in single-series CSV output; use --shape long",
-				     tsd_series_name(w->o.tab, r->s.series));
-		if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 96)))
-			return w->err;
-		if (!w->single) {
-			d += tsd_csv_field(d, tsd_series_name(w->o.tab, r->s.series), tsd_series_namelen(w->o.tab, r->s.series), dl);
-			*d++ = (char)dl;
-		}
-		d += tsd_time_format(d, r->s.t, ts);
-		*d++ = (char)dl;
-		if (!isnan(r->s.v)) /* a gap marker has an empty value */
-			d += tsd_format_double(d, r->s.v, w->o.precision);
-		*d++ = '\n';
-		w->len += (size_t)(d - d0);
-		return 0;
-	case TSD_REC_CONTROL: {
+	if (r->kind == TSD_REC_CONTROL) {
 		char line[TSD_POS_LINE_MAX + 1];
 		int n = tsd_pos_format(line, sizeof line, &r->k);
 		if (n < 0)
@@ -1234,79 +1222,56 @@ static int csv_put(tsd_writer *w, const tsd_rec *r)
 				     (int)r->k.what, (unsigned)r->k.topic_len);
 		return emit(w, line, (size_t)n);
 	}
-	default:
-		break;
-	}
-	s = r->kind == TSD_REC_WINDOW ? r->w.series : r->kind == TSD_REC_TIMES ? r->ts.series :
-	    r->kind == TSD_REC_COEF ? r->c.series : r->e.series;
+	s = r->kind == TSD_REC_SAMPLE ? r->s.series : r->kind == TSD_REC_WINDOW ? r->w.series :
+	    r->kind == TSD_REC_TIMES ? r->ts.series : r->kind == TSD_REC_COEF ? r->c.series : r->e.series;
 	if ((rc = csv_header(w, r->kind, s)))
 		return rc;
-	if (r->kind == TSD_REC_TIMES) {
+	nm = tsd_series_name(w->o.tab, s);
+	nl = tsd_series_namelen(w->o.tab, s);
+	max = TSD_CSV_LINE_MAX(nl);
+	switch (r->kind) {
+	case TSD_REC_SAMPLE:
+		if (w->single && w->single != s + 1)
+			return wfail(w, TSD_EUNSUP, "a second series ('%s') in single-series CSV output; use --shape long", nm);
+		if (!(d = (char *)room(w, max)))
+			return w->err;
+		w->len += tsd_csv_sample_line(d, &e, w->single ? NULL : nm, nl, r->s.t, r->s.v);
+		return 0;
+	case TSD_REC_TIMES:
 		for (uint32_t i = 0; i < r->ts.count; i++) {
-			if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 128)))
+			if (!(d = (char *)room(w, max)))
 				return w->err;
-			d += tsd_csv_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
-			d += sprintf(d, "%c%lld%cT%c%c%u%c", dl, (long long)r->ts.window, dl, dl, dl, i, dl);
-			d += tsd_time_format(d, r->ts.t[i], ts);
-			d += sprintf(d, "%c%c%c\n", dl, dl, dl);
-			w->len += (size_t)(d - d0);
+			w->len += tsd_csv_times_line(d, &e, nm, nl, &r->ts, i);
 		}
 		return 0;
-	}
-	if (r->kind == TSD_REC_COEF) {
+	case TSD_REC_COEF: {
 		win_info *wi = winfo(w, s);
 		if (!wi)
 			return wfail(w, TSD_ENOMEM, "out of memory");
 		for (uint32_t i = 0; i < r->c.count; i++) {
-			uint32_t k = r->c.start + i;
-			size_t i0 = 0, i1 = wi->n ? wi->n - 1 : 0;
-			/* the samples this coefficient depends on */
-			if (wi->wav && wi->n)
-				tsd_dwt_support(&i0, &i1, wi->n, r->c.level, k, wi->wav, wi->mode);
-			if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 192)))
+			if (!(d = (char *)room(w, max)))
 				return w->err;
-			d += tsd_csv_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
-			d += sprintf(d, "%c%lld%c%c%c%u%c%u%c", dl, (long long)r->c.window, dl,
-				     r->c.kind == TSD_COEF_A ? 'A' : 'D', dl, r->c.level, dl, k, dl);
-			d += tsd_time_format(d, sample_time(wi, i0), ts);
-			*d++ = (char)dl;
-			d += tsd_time_format(d, sample_time(wi, i1), ts);
-			*d++ = (char)dl;
-			d += tsd_format_double(d, r->c.v[i], w->o.precision);
-			*d++ = (char)dl;
-			if (r->c.score)
-				d += tsd_format_double(d, r->c.score[i], 0);
-			*d++ = '\n';
-			w->len += (size_t)(d - d0);
+			w->len += tsd_csv_coef_line(d, &e, nm, nl, &r->c, i, wi);
 		}
 		return 0;
 	}
-	if (!(d0 = d = (char *)room(w, TSD_SERIES_NAME_MAX * 2 + 192)))
-		return w->err;
-	d += tsd_csv_field(d, tsd_series_name(w->o.tab, s), tsd_series_namelen(w->o.tab, s), dl);
-	if (r->kind == TSD_REC_END) {
-		d += sprintf(d, "%c%lld%cE%c%c%c%c%c%c\n", dl, (long long)r->e.window, dl, dl, dl, dl, dl, dl, dl);
-	} else {
+	case TSD_REC_END:
+		if (!(d = (char *)room(w, max)))
+			return w->err;
+		w->len += tsd_csv_end_line(d, &e, nm, nl, r->e.window);
+		return 0;
+	case TSD_REC_WINDOW: {
 		win_info *wi = winfo(w, s);
 		if (!wi)
 			return wfail(w, TSD_ENOMEM, "out of memory");
-		wi->t_first = r->w.t_first;
-		wi->t_last = r->w.t_last;
-		wi->n = r->w.n;
-		wi->wav = tsd_wavelet_find(r->w.wavelet);
-		wi->mode = tsd_mode_parse(r->w.mode);
-		if (wi->mode < 0)
-			wi->wav = NULL;
-		d += sprintf(d, "%c%lld%cW%s%s%s%c%u%c%u%c", dl, (long long)r->w.window, dl,
-			     r->w.flags & TSD_WIN_IRREGULAR ? "I" : "", r->w.flags & TSD_WIN_SELECTED ? "S" : "",
-			     r->w.flags & TSD_WIN_GAP ? "G" : "", dl, r->w.levels, dl, r->w.n, dl);
-		d += tsd_time_format(d, r->w.t_first, ts);
-		*d++ = (char)dl;
-		d += tsd_time_format(d, r->w.t_last, ts);
-		d += sprintf(d, "%c%.*s%c%.*s\n", dl, TSD_WAVELET_NAME, r->w.wavelet, dl, TSD_MODE_NAME, r->w.mode);
+		tsd_coef_place_set(wi, &r->w);
+		if (!(d = (char *)room(w, max)))
+			return w->err;
+		w->len += tsd_csv_window_line(d, &e, nm, nl, &r->w);
+		return 0;
 	}
-	w->len += (size_t)(d - d0);
-	return 0;
+	}
+	return wfail(w, TSD_EINVAL, "unknown record kind %d", r->kind);
 }
 
 int tsd_writer_set_style(tsd_writer *w, const tsd_style *st)

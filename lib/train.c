@@ -1,8 +1,10 @@
 /* train.c: oracle labels, the data set, the training loop and checkpoints
  * of the importance scorer; see train.h for the objective. */
 #include "train.h"
+#include "select.h"
 #include "coefwin.h"
 #include "reduce.h"
+#include "bytes.h"
 #include "tsd.h"
 
 #include <errno.h>
@@ -13,19 +15,6 @@
 #include <string.h>
 
 #define F TSD_FEAT_COUNT
-
-static void seterr(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void seterr(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!buf || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
 
 /* ------------------------------------------------------------------ */
 /* labels */
@@ -367,14 +356,6 @@ void tsd_train_data_free(struct tsd_train_data *d)
 	memset(d, 0, sizeof *d);
 }
 
-/* points for a ratio, as thresh --ratio: n / r rounded, at least 1 */
-static size_t ratio_points(size_t n, double r)
-{
-	double p = floor((double)n / r + 0.5);
-
-	return p < 1 ? 1 : (size_t)p;
-}
-
 int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 		       const double *wt, size_t n, unsigned J,
 		       const tsd_wavelet *w, enum tsd_mode mode)
@@ -433,12 +414,10 @@ int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 	memset(&win, 0, sizeof win);
 	win.T = (uint32_t)T;
 	win.nk = d->nk;
-	coarse = (n + ((size_t)1 << J) - 1) >> J;
-	for (int r = 0; r < d->nk; r++) {
-		size_t p = ratio_points(n, d->ratios[r]);
-		size_t k = p > coarse ? p - coarse : 0;
-		win.ks[r] = k < T ? k : T;
-	}
+	/* the details thresh --ratio keeps at each ratio: the same calls */
+	coarse = tsd_reduce_coarse(n, J);
+	for (int r = 0; r < d->nk; r++)
+		win.ks[r] = tsd_select_budget(tsd_select_ratio_points(n, d->ratios[r]), coarse, T);
 	win.x = malloc(T * F * sizeof *win.x);
 	win.y = malloc(T * sizeof *win.y);
 	win.imp = malloc(T * sizeof *win.imp);
@@ -642,16 +621,6 @@ cleanup:
 	return err;
 }
 
-/* splitmix64 */
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static double lr_at(const struct tsd_train_opts *o, long step, long steps)
 {
 	double lr = o->lr, p;
@@ -747,7 +716,7 @@ int tsd_train_run(struct tsd_model *m, struct tsd_adamw *opt, int start,
 		for (size_t i = 0; i < tr->n; i++)
 			order[i] = i;
 		for (size_t i = tr->n - 1; i > 0; i--) {
-			size_t j = (size_t)(rng_next(&rs) % (i + 1)), t = order[i];
+			size_t j = (size_t)(tsd_rng_next(&rs) % (i + 1)), t = order[i];
 			order[i] = order[j];
 			order[j] = t;
 		}
@@ -802,74 +771,6 @@ enum {
 	C_BETA1 = 88, C_BETA2 = 92, C_EPS = 96,
 };
 
-static void put_u32(unsigned char *b, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const unsigned char *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	       (uint32_t)b[3] << 24;
-}
-
-static void put_u64(unsigned char *b, uint64_t v)
-{
-	put_u32(b, (uint32_t)v);
-	put_u32(b + 4, (uint32_t)(v >> 32));
-}
-
-static uint64_t get_u64(const unsigned char *b)
-{
-	return (uint64_t)get_u32(b) | (uint64_t)get_u32(b + 4) << 32;
-}
-
-static void put_f64(unsigned char *b, double v)
-{
-	uint64_t u;
-
-	memcpy(&u, &v, 8);
-	put_u64(b, u);
-}
-
-static double get_f64(const unsigned char *b)
-{
-	uint64_t u = get_u64(b);
-	double v;
-
-	memcpy(&v, &u, 8);
-	return v;
-}
-
-static void put_f32(unsigned char *b, float v)
-{
-	uint32_t u;
-
-	memcpy(&u, &v, 4);
-	put_u32(b, u);
-}
-
-static float get_f32(const unsigned char *b)
-{
-	uint32_t u = get_u32(b);
-	float v;
-
-	memcpy(&v, &u, 4);
-	return v;
-}
-
-static uint32_t crc32_update(uint32_t crc, const unsigned char *b, size_t n)
-{
-	crc = ~crc;
-	for (size_t i = 0; i < n; i++) {
-		crc ^= b[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-	}
-	return ~crc;
-}
-
 #define CHINT "resume from another checkpoint or train from scratch"
 
 int tsd_train_ckpt_save(const char *path, const struct tsd_model *m,
@@ -884,45 +785,45 @@ int tsd_train_ckpt_save(const char *path, const struct tsd_model *m,
 
 	if (!path || !m || !m->param_mem || !opt || !o || epoch < 0 ||
 	    opt->n != m->nparams) {
-		seterr(errbuf, errlen, "%s: nothing to checkpoint", path ? path : "checkpoint");
+		tsd_seterr(errbuf, errlen, "%s: nothing to checkpoint", path ? path : "checkpoint");
 		return TSD_EINVAL;
 	}
 	n = opt->n;
 	nb = 8 * n;
 	if (!(mv = malloc(nb))) {
-		seterr(errbuf, errlen, "%s: out of memory", path);
+		tsd_seterr(errbuf, errlen, "%s: out of memory", path);
 		return TSD_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		put_f32(mv + 4 * i, opt->m[i]);
-		put_f32(mv + 4 * (n + i), opt->v[i]);
+		tsd_put_f32(mv + 4 * i, opt->m[i]);
+		tsd_put_f32(mv + 4 * (n + i), opt->v[i]);
 	}
 	memset(h, 0, sizeof h);
 	memcpy(h + C_MAGIC, TSD_CKPT_MAGIC, 4);
-	put_u32(h + C_VERSION, TSD_CKPT_VERSION);
-	put_u32(h + C_HSIZE, TSD_CKPT_HEADER_SIZE);
-	put_u32(h + C_EPOCH, (uint32_t)epoch);
-	put_u64(h + C_STEP, (uint64_t)opt->t);
-	put_u64(h + C_N, (uint64_t)n);
-	put_u64(h + C_SEED, o->seed);
-	put_u32(h + C_EPOCHS, (uint32_t)o->epochs);
-	put_u32(h + C_BATCH, (uint32_t)o->batch);
-	put_u32(h + C_WARMUP, (uint32_t)o->warmup);
-	put_u32(h + C_CRC, crc32_update(0, mv, nb));
-	put_f64(h + C_LR, o->lr);
-	put_f64(h + C_LRMIN, o->lr_min);
-	put_f64(h + C_WD, o->weight_decay);
-	put_f64(h + C_CLIP, o->clip);
-	put_f32(h + C_BETA1, opt->beta1);
-	put_f32(h + C_BETA2, opt->beta2);
-	put_f32(h + C_EPS, opt->eps);
+	tsd_put_u32(h + C_VERSION, TSD_CKPT_VERSION);
+	tsd_put_u32(h + C_HSIZE, TSD_CKPT_HEADER_SIZE);
+	tsd_put_u32(h + C_EPOCH, (uint32_t)epoch);
+	tsd_put_u64(h + C_STEP, (uint64_t)opt->t);
+	tsd_put_u64(h + C_N, (uint64_t)n);
+	tsd_put_u64(h + C_SEED, o->seed);
+	tsd_put_u32(h + C_EPOCHS, (uint32_t)o->epochs);
+	tsd_put_u32(h + C_BATCH, (uint32_t)o->batch);
+	tsd_put_u32(h + C_WARMUP, (uint32_t)o->warmup);
+	tsd_put_u32(h + C_CRC, tsd_crc32(0, mv, nb));
+	tsd_put_f64(h + C_LR, o->lr);
+	tsd_put_f64(h + C_LRMIN, o->lr_min);
+	tsd_put_f64(h + C_WD, o->weight_decay);
+	tsd_put_f64(h + C_CLIP, o->clip);
+	tsd_put_f32(h + C_BETA1, opt->beta1);
+	tsd_put_f32(h + C_BETA2, opt->beta2);
+	tsd_put_f32(h + C_EPS, opt->eps);
 	if (!(f = fopen(path, "wb"))) {
-		seterr(errbuf, errlen, "%s: cannot create: %s", path, strerror(errno));
+		tsd_seterr(errbuf, errlen, "%s: cannot create: %s", path, strerror(errno));
 		err = TSD_EIO;
 		goto cleanup;
 	}
 	if (fwrite(h, 1, sizeof h, f) != sizeof h || fwrite(mv, 1, nb, f) != nb) {
-		seterr(errbuf, errlen, "%s: write error: %s", path, strerror(errno));
+		tsd_seterr(errbuf, errlen, "%s: write error: %s", path, strerror(errno));
 		err = TSD_EIO;
 		goto cleanup;
 	}
@@ -931,7 +832,7 @@ int tsd_train_ckpt_save(const char *path, const struct tsd_model *m,
 	err = 0;
 cleanup:
 	if (f && fclose(f) && !err) {
-		seterr(errbuf, errlen, "%s: write error: %s", path, strerror(errno));
+		tsd_seterr(errbuf, errlen, "%s: write error: %s", path, strerror(errno));
 		err = TSD_EIO;
 	}
 	free(mv);
@@ -954,53 +855,53 @@ int tsd_train_ckpt_load(struct tsd_model *m, struct tsd_adamw *opt,
 	if (opt)
 		memset(opt, 0, sizeof *opt);
 	if (!m || !opt || !epoch || !o || !path) {
-		seterr(errbuf, errlen, "no checkpoint file name");
+		tsd_seterr(errbuf, errlen, "no checkpoint file name");
 		return TSD_EINVAL;
 	}
 	if (!(f = fopen(path, "rb"))) {
-		seterr(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
+		tsd_seterr(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return TSD_EIO;
 	}
 	got = fread(h, 1, sizeof h, f);
 	if (got >= 4 && memcmp(h, TSD_CKPT_MAGIC, 4)) {
-		seterr(errbuf, errlen, "%s: not a tsdown checkpoint (magic is not "
+		tsd_seterr(errbuf, errlen, "%s: not a tsdown checkpoint (magic is not "
 		       "\"TSDC\"); pass a file that tstrain --checkpoint wrote", path);
 		err = TSD_EFORMAT;
 		goto cleanup;
 	}
 	if (got < sizeof h) {
-		seterr(errbuf, errlen, "%s: truncated: %zu of %u header bytes; " CHINT,
+		tsd_seterr(errbuf, errlen, "%s: truncated: %zu of %u header bytes; " CHINT,
 		       path, got, TSD_CKPT_HEADER_SIZE);
 		err = TSD_ETRUNC;
 		goto cleanup;
 	}
-	if ((v = get_u32(h + C_VERSION)) != TSD_CKPT_VERSION) {
-		seterr(errbuf, errlen, "%s: checkpoint format version %u, this build "
+	if ((v = tsd_get_u32(h + C_VERSION)) != TSD_CKPT_VERSION) {
+		tsd_seterr(errbuf, errlen, "%s: checkpoint format version %u, this build "
 		       "reads version %u; " CHINT, path, v, TSD_CKPT_VERSION);
 		err = TSD_EVERSION;
 		goto cleanup;
 	}
-	n = get_u64(h + C_N);
-	if (get_u32(h + C_HSIZE) != TSD_CKPT_HEADER_SIZE || n == 0 ||
+	n = tsd_get_u64(h + C_N);
+	if (tsd_get_u32(h + C_HSIZE) != TSD_CKPT_HEADER_SIZE || n == 0 ||
 	    n > ((uint64_t)1 << 34)) {
-		seterr(errbuf, errlen, "%s: corrupt checkpoint header; " CHINT, path);
+		tsd_seterr(errbuf, errlen, "%s: corrupt checkpoint header; " CHINT, path);
 		err = TSD_EFORMAT;
 		goto cleanup;
 	}
 	nb = 8 * (size_t)n;
 	if (!(mv = malloc(nb))) {
-		seterr(errbuf, errlen, "%s: out of memory", path);
+		tsd_seterr(errbuf, errlen, "%s: out of memory", path);
 		err = TSD_ENOMEM;
 		goto cleanup;
 	}
 	if ((got = fread(mv, 1, nb, f)) != nb) {
-		seterr(errbuf, errlen, "%s: truncated: %zu of %zu optimizer bytes; " CHINT,
+		tsd_seterr(errbuf, errlen, "%s: truncated: %zu of %zu optimizer bytes; " CHINT,
 		       path, got, nb);
 		err = TSD_ETRUNC;
 		goto cleanup;
 	}
-	if (crc32_update(0, mv, nb) != get_u32(h + C_CRC)) {
-		seterr(errbuf, errlen, "%s: checksum mismatch in the optimizer state: "
+	if (tsd_crc32(0, mv, nb) != tsd_get_u32(h + C_CRC)) {
+		tsd_seterr(errbuf, errlen, "%s: checksum mismatch in the optimizer state: "
 		       "the file is corrupt; " CHINT, path);
 		err = TSD_EFORMAT;
 		goto cleanup;
@@ -1008,35 +909,35 @@ int tsd_train_ckpt_load(struct tsd_model *m, struct tsd_adamw *opt,
 	if ((err = tsd_model_load_file(m, f, path, errbuf, errlen)))
 		goto cleanup;
 	if (m->nparams != n) {
-		seterr(errbuf, errlen, "%s: optimizer state for %llu parameters, the "
+		tsd_seterr(errbuf, errlen, "%s: optimizer state for %llu parameters, the "
 		       "model has %zu; " CHINT, path, (unsigned long long)n, m->nparams);
 		err = TSD_ESIZE;
 		goto cleanup;
 	}
 	if ((err = tsd_adamw_init(opt, (size_t)n))) {
-		seterr(errbuf, errlen, "%s: out of memory", path);
+		tsd_seterr(errbuf, errlen, "%s: out of memory", path);
 		goto cleanup;
 	}
 	for (size_t i = 0; i < n; i++) {
-		opt->m[i] = get_f32(mv + 4 * i);
-		opt->v[i] = get_f32(mv + 4 * (n + i));
+		opt->m[i] = tsd_get_f32(mv + 4 * i);
+		opt->v[i] = tsd_get_f32(mv + 4 * (n + i));
 	}
-	opt->t = (long)get_u64(h + C_STEP);
-	opt->beta1 = get_f32(h + C_BETA1);
-	opt->beta2 = get_f32(h + C_BETA2);
-	opt->eps = get_f32(h + C_EPS);
+	opt->t = (long)tsd_get_u64(h + C_STEP);
+	opt->beta1 = tsd_get_f32(h + C_BETA1);
+	opt->beta2 = tsd_get_f32(h + C_BETA2);
+	opt->eps = tsd_get_f32(h + C_EPS);
 	tsd_train_opts_default(o);
-	o->seed = get_u64(h + C_SEED);
-	o->epochs = (int)get_u32(h + C_EPOCHS);
-	o->batch = (int)get_u32(h + C_BATCH);
-	o->warmup = (int)get_u32(h + C_WARMUP);
-	o->lr = get_f64(h + C_LR);
-	o->lr_min = get_f64(h + C_LRMIN);
-	o->weight_decay = get_f64(h + C_WD);
-	o->clip = get_f64(h + C_CLIP);
-	*epoch = (int)get_u32(h + C_EPOCH);
+	o->seed = tsd_get_u64(h + C_SEED);
+	o->epochs = (int)tsd_get_u32(h + C_EPOCHS);
+	o->batch = (int)tsd_get_u32(h + C_BATCH);
+	o->warmup = (int)tsd_get_u32(h + C_WARMUP);
+	o->lr = tsd_get_f64(h + C_LR);
+	o->lr_min = tsd_get_f64(h + C_LRMIN);
+	o->weight_decay = tsd_get_f64(h + C_WD);
+	o->clip = tsd_get_f64(h + C_CLIP);
+	*epoch = (int)tsd_get_u32(h + C_EPOCH);
 	if (opts_check(o) || *epoch > o->epochs) {
-		seterr(errbuf, errlen, "%s: corrupt training options in the header; " CHINT, path);
+		tsd_seterr(errbuf, errlen, "%s: corrupt training options in the header; " CHINT, path);
 		err = TSD_EFORMAT;
 		goto cleanup;
 	}

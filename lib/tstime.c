@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 
 #define NS_PER_S 1000000000LL
@@ -256,10 +257,21 @@ int tsd_time_format(char *buf, int64_t ns, const tsd_tstyle *st)
 	sec += (int64_t)st->tzmin * 60;
 	days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
 	sod = sec - days * 86400;
-	tsd_civil_from_days(&y, &mo, &d, days);
+	{
+		/* consecutive times mostly fall on the same day */
+		static __thread int64_t c_days = INT64_MIN, c_y;
+		static __thread unsigned c_mo, c_d;
+		if (days != c_days) {
+			tsd_civil_from_days(&c_y, &c_mo, &c_d, days);
+			c_days = days;
+		}
+		y = c_y, mo = c_mo, d = c_d;
+	}
 	if (y < 0 || y > 9999)
 		return sprintf(buf, "%lld", (long long)ns);
-	b += sprintf(b, "%04lld-", (long long)y);
+	b += put2(b, (unsigned)(y / 100));
+	b += put2(b, (unsigned)(y % 100));
+	*b++ = '-';
 	b += put2(b, mo);
 	*b++ = '-';
 	b += put2(b, d);
@@ -308,4 +320,12 @@ int tsd_tstyle_parse(tsd_tstyle *st, const char *name)
 		}
 	}
 	return TSD_EINVAL;
+}
+
+int64_t tsd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -50,4 +50,8 @@ int tsd_tstyle_parse(tsd_tstyle *style, const char *name);
 int64_t tsd_days_from_civil(int64_t y, unsigned m, unsigned d);
 void tsd_civil_from_days(int64_t *y, unsigned *m, unsigned *d, int64_t days);
 
+/* Milliseconds of the monotonic clock (for timeouts and rates, not for
+ * event time). */
+int64_t tsd_now_ms(void);
+
 #endif

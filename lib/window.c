@@ -16,6 +16,7 @@ typedef struct {
 	size_t n, cap;
 	int64_t index;       /* current window number */
 	int open;
+	int handed;          /* a window of this series has been handed out */
 	/* gap detection, from the open window's own samples only, so that a
 	 * restart at a window boundary decides the same */
 	int have_last;       /* the open window has a sample ... */
@@ -104,7 +105,7 @@ int tsd_winbuf_new(tsd_winbuf **out, size_t count, int64_t span, size_t max)
 		return TSD_ENOMEM;
 	wb->count = count;
 	wb->span = span;
-	wb->max = max ? max : 1u << 20;
+	wb->max = max ? max : TSD_WINDOW_MAX_DEFAULT;
 	*out = wb;
 	return 0;
 }
@@ -160,6 +161,8 @@ static int hand_out(tsd_winbuf *wb, tsd_win *out, uint32_t series)
 	out->n = b->n;
 	out->t = wb->ot;
 	out->v = wb->ov;
+	out->first = !b->handed;
+	b->handed = 1;
 	out->gap = 0;
 	out->gap_to = 0;
 	b->n = 0;

@@ -33,9 +33,16 @@ typedef struct {
 	size_t n;            /* samples */
 	const int64_t *t;    /* (n) */
 	const double *v;     /* (n) */
+	int first;           /* the first window handed out for this series (with
+	                      * time windows, likely cut short at its start) */
 	int gap;             /* 1: closed by a gap (an outage) after its last sample */
 	int64_t gap_to;      /* then: the time of the first sample after the gap */
 } tsd_win;
+
+/* Samples a time window may hold: the default, and the most that
+ * --max-window may ask for. */
+#define TSD_WINDOW_MAX_DEFAULT (1u << 20)
+#define TSD_WINDOW_MAX_LIMIT (1u << 30)
 
 typedef struct tsd_winbuf tsd_winbuf;
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -384,6 +385,41 @@ static void test_merge_one_pass(void **state)
 	}
 }
 
+/* The noise floor: median |first difference| x 1.4826 / sqrt 2 over the
+ * range (by hand for 0 2 0 2 0: 2 x 1.4826 / sqrt 2 / 2), an even count takes the mean of
+ * the middle two, n < 2 gives 0, and merging pools it as nrmse is. */
+static void test_noise(void **state)
+{
+	const double v[] = { 0, 2, 0, 2, 0 }, w[] = { 1, 2, 4, 7, 11 }; /* |d| 1 2 3 4 */
+	const int64_t t[] = { 0, 1, 2, 3, 4 };
+	double work[5], s;
+	struct tsd_metrics a, b, all;
+
+	(void)state;
+	assert_int_equal(tsd_metrics_noise(&s, work, v, 5), 0); /* over the range 2 */
+	assert_true(fabs(s - 2 / 0.6745 / sqrt(2) / 2) < 1e-12);
+	assert_int_equal(tsd_metrics_noise(&s, work, w, 5), 0); /* range 10 */
+	assert_true(fabs(s - 2.5 / 0.6745 / sqrt(2) / 10) < 1e-12);
+	{
+		const double big[] = { DBL_MAX, -DBL_MAX, DBL_MAX, -DBL_MAX }; /* |d| = range */
+		assert_int_equal(tsd_metrics_noise(&s, work, big, 4), 0);
+		assert_true(fabs(s - 1 / 0.6745 / sqrt(2)) < 1e-12);
+	}
+	assert_int_equal(tsd_metrics_noise(&s, work, v, 1), 0);
+	assert_true(s == 0);
+	assert_int_equal(tsd_metrics_noise(NULL, work, v, 5), TSD_EINVAL);
+	/* pooled: sqrt((5 q1^2 + 5 q2^2) / 10) */
+	assert_int_equal(tsd_metrics_series(&a, t, v, 5, t, v, 5, NULL, 0, NULL), 0);
+	assert_int_equal(tsd_metrics_series(&b, t, w, 5, t, w, 5, NULL, 0, NULL), 0);
+	tsd_metrics_set_noise(&a, 0.5);
+	tsd_metrics_set_noise(&b, 0.2);
+	assert_true(fabs(a.noise - 0.5) < 1e-15 && fabs(b.noise - 0.2) < 1e-15);
+	tsd_metrics_init(&all);
+	tsd_metrics_merge(&all, &a);
+	tsd_metrics_merge(&all, &b);
+	assert_true(fabs(all.noise - sqrt((0.25 + 0.04) / 2)) < 1e-15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_series_errors),
 		cmocka_unit_test(test_merge_hand),
 		cmocka_unit_test(test_merge_one_pass),
+		cmocka_unit_test(test_noise),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -886,13 +886,13 @@ static void test_save_load(void **state)
 	bytes = slurp(tmp_path("m.bin"), &n);
 	assert_int_equal(n, 256 + 4 * (12 + a.nparams));
 	assert_memory_equal(bytes, "TSDM", 4);
-	assert_int_equal(get_u32(bytes + 4), 1);
-	assert_int_equal(get_u32(bytes + 16), 32);
-	assert_int_equal(get_u64(bytes + 48), a.nparams);
+	assert_int_equal(tsd_get_u32(bytes + 4), 1);
+	assert_int_equal(tsd_get_u32(bytes + 16), 32);
+	assert_int_equal(tsd_get_u64(bytes + 48), a.nparams);
 	{
 		uint32_t u;
 		memcpy(&u, &a.params.wemb[0], 4);
-		assert_int_equal(get_u32(bytes + 256 + 48), u);
+		assert_int_equal(tsd_get_u32(bytes + 256 + 48), u);
 	}
 	for (size_t i = 64; i < 256; i++)
 		assert_int_equal(bytes[i], 0);
@@ -961,22 +961,22 @@ static void test_load_errors(void **state)
 	expect_load(b, n, TSD_EFORMAT, "not a tsdown model");
 	/* wrong version */
 	memcpy(b, good, n);
-	put_u32(b + 4, 2);
+	tsd_put_u32(b + 4, 2);
 	expect_load(b, n, TSD_EVERSION, "version 2, this build reads version 1");
 	/* parameter count that the dimensions do not give */
 	memcpy(b, good, n);
-	put_u64(b + 48, get_u64(good + 48) + 1);
+	tsd_put_u64(b + 48, tsd_get_u64(good + 48) + 1);
 	expect_load(b, n, TSD_ESIZE, "parameters");
 	/* dimensions changed, count kept */
 	memcpy(b, good, n);
-	put_u32(b + 28, 13);
+	tsd_put_u32(b + 28, 13);
 	expect_load(b, n, TSD_ESIZE, "H=13");
 	/* impossible dimensions */
 	memcpy(b, good, n);
-	put_u32(b + 20, 3); /* heads 3 does not divide width 8 */
+	tsd_put_u32(b + 20, 3); /* heads 3 does not divide width 8 */
 	expect_load(b, n, TSD_EFORMAT, "bad dimensions");
 	memcpy(b, good, n);
-	put_u32(b + 16, 0x80000000u);
+	tsd_put_u32(b + 16, 0x80000000u);
 	expect_load(b, n, TSD_EFORMAT, "bad dimensions");
 	/* one flipped bit in the weights */
 	memcpy(b, good, n);
@@ -984,8 +984,8 @@ static void test_load_errors(void **state)
 	expect_load(b, n, TSD_EFORMAT, "checksum mismatch");
 	/* a non-finite weight with a matching checksum */
 	memcpy(b, good, n);
-	put_u32(b + n - 4, 0x7fc00000u);
-	put_u32(b + 56, crc32_update(0, b + 256, n - 256));
+	tsd_put_u32(b + n - 4, 0x7fc00000u);
+	tsd_put_u32(b + 56, tsd_crc32(0, b + 256, n - 256));
 	expect_load(b, n, TSD_EFORMAT, "not finite");
 	/* the good file still loads */
 	expect_load(good, n, 0, "");
@@ -1011,7 +1011,7 @@ static void test_load_errors(void **state)
 static void test_crc32(void **state)
 {
 	const unsigned char s[] = "123456789";
-	assert_int_equal(crc32_update(0, s, 9), 0xcbf43926u);
+	assert_int_equal(tsd_crc32(0, s, 9), 0xcbf43926u);
 }
 
 /* ------------------------------------------------------------------ */

@@ -31,7 +31,7 @@ count() { grep -c "$1" "$2" 2>/dev/null; }
 export -f count
 
 # 8 series, 2400 steps: three parts, produced one after another
-tsgen -n 8 -p 2400 -s 21 >in.csv
+tsgen --series-count 8 --points 2400 -S 21 >in.csv
 tail -n +2 in.csv | sed -n '1,6400p' >part1
 tail -n +2 in.csv | sed -n '6401,12800p' >part2
 tail -n +2 in.csv | sed -n '12801,$p' >part3
@@ -57,7 +57,8 @@ scenario() {
 	local name=$1 w=$2 out=$3 g=$4 in=$5
 	rm -f errA errB rawA rawB
 	tsproduce -b $B -t $in --commit none <part1
-	dwt -w $w -J 3 in.csv | thresh --ratio 4 | merge --values sample --shape long >want.$name
+	# (a record without a value is a missing sample: no message carries it)
+	dwt -w $w -J 3 in.csv | thresh --ratio 4 | merge --values sample --shape long 2>/dev/null | grep -v ",$" >want.$name
 	# B alone takes the 4 partitions and reads part 1
 	start B $w $out $g $in
 	waitfor 300 '[ "$(count "assigned 4 partitions" errB)" = 1 ]' &&

@@ -184,8 +184,8 @@ case $TSD_BIN in
 */san/*) ;; # AddressSanitizer's quarantine keeps freed memory resident
 *)
 	for t in "paa -w 16 -g 4" "lttb -w 16 -n 4" "dwt -W haar -J 2 -w 16"; do
-		a=$(rss "tsgen -p 100000 -r 1s -o bin | $t -o bin")
-		b=$(rss "tsgen -p 3000000 -r 1s -o bin | $t -o bin")
+		a=$(rss "tsgen --points 100000 --step 1s -o bin | $t -o bin")
+		b=$(rss "tsgen --points 3000000 --step 1s -o bin | $t -o bin")
 		ok "${t%% *}: max RSS flat from 1e5 to 3e6 points ($a KB, $b KB)" "[ $b -le $((a + a / 10)) ]"
 	done ;;
 esac

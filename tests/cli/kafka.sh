@@ -151,7 +151,7 @@ ok group-handoff 'grep -q "assigned 4 partitions" errB'
 
 # ---- two instances with --commit txn (the default) in one group: each
 # has its own transactional id, both make progress, neither is fenced
-tsgen -n 8 -p 300 -s 13 >in6.csv
+tsgen --series-count 8 --points 300 -S 13 >in6.csv
 for x in A B; do
 	rm -f t$x u$x txerr$x; mkfifo t$x u$x
 	tsconsume -b $B -G g6 -t in6 -X session.timeout.ms=6000 -X max.poll.interval.ms=10000 >t$x 2>>txerr$x & eval c$x=$!

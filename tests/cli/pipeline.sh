@@ -48,11 +48,11 @@ ck forced-single 1 "tsconv: m3.csv:3: a second series ('s2') in single-series CS
 	'tsconv --shape single m3.csv >/dev/null'
 
 # ---- outages: a window is transformed from what it has, never an exit
-ok outage-dwt-5m 'tsgen -n 3 -p 4000 -r 1s --gap-rate 0.002 --gap-len 300 | dwt -w 5m >/dev/null'
-ok outage-readme 'tsgen -n 3 -p 4000 -r 1s | dwt -w 256 | thresh --ratio 8 | merge >/dev/null'
-ok outage-hour-windows 'tsgen -n 3 -p 2000 | dwt -w 1h | thresh --ratio 8 | merge >/dev/null'
+ok outage-dwt-5m 'tsgen --series-count 3 --points 4000 --step 1s --gap-rate 0.002 --gap-len 300 | dwt -w 5m >/dev/null'
+ok outage-readme 'tsgen --series-count 3 --points 4000 --step 1s | dwt -w 256 | thresh --ratio 8 | merge >/dev/null'
+ok outage-hour-windows 'tsgen --series-count 3 --points 2000 | dwt -w 1h | thresh --ratio 8 | merge >/dev/null'
 # 5 minutes missing in s2 (00:10:00 to 00:14:59) of 3 series at 1 Hz
-tsgen -n 3 -p 1800 -r 1s -s 6 --no-events >full.csv
+tsgen --series-count 3 --points 1800 --step 1s -S 6 --no-events >full.csv
 awk -F, '!($1 == "s2" && $2 >= "2024-01-01 00:10:00" && $2 < "2024-01-01 00:15:00")' full.csv >out5.csv
 for w in 5m 256; do
 	ok "outage-$w-runs" "dwt -w $w out5.csv | thresh --ratio 8 | merge >o$w.csv && dwt -w $w full.csv | thresh --ratio 8 | merge >f$w.csv"
@@ -71,7 +71,7 @@ ok outage-paa-marker 'paa -w 1m -Z out5.csv | grep -c ",\$" | grep -qx 1'
 ok outage-gap-off 'test $(paa -w 1m -Z --gap off out5.csv | grep -c ",\$") = 0'
 
 # ---- bounded lateness: out-of-order input windowed as if in order
-tsgen -n 3 -p 900 -r 1s -s 7 --no-events >ord.csv
+tsgen --series-count 3 --points 900 --step 1s -S 7 --no-events >ord.csv
 # each row moved by up to 20 rows (about 7 s of event time)
 (head -1 ord.csv; tail -n +2 ord.csv | awk 'BEGIN { srand(3) } { print rand() * 20 + NR "\t" $0 }' | sort -n | cut -f2-) >shuf.csv
 for t in "paa -w 60 -Z" "dwt -w 64 -J 2" "lttb -w 64 -n 8" "sax -w 60"; do

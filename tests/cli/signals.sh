@@ -16,12 +16,12 @@ grown() {
 }
 
 # NAME%PIPELINE whose last command is signalled%CHECK reading out.bin
-CASES='tsgen%tsgen -n 4 -p 2000000 -r 1s -o bin%tsconv -o csv out.bin
+CASES='tsgen%tsgen --series-count 4 --points 2000000 --step 1s -o bin%tsconv -o csv out.bin
 tsconv%tsgen -n 4 -p 2000000 -r 1s -o bin | tsconv -o bin%tsconv -o csv out.bin
-tsconv-csv%tsgen -n 4 -p 2000000 -r 1s | tsconv%tsconv out.bin
-paa%tsgen -n 4 -p 2000000 -r 1s -o bin | paa -w 16 -g 4 -o bin%tsconv -o csv out.bin
-lttb%tsgen -n 4 -p 2000000 -r 1s -o bin | lttb -w 64 -n 8 -o bin%tsconv -o csv out.bin
-dwt%tsgen -n 4 -p 2000000 -r 1s -o bin | dwt -W haar -w 16 -J 2 -o bin%merge -o csv out.bin
+tsconv-csv%tsgen --series-count 4 --points 2000000 --step 1s | tsconv%tsconv out.bin
+paa%tsgen --series-count 4 --points 2000000 --step 1s -o bin | paa -w 16 -g 4 -o bin%tsconv -o csv out.bin
+lttb%tsgen --series-count 4 --points 2000000 --step 1s -o bin | lttb -w 64 -n 8 -o bin%tsconv -o csv out.bin
+dwt%tsgen --series-count 4 --points 2000000 --step 1s -o bin | dwt -W haar -w 16 -J 2 -o bin%merge -o csv out.bin
 thresh%tsgen -n 4 -p 2000000 -r 1s -o bin | dwt -W haar -w 16 -J 2 -o bin | thresh -r 2 -o bin%merge -o csv out.bin
 merge%tsgen -n 4 -p 2000000 -r 1s -o bin | dwt -W haar -w 16 -J 2 -o bin | merge --full -o bin%tsconv -o csv out.bin'
 

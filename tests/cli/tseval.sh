@@ -26,12 +26,27 @@
 printf 't,v\n0,0\n1,2\n2,0\n3,2\n4,0\n' >o.csv
 printf 't,v\n0,0\n4,0\n' >r.csv
 printf 'v,1,3\n' >ev.csv
-H=series,n,m,ratio,bytes_ratio,nrmse,maxabs,maxabs_time,win_n,win_nrmse,win_maxabs,peaks_kept,peaks,pixels,dssim
+# Noise floor: first differences 2 -2 2 -2, median |d| = 2, sigma = 2 x
+#   1.4826 / sqrt 2 = 2.09669, over the range 2: 1.04834; excess = nrmse -
+#   noise = 0.632456 - 1.04834 = -0.415887. peak_tol: the default 1% of the
+#   range, 0.02 (the '(all)' row says 1%).
+H=series,n,m,ratio,bytes_ratio,nrmse,maxabs,maxabs_time,win_n,win_nrmse,win_maxabs,peaks_kept,peaks,pixels,dssim,range,noise,excess,peak_tol
 
 ck hand 0 '' 'tseval -o csv --width 11 --height 11 -e ev.csv o.csv r.csv >got'
-printf '%s\n' $H 'v,5,2,2.5,2,0.632456,2,1,3,0.816497,2,1,2,43,0.497679' \
-	'(all),5,2,2.5,2,0.632456,2,,3,0.816497,2,1,2,43,0.497679' >want
+printf '%s\n' $H 'v,5,2,2.5,2,0.632456,2,1,3,0.816497,2,1,2,43,0.497679,2,1.04834,-0.415887,0.02' \
+	'(all),5,2,2.5,2,0.632456,2,,3,0.816497,2,1,2,43,0.497679,,1.04834,-0.415887,1%' >want
 same hand-values got want
+
+# the default: 1% of the range; a peak 1.5% off is lost, 0.5% off is kept
+printf 't,v\n0,0\n1,100\n2,0\n' >pk.csv
+printf 't,v\n0,0\n1,98.5\n2,0\n' >pk1.csv
+printf 't,v\n0,0\n1,99.5\n2,0\n' >pk2.csv
+printf 'v,0,2\n' >pkev.csv
+ck tol-default-lost 0 '' 'test "$(tseval -o csv -e pkev.csv pk.csv pk1.csv | awk -F, "NR == 2 { print \$12, \$13, \$19 }")" = "1 2 1"'
+ck tol-default-kept 0 '' 'test "$(tseval -o csv -e pkev.csv pk.csv pk2.csv | awk -F, "NR == 2 { print \$12, \$13, \$19 }")" = "2 2 1"'
+# the noise floor of white noise: near its sd over the range
+awk 'BEGIN { srand(3); print "t,v"; for (i = 0; i < 20000; i++) { s = 0; for (k = 0; k < 12; k++) s += rand(); print i "," s - 6 } }' >wn.csv
+ck noise-white 0 '' 'tseval -o csv wn.csv wn.csv | awk -F, "NR == 2 { r = \$16; f = \$17 * r; exit !(f > 0.97 && f < 1.03) }"'
 
 for tol in 2 100% 99%; do
 	ck "tol $tol" 0 '' "tseval -o csv --tol $tol -e ev.csv o.csv r.csv | cut -d, -f1,12,13 >got"
@@ -42,14 +57,14 @@ done
 
 # no events: the window columns are empty; a table shows them as '-'
 ck no-events 0 '' 'tseval -o csv --width 11 --height 11 o.csv r.csv >got'
-printf '%s\n' $H 'v,5,2,2.5,2,0.632456,2,1,,,,,,43,0.497679' \
-	'(all),5,2,2.5,2,0.632456,2,,,,,,,43,0.497679' >want
+printf '%s\n' $H 'v,5,2,2.5,2,0.632456,2,1,,,,,,43,0.497679,2,1.04834,-0.415887,0.02' \
+	'(all),5,2,2.5,2,0.632456,2,,,,,,,43,0.497679,,1.04834,-0.415887,1%' >want
 same no-events-values got want
 ck table 0 '' 'tseval --width 11 --height 11 o.csv r.csv >got'
 cat >want <<'EOF'
-series  n  m  ratio  bytes_ratio     nrmse  maxabs  maxabs_time  win_n  win_nrmse  win_maxabs  peaks_kept  peaks  pixels     dssim
-v       5  2    2.5            2  0.632456       2            1      -          -           -           -      -      43  0.497679
-(all)   5  2    2.5            2  0.632456       2            -      -          -           -           -      -      43  0.497679
+series  n  m  ratio  bytes_ratio     nrmse  maxabs  maxabs_time  win_n  win_nrmse  win_maxabs  peaks_kept  peaks  pixels     dssim  range    noise     excess  peak_tol
+v       5  2    2.5            2  0.632456       2            1      -          -           -           -      -      43  0.497679      2  1.04834  -0.415887      0.02
+(all)   5  2    2.5            2  0.632456       2            -      -          -           -           -      -      43  0.497679      -  1.04834  -0.415887        1%
 EOF
 same table-layout got want
 
