@@ -30,9 +30,9 @@ ALLCFLAGS = $(CFLAGS) $(WARN) $(SANFLAGS) -MMD -MP
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 LIB     := $(B)/libtsd.a
-CLI_SRC := $(sort $(wildcard cli/*.c))
-CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
-CLI     := $(B)/libtsdcli.a
+TOOL_SRC := $(sort $(wildcard tool/*.c))
+TOOL_OBJ := $(TOOL_SRC:%.c=$(B)/%.o)
+TOOLLIB := $(B)/libtsdtool.a
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 TOOLS   := $(CMD_SRC:cmd/%.c=%)
 BINS    := $(TOOLS:%=$(B)/bin/%)
@@ -66,16 +66,16 @@ $(B)/lib/%.o: lib/%.c
 
 $(B)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Icli $(ALLCFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -Itool $(ALLCFLAGS) -c -o $@ $<
 
-$(B)/cli/%.o: cli/%.c
+$(B)/tool/%.o: tool/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
 
 # the web page is built into plotweb.o (.incbin)
-$(B)/cli/plotweb.o: cli/plotpage.html
+$(B)/tool/plotweb.o: tool/plotpage.html
 
-$(CLI): $(CLI_OBJ)
+$(TOOLLIB): $(TOOL_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -83,9 +83,9 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/bin/%: $(B)/cmd/%.o $(CLI) $(LIB)
+$(B)/bin/%: $(B)/cmd/%.o $(TOOLLIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALLCFLAGS) -o $@ $< $(CLI) $(LIB) $(LDLIBS) $(LDLIBS_$*)
+	$(CC) $(ALLCFLAGS) -o $@ $< $(TOOLLIB) $(LIB) $(LDLIBS) $(LDLIBS_$*)
 
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
@@ -132,8 +132,8 @@ FUZZ_TARGETS := reader kdec coefwin
 # coefficient readers (thresh, merge, tscore)
 FUZZ_TOOLS := tsconv paa sax dwt lttb sdt thresh merge tscore
 FUZZ_CC := clang -g -O1 -fsanitize=address,undefined -fsanitize-coverage=inline-8bit-counters,indirect-calls,trace-cmp,pc-table \
-	-fno-sanitize-recover=undefined -D_GNU_SOURCE -Ilib -Icli -I. -I/usr/include/postgresql
-FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(patsubst %,build/fuzz/obj/cli/%.o,tool winloop dstool coefloop pool)
+	-fno-sanitize-recover=undefined -D_GNU_SOURCE -Ilib -Itool -I. -I/usr/include/postgresql
+FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(patsubst %,build/fuzz/obj/tool/%.o,tool winloop dstool coefloop pool)
 FUZZ_WRAP := -Wl,--wrap=exit,--wrap=fclose,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)

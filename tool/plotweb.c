@@ -18,11 +18,11 @@
 #include "stream.h"
 #include "tsd.h"
 
-/* the page, cli/plotpage.html, built in as it is */
+/* the page, tool/plotpage.html, built in as it is */
 __asm__(".section .rodata\n"
 	".global tool_plotpage\n"
 	"tool_plotpage:\n"
-	".incbin \"cli/plotpage.html\"\n"
+	".incbin \"tool/plotpage.html\"\n"
 	".byte 0\n"
 	".previous\n");
 extern const char tool_plotpage[];

@@ -1,5 +1,5 @@
 /* plotweb.h: tsplot's interactive web page (libmicrohttpd). "/" is a page
- * (cli/plotpage.html, plain JavaScript drawing on a canvas) that asks
+ * (tool/plotpage.html, plain JavaScript drawing on a canvas) that asks
  * "/data?t0=MS&t1=MS&w=PX" for what to draw: per series, the M4 points of
  * [t0, t1] at w pixel columns, re-aggregated from the samples the server
  * holds (lib/plothist) at every zoom or pan; without t0 and t1, the whole
