@@ -15,6 +15,8 @@ for f in "$H"/*; do
 	*) ln -s "$f" "corpus/$(basename "$f")" ;;
 	esac
 done
+# a 4 MiB line with no delimiter: made here, not kept in the repository
+{ echo timestamp,value; head -c $((4 << 20)) /dev/zero | tr '\0' 1; echo; } > corpus/huge-line.csv
 
 # tool invocations: NAME|COMMAND with F for the file
 RUNS='tsconv|tsconv -o csv F
