@@ -41,26 +41,10 @@ static int perr(struct parser *ps, int code, const char *fmt, ...)
 
 /* ---- building the result ---- */
 
+/* The builder's arrays: tsd_grow, with the element size checked. */
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
-	size_t ncap = *cap ? *cap : 4, bytes;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2)
-			return TSD_ERANGE;
-		ncap *= 2;
-	}
-	if (tsd_mul_size(&bytes, ncap, elem) < 0)
-		return TSD_ERANGE;
-	q = realloc(*arr, bytes);
-	if (!q)
-		return TSD_ENOMEM;
-	*arr = q;
-	*cap = ncap;
-	return 0;
+	return tsd_grow(arr, cap, need, elem);
 }
 
 /* Capacities live beside the result while it is being built. */

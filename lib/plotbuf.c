@@ -25,7 +25,7 @@ struct tsd_plotbuf {
 	size_t columns, cap;      /* cap = columns + 1 buckets */
 	int64_t span, bw;         /* ns; bw = bucket width */
 	series *s;                /* (ns) */
-	uint32_t ns;
+	size_t ns;
 	int64_t tmin, tmax;       /* times seen (kept samples) */
 	int any;
 	int64_t lo;               /* all mode: index of the first bucket */
@@ -132,19 +132,9 @@ static void bucket_merge(bucket *a, const bucket *b)
 
 static int grow_series(tsd_plotbuf *pb, uint32_t id)
 {
-	uint32_t nn = pb->ns ? pb->ns : 16;
-	series *s;
-
 	if (id >= TSD_SERIES_MAX)
 		return TSD_ERANGE;
-	while (nn <= id)
-		nn *= 2;
-	if (!(s = realloc(pb->s, (size_t)nn * sizeof *s)))
-		return TSD_ENOMEM;
-	memset(s + pb->ns, 0, (size_t)(nn - pb->ns) * sizeof *s);
-	pb->s = s;
-	pb->ns = nn;
-	return 0;
+	return tsd_grow(&pb->s, &pb->ns, (size_t)id + 1, sizeof *pb->s);
 }
 
 /* All mode: double the bucket width, merging pairs of buckets. */
@@ -395,7 +385,7 @@ void tsd_plotbuf_clear_changed(tsd_plotbuf *pb, uint32_t id)
 
 uint32_t tsd_plotbuf_nseries(const tsd_plotbuf *pb)
 {
-	uint32_t n = pb->ns;
+	uint32_t n = (uint32_t)pb->ns;
 
 	while (n && !pb->s[n - 1].b)
 		n--;

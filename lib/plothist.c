@@ -17,7 +17,7 @@ typedef struct {
 struct tsd_plothist {
 	size_t cap;               /* samples kept per series at most */
 	ring *r;                  /* (nr) */
-	uint32_t nr;
+	size_t nr;
 	int any;
 	size_t bytes;
 };
@@ -40,7 +40,7 @@ void tsd_plothist_free(tsd_plothist *h)
 {
 	if (!h)
 		return;
-	for (uint32_t i = 0; i < h->nr; i++) {
+	for (size_t i = 0; i < h->nr; i++) {
 		free(h->r[i].t);
 		free(h->r[i].v);
 	}
@@ -97,18 +97,12 @@ int tsd_plothist_push(tsd_plothist *h, uint32_t id, int64_t t, double v)
 	if (isinf(v))
 		return TSD_EINVAL;
 	if (id >= h->nr) {
-		uint32_t nn = h->nr ? h->nr : 16;
-		ring *nr;
+		size_t was = h->nr;
 		if (id >= TSD_SERIES_MAX)
 			return TSD_ERANGE;
-		while (nn <= id)
-			nn *= 2;
-		if (!(nr = realloc(h->r, (size_t)nn * sizeof *nr)))
-			return TSD_ENOMEM;
-		memset(nr + h->nr, 0, (size_t)(nn - h->nr) * sizeof *nr);
-		h->bytes += (size_t)(nn - h->nr) * sizeof *nr;
-		h->r = nr;
-		h->nr = nn;
+		if ((rc = tsd_grow(&h->r, &h->nr, (size_t)id + 1, sizeof *h->r)) < 0)
+			return rc;
+		h->bytes += (h->nr - was) * sizeof *h->r;
 	}
 	r = &h->r[id];
 	if (r->n && t < tat(r, r->n - 1))
@@ -142,7 +136,7 @@ int tsd_plothist_range(int64_t *t0, int64_t *t1, const tsd_plothist *h)
 {
 	int found = 0;
 
-	for (uint32_t i = 0; i < h->nr; i++) {
+	for (size_t i = 0; i < h->nr; i++) {
 		const ring *r = &h->r[i];
 		if (!r->n)
 			continue;

@@ -24,7 +24,7 @@ typedef struct {
 struct tsd_reorder {
 	int64_t lateness;
 	heap *s;             /* (ns) */
-	uint32_t ns;
+	size_t ns;
 	uint64_t seq;
 	size_t held;
 };
@@ -46,7 +46,7 @@ void tsd_reorder_free(tsd_reorder *ro)
 {
 	if (!ro)
 		return;
-	for (uint32_t i = 0; i < ro->ns; i++)
+	for (size_t i = 0; i < ro->ns; i++)
 		free(ro->s[i].h);
 	free(ro->s);
 	free(ro);
@@ -62,17 +62,11 @@ int tsd_reorder_push(tsd_reorder *ro, uint32_t series, int64_t t, double v, uint
 	heap *h;
 
 	if (series >= ro->ns) {
-		uint32_t nn = ro->ns ? ro->ns : 16;
+		int rc;
 		if (series >= TSD_SERIES_MAX)
 			return TSD_ERANGE;
-		while (nn <= series)
-			nn *= 2;
-		heap *ns = realloc(ro->s, (size_t)nn * sizeof *ns);
-		if (!ns)
-			return TSD_ENOMEM;
-		memset(ns + ro->ns, 0, (size_t)(nn - ro->ns) * sizeof *ns);
-		ro->s = ns;
-		ro->ns = nn;
+		if ((rc = tsd_grow(&ro->s, &ro->ns, (size_t)series + 1, sizeof *ro->s)) < 0)
+			return rc;
 	}
 	h = &ro->s[series];
 	if (h->out && t <= h->tout)
@@ -141,7 +135,7 @@ int tsd_reorder_pop(tsd_reorder *ro, uint32_t series, int flush, int64_t *t, dou
 
 uint32_t tsd_reorder_nseries(const tsd_reorder *ro)
 {
-	uint32_t n = ro->ns;
+	uint32_t n = (uint32_t)ro->ns;
 
 	while (n > 0 && !ro->s[n - 1].seen)
 		n--;

@@ -100,3 +100,26 @@ int tsd_parse_duration(int64_t *ns, const char *s)
 	}
 	return TSD_EINVAL;
 }
+
+int tsd_grow(void *arr, size_t *cap, size_t need, size_t elem)
+{
+	void **a = arr;
+	size_t nc = *cap ? *cap : 16, bytes;
+	char *q;
+
+	if (need <= *cap)
+		return 0;
+	while (nc < need) {
+		if (nc > SIZE_MAX / 2)
+			return TSD_ERANGE;
+		nc *= 2;
+	}
+	if (tsd_mul_size(&bytes, nc, elem) < 0)
+		return TSD_ERANGE;
+	if (!(q = realloc(*a, bytes)))
+		return TSD_ENOMEM;
+	memset(q + *cap * elem, 0, (nc - *cap) * elem);
+	*a = q;
+	*cap = nc;
+	return 0;
+}

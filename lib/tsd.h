@@ -47,4 +47,11 @@ static inline int tsd_mul_size(size_t *out, size_t a, size_t b)
 	return 0;
 }
 
+/* Make the array *arr, of *cap elements of elem bytes, hold at least need
+ * elements: the capacity doubles from 16 (so appends cost amortised O(1))
+ * and the new elements are zero-filled. On failure (TSD_ENOMEM, or
+ * TSD_ERANGE when the size overflows) the array is left as it was. One
+ * home for the per-series arrays every module keeps by series id. */
+int tsd_grow(void *arr, size_t *cap, size_t need, size_t elem);
+
 #endif

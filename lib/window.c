@@ -198,17 +198,8 @@ int tsd_winbuf_push(tsd_winbuf *wb, tsd_win *out, uint32_t series, int64_t t, do
 	series_buf *b;
 	int ret = 0, rc;
 
-	if (series >= wb->ns) {
-		size_t nn = wb->ns ? wb->ns * 2 : 16;
-		while (nn <= series)
-			nn *= 2;
-		series_buf *ns = realloc(wb->s, nn * sizeof *ns);
-		if (!ns)
-			return TSD_ENOMEM;
-		memset(ns + wb->ns, 0, (nn - wb->ns) * sizeof *ns);
-		wb->s = ns;
-		wb->ns = nn;
-	}
+	if (series >= wb->ns && (rc = tsd_grow(&wb->s, &wb->ns, (size_t)series + 1, sizeof *wb->s)) < 0)
+		return rc;
 	b = &wb->s[series];
 	int gap = b->open && b->n && is_gap(wb, b, t);
 	if (wb->span) {

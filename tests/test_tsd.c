@@ -1,0 +1,104 @@
+/* test_tsd.c: the helpers every module shares (tsd.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tsd.h"
+
+typedef struct {
+	double v;
+	uint32_t n;
+} elem;
+
+/* Growing to an index keeps what was there and zero-fills the rest. */
+static void test_grow_keeps_and_zeroes(void **state)
+{
+	elem *a = NULL;
+	size_t cap = 0;
+
+	(void)state;
+	assert_int_equal(tsd_grow(&a, &cap, 1, sizeof *a), 0);
+	assert_int_equal(cap, 16);
+	for (size_t i = 0; i < cap; i++)
+		assert_true(a[i].v == 0 && a[i].n == 0);
+	a[3].v = 2.5, a[3].n = 7;
+	a[15].n = 9;
+	assert_int_equal(tsd_grow(&a, &cap, 17, sizeof *a), 0);
+	assert_int_equal(cap, 32);
+	assert_true(a[3].v == 2.5 && a[3].n == 7 && a[15].n == 9);
+	for (size_t i = 16; i < cap; i++)
+		assert_true(a[i].v == 0 && a[i].n == 0);
+	/* far ahead: doubles until it fits, one allocation */
+	assert_int_equal(tsd_grow(&a, &cap, 1000, sizeof *a), 0);
+	assert_int_equal(cap, 1024);
+	assert_true(a[3].n == 7 && a[999].n == 0 && a[1023].n == 0);
+	free(a);
+}
+
+/* A need within the capacity changes nothing. */
+static void test_grow_noop(void **state)
+{
+	elem *a = NULL, *was;
+	size_t cap = 0;
+
+	(void)state;
+	assert_int_equal(tsd_grow(&a, &cap, 5, sizeof *a), 0);
+	was = a;
+	a[4].n = 1;
+	assert_int_equal(tsd_grow(&a, &cap, 16, sizeof *a), 0);
+	assert_ptr_equal(a, was);
+	assert_int_equal(cap, 16);
+	assert_int_equal(a[4].n, 1);
+	assert_int_equal(tsd_grow(&a, &cap, 0, sizeof *a), 0);
+	assert_int_equal(cap, 16);
+	free(a);
+}
+
+/* Sizes that overflow are refused and leave the array as it was. */
+static void test_grow_overflow(void **state)
+{
+	elem *a = NULL;
+	size_t cap = 0;
+
+	(void)state;
+	assert_int_equal(tsd_grow(&a, &cap, 8, sizeof *a), 0);
+	a[1].n = 5;
+	assert_int_equal(tsd_grow(&a, &cap, SIZE_MAX / 4, sizeof *a), TSD_ERANGE);
+	assert_int_equal(tsd_grow(&a, &cap, SIZE_MAX, 1), TSD_ERANGE);
+	assert_int_equal(cap, 16);
+	assert_int_equal(a[1].n, 5);
+	free(a);
+}
+
+static void test_parse(void **state)
+{
+	double d;
+	long l;
+	int64_t ns;
+
+	(void)state;
+	assert_int_equal(tsd_parse_double(&d, "2.5"), 0);
+	assert_true(d == 2.5);
+	assert_true(tsd_parse_double(&d, "2.5x") < 0);
+	assert_int_equal(tsd_parse_long(&l, "42", 0, 100), 0);
+	assert_int_equal(l, 42);
+	assert_true(tsd_parse_long(&l, "101", 0, 100) < 0);
+	assert_int_equal(tsd_parse_duration(&ns, "1.5h"), 0);
+	assert_true(ns == 5400000000000LL);
+	assert_true(tsd_parse_duration(&ns, "-1s") < 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_grow_keeps_and_zeroes),
+		cmocka_unit_test(test_grow_noop),
+		cmocka_unit_test(test_grow_overflow),
+		cmocka_unit_test(test_parse),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
