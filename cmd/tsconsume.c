@@ -465,6 +465,8 @@ int main(int argc, char **argv)
 	if (tsd_kconf_new(&kc) < 0)
 		tool_die(EXIT_DATA, "out of memory");
 	while ((c = getopt_long(argc, argv, "ab:t:G:p:o:O:ec:X:F:quvhV", lopts, NULL)) != -1) {
+		if (tool_kafka_option(kc, c, optarg))
+			continue;
 		switch (c) {
 		case 'b': brokers = optarg; break;
 		case 't':
@@ -490,14 +492,6 @@ int main(int argc, char **argv)
 		case 'u': unbuffered = 1; break;
 		case 'e': exit_eof = 1; break;
 		case 'c': count = tool_long("-c", optarg, 1, LONG_MAX); break;
-		case 'X':
-			if (tsd_kconf_set(kc, optarg, errstr, sizeof errstr) < 0)
-				tool_usage_error("-X: %s", errstr);
-			break;
-		case 'F':
-			if (tsd_kconf_file(kc, optarg, errstr, sizeof errstr) < 0)
-				tool_usage_error("-F: %s", errstr);
-			break;
 		case 'q': quiet = 1; break;
 		case 'a': no_join = 1; break;
 		case 'v': tool_kafka_verbose = 1; break;

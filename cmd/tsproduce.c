@@ -377,6 +377,8 @@ int main(int argc, char **argv)
 	if (tsd_kconf_new(&kc) < 0)
 		tool_die(EXIT_DATA, "out of memory");
 	while ((c = getopt_long(argc, argv, "b:t:G:p:X:F:K:quvo:N:hV", lopts, NULL)) != -1) {
+		if (tool_kafka_option(kc, c, optarg))
+			continue;
 		switch (c) {
 		case 'b': brokers = optarg; break;
 		case 't': topic = optarg; break;
@@ -398,14 +400,6 @@ int main(int argc, char **argv)
 			interval_ms = strcmp(optarg, "0") ? tool_duration("--commit-interval", optarg) / 1000000 : 0;
 			break;
 		case O_TIMEOUT: timeout_ms = tool_duration("--timeout", optarg) / 1000000; break;
-		case 'X':
-			if (tsd_kconf_set(kc, optarg, errstr, sizeof errstr) < 0)
-				tool_usage_error("-X: %s", errstr);
-			break;
-		case 'F':
-			if (tsd_kconf_file(kc, optarg, errstr, sizeof errstr) < 0)
-				tool_usage_error("-F: %s", errstr);
-			break;
 		case 'q': quiet = 1; break;
 		case 'K':
 			if (!*optarg)

@@ -46,3 +46,14 @@ rd_kafka_t *tool_kafka_offsets(const char *brokers, const tsd_kconf *kc, const c
 		tool_die(EXIT_DATA, "%s", errstr);
 	return h;
 }
+
+int tool_kafka_option(tsd_kconf *kc, int c, const char *arg)
+{
+	char err[512];
+
+	if (c == 'X' && tsd_kconf_set(kc, arg, err, sizeof err) < 0)
+		tool_usage_error("-X: %s", err);
+	else if (c == 'F' && tsd_kconf_file(kc, arg, err, sizeof err) < 0)
+		tool_usage_error("-F: %s", err);
+	return c == 'X' || c == 'F';
+}

@@ -8,6 +8,10 @@
 
 #include "kafka.h"
 
+/* kcat's -X name=value and -F FILE (properties for librdkafka) into kc:
+ * returns 1 when c is one of them (a bad one is a usage error), else 0. */
+int tool_kafka_option(tsd_kconf *kc, int c, const char *arg);
+
 /* -v: librdkafka's log messages on stderr (as "tool: kafka: ..."). */
 extern int tool_kafka_verbose;
 
