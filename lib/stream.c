@@ -783,9 +783,26 @@ static int csv_next(tsd_reader *r, tsd_rec *rec)
 	}
 }
 
+/* Where the first line that is not a comment ends in what is buffered
+ * (its newline), or NULL when it is not complete yet; *line is its start. */
+static const unsigned char *first_line(tsd_reader *r, const unsigned char **line)
+{
+	const unsigned char *s = r->buf + r->pos, *e = r->buf + r->end, *nl;
+
+	while ((nl = memchr(s, '\n', (size_t)(e - s))) && *s == '#')
+		s = nl + 1;
+	*line = s;
+	return s < e ? memchr(s, '\n', (size_t)(e - s)) : NULL;
+}
+
+/* The format from the first byte, and the CSV delimiter from the first
+ * line that is not a comment. Nothing waits for more input than that line
+ * (or 4096 bytes of it), so a live stream that trickles a few short lines
+ * is read as they come. */
 static int start(tsd_reader *r)
 {
-	int rc = fill(r, 8);
+	const unsigned char *line, *nl;
+	int rc = fill(r, 1);
 
 	if (rc < 0)
 		return rc;
@@ -795,18 +812,19 @@ static int start(tsd_reader *r)
 		return 0;
 	}
 	r->fmt = TSD_FMT_CSV;
+	if (r->end - r->pos >= 1 && r->buf[r->pos] == 0xef && (rc = fill(r, 3)) < 0)
+		return rc;
 	if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xef\xbb\xbf", 3) == 0)
 		r->pos += 3;
 	if (!r->o.delim) {
-		const unsigned char *s = r->buf + r->pos, *nl;
-		/* look at the first line (up to what is buffered) */
-		fill(r, 4096);
-		s = r->buf + r->pos;
-		/* the first line that is not a comment */
-		while ((nl = memchr(s, '\n', r->buf + r->end - s)) && *s == '#')
-			s = nl + 1;
-		nl = memchr(s, '\n', r->buf + r->end - s);
-		r->o.delim = detect_delim(s, nl ? (size_t)(nl - s) : (size_t)(r->buf + r->end - s));
+		while (!(nl = first_line(r, &line)) && r->end - r->pos < 4096) {
+			if ((rc = fill(r, r->end - r->pos + 1)) < 0)
+				return rc;
+			if (rc == 1)
+				break; /* the end of input */
+		}
+		nl = first_line(r, &line);
+		r->o.delim = detect_delim(line, nl ? (size_t)(nl - line) : (size_t)(r->buf + r->end - line));
 	}
 	return 0;
 }
