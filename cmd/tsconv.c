@@ -16,6 +16,8 @@ static const char usage[] =
 "  -s, --series GLOB      keep only series whose name matches (repeatable)\n"
 "  -n, --points N         keep the first N points (samples) of each series\n"
 "  -i, --info             print a summary per series instead of the records\n"
+"      --strip-control    drop control records (Kafka positions, revocations,\n"
+"                         carried state): a final CSV for other programs\n"
 "tsconv keeps every record (--order any) unless told otherwise.\n"
 TOOL_COMMON_HELP
 "Deprecated, for this release only: --head for --points (see tsdown(7)).\n"
@@ -68,11 +70,12 @@ int main(int argc, char **argv)
 		{ "points", required_argument, 0, 'n' },
 		{ "head", required_argument, 0, 2000 },
 		{ "info", no_argument, 0, 'i' },
+		{ "strip-control", no_argument, 0, 2001 },
 		TOOL_COMMON_LONG,
 		{ 0, 0, 0, 0 },
 	};
 	const char **globs = NULL;
-	int nglobs = 0, info = 0, c;
+	int nglobs = 0, info = 0, strip = 0, c;
 	long head = -1;
 	tool_io io;
 	tsd_rec r;
@@ -102,6 +105,9 @@ int main(int argc, char **argv)
 		case 'i':
 			info = 1;
 			break;
+		case 2001:
+			strip = 1;
+			break;
 		case 'h':
 			tool_help(usage);
 		default:
@@ -118,7 +124,7 @@ int main(int argc, char **argv)
 		uint32_t s = rec_series(&r);
 		series_state *ss;
 		if (s == UINT32_MAX) {
-			if (!info)
+			if (!info && !(strip && r.kind == TSD_REC_CONTROL))
 				tool_put(&io, &r);
 			continue;
 		}
