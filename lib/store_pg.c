@@ -46,6 +46,10 @@ static const char schema[] =
 	"  updated timestamptz NOT NULL DEFAULT now(),\n"
 	"  PRIMARY KEY (topic, partition)\n"
 	");\n"
+	"CREATE TABLE IF NOT EXISTS tsd_carry (\n"
+	"  key text COLLATE \"C\" PRIMARY KEY,\n"
+	"  state text NOT NULL\n"
+	");\n"
 	"COMMIT;\n";
 
 #define PG_EPOCH_US 946684800000000LL /* 2000-01-01 in us since 1970 */
@@ -61,6 +65,8 @@ typedef struct {
 	size_t nknown;
 	uint32_t *fresh;         /* series ids new in the open transaction */
 	size_t nfresh, capfresh;
+	char **ckey, **ctext;    /* (nc) carried state of the open transaction */
+	size_t nc, ccap;
 	PGresult *qres;          /* query: the current row */
 	int qopen;
 	char *qseries;
@@ -201,6 +207,12 @@ static void pg_close(tsd_store *s)
 	free(d->known);
 	free(d->fresh);
 	free(d->qseries);
+	for (size_t i = 0; i < d->nc; i++) {
+		free(d->ckey[i]);
+		free(d->ctext[i]);
+	}
+	free(d->ckey);
+	free(d->ctext);
 	free(d);
 	s->impl = NULL;
 }
@@ -389,6 +401,12 @@ static int attempt(tsd_store *s, pg *d, int *retry)
 			      "updated = now()", 3, v, NULL)) < 0)
 			goto fail;
 	}
+	for (size_t i = 0; i < d->nc; i++) {
+		const char *v[2] = { d->ckey[i], d->ctext[i] };
+		if ((rc = run(s, d, "INSERT INTO tsd_carry (key, state) VALUES ($1, $2) "
+			      "ON CONFLICT (key) DO UPDATE SET state = EXCLUDED.state", 2, v, NULL)) < 0)
+			goto fail;
+	}
 	if ((rc = run(s, d, "COMMIT", 0, NULL, NULL)) < 0)
 		goto fail;
 	return 0;
@@ -408,6 +426,11 @@ fail:
 
 static void clear_txn(pg *d, int committed)
 {
+	for (size_t i = 0; i < d->nc; i++) {
+		free(d->ckey[i]);
+		free(d->ctext[i]);
+	}
+	d->nc = 0;
 	for (size_t i = 0; i < d->nfresh; i++)
 		d->known[d->fresh[i]] = committed ? 1 : 0;
 	d->nfresh = 0;
@@ -451,6 +474,60 @@ static int pg_commit(tsd_store *s)
 static int pg_rollback(tsd_store *s)
 {
 	clear_txn(s->impl, 0);
+	return 0;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+	char *c = malloc(n + 1);
+	if (c) {
+		memcpy(c, s, n);
+		c[n] = 0;
+	}
+	return c;
+}
+
+static int pg_carry(tsd_store *s, const char *key, size_t klen, const char *text, size_t n)
+{
+	pg *d = s->impl;
+
+	if (d->nc == d->ccap) {
+		size_t nc = 2 * d->ccap + 16;
+		char **k = realloc(d->ckey, nc * sizeof *k);
+		if (k)
+			d->ckey = k;
+		char **t = k ? realloc(d->ctext, nc * sizeof *t) : NULL;
+		if (!t)
+			goto nomem;
+		d->ctext = t;
+		d->ccap = nc;
+	}
+	if (!(d->ckey[d->nc] = dupn(key, klen)))
+		goto nomem;
+	if (!(d->ctext[d->nc] = dupn(text, n))) {
+		free(d->ckey[d->nc]);
+		goto nomem;
+	}
+	d->nc++;
+	return 0;
+nomem:
+	tsd_store_seterr(s, "out of memory");
+	return TSD_ENOMEM;
+}
+
+static int pg_carries(tsd_store *s, int (*fn)(const char *text, size_t n, void *arg), void *arg)
+{
+	pg *d = s->impl;
+	PGresult *r = NULL;
+	int rc;
+
+	query_end(d);
+	if ((rc = run(s, d, "SELECT state FROM tsd_carry", 0, NULL, &r)) < 0)
+		return rc;
+	for (int i = 0; i < PQntuples(r); i++)
+		if (fn(PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0), arg))
+			break;
+	PQclear(r);
 	return 0;
 }
 
@@ -558,6 +635,8 @@ const tsd_store_ops tsd_store_pg_ops = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.get_pos = pg_get_pos,
+	.carry = pg_carry,
+	.carries = pg_carries,
 	.series = pg_series,
 	.query = pg_query,
 	.next = pg_next,

@@ -26,13 +26,17 @@ static const char schema[] =
 	"  updated INTEGER NOT NULL,\n"
 	"  PRIMARY KEY (topic, partition)\n"
 	");\n"
+	"CREATE TABLE IF NOT EXISTS tsd_carry (\n"
+	"  key TEXT PRIMARY KEY,\n"     /* "STAGE LEN:NAME" */
+	"  state TEXT NOT NULL\n"       /* the whole text of the SAVE record */
+	") WITHOUT ROWID;\n"
 	"CREATE VIEW IF NOT EXISTS tsd_samples_utc AS\n"
 	"  SELECT series, strftime('%Y-%m-%d %H:%M:%f', time / 1000000 / 1000.0, 'unixepoch') AS time, value\n"
 	"  FROM tsd_samples;\n";
 
 typedef struct {
 	sqlite3 *db;
-	sqlite3_stmt *ins, *ser, *pos, *getpos, *list, *q;
+	sqlite3_stmt *ins, *ser, *pos, *getpos, *list, *q, *cput, *cget;
 	tsd_series_tab *tab;     /* series seen */
 	unsigned char *known;    /* (nknown) in tsd_series already */
 	size_t nknown;
@@ -103,7 +107,7 @@ static int sq_open(tsd_store *s, const char *path)
 		goto bad;
 	/* the tables, unless they are there (a reader then takes no lock) */
 	if (sqlite3_prepare_v2(d->db, "SELECT count(*) FROM sqlite_master WHERE name IN "
-			       "('tsd_samples', 'tsd_series', 'tsd_positions', 'tsd_samples_utc')", -1, &d->q, NULL) != SQLITE_OK) {
+			       "('tsd_samples', 'tsd_series', 'tsd_positions', 'tsd_carry', 'tsd_samples_utc')", -1, &d->q, NULL) != SQLITE_OK) {
 		rc = fail(s, d, "sqlite");
 		goto bad;
 	}
@@ -111,7 +115,7 @@ static int sq_open(tsd_store *s, const char *path)
 	int have = rc == SQLITE_ROW ? sqlite3_column_int(d->q, 0) : 0;
 	sqlite3_finalize(d->q);
 	d->q = NULL;
-	if (have != 4) {
+	if (have != 5) {
 		if ((rc = exec_wait(s, d, "BEGIN IMMEDIATE")) < 0)
 			goto bad;
 		if ((rc = exec_wait(s, d, schema)) < 0 || (rc = exec_wait(s, d, "COMMIT")) < 0) {
@@ -127,6 +131,9 @@ static int sq_open(tsd_store *s, const char *path)
 			"DO UPDATE SET next_offset = excluded.next_offset, updated = excluded.updated")) < 0 ||
 	    (rc = prep(s, d, &d->getpos, "SELECT next_offset FROM tsd_positions WHERE topic = ? AND partition = ?")) < 0 ||
 	    (rc = prep(s, d, &d->list, "SELECT series FROM tsd_series")) < 0 ||
+	    (rc = prep(s, d, &d->cput, "INSERT INTO tsd_carry (key, state) VALUES (?, ?) "
+			"ON CONFLICT (key) DO UPDATE SET state = excluded.state")) < 0 ||
+	    (rc = prep(s, d, &d->cget, "SELECT state FROM tsd_carry")) < 0 ||
 	    (rc = prep(s, d, &d->q, "SELECT time, value FROM tsd_samples WHERE series = ? AND time >= ? AND time < ? "
 			"ORDER BY time")) < 0)
 		goto bad;
@@ -152,6 +159,8 @@ static void sq_close(tsd_store *s)
 	sqlite3_finalize(d->getpos);
 	sqlite3_finalize(d->list);
 	sqlite3_finalize(d->q);
+	sqlite3_finalize(d->cput);
+	sqlite3_finalize(d->cget);
 	if (d->db && d->in_txn)
 		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(d->db);
@@ -229,6 +238,33 @@ static int sq_pos(tsd_store *s, const char *topic, size_t len, int32_t partition
 	sqlite3_bind_int(d->pos, 2, partition);
 	sqlite3_bind_int64(d->pos, 3, offset);
 	return step_done(s, d, d->pos);
+}
+
+static int sq_carry(tsd_store *s, const char *key, size_t klen, const char *text, size_t n)
+{
+	sq *d = s->impl;
+	int rc;
+
+	if ((rc = begin(s, d)) < 0)
+		return rc;
+	sqlite3_bind_text(d->cput, 1, key, (int)klen, SQLITE_STATIC);
+	sqlite3_bind_text(d->cput, 2, text, (int)n, SQLITE_STATIC);
+	return step_done(s, d, d->cput);
+}
+
+static int sq_carries(tsd_store *s, int (*fn)(const char *text, size_t n, void *arg), void *arg)
+{
+	sq *d = s->impl;
+	int rc;
+
+	while ((rc = sqlite3_step(d->cget)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(d->cget, 0);
+		int n = sqlite3_column_bytes(d->cget, 0);
+		if (t && fn(t, (size_t)n, arg))
+			break;
+	}
+	sqlite3_reset(d->cget);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(s, d, "carried state");
 }
 
 static int sq_commit(tsd_store *s)
@@ -330,6 +366,8 @@ const tsd_store_ops tsd_store_sqlite_ops = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.get_pos = sq_get_pos,
+	.carry = sq_carry,
+	.carries = sq_carries,
 	.series = sq_series,
 	.query = sq_query,
 	.next = sq_next,

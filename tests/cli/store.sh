@@ -99,12 +99,12 @@ for i in $(seq 50); do [ -s bs ] && break; sleep 0.1; done
 B=$(cat bs)
 export B
 ok broker-up 'test -n "$B"'
-# every window reduced on its own (the universal threshold, values sampled
-# from the reconstruction), so that a replay from a stored position rebuilds
-# the same rows: thresh --ratio carries a per-series budget from window to
-# window and merge --values fit joins a window to the one before, and both
-# change rows when the stream restarts mid-series
-P='dwt -w 1h -J 3 -W haar -o bin | thresh -u -o bin | merge --values sample -o bin'
+# the default reduction: thresh --ratio carries a per-series budget from
+# window to window and merge's fit joins a window to the one before; both
+# save that state before each position, tsstore keeps it with the position,
+# and tsconsume --positions gives it back after the seek, so a replay from a
+# stored position rebuilds the same rows
+P='dwt -w 1h -J 3 -W haar -o bin | thresh -r 4 -o bin | merge -o bin'
 export P
 tsgen --series-count 4 --points 3000 -S 5 >in1.csv
 eval "$P" <in1.csv | tsconv -o csv --no-header >want1.csv
@@ -132,8 +132,8 @@ while [ $rounds -lt 20 ]; do
 	rm -f f1 f2 f3 f4; mkfifo f1 f2 f3 f4
 	tsconsume -q -b $B -G g2 -a -t in2 -o bin --positions sqlite:s.db >f1 2>>crash.err & c=$!
 	dwt -w 1h -J 3 -W haar -o bin <f1 >f2 2>>crash.err & w=$!
-	thresh -u -o bin <f2 >f3 2>>crash.err & t=$!
-	merge --values sample -o bin <f3 >f4 2>>crash.err & m=$!
+	thresh -r 4 -o bin <f2 >f3 2>>crash.err & t=$!
+	merge -o bin <f3 >f4 2>>crash.err & m=$!
 	tsstore sqlite:s.db <f4 2>>crash.err & s=$!
 	sleep 0.$((RANDOM % 4))$((RANDOM % 10))
 	set -- $c $w $t $m $s; shift $((RANDOM % 5)); kill -9 $1 2>/dev/null && kills=$((kills + 1))
