@@ -57,6 +57,25 @@ ck commit-on-pause 0 '' '{ printf "s,2024-01-03 00:00:00,1\n#tsd pos topic=t par
 	for i in $(seq 50); do [ "$(sqlite3 p.db "select next_offset from tsd_positions where partition = 0")" = 11 ] && break; sleep 0.1; done
 	r=$(sqlite3 p.db "select count(*) from tsd_samples where time = 1704240000000000000"); kill $sp; wait $sp; test "$r" = 1'
 
+# ---- carried state: the pipeline cut (no end mark) part way, then started
+# again at the stored position with the stored state, gives the rows of the
+# uninterrupted run; without the state it would not
+C='dwt -w 1h -J 3 -W haar -o bin | thresh -r 4 -o bin | merge -o bin'
+export C
+tsgen --series-count 8 --points 2400 -S 11 >cin.csv
+eval "$C" <cin.csv | tsconv -o csv --no-header >cwant.csv
+awk 'NR > 1 { print; print "#tsd pos topic=c partition=0 offset=" NR - 1 }' cin.csv >cpos.csv
+ck carry-saved 1 '' 'head -n 19200 cpos.csv | eval "$C" 2>/dev/null | tsstore -B 2000 -d , sqlite:cy.db 2>/dev/null'
+off=$(sqlite3 cy.db "select next_offset from tsd_positions")
+export off
+ck carry-stored 0 '' 'test "$off" -gt 4000 && test "$(sqlite3 cy.db "select count(*) from tsd_carry")" = 16 &&
+	sqlite3 cy.db "select state from tsd_carry where key = '"'thresh 2:s3'"'" | grep -qx "thresh 2:s3 upto=[0-9]* n=[0-9]* pts=[0-9]*"'
+cut=$(grep -n "offset=$off\$" cpos.csv | cut -d: -f1)
+{ echo "series,timestamp,value"; tail -n +$((cut + 1)) cpos.csv; echo "#tsd pos topic=- partition=-1 offset=-1"; } >crest.csv
+ck carry-restart 0 '' '{ sqlite3 cy.db "select state from tsd_carry" | sed "s/^/#tsd load /"; cat crest.csv; } | eval "$C" | tsstore sqlite:cy.db &&
+	test "$(check cwant.csv <(tsquery sqlite:cy.db))" = "0 0 0 0"'
+ck carry-needed 0 '' 'eval "$C" <crest.csv | tsstore sqlite:cz.db && test "$(check cwant.csv <(tsquery sqlite:cz.db) | cut -d" " -f2,3)" != "0 0"'
+
 # ---- bad input and faults
 ck refused 1 "tsstore: in4.csv:3: series 's1', time 2024-01-01 00:02:00, value 99: the database refused it: sqlite: no values over 50" \
 	'printf "series,timestamp,value\ns1,2024-01-01 00:00:00,1\ns1,2024-01-01 00:02:00,99\n" >in4.csv &&
