@@ -142,6 +142,13 @@ static void row(uint32_t series, int64_t t, double v)
 		txn_first = recno;
 	rc = tsd_store_row(st, tsd_series_name(io.tab, series), tsd_series_namelen(io.tab, series), t, v);
 	if (rc == TSD_EFORMAT) {
+		const char *bn;
+		size_t bl;
+		int64_t bt;
+		double bv;
+		int64_t bi = tsd_store_bad_row(st, &bn, &bl, &bt, &bv);
+		if (bi >= 0 && txn_first + (uint64_t)bi != recno)
+			refused(rc); /* an earlier row of the transaction */
 		/* the database refused this row as it came */
 		char tb[TSD_TIME_MAX], vb[32];
 		tsd_tstyle iso = { .kind = TSD_T_ISO, .sep = ' ' };

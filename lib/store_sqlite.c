@@ -1,7 +1,11 @@
 /* store_sqlite.c: the SQLite backend. One file, WAL mode (readers never
- * wait for the writer), rows upserted through one prepared statement in a
+ * wait for the writer), rows upserted through prepared statements in a
  * transaction begun with BEGIN IMMEDIATE, so that a lock held by another
- * process is waited for (busy timeout) before any row is written. */
+ * process is waited for (busy timeout) before any row is written. Rows
+ * gather in groups of BATCH, each upserted by one statement of BATCH rows
+ * (the per-statement work of the virtual machine is then shared); when
+ * the database refuses such a statement, its rows are sent again one by
+ * one to find and name the refused row. */
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +38,15 @@ static const char schema[] =
 	"  SELECT series, strftime('%Y-%m-%d %H:%M:%f', time / 1000000 / 1000.0, 'unixepoch') AS time, value\n"
 	"  FROM tsd_samples;\n";
 
+#define BATCH 256
+
 typedef struct {
 	sqlite3 *db;
+	sqlite3_stmt *insb;      /* BATCH rows */
+	uint32_t bid[BATCH];     /* rows waiting for it: series ids, times, values */
+	int64_t bt[BATCH];
+	double bv[BATCH];
+	int nb;
 	sqlite3_stmt *ins, *ser, *pos, *getpos, *list, *q, *cput, *cget;
 	tsd_series_tab *tab;     /* series seen */
 	unsigned char *known;    /* (nknown) in tsd_series already */
@@ -103,7 +114,7 @@ static int sq_open(tsd_store *s, const char *path)
 	 * the process loses nothing committed; a power cut may lose the last
 	 * transactions, never part of one) */
 	if ((rc = exec_wait(s, d, "PRAGMA journal_mode=WAL")) < 0 ||
-	    (rc = exec_wait(s, d, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536")) < 0)
+	    (rc = exec_wait(s, d, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY")) < 0)
 		goto bad;
 	/* the tables, unless they are there (a reader then takes no lock) */
 	if (sqlite3_prepare_v2(d->db, "SELECT count(*) FROM sqlite_master WHERE name IN "
@@ -123,7 +134,12 @@ static int sq_open(tsd_store *s, const char *path)
 			goto bad;
 		}
 	}
-	if ((rc = prep(s, d, &d->ins, "INSERT INTO tsd_samples (series, time, value) VALUES (?, ?, ?) "
+	char sql[160 + 12 * BATCH] = "INSERT INTO tsd_samples (series, time, value) VALUES (?, ?, ?)";
+	for (int i = 1; i < BATCH; i++)
+		strcat(sql, ", (?, ?, ?)");
+	strcat(sql, " ON CONFLICT (series, time) DO UPDATE SET value = excluded.value");
+	if ((rc = prep(s, d, &d->insb, sql)) < 0 ||
+	    (rc = prep(s, d, &d->ins, "INSERT INTO tsd_samples (series, time, value) VALUES (?, ?, ?) "
 			"ON CONFLICT (series, time) DO UPDATE SET value = excluded.value")) < 0 ||
 	    (rc = prep(s, d, &d->ser, "INSERT OR IGNORE INTO tsd_series (series) VALUES (?)")) < 0 ||
 	    (rc = prep(s, d, &d->pos, "INSERT INTO tsd_positions (topic, partition, next_offset, updated) "
@@ -153,6 +169,7 @@ static void sq_close(tsd_store *s)
 
 	if (!d)
 		return;
+	sqlite3_finalize(d->insb);
 	sqlite3_finalize(d->ins);
 	sqlite3_finalize(d->ser);
 	sqlite3_finalize(d->pos);
@@ -190,6 +207,42 @@ static int step_done(tsd_store *s, sq *d, sqlite3_stmt *st)
 	return 0;
 }
 
+static int put_one(tsd_store *s, sq *d, uint32_t id, int64_t t, double v)
+{
+	sqlite3_bind_text(d->ins, 1, tsd_series_name(d->tab, id), (int)tsd_series_namelen(d->tab, id), SQLITE_STATIC);
+	sqlite3_bind_int64(d->ins, 2, t);
+	sqlite3_bind_double(d->ins, 3, v);
+	return step_done(s, d, d->ins);
+}
+
+/* The waiting rows into the open transaction; first: the index of the
+ * first of them among the transaction's rows. */
+static int flush_rows(tsd_store *s, sq *d, uint64_t first)
+{
+	int rc = 0, n = d->nb;
+
+	d->nb = 0;
+	if (n == BATCH) {
+		for (int i = 0; i < n; i++) {
+			sqlite3_bind_text(d->insb, 3 * i + 1, tsd_series_name(d->tab, d->bid[i]),
+					  (int)tsd_series_namelen(d->tab, d->bid[i]), SQLITE_STATIC);
+			sqlite3_bind_int64(d->insb, 3 * i + 2, d->bt[i]);
+			sqlite3_bind_double(d->insb, 3 * i + 3, d->bv[i]);
+		}
+		if ((rc = step_done(s, d, d->insb)) == 0 || rc != TSD_EFORMAT)
+			return rc;
+		/* refused: the statement left nothing; find the row */
+	}
+	for (int i = 0; i < n; i++)
+		if ((rc = put_one(s, d, d->bid[i], d->bt[i], d->bv[i])) < 0) {
+			if (rc == TSD_EFORMAT)
+				tsd_store_setbad(s, (int64_t)(first + (uint64_t)i), tsd_series_name(d->tab, d->bid[i]),
+						 tsd_series_namelen(d->tab, d->bid[i]), d->bt[i], d->bv[i]);
+			return rc;
+		}
+	return 0;
+}
+
 static int sq_row(tsd_store *s, const char *series, size_t len, int64_t t, double v)
 {
 	sq *d = s->impl;
@@ -221,10 +274,11 @@ static int sq_row(tsd_store *s, const char *series, size_t len, int64_t t, doubl
 			return rc;
 		d->known[id] = 1;
 	}
-	sqlite3_bind_text(d->ins, 1, series, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(d->ins, 2, t);
-	sqlite3_bind_double(d->ins, 3, v);
-	return step_done(s, d, d->ins);
+	d->bid[d->nb] = id;
+	d->bt[d->nb] = t;
+	d->bv[d->nb++] = v;
+	/* this row is number s->rows of the transaction */
+	return d->nb == BATCH ? flush_rows(s, d, s->rows + 1 - BATCH) : 0;
 }
 
 static int sq_pos(tsd_store *s, const char *topic, size_t len, int32_t partition, int64_t offset)
@@ -270,11 +324,18 @@ static int sq_carries(tsd_store *s, int (*fn)(const char *text, size_t n, void *
 static int sq_commit(tsd_store *s)
 {
 	sq *d = s->impl;
+	int rc;
 
+	if (d->nb && (rc = flush_rows(s, d, s->rows - (uint64_t)d->nb)) < 0) {
+		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+		d->in_txn = 0;
+		memset(d->known, 0, d->nknown);
+		return rc;
+	}
 	if (!d->in_txn)
 		return 0;
 	if (exec_wait(s, d, "COMMIT") < 0) {
-		int rc = fail(s, d, "commit");
+		rc = fail(s, d, "commit");
 		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
 		d->in_txn = 0;
 		memset(d->known, 0, d->nknown);
@@ -288,6 +349,7 @@ static int sq_rollback(tsd_store *s)
 {
 	sq *d = s->impl;
 
+	d->nb = 0;
 	if (!d->in_txn)
 		return 0;
 	d->in_txn = 0;

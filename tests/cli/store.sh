@@ -77,12 +77,17 @@ ck carry-restart 0 '' '{ sqlite3 cy.db "select state from tsd_carry" | sed "s/^/
 ck carry-needed 0 '' 'eval "$C" <crest.csv | tsstore sqlite:cz.db && test "$(check cwant.csv <(tsquery sqlite:cz.db) | cut -d" " -f2,3)" != "0 0"'
 
 # ---- bad input and faults
-ck refused 1 "tsstore: in4.csv:3: series 's1', time 2024-01-01 00:02:00, value 99: the database refused it: sqlite: no values over 50" \
+ck refused 1 "tsstore: in4.csv: record 2 (series 's1', time 2024-01-01 00:02:00, value 99): the database refused it: sqlite: no values over 50" \
 	'printf "series,timestamp,value\ns1,2024-01-01 00:00:00,1\ns1,2024-01-01 00:02:00,99\n" >in4.csv &&
 	tsstore sqlite:c.db </dev/null &&
 	sqlite3 c.db "CREATE TRIGGER cap BEFORE INSERT ON tsd_samples WHEN new.value > 50 BEGIN SELECT RAISE(ABORT, '"'"'no values over 50'"'"'); END" &&
 	tsstore sqlite:c.db in4.csv'
 ck refused-nothing 0 '' 'test $(sqlite3 c.db "select count(*) from tsd_samples") = 0'
+# rows go in by statements of 256: the refused one is still named
+awk 'BEGIN { print "series,timestamp,value"; for (i = 1; i <= 600; i++) printf "b,%d,%d\n", 1704067200 + 60 * i, i == 300 ? 99 : 1 }' >in5.csv
+ck refused-batch 1 "tsstore: in5.csv: record 300 (series 'b', time 2024-01-01 05:00:00, value 99): the database refused it: sqlite: no values over 50" \
+	'tsstore sqlite:c.db in5.csv'
+ck refused-batch-nothing 0 '' 'test $(sqlite3 c.db "select count(*) from tsd_samples") = 0'
 ck coefficients 1 "tsstore: <stdin>:3: wavelet coefficients: tsstore stores samples (put merge before it)" \
 	'tsgen --points 64 | dwt -w 32 -J 2 | tsstore sqlite:w.db'
 ck bad-db 2 "tsstore: 'r.db': not a database name (sqlite:PATH, a PostgreSQL conninfo such as 'host=/run/postgresql dbname=x', or a postgresql:// URI)
