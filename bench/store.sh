@@ -2,7 +2,9 @@
 # store.sh: tsstore against the databases' own bulk loaders on the same
 # file in the same run: into SQLite beside sqlite3's .import into a plain
 # table, into PostgreSQL (a throwaway server, scripts/pgtemp.sh) beside
-# psql's \copy into a plain table; rows/s, best of 3. tsstore does more: it
+# psql's \copy into a plain table, and into a table with tsstore's key;
+# tsstore with its default transactions (50000 rows) and with the whole file
+# in one transaction, as the loaders do; rows/s, best of 3. tsstore does more: it
 # parses the times, upserts by (series, time) through the primary key and
 # writes the series table. Then tsquery of one day of one series out of
 # 1e7 stored rows (the (series, time) key is used: the query plan is shown).
@@ -52,6 +54,9 @@ test "$(sqlite3 key.db 'select count(*) from t')" = "$N"
 echo "sqlite   sqlite3 .import (plain table)  $(rate "$ref")"
 echo "sqlite   sqlite3 .import (keyed table)  $(rate "$key")  (PRIMARY KEY (series, time), WAL, as tsstore's)"
 echo "sqlite   tsstore (upsert, key)          $(rate "$ts")  $(ratio "$ts" "$ref") of .import, $(ratio "$ts" "$key") of keyed .import"
+PREP='rm -f ts1.db*'
+ts1=$(best tsstore -B $N sqlite:ts1.db f.csv)
+echo "sqlite   tsstore -B $N (one txn)     $(rate "$ts1")  $(ratio "$ts1" "$ref") of .import, $(ratio "$ts1" "$key") of keyed .import"
 # the same rows again: every one an update
 PREP=':'
 again=$(best tsstore sqlite:ts.db f.csv)
@@ -63,8 +68,9 @@ if pg_start; then
 	psq -c 'create table t (series text, time timestamptz, value double precision)'
 	PREP='psq -c "truncate t"'
 	ref=$(best psq -c '\copy t from f.csv csv header')
-	PREP='psq -c "drop table if exists tsd_samples, tsd_series, tsd_positions" 2>/dev/null'
+	PREP='psq -c "drop table if exists tsd_samples, tsd_series, tsd_positions, tsd_carry" 2>/dev/null'
 	ts=$(best tsstore "$PGDB" f.csv)
+	ts1=$(best tsstore -B $N "$PGDB" f.csv)
 	test "$(psq -c 'select count(*) from tsd_samples')" = "$N"
 	test "$(psq -c 'select count(*) from t')" = "$N"
 	psq -c 'create table k (series text collate "C" not null, time timestamptz not null, value double precision not null, primary key (series, time))'
@@ -73,6 +79,7 @@ if pg_start; then
 	echo "postgres psql \\copy (plain table)      $(rate "$ref")"
 	echo "postgres psql \\copy (keyed table)      $(rate "$key")  (PRIMARY KEY (series, time), as tsstore's)"
 	echo "postgres tsstore (COPY, key)           $(rate "$ts")  $(ratio "$ts" "$ref") of \\copy, $(ratio "$ts" "$key") of keyed \\copy"
+	echo "postgres tsstore -B $N (one txn)    $(rate "$ts1")  $(ratio "$ts1" "$ref") of \\copy, $(ratio "$ts1" "$key") of keyed \\copy (\\copy is one transaction too)"
 	PREP=':'
 	again=$(best tsstore "$PGDB" f.csv)
 	echo "postgres tsstore, all rows again       $(rate "$again")  (staging table, ON CONFLICT)"
@@ -94,7 +101,7 @@ PREP=':'
 q=$(best tsquery sqlite:big.db -s s07 --from 2024-06-01 --to 2024-06-02)
 test "$(tsquery sqlite:big.db -s s07 --from 2024-06-01 --to 2024-06-02 --no-header | wc -l)" = 1440
 echo "sqlite   tsquery -s s07, one day (1440 rows) of $BIG: $(awk -v q="$q" 'BEGIN { printf "%.0f ms", q * 1000 }') (process start included)"
-psq -c 'drop table if exists tsd_samples, tsd_series, tsd_positions, t, k' 2>/dev/null
+psq -c 'drop table if exists tsd_samples, tsd_series, tsd_positions, tsd_carry, t, k' 2>/dev/null
 a=$(now)
 tsgen --series-count 10 --points $((BIG / 10)) -S 2 --no-events -o bin | tsstore "$PGDB"
 e=$(now)

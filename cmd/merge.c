@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carry.h"
 #include "coefwin.h"
 #include "reduce.h"
 #include "select.h"
@@ -45,6 +46,61 @@ typedef struct {
 	double *y;
 } fitstate;
 
+/* The fit states by series, saved before positions and loaded after a seek
+ * (tool/carry.h). */
+typedef struct {
+	fitstate *fs;
+	size_t n;
+} fittab;
+
+static fitstate *fit_of(fittab *ft, uint32_t s)
+{
+	if (s >= ft->n) {
+		size_t nn = (size_t)s + 1 + ft->n;
+		fitstate *g = realloc(ft->fs, nn * sizeof *g);
+		if (!g)
+			tool_die(EXIT_DATA, "out of memory");
+		memset(g + ft->n, 0, (nn - ft->n) * sizeof *g);
+		ft->fs = g;
+		ft->n = nn;
+	}
+	return &ft->fs[s];
+}
+
+static void fit_room(fitstate *st, size_t n)
+{
+	if (n <= st->cap)
+		return;
+	int64_t *t = realloc(st->t, n * sizeof *t);
+	double *y = t ? realloc(st->y, n * sizeof *y) : NULL;
+	if (t)
+		st->t = t;
+	if (!t || !y)
+		tool_die(EXIT_DATA, "out of memory");
+	st->y = y;
+	st->cap = n;
+}
+
+static int fit_save(uint32_t s, char *buf, size_t cap, void *arg)
+{
+	fitstate *st = fit_of(arg, s);
+	return tsd_reduce_carry_save(buf, cap, st->have, st->tl, st->vl, st->have ? st->nt : 0, st->t, st->y);
+}
+
+static int fit_load(uint32_t s, const char *text, size_t n, void *arg)
+{
+	fitstate *st = fit_of(arg, s);
+	fit_room(st, n / 4 + 1);
+	return tsd_reduce_carry_load(text, n, &st->have, &st->tl, &st->vl, &st->nt, st->t, st->y, st->cap) < 0 ? -1 : 0;
+}
+
+static void fit_reset(void *arg)
+{
+	fittab *ft = arg;
+	for (size_t i = 0; i < ft->n; i++)
+		ft->fs[i].have = 0, ft->fs[i].nt = 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -52,8 +108,9 @@ int main(int argc, char **argv)
 		{ "values", required_argument, 0, 2001 }, TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
 	int c, rc, full = 0, fit = 1;
-	fitstate *fs = NULL;
-	size_t nfs = 0, tcap = 0, vcap = 0, fwcap = 0;
+	fittab ft = { 0 };
+	tool_carry cy;
+	size_t tcap = 0, vcap = 0, fwcap = 0;
 	int64_t *tt = NULL;
 	double *yy = NULL, *vals = NULL, *fwork = NULL;
 	double sthr = 0.5;
@@ -96,6 +153,11 @@ int main(int argc, char **argv)
 	tool_io_files(&io, argc - optind, argv + optind);
 
 	tool_coefloop_init(&cl, &io);
+	if (fit && !full) {
+		tool_carry_init(&cy, &io, "merge", fit_save, fit_load, fit_reset, &ft);
+		cl.ctl = tool_carry_ctl;
+		cl.ctl_arg = &cy;
+	}
 	while (tool_coefloop_next(&cl, &cw)) {
 		uint32_t s = cw->hdr.series;
 		int64_t wno = cw->hdr.window;
@@ -152,16 +214,10 @@ int main(int argc, char **argv)
 			continue;
 		}
 		/* the fit: the samples after the series' last point, then this window */
-		if (s >= nfs) {
-			size_t nn = (size_t)s + 1;
-			fitstate *g = realloc(fs, nn * sizeof *fs);
-			if (!g)
-				tool_die(EXIT_DATA, "out of memory");
-			memset(g + nfs, 0, (nn - nfs) * sizeof *g);
-			fs = g;
-			nfs = nn;
-		}
-		fitstate *st = &fs[s];
+		if (tool_carry_skip(&cy, s, cw->hdr.t_first))
+			continue; /* a replay of what the loaded state covers: written already */
+		fitstate *st = fit_of(&ft, s);
+		tool_carry_touch(&cy, s, cw->hdr.t_last);
 		if (st->have && (st->nt ? st->t[st->nt - 1] : st->tl) >= cw->t[0])
 			st->have = 0, st->nt = 0; /* not after the last window: start afresh */
 		size_t nt = st->have ? st->nt : 0, N = nt + n;
@@ -188,16 +244,7 @@ int main(int argc, char **argv)
 		st->have = 1;
 		st->tl = tt[last];
 		st->vl = vals[p - 1];
-		if (rest > st->cap) {
-			int64_t *nt2 = realloc(st->t, rest * sizeof *nt2);
-			double *ny2 = nt2 ? realloc(st->y, rest * sizeof *ny2) : NULL;
-			if (nt2)
-				st->t = nt2;
-			if (!nt2 || !ny2)
-				tool_die(EXIT_DATA, "out of memory");
-			st->y = ny2;
-			st->cap = rest;
-		}
+		fit_room(st, rest);
 		if (rest) {
 			memcpy(st->t, tt + last + 1, rest * sizeof *tt);
 			memcpy(st->y, yy + last + 1, rest * sizeof *yy);
@@ -216,11 +263,13 @@ int main(int argc, char **argv)
 	free(keep);
 	free(mark);
 	free(idx);
-	for (size_t k = 0; k < nfs; k++) {
-		free(fs[k].t);
-		free(fs[k].y);
+	for (size_t k = 0; k < ft.n; k++) {
+		free(ft.fs[k].t);
+		free(ft.fs[k].y);
 	}
-	free(fs);
+	free(ft.fs);
+	if (fit && !full)
+		tool_carry_free(&cy);
 	free(tt);
 	free(yy);
 	free(vals);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carry.h"
 #include "coefwin.h"
 #include "exact.h"
 #include "reduce.h"
@@ -49,6 +50,44 @@ TOOL_COMMON_HELP
 "\nExit status: 0 success, 1 bad input or write error, 2 usage error.\n";
 
 
+/* --ratio's running budgets, by series, saved before positions and loaded
+ * after a seek (tool/carry.h) */
+typedef struct {
+	tsd_select_run *runs;
+	size_t n;
+} runtab;
+
+static tsd_select_run *run_of(runtab *rt, uint32_t s)
+{
+	if (s >= rt->n) {
+		size_t nn = (size_t)s + 1 + rt->n;
+		tsd_select_run *g = realloc(rt->runs, nn * sizeof *g);
+		if (!g)
+			tool_die(EXIT_DATA, "out of memory");
+		memset(g + rt->n, 0, (nn - rt->n) * sizeof *g);
+		rt->runs = g;
+		rt->n = nn;
+	}
+	return &rt->runs[s];
+}
+
+static int run_save(uint32_t s, char *buf, size_t cap, void *arg)
+{
+	return tsd_select_run_save(buf, cap, run_of(arg, s));
+}
+
+static int run_load(uint32_t s, const char *text, size_t n, void *arg)
+{
+	return tsd_select_run_load(run_of(arg, s), text, n) < 0 ? -1 : 0;
+}
+
+static void run_reset(void *arg)
+{
+	runtab *rt = arg;
+	if (rt->n)
+		memset(rt->runs, 0, rt->n * sizeof *rt->runs);
+}
+
 /* Write the window with only the coefficients marked in keep. */
 static void put_window(tool_io *io, const tsd_coefwin *cw, const unsigned char *keep)
 {
@@ -71,8 +110,9 @@ int main(int argc, char **argv)
 	int c, rule = TSD_SEL_DEFAULT, exact = 0;
 	double arg = 0, *work = NULL;
 	unsigned char *keep = NULL;
-	size_t kcap = 0, wcap = 0, nruns = 0;
-	tsd_select_run *runs = NULL;
+	size_t kcap = 0, wcap = 0;
+	runtab rt = { 0 };
+	tool_carry cy;
 	tool_coefloop cl;
 	tsd_coefwin *cw;
 	tool_io io;
@@ -142,23 +182,22 @@ int main(int argc, char **argv)
 	tsd_select_opts so = { .rule = rule, .arg = arg, .exact = exact };
 	tsd_select_stats st = { 0 };
 	tool_coefloop_init(&cl, &io);
+	if (rule == TSD_SEL_RATIO) {
+		tool_carry_init(&cy, &io, "thresh", run_save, run_load, run_reset, &rt);
+		cl.ctl = tool_carry_ctl;
+		cl.ctl_arg = &cy;
+	}
 	while (tool_coefloop_next(&cl, &cw)) {
 		keep = tool_grow(keep, &kcap, cw->m, 1);
 		work = tool_grow(work, &wcap, tsd_select_work_len(cw), sizeof *work);
 		tsd_select_run *run = NULL;
 		if (rule == TSD_SEL_RATIO) {
+			/* a replay of what the loaded state covers: written already */
+			if (tool_carry_skip(&cy, cw->hdr.series, cw->hdr.t_first))
+				continue;
 			/* the series' running budget: round(n / R) over the whole series */
-			uint32_t sid = cw->hdr.series;
-			if (sid >= nruns) {
-				size_t nn = (size_t)sid + 1;
-				tsd_select_run *g = realloc(runs, nn * sizeof *runs);
-				if (!g)
-					tool_die(EXIT_DATA, "out of memory");
-				memset(g + nruns, 0, (nn - nruns) * sizeof *g);
-				runs = g;
-				nruns = nn;
-			}
-			run = &runs[sid];
+			run = run_of(&rt, cw->hdr.series);
+			tool_carry_touch(&cy, cw->hdr.series, cw->hdr.t_last);
 		}
 		int rc = tsd_select_window(keep, &st, work, cw, &so, run);
 		if (rc == TSD_ERANGE && exact == TSD_SEL_EXACT_REDUCED)
@@ -188,7 +227,9 @@ int main(int argc, char **argv)
 	tool_coefloop_free(&cl);
 	free(keep);
 	free(work);
-	free(runs);
+	free(rt.runs);
+	if (rule == TSD_SEL_RATIO)
+		tool_carry_free(&cy);
 	tool_finish(&io);
 	return 0;
 }

@@ -224,6 +224,44 @@ static void finish(void)
 static tsd_store *posdb;
 static const char *posdb_name;
 
+static int loads_due;
+
+/* One carried state from the store, as a LOAD record (see tool/carry.h). */
+static int put_load(const char *text, size_t n, void *arg)
+{
+	tsd_rec r;
+
+	(void)arg;
+	memset(&r, 0, sizeof r);
+	r.kind = TSD_REC_CONTROL;
+	r.k.what = TSD_CTL_LOAD;
+	r.k.topic = text;
+	r.k.topic_len = (uint16_t)n;
+	if (n > TSD_CARRY_MAX || !tsd_carry_text_ok(text, n))
+		tool_die(EXIT_DATA, "--positions: %s: a stored state that no load record can carry", posdb_name);
+	if (raw) {
+		static char line[TSD_CTL_LINE_MAX];
+		int k = tsd_pos_format(line, sizeof line, &r.k);
+		if (k < 0)
+			tool_die(EXIT_DATA, "--positions: %s: a stored state that no load record can carry", posdb_name);
+		fwrite_unlocked(line, 1, (size_t)k, stdout);
+		return 0;
+	}
+	tool_put(&io, &r);
+	return 0;
+}
+
+/* After a seek to stored positions: the state the stages carried there
+ * (every series the store holds state of), before any replayed message. */
+static void put_loads(void)
+{
+	if (!loads_due)
+		return;
+	loads_due = 0;
+	if (tsd_store_carries(posdb, put_load, NULL) < 0)
+		tool_die(EXIT_DATA, "--positions: %s: %s", posdb_name, tsd_store_errmsg(posdb));
+}
+
 static void seek_stored(rd_kafka_topic_partition_list_t *l)
 {
 	int64_t off;
@@ -242,6 +280,7 @@ static void seek_stored(rd_kafka_topic_partition_list_t *l)
 		if (rc == 1)
 			l->elems[i].offset = off;
 	}
+	loads_due = 1;
 }
 
 static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts_, void *opaque)
@@ -267,6 +306,7 @@ static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_pa
 		if (!quiet)
 			tool_warn("assigned %d partition%s", parts_->cnt, parts_->cnt == 1 ? "" : "s");
 		rd_kafka_assign(rk, parts_);
+		put_loads();
 	} else {
 		/* what was read from the partitions leaving us is on stdout:
 		 * say so, then that they go (downstream drops the open windows
@@ -676,6 +716,7 @@ int main(int argc, char **argv)
 	}
 	if (tsd_kdec_new(&dec, io.tab, io.in.time_unit) < 0)
 		tool_die(EXIT_DATA, "out of memory");
+	put_loads(); /* -a: the seek was above */
 
 	size_t inbatch = 0;
 	while (!stop && (count < 0 || nmsg < count)) {

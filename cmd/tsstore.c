@@ -19,7 +19,11 @@ static const char usage[] =
 "DB, keyed by (series, time): a sample already stored is overwritten, so a\n"
 "replay never duplicates. Source positions in the input (from tsconsume) are\n"
 "stored in the same transaction as the rows before them; tsconsume\n"
-"--positions DB starts there. The tables are made when missing (tsd-store(5)).\n"
+"--positions DB starts there. The state that thresh --ratio and merge carry\n"
+"from window to window comes just before a position ('#tsd save'): it is\n"
+"stored with that position, and tsconsume --positions gives it back after\n"
+"the seek, so a replay gives the same rows. The tables are made when missing\n"
+"(tsd-store(5)).\n"
 "\n"
 "DB is sqlite:PATH (a file, made when missing) or a PostgreSQL connection\n"
 "string: 'host=/run/postgresql dbname=ts' or postgresql://user@host/ts.\n"
@@ -54,6 +58,30 @@ static uint64_t nrows, ncommits;
 static int64_t last_commit, interval_ms = 1000;
 static long batch = 50000;
 static int seen_pos, last_was_pos;
+/* carried state (SAVE records) waiting for the position after it: stored
+ * with that position, or never (the end mark, or no position) */
+static char **saves;
+static size_t *save_len, nsaves, save_cap, len_cap;
+
+static void save_hold(const tsd_control *k)
+{
+	if (nsaves == save_cap) {
+		size_t nc = 2 * save_cap + 16;
+		saves = tool_grow(saves, &save_cap, nc, sizeof *saves);
+		save_len = tool_grow(save_len, &len_cap, nc, sizeof *save_len);
+	}
+	if (!(saves[nsaves] = malloc(k->topic_len ? k->topic_len : 1)))
+		tool_die(EXIT_DATA, "out of memory");
+	memcpy(saves[nsaves], k->topic, k->topic_len);
+	save_len[nsaves++] = k->topic_len;
+}
+
+static void saves_drop(void)
+{
+	for (size_t i = 0; i < nsaves; i++)
+		free(saves[i]);
+	nsaves = 0;
+}
 
 static _Noreturn void refused(int rc)
 {
@@ -114,6 +142,13 @@ static void row(uint32_t series, int64_t t, double v)
 		txn_first = recno;
 	rc = tsd_store_row(st, tsd_series_name(io.tab, series), tsd_series_namelen(io.tab, series), t, v);
 	if (rc == TSD_EFORMAT) {
+		const char *bn;
+		size_t bl;
+		int64_t bt;
+		double bv;
+		int64_t bi = tsd_store_bad_row(st, &bn, &bl, &bt, &bv);
+		if (bi >= 0 && txn_first + (uint64_t)bi != recno)
+			refused(rc); /* an earlier row of the transaction */
 		/* the database refused this row as it came */
 		char tb[TSD_TIME_MAX], vb[32];
 		tsd_tstyle iso = { .kind = TSD_T_ISO, .sep = ' ' };
@@ -180,13 +215,26 @@ int main(int argc, char **argv)
 		}
 		switch (r.kind) {
 		case TSD_REC_CONTROL:
+			if (r.k.what == TSD_CTL_SAVE) {
+				save_hold(&r.k);
+				break;
+			}
 			if (r.k.what != TSD_CTL_POSITION)
 				break;
 			seen_pos = 1;
 			if (tsd_ctl_is_end(&r.k)) {
 				seen_end = 1;
+				saves_drop();
 				break;
 			}
+			for (size_t i = 0; i < nsaves; i++) {
+				rc = tsd_store_carry(st, saves[i], save_len[i]);
+				if (rc == TSD_EFORMAT)
+					tool_die(EXIT_DATA, "%s: %s", tool_where(&io), tsd_store_errmsg(st));
+				if (rc < 0)
+					refused(rc);
+			}
+			saves_drop();
 			if ((rc = tsd_store_pos(st, r.k.topic, r.k.topic_len, r.k.partition, r.k.offset)) < 0)
 				refused(rc);
 			last_was_pos = 1;
@@ -218,6 +266,9 @@ int main(int argc, char **argv)
 	if (io.r)
 		tsd_reader_close(io.r);
 	tsd_series_free(io.tab);
+	saves_drop();
+	free(saves);
+	free(save_len);
 	(void)ncommits;
 	return 0;
 }

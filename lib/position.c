@@ -6,7 +6,8 @@
 
 #include "tsd.h"
 
-static const char *const kind_name[] = { [TSD_CTL_POSITION] = "pos", [TSD_CTL_REVOKE] = "revoke" };
+static const char *const kind_name[] = { [TSD_CTL_POSITION] = "pos", [TSD_CTL_REVOKE] = "revoke",
+					  [TSD_CTL_SAVE] = "save", [TSD_CTL_LOAD] = "load" };
 #define NKINDS (sizeof kind_name / sizeof kind_name[0])
 
 int tsd_pos_topic_ok(const char *t, size_t n)
@@ -38,11 +39,80 @@ static char *append(char *d, const char *s, size_t n)
 	return d + n;
 }
 
+int tsd_carry_text_ok(const char *s, size_t n)
+{
+	if (n < 1 || n > TSD_CARRY_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\n' || s[i] == '\r' || s[i] == 0)
+			return 0;
+	return 1;
+}
+
+int tsd_carry_format(char *buf, size_t cap, const char *stage, const char *name, size_t nlen,
+		     const char *data, size_t dlen)
+{
+	char num[24], *p = put_int(num + sizeof num, (int64_t)nlen);
+	size_t sl = strlen(stage), ml = (size_t)(num + sizeof num - p), n = sl + 1 + ml + 1 + nlen + 1 + dlen;
+
+	if (!sl || n > TSD_CARRY_MAX || n + 1 > cap)
+		return TSD_ESIZE;
+	char *d = append(buf, stage, sl);
+	*d++ = ' ';
+	d = append(d, p, ml);
+	*d++ = ':';
+	d = append(d, name, nlen);
+	*d++ = ' ';
+	d = append(d, data, dlen);
+	*d = 0;
+	return tsd_carry_text_ok(buf, n) ? (int)n : TSD_EINVAL;
+}
+
+int tsd_carry_split(const char *s, size_t n, const char **stage, size_t *slen, const char **name,
+		    size_t *nlen, const char **data, size_t *dlen)
+{
+	size_t i = 0, l = 0;
+
+	while (i < n && s[i] != ' ')
+		i++;
+	if (!i || i == n)
+		return TSD_EFORMAT;
+	*stage = s;
+	*slen = i++;
+	if (i == n || s[i] < '0' || s[i] > '9')
+		return TSD_EFORMAT;
+	while (i < n && s[i] >= '0' && s[i] <= '9') {
+		l = l * 10 + (size_t)(s[i++] - '0');
+		if (l > TSD_CARRY_MAX)
+			return TSD_EFORMAT;
+	}
+	if (i == n || s[i++] != ':' || l > n - i || n - i - l < 1 || s[i + l] != ' ')
+		return TSD_EFORMAT;
+	*name = s + i;
+	*nlen = l;
+	*data = s + i + l + 1;
+	*dlen = n - i - l - 1;
+	return 0;
+}
+
 int tsd_pos_format(char *buf, size_t cap, const tsd_control *k)
 {
 	char num[2][24], *p, *q, *d, line[TSD_POS_LINE_MAX + 1];
 	const char *kind;
 
+	if (k->what == TSD_CTL_SAVE || k->what == TSD_CTL_LOAD) {
+		/* "#tsd save TEXT": the text as it is */
+		size_t n = k->topic_len;
+		if (!tsd_carry_text_ok(k->topic, n))
+			return TSD_EINVAL;
+		if (10 + n + 2 > cap)
+			return TSD_ESIZE;
+		memcpy(buf, k->what == TSD_CTL_SAVE ? "#tsd save " : "#tsd load ", 10);
+		memcpy(buf + 10, k->topic, n);
+		buf[10 + n] = '\n';
+		buf[11 + n] = 0;
+		return (int)(11 + n);
+	}
 	if (k->what >= NKINDS || !(kind = kind_name[k->what]) || !tsd_pos_topic_ok(k->topic, k->topic_len))
 		return TSD_EINVAL;
 	p = put_int(num[0] + sizeof num[0], k->partition);
@@ -117,6 +187,18 @@ int tsd_pos_parse(tsd_control *k, char *topic, size_t cap, const char *s, size_t
 			i = j;
 			break;
 		}
+	}
+	if (what == TSD_CTL_SAVE || what == TSD_CTL_LOAD) {
+		i++; /* the blank */
+		if (!tsd_carry_text_ok(s + i, n - i) || cap < n - i + 1)
+			return TSD_EFORMAT;
+		memcpy(topic, s + i, n - i);
+		topic[n - i] = 0;
+		memset(k, 0, sizeof *k);
+		k->what = (uint16_t)what;
+		k->topic = topic;
+		k->topic_len = (uint16_t)(n - i);
+		return 0;
 	}
 	if (!what || !take(s, n, &i, " topic="))
 		return TSD_EFORMAT;

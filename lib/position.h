@@ -8,6 +8,9 @@
  *     #tsd pos topic=T partition=P offset=O       what = TSD_CTL_POSITION
  *     #tsd revoke topic=T partition=P offset=O    what = TSD_CTL_REVOKE
  *
+ *     #tsd save TEXT                              what = TSD_CTL_SAVE
+ *     #tsd load TEXT                              what = TSD_CTL_LOAD
+ *
  * T is 1 to TSD_TOPIC_MAX bytes without blanks or control characters; P an
  * int32, O an int64 (-1: nothing read yet). The end mark of a source is
  * "#tsd pos topic=- partition=-1 offset=-1" (see ctlq.h).
@@ -27,8 +30,11 @@
 #include "record.h"
 
 #define TSD_TOPIC_MAX 255
-/* longest text form, line end included */
+/* longest text form of a position, line end included */
 #define TSD_POS_LINE_MAX (TSD_TOPIC_MAX + 80)
+/* longest TEXT of a save or load, and the longest line of any form */
+#define TSD_CARRY_MAX 65000
+#define TSD_CTL_LINE_MAX (TSD_CARRY_MAX + 16)
 
 /* The text form of k with its '\n' in buf (cap bytes, at least
  * TSD_POS_LINE_MAX + 1 for any k; NUL-terminated). Returns its length, or
@@ -41,6 +47,23 @@ int tsd_pos_format(char *buf, size_t cap, const tsd_control *k);
 int tsd_pos_parse(tsd_control *k, char *topic, size_t cap, const char *s, size_t n);
 /* 1 when t (n bytes) is a topic the text form can carry. */
 int tsd_pos_topic_ok(const char *t, size_t n);
+
+/* Carried state (SAVE and LOAD records). Their TEXT is
+ *
+ *     STAGE LEN:NAME DATA
+ *
+ * STAGE the stage that carries it (thresh, merge: no blank), NAME the
+ * series (LEN bytes, any bytes but line ends), DATA the stage's own
+ * encoding (no line end). 1 to TSD_CARRY_MAX bytes in all. */
+int tsd_carry_text_ok(const char *s, size_t n);
+/* Make the TEXT in buf (cap bytes; NUL-terminated): its length, or
+ * TSD_ESIZE (too long), TSD_EINVAL (a line end in it). */
+int tsd_carry_format(char *buf, size_t cap, const char *stage, const char *name, size_t nlen,
+		     const char *data, size_t dlen);
+/* Split a TEXT (n bytes) into its parts (pointers into s). 0, or
+ * TSD_EFORMAT. */
+int tsd_carry_split(const char *s, size_t n, const char **stage, size_t *slen, const char **name,
+		    size_t *nlen, const char **data, size_t *dlen);
 
 typedef struct {
 	char *topic;           /* NUL-terminated */

@@ -86,8 +86,15 @@ typedef struct {
  *             or its assignment was lost): a windowing tool discards the
  *             open windows and held positions of the partition's series,
  *             since whoever reads the partition next (this source again,
- *             or another) starts again from its committed offset */
-enum { TSD_CTL_POSITION = 1, TSD_CTL_REVOKE = 2 };
+ *             or another) starts again from its committed offset
+ *   SAVE      what a stage carries from window to window for one series
+ *             (thresh --ratio's budget, merge's fit), written just before
+ *             a position so that a sink stores it with that position
+ *   LOAD      the same, read back from a store after a seek (tsconsume
+ *             --positions): the stage it names takes it and drops it
+ * SAVE and LOAD carry their text (lib/position.h) in topic, topic_len;
+ * partition and offset are 0. */
+enum { TSD_CTL_POSITION = 1, TSD_CTL_REVOKE = 2, TSD_CTL_SAVE = 3, TSD_CTL_LOAD = 4 };
 
 /* A run of samples of one series in increasing time. Times are t[i], or
  * t0 + i * dt when t is NULL (evenly spaced). */

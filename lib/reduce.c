@@ -2,8 +2,13 @@
 #include "reduce.h"
 #include "tsd.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* b - a, a <= b, as a double: in unsigned, so that times 292 years or
  * more apart do not overflow */
@@ -230,5 +235,105 @@ int tsd_reduce_fit(double *v, double *work, const int64_t *t, const double *y, s
 		else if (v[j] > mx)
 			v[j] = mx;
 	}
+	return 0;
+}
+
+int tsd_reduce_carry_save(char *buf, size_t cap, int have, int64_t tl, double vl, size_t nt,
+			  const int64_t *t, const double *y)
+{
+	size_t len;
+	int k;
+
+	if (!have)
+		return cap >= 2 ? (buf[0] = '-', buf[1] = 0, 1) : -1;
+	k = snprintf(buf, cap, "tl=%" PRId64 " vl=%a n=%zu", tl, vl, nt);
+	if (k < 0 || (size_t)k >= cap)
+		return -1;
+	len = (size_t)k;
+	for (size_t i = 0; i < nt; i++) {
+		k = snprintf(buf + len, cap - len, " %" PRIu64 ":%a", (uint64_t)t[i] - (uint64_t)tl, y[i]);
+		if (k < 0 || (size_t)k >= cap - len)
+			return -1;
+		len += (size_t)k;
+	}
+	return (int)len;
+}
+
+/* a number at s[*i..n) up to a blank, ':' or the end, into tmp */
+static int carry_word(const char *s, size_t n, size_t *i, char *tmp, size_t cap)
+{
+	size_t j = *i;
+
+	while (j < n && s[j] != ' ' && s[j] != ':')
+		j++;
+	if (j == *i || j - *i >= cap)
+		return 0;
+	memcpy(tmp, s + *i, j - *i);
+	tmp[j - *i] = 0;
+	*i = j;
+	return 1;
+}
+
+static int carry_i64(const char *s, size_t n, size_t *i, int64_t *v, int uns)
+{
+	char tmp[32], *e;
+
+	if (!carry_word(s, n, i, tmp, sizeof tmp) || (uns && tmp[0] == '-'))
+		return 0;
+	errno = 0;
+	if (uns)
+		*v = (int64_t)strtoull(tmp, &e, 10);
+	else
+		*v = (int64_t)strtoll(tmp, &e, 10);
+	return !errno && !*e;
+}
+
+static int carry_dbl(const char *s, size_t n, size_t *i, double *v)
+{
+	char tmp[48], *e;
+
+	if (!carry_word(s, n, i, tmp, sizeof tmp))
+		return 0;
+	*v = strtod(tmp, &e);
+	return !*e;
+}
+
+static int carry_key(const char *s, size_t n, size_t *i, const char *key)
+{
+	size_t l = strlen(key);
+
+	if (n - *i < l || memcmp(s + *i, key, l))
+		return 0;
+	*i += l;
+	return 1;
+}
+
+int tsd_reduce_carry_load(const char *s, size_t n, int *have, int64_t *tl, double *vl, size_t *nt,
+			  int64_t *t, double *y, size_t cap)
+{
+	size_t i = 0;
+	int64_t k, d;
+
+	if (n == 1 && s[0] == '-') {
+		*have = 0, *nt = 0;
+		return 0;
+	}
+	if (!carry_key(s, n, &i, "tl=") || !carry_i64(s, n, &i, tl, 0) || !carry_key(s, n, &i, " vl=") ||
+	    !carry_dbl(s, n, &i, vl) || !carry_key(s, n, &i, " n=") || !carry_i64(s, n, &i, &k, 1))
+		return TSD_EFORMAT;
+	if ((uint64_t)k > cap)
+		return TSD_ESIZE;
+	for (size_t j = 0; j < (size_t)k; j++) {
+		if (!carry_key(s, n, &i, " ") || !carry_i64(s, n, &i, &d, 1) || !carry_key(s, n, &i, ":") ||
+		    !carry_dbl(s, n, &i, &y[j]))
+			return TSD_EFORMAT;
+		t[j] = (int64_t)((uint64_t)*tl + (uint64_t)d);
+		if (d <= 0 || (j && t[j] <= t[j - 1]))
+			return TSD_EFORMAT;
+	}
+	if (i != n)
+		return TSD_EFORMAT;
+	*have = 1;
+	*nt = (size_t)k;
 	return 0;
 }

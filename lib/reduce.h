@@ -68,4 +68,17 @@ int tsd_reduce(size_t *idx, unsigned char *mark, const double *y, size_t n,
 int tsd_reduce_fit(double *v, double *work, const int64_t *t, const double *y, size_t n,
 		   const size_t *idx, size_t p, int has_left, int64_t tl, double vl);
 
+/* What merge's fit carries from a window of a series to the next, as text
+ * for a restart (tool/carry.h): "-" when nothing (the next window starts
+ * afresh), else "tl=T vl=V n=K" then K blanks-separated "DT:Y", the samples
+ * after the last point (t = T + DT), values in C99 hex-float form so that
+ * they read back bit for bit. Its length (buf: cap bytes), or -1 when cap
+ * is too small. */
+int tsd_reduce_carry_save(char *buf, size_t cap, int have, int64_t tl, double vl, size_t nt,
+			  const int64_t *t, const double *y);
+/* Read it back (s: n bytes). *nt is the number of samples, at most cap
+ * (n / 4 + 1 is always enough). 0, TSD_EFORMAT or TSD_ESIZE. */
+int tsd_reduce_carry_load(const char *s, size_t n, int *have, int64_t *tl, double *vl, size_t *nt,
+			  int64_t *t, double *y, size_t cap);
+
 #endif

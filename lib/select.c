@@ -4,7 +4,9 @@
 #include "reduce.h"
 #include "tsd.h"
 
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Rearrange a[0..n-1] so that a[k] holds the value that would be there
@@ -172,6 +174,44 @@ void tsd_select_run_add(tsd_select_run *r, size_t n, size_t pts)
 {
 	r->n += n;
 	r->pts += pts;
+}
+
+int tsd_select_run_save(char *buf, size_t cap, const tsd_select_run *r)
+{
+	int n = snprintf(buf, cap, "n=%" PRIu64 " pts=%" PRIu64, r->n, r->pts);
+
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+/* "KEY=" then a decimal uint64 at s[*i..n) */
+static int take_u64(const char *s, size_t n, size_t *i, const char *key, uint64_t *out)
+{
+	size_t l = strlen(key), d = 0;
+	uint64_t u = 0;
+
+	if (n - *i < l || memcmp(s + *i, key, l))
+		return 0;
+	*i += l;
+	while (*i < n && s[*i] >= '0' && s[*i] <= '9') {
+		unsigned dg = (unsigned)(s[*i] - '0');
+		if (u > (UINT64_MAX - dg) / 10)
+			return 0;
+		u = u * 10 + dg;
+		++*i, d++;
+	}
+	*out = u;
+	return d > 0;
+}
+
+int tsd_select_run_load(tsd_select_run *r, const char *s, size_t n)
+{
+	size_t i = 0;
+	tsd_select_run v;
+
+	if (!take_u64(s, n, &i, "n=", &v.n) || !take_u64(s, n, &i, " pts=", &v.pts) || i != n)
+		return TSD_EFORMAT;
+	*r = v;
+	return 0;
 }
 
 size_t tsd_select_work_len(const tsd_coefwin *cw)

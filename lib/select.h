@@ -52,6 +52,11 @@ typedef struct {
 	uint64_t n;   /* samples so far */
 	uint64_t pts; /* points given so far */
 } tsd_select_run;
+/* The run as text, for a restart (tool/carry.h): "n=N pts=P". Its length
+ * (buf: cap bytes, NUL-terminated), or -1 when cap is too small. */
+int tsd_select_run_save(char *buf, size_t cap, const tsd_select_run *r);
+/* Read it back (n bytes): 0, or TSD_EFORMAT. */
+int tsd_select_run_load(tsd_select_run *r, const char *s, size_t n);
 
 /* The points the next window of n samples should take: the series' target
  * after it minus what it has (0 when it has that many already). */

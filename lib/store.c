@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "position.h"
+#include "series.h"
 #include "store_impl.h"
 #include "tsd.h"
 
@@ -107,11 +109,25 @@ int tsd_store_open(tsd_store **sp, const char *db, const tsd_store_opts *o, char
 	return 0;
 }
 
+static void carry_clear(tsd_store *s)
+{
+	for (size_t i = 0; i < s->ncids; i++) {
+		free(s->ctext[s->cids[i]]);
+		s->ctext[s->cids[i]] = NULL;
+	}
+	s->ncids = 0;
+}
+
 void tsd_store_close(tsd_store *s)
 {
 	if (!s)
 		return;
 	s->ops->close(s);
+	carry_clear(s);
+	tsd_series_free(s->ckeys);
+	free(s->ctext);
+	free(s->clen);
+	free(s->cids);
 	free(s->bad_series);
 	free(s);
 }
@@ -144,12 +160,86 @@ int tsd_store_pos(tsd_store *s, const char *topic, size_t len, int32_t partition
 	return 0;
 }
 
+int tsd_store_carry(tsd_store *s, const char *text, size_t n)
+{
+	const char *st, *nm, *d;
+	size_t sl, nl, dl;
+	uint32_t id;
+	int rc;
+
+	if (tsd_carry_split(text, n, &st, &sl, &nm, &nl, &d, &dl) < 0) {
+		tsd_store_seterr(s, "carried state that is not STAGE LEN:NAME DATA");
+		return TSD_EFORMAT;
+	}
+	if (!s->ckeys && !(s->ckeys = tsd_series_new()))
+		goto nomem;
+	/* the key: "STAGE LEN:NAME" */
+	if ((rc = tsd_series_intern(&id, s->ckeys, text, (size_t)(d - 1 - text))) < 0) {
+		tsd_store_seterr(s, "carried state: %s", tsd_strerror(rc));
+		return rc;
+	}
+	if (id >= s->ccap) {
+		size_t nc = 2 * (size_t)id + 16;
+		char **t = realloc(s->ctext, nc * sizeof *t);
+		if (t)
+			s->ctext = t;
+		size_t *l = t ? realloc(s->clen, nc * sizeof *l) : NULL;
+		if (!t || !l)
+			goto nomem;
+		s->clen = l;
+		memset(s->ctext + s->ccap, 0, (nc - s->ccap) * sizeof *t);
+		s->ccap = nc;
+	}
+	char *c = malloc(n);
+	if (!c)
+		goto nomem;
+	memcpy(c, text, n);
+	if (s->ctext[id]) {
+		free(s->ctext[id]);
+	} else {
+		if (s->ncids == s->cidcap) {
+			size_t nc = 2 * s->cidcap + 16;
+			uint32_t *g = realloc(s->cids, nc * sizeof *g);
+			if (!g) {
+				free(c);
+				goto nomem;
+			}
+			s->cids = g;
+			s->cidcap = nc;
+		}
+		s->cids[s->ncids++] = id;
+		s->pending++;
+	}
+	s->ctext[id] = c;
+	s->clen[id] = n;
+	return 0;
+nomem:
+	tsd_store_seterr(s, "out of memory");
+	return TSD_ENOMEM;
+}
+
+int tsd_store_carries(tsd_store *s, int (*fn)(const char *text, size_t n, void *arg), void *arg)
+{
+	return s->ops->carries(s, fn, arg);
+}
+
 int tsd_store_commit(tsd_store *s)
 {
-	int rc;
+	int rc = 0;
 
 	if (!s->pending)
 		return 0;
+	for (size_t i = 0; i < s->ncids && !rc; i++) {
+		uint32_t id = s->cids[i];
+		rc = s->ops->carry(s, tsd_series_name(s->ckeys, id), tsd_series_namelen(s->ckeys, id),
+				   s->ctext[id], s->clen[id]);
+	}
+	carry_clear(s);
+	if (rc < 0) {
+		s->ops->rollback(s);
+		s->rows = s->pending = 0;
+		return rc;
+	}
 	rc = s->ops->commit(s);
 	s->rows = s->pending = 0;
 	return rc;
@@ -159,6 +249,7 @@ int tsd_store_rollback(tsd_store *s)
 {
 	int rc = s->ops->rollback(s);
 
+	carry_clear(s);
 	s->rows = s->pending = 0;
 	return rc;
 }

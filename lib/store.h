@@ -66,6 +66,17 @@ int64_t tsd_store_bad_row(const tsd_store *s, const char **series, size_t *len, 
 /* Times the connection was lost and the transaction redone. */
 unsigned tsd_store_retries(const tsd_store *s);
 
+/* ---- carried state (tool/carry.h): a stage's state of one series, the
+ * TEXT of a SAVE record (lib/position.h), kept with the positions */
+/* Add it to the open transaction; it is stored, keyed by its stage and
+ * series, when the transaction commits (a later one of the same key in the
+ * same transaction replaces it). 0, TSD_EFORMAT (not STAGE LEN:NAME DATA),
+ * TSD_ENOMEM. */
+int tsd_store_carry(tsd_store *s, const char *text, size_t n);
+/* Every stored one: fn(text, n, arg), in any order, until fn returns
+ * nonzero. 0 or an error. */
+int tsd_store_carries(tsd_store *s, int (*fn)(const char *text, size_t n, void *arg), void *arg);
+
 /* ---- positions */
 /* 1: the stored next offset of (topic, partition) is in *offset; 0: none. */
 int tsd_store_get_pos(tsd_store *s, const char *topic, int32_t partition, int64_t *offset);

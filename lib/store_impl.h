@@ -17,6 +17,10 @@ typedef struct {
 	int (*commit)(tsd_store *s);
 	int (*rollback)(tsd_store *s);
 	int (*get_pos)(tsd_store *s, const char *topic, int32_t partition, int64_t *offset);
+	/* carried state: key (stage and series) and text, into the open
+	 * transaction (each key once per transaction); every stored one */
+	int (*carry)(tsd_store *s, const char *key, size_t klen, const char *text, size_t n);
+	int (*carries)(tsd_store *s, int (*fn)(const char *text, size_t n, void *arg), void *arg);
 	/* every series name, in any order (store.c filters and sorts) */
 	int (*series)(tsd_store *s, char ***names, size_t *n, size_t *cap);
 	int (*query)(tsd_store *s, const char *series, int64_t from, int64_t to);
@@ -35,6 +39,12 @@ struct tsd_store {
 	int64_t bad_t;
 	double bad_v;
 	unsigned retries;
+	/* carried state of the open transaction, one per key */
+	struct tsd_series_tab *ckeys;
+	char **ctext;            /* (ccap) by key id; NULL when none */
+	size_t *clen, ccap;
+	uint32_t *cids;          /* (ncids) keys with a text, in order */
+	size_t ncids, cidcap;
 	char err[512];
 };
 

@@ -14,6 +14,9 @@
  *
  * New rows (the usual case) go straight into the table; only a
  * transaction that meets a row already stored pays for the staging table.
+ * The rows are sent in key order (series, time), so that the index
+ * entries of a transaction land next to each other (measured: 1e6 rows in
+ * one transaction 1.45 s against 1.8-2.0 s as they came).
  * Because the whole transaction is still in memory, a connection lost on
  * the way (server restarted) is reconnected with backoff and the
  * transaction sent again; when the COMMIT itself got through and only its
@@ -46,6 +49,10 @@ static const char schema[] =
 	"  updated timestamptz NOT NULL DEFAULT now(),\n"
 	"  PRIMARY KEY (topic, partition)\n"
 	");\n"
+	"CREATE TABLE IF NOT EXISTS tsd_carry (\n"
+	"  key text COLLATE \"C\" PRIMARY KEY,\n"
+	"  state text NOT NULL\n"
+	");\n"
 	"COMMIT;\n";
 
 #define PG_EPOCH_US 946684800000000LL /* 2000-01-01 in us since 1970 */
@@ -55,12 +62,21 @@ typedef struct {
 	char *conninfo;
 	unsigned char *buf;      /* binary COPY rows of the open transaction */
 	size_t len, cap;
+	/* the same rows, for sending in key order (series, time): index
+	 * entries then land next to each other, in fewer pages */
+	struct rowref { uint32_t id, idx; int64_t t; size_t off; } *refs;
+	size_t nrefs, refcap;
+	unsigned char *sbuf;     /* (len) the rows in that order, once made */
+	size_t scap;
+	int sorted;
 	tsd_postab *pos;         /* positions of the open transaction (dirty) */
 	tsd_series_tab *tab;     /* series seen */
 	unsigned char *known;    /* (nknown) in tsd_series already */
 	size_t nknown;
 	uint32_t *fresh;         /* series ids new in the open transaction */
 	size_t nfresh, capfresh;
+	char **ckey, **ctext;    /* (nc) carried state of the open transaction */
+	size_t nc, ccap;
 	PGresult *qres;          /* query: the current row */
 	int qopen;
 	char *qseries;
@@ -201,6 +217,14 @@ static void pg_close(tsd_store *s)
 	free(d->known);
 	free(d->fresh);
 	free(d->qseries);
+	for (size_t i = 0; i < d->nc; i++) {
+		free(d->ckey[i]);
+		free(d->ctext[i]);
+	}
+	free(d->ckey);
+	free(d->ctext);
+	free(d->refs);
+	free(d->sbuf);
 	free(d);
 	s->impl = NULL;
 }
@@ -248,6 +272,11 @@ static int pg_row(tsd_store *s, const char *series, size_t len, int64_t t, doubl
 		d->fresh[d->nfresh++] = id;
 		d->known[id] = 2; /* in this transaction */
 	}
+	if (grow((void **)&d->refs, &d->refcap, d->nrefs + 1, sizeof *d->refs) < 0)
+		goto nomem;
+	d->refs[d->nrefs] = (struct rowref){ .id = id, .idx = (uint32_t)d->nrefs, .t = t, .off = d->len };
+	d->nrefs++;
+	d->sorted = 0;
 	p = d->buf + d->len;
 	put16(p, 3);
 	put32(p + 2, (uint32_t)len);
@@ -284,24 +313,55 @@ static int pg_pos(tsd_store *s, const char *topic, size_t len, int32_t partition
 	return 0;
 }
 
-/* The row numbered n (from 0) of the buffer, for a message. */
+/* The row sent n-th (from 0), for a message: numbered as it came. */
 static void bad_row(tsd_store *s, pg *d, int64_t n)
 {
-	const unsigned char *p = d->buf, *end = d->buf + d->len;
 	uint64_t vb;
 	double v;
 
-	for (int64_t i = 0; p < end; i++) {
-		uint32_t len = get32(p + 2);
-		if (i == n) {
-			int64_t us = (int64_t)get64(p + 6 + len + 4);
-			vb = get64(p + 6 + len + 16);
-			memcpy(&v, &vb, 8);
-			tsd_store_setbad(s, n, (const char *)p + 6, len, (us + PG_EPOCH_US) * 1000, v);
-			return;
-		}
-		p += 6 + len + 24;
+	if (n < 0 || (uint64_t)n >= d->nrefs)
+		return;
+	const struct rowref *r = &d->refs[n];
+	const unsigned char *p = d->buf + r->off;
+	uint32_t len = get32(p + 2);
+	int64_t us = (int64_t)get64(p + 6 + len + 4);
+	vb = get64(p + 6 + len + 16);
+	memcpy(&v, &vb, 8);
+	tsd_store_setbad(s, r->idx, (const char *)p + 6, len, (us + PG_EPOCH_US) * 1000, v);
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct rowref *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx; /* as they came: the last wins */
+}
+
+/* The rows in key order in sbuf (once per transaction). */
+static int sort_rows(tsd_store *s, pg *d)
+{
+	unsigned char *o;
+
+	if (d->sorted)
+		return 0;
+	if (grow((void **)&d->sbuf, &d->scap, d->len ? d->len : 1, 1) < 0) {
+		tsd_store_seterr(s, "out of memory");
+		return TSD_ENOMEM;
 	}
+	qsort(d->refs, d->nrefs, sizeof *d->refs, ref_cmp);
+	o = d->sbuf;
+	for (size_t i = 0; i < d->nrefs; i++) {
+		const unsigned char *p = d->buf + d->refs[i].off;
+		size_t n = 6 + get32(p + 2) + 24;
+		memcpy(o, p, n);
+		o += n;
+	}
+	d->sorted = 1;
+	return 0;
 }
 
 /* COPY the buffered rows into table; 0, or an error (*res keeps the
@@ -322,7 +382,7 @@ static int copy_rows(tsd_store *s, pg *d, const char *sql, PGresult **res)
 	ok = PQputCopyData(d->c, (const char *)head, sizeof head) == 1;
 	for (size_t off = 0; ok && off < d->len; off += 1 << 20) {
 		size_t n = d->len - off < (1 << 20) ? d->len - off : 1 << 20;
-		ok = PQputCopyData(d->c, (const char *)d->buf + off, (int)n) == 1;
+		ok = PQputCopyData(d->c, (const char *)d->sbuf + off, (int)n) == 1;
 	}
 	if (ok)
 		ok = PQputCopyData(d->c, (const char *)tail, 2) == 1;
@@ -352,7 +412,7 @@ static int attempt(tsd_store *s, pg *d, int *retry)
 	if ((rc = run(s, d, "BEGIN", 0, NULL, NULL)) < 0)
 		goto fail;
 	if (d->len) {
-		if ((rc = run(s, d, "SAVEPOINT tsd_fast", 0, NULL, NULL)) < 0)
+		if ((rc = sort_rows(s, d)) < 0 || (rc = run(s, d, "SAVEPOINT tsd_fast", 0, NULL, NULL)) < 0)
 			goto fail;
 		rc = copy_rows(s, d, "COPY tsd_samples (series, time, value) FROM STDIN (FORMAT binary)", &r);
 		if (rc < 0 && r && !lost(d, r) && !strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE) ?
@@ -389,6 +449,12 @@ static int attempt(tsd_store *s, pg *d, int *retry)
 			      "updated = now()", 3, v, NULL)) < 0)
 			goto fail;
 	}
+	for (size_t i = 0; i < d->nc; i++) {
+		const char *v[2] = { d->ckey[i], d->ctext[i] };
+		if ((rc = run(s, d, "INSERT INTO tsd_carry (key, state) VALUES ($1, $2) "
+			      "ON CONFLICT (key) DO UPDATE SET state = EXCLUDED.state", 2, v, NULL)) < 0)
+			goto fail;
+	}
 	if ((rc = run(s, d, "COMMIT", 0, NULL, NULL)) < 0)
 		goto fail;
 	return 0;
@@ -408,10 +474,17 @@ fail:
 
 static void clear_txn(pg *d, int committed)
 {
+	for (size_t i = 0; i < d->nc; i++) {
+		free(d->ckey[i]);
+		free(d->ctext[i]);
+	}
+	d->nc = 0;
 	for (size_t i = 0; i < d->nfresh; i++)
 		d->known[d->fresh[i]] = committed ? 1 : 0;
 	d->nfresh = 0;
 	d->len = 0;
+	d->nrefs = 0;
+	d->sorted = 0;
 	for (size_t i = 0; i < tsd_postab_len(d->pos); i++)
 		tsd_postab_at(d->pos, i)->dirty = 0;
 }
@@ -451,6 +524,60 @@ static int pg_commit(tsd_store *s)
 static int pg_rollback(tsd_store *s)
 {
 	clear_txn(s->impl, 0);
+	return 0;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+	char *c = malloc(n + 1);
+	if (c) {
+		memcpy(c, s, n);
+		c[n] = 0;
+	}
+	return c;
+}
+
+static int pg_carry(tsd_store *s, const char *key, size_t klen, const char *text, size_t n)
+{
+	pg *d = s->impl;
+
+	if (d->nc == d->ccap) {
+		size_t nc = 2 * d->ccap + 16;
+		char **k = realloc(d->ckey, nc * sizeof *k);
+		if (k)
+			d->ckey = k;
+		char **t = k ? realloc(d->ctext, nc * sizeof *t) : NULL;
+		if (!t)
+			goto nomem;
+		d->ctext = t;
+		d->ccap = nc;
+	}
+	if (!(d->ckey[d->nc] = dupn(key, klen)))
+		goto nomem;
+	if (!(d->ctext[d->nc] = dupn(text, n))) {
+		free(d->ckey[d->nc]);
+		goto nomem;
+	}
+	d->nc++;
+	return 0;
+nomem:
+	tsd_store_seterr(s, "out of memory");
+	return TSD_ENOMEM;
+}
+
+static int pg_carries(tsd_store *s, int (*fn)(const char *text, size_t n, void *arg), void *arg)
+{
+	pg *d = s->impl;
+	PGresult *r = NULL;
+	int rc;
+
+	query_end(d);
+	if ((rc = run(s, d, "SELECT state FROM tsd_carry", 0, NULL, &r)) < 0)
+		return rc;
+	for (int i = 0; i < PQntuples(r); i++)
+		if (fn(PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0), arg))
+			break;
+	PQclear(r);
 	return 0;
 }
 
@@ -558,6 +685,8 @@ const tsd_store_ops tsd_store_pg_ops = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.get_pos = pg_get_pos,
+	.carry = pg_carry,
+	.carries = pg_carries,
 	.series = pg_series,
 	.query = pg_query,
 	.next = pg_next,

@@ -1,7 +1,11 @@
 /* store_sqlite.c: the SQLite backend. One file, WAL mode (readers never
- * wait for the writer), rows upserted through one prepared statement in a
+ * wait for the writer), rows upserted through prepared statements in a
  * transaction begun with BEGIN IMMEDIATE, so that a lock held by another
- * process is waited for (busy timeout) before any row is written. */
+ * process is waited for (busy timeout) before any row is written. Rows
+ * gather in groups of BATCH, each upserted by one statement of BATCH rows
+ * (the per-statement work of the virtual machine is then shared); when
+ * the database refuses such a statement, its rows are sent again one by
+ * one to find and name the refused row. */
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +30,24 @@ static const char schema[] =
 	"  updated INTEGER NOT NULL,\n"
 	"  PRIMARY KEY (topic, partition)\n"
 	");\n"
+	"CREATE TABLE IF NOT EXISTS tsd_carry (\n"
+	"  key TEXT PRIMARY KEY,\n"     /* "STAGE LEN:NAME" */
+	"  state TEXT NOT NULL\n"       /* the whole text of the SAVE record */
+	") WITHOUT ROWID;\n"
 	"CREATE VIEW IF NOT EXISTS tsd_samples_utc AS\n"
 	"  SELECT series, strftime('%Y-%m-%d %H:%M:%f', time / 1000000 / 1000.0, 'unixepoch') AS time, value\n"
 	"  FROM tsd_samples;\n";
 
+#define BATCH 256
+
 typedef struct {
 	sqlite3 *db;
-	sqlite3_stmt *ins, *ser, *pos, *getpos, *list, *q;
+	sqlite3_stmt *insb;      /* BATCH rows */
+	uint32_t bid[BATCH];     /* rows waiting for it: series ids, times, values */
+	int64_t bt[BATCH];
+	double bv[BATCH];
+	int nb;
+	sqlite3_stmt *ins, *ser, *pos, *getpos, *list, *q, *cput, *cget;
 	tsd_series_tab *tab;     /* series seen */
 	unsigned char *known;    /* (nknown) in tsd_series already */
 	size_t nknown;
@@ -99,11 +114,11 @@ static int sq_open(tsd_store *s, const char *path)
 	 * the process loses nothing committed; a power cut may lose the last
 	 * transactions, never part of one) */
 	if ((rc = exec_wait(s, d, "PRAGMA journal_mode=WAL")) < 0 ||
-	    (rc = exec_wait(s, d, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536")) < 0)
+	    (rc = exec_wait(s, d, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY")) < 0)
 		goto bad;
 	/* the tables, unless they are there (a reader then takes no lock) */
 	if (sqlite3_prepare_v2(d->db, "SELECT count(*) FROM sqlite_master WHERE name IN "
-			       "('tsd_samples', 'tsd_series', 'tsd_positions', 'tsd_samples_utc')", -1, &d->q, NULL) != SQLITE_OK) {
+			       "('tsd_samples', 'tsd_series', 'tsd_positions', 'tsd_carry', 'tsd_samples_utc')", -1, &d->q, NULL) != SQLITE_OK) {
 		rc = fail(s, d, "sqlite");
 		goto bad;
 	}
@@ -111,7 +126,7 @@ static int sq_open(tsd_store *s, const char *path)
 	int have = rc == SQLITE_ROW ? sqlite3_column_int(d->q, 0) : 0;
 	sqlite3_finalize(d->q);
 	d->q = NULL;
-	if (have != 4) {
+	if (have != 5) {
 		if ((rc = exec_wait(s, d, "BEGIN IMMEDIATE")) < 0)
 			goto bad;
 		if ((rc = exec_wait(s, d, schema)) < 0 || (rc = exec_wait(s, d, "COMMIT")) < 0) {
@@ -119,7 +134,12 @@ static int sq_open(tsd_store *s, const char *path)
 			goto bad;
 		}
 	}
-	if ((rc = prep(s, d, &d->ins, "INSERT INTO tsd_samples (series, time, value) VALUES (?, ?, ?) "
+	char sql[160 + 12 * BATCH] = "INSERT INTO tsd_samples (series, time, value) VALUES (?, ?, ?)";
+	for (int i = 1; i < BATCH; i++)
+		strcat(sql, ", (?, ?, ?)");
+	strcat(sql, " ON CONFLICT (series, time) DO UPDATE SET value = excluded.value");
+	if ((rc = prep(s, d, &d->insb, sql)) < 0 ||
+	    (rc = prep(s, d, &d->ins, "INSERT INTO tsd_samples (series, time, value) VALUES (?, ?, ?) "
 			"ON CONFLICT (series, time) DO UPDATE SET value = excluded.value")) < 0 ||
 	    (rc = prep(s, d, &d->ser, "INSERT OR IGNORE INTO tsd_series (series) VALUES (?)")) < 0 ||
 	    (rc = prep(s, d, &d->pos, "INSERT INTO tsd_positions (topic, partition, next_offset, updated) "
@@ -127,6 +147,9 @@ static int sq_open(tsd_store *s, const char *path)
 			"DO UPDATE SET next_offset = excluded.next_offset, updated = excluded.updated")) < 0 ||
 	    (rc = prep(s, d, &d->getpos, "SELECT next_offset FROM tsd_positions WHERE topic = ? AND partition = ?")) < 0 ||
 	    (rc = prep(s, d, &d->list, "SELECT series FROM tsd_series")) < 0 ||
+	    (rc = prep(s, d, &d->cput, "INSERT INTO tsd_carry (key, state) VALUES (?, ?) "
+			"ON CONFLICT (key) DO UPDATE SET state = excluded.state")) < 0 ||
+	    (rc = prep(s, d, &d->cget, "SELECT state FROM tsd_carry")) < 0 ||
 	    (rc = prep(s, d, &d->q, "SELECT time, value FROM tsd_samples WHERE series = ? AND time >= ? AND time < ? "
 			"ORDER BY time")) < 0)
 		goto bad;
@@ -146,12 +169,15 @@ static void sq_close(tsd_store *s)
 
 	if (!d)
 		return;
+	sqlite3_finalize(d->insb);
 	sqlite3_finalize(d->ins);
 	sqlite3_finalize(d->ser);
 	sqlite3_finalize(d->pos);
 	sqlite3_finalize(d->getpos);
 	sqlite3_finalize(d->list);
 	sqlite3_finalize(d->q);
+	sqlite3_finalize(d->cput);
+	sqlite3_finalize(d->cget);
 	if (d->db && d->in_txn)
 		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(d->db);
@@ -178,6 +204,42 @@ static int step_done(tsd_store *s, sq *d, sqlite3_stmt *st)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return fail(s, d, "sqlite");
+	return 0;
+}
+
+static int put_one(tsd_store *s, sq *d, uint32_t id, int64_t t, double v)
+{
+	sqlite3_bind_text(d->ins, 1, tsd_series_name(d->tab, id), (int)tsd_series_namelen(d->tab, id), SQLITE_STATIC);
+	sqlite3_bind_int64(d->ins, 2, t);
+	sqlite3_bind_double(d->ins, 3, v);
+	return step_done(s, d, d->ins);
+}
+
+/* The waiting rows into the open transaction; first: the index of the
+ * first of them among the transaction's rows. */
+static int flush_rows(tsd_store *s, sq *d, uint64_t first)
+{
+	int rc = 0, n = d->nb;
+
+	d->nb = 0;
+	if (n == BATCH) {
+		for (int i = 0; i < n; i++) {
+			sqlite3_bind_text(d->insb, 3 * i + 1, tsd_series_name(d->tab, d->bid[i]),
+					  (int)tsd_series_namelen(d->tab, d->bid[i]), SQLITE_STATIC);
+			sqlite3_bind_int64(d->insb, 3 * i + 2, d->bt[i]);
+			sqlite3_bind_double(d->insb, 3 * i + 3, d->bv[i]);
+		}
+		if ((rc = step_done(s, d, d->insb)) == 0 || rc != TSD_EFORMAT)
+			return rc;
+		/* refused: the statement left nothing; find the row */
+	}
+	for (int i = 0; i < n; i++)
+		if ((rc = put_one(s, d, d->bid[i], d->bt[i], d->bv[i])) < 0) {
+			if (rc == TSD_EFORMAT)
+				tsd_store_setbad(s, (int64_t)(first + (uint64_t)i), tsd_series_name(d->tab, d->bid[i]),
+						 tsd_series_namelen(d->tab, d->bid[i]), d->bt[i], d->bv[i]);
+			return rc;
+		}
 	return 0;
 }
 
@@ -212,10 +274,11 @@ static int sq_row(tsd_store *s, const char *series, size_t len, int64_t t, doubl
 			return rc;
 		d->known[id] = 1;
 	}
-	sqlite3_bind_text(d->ins, 1, series, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(d->ins, 2, t);
-	sqlite3_bind_double(d->ins, 3, v);
-	return step_done(s, d, d->ins);
+	d->bid[d->nb] = id;
+	d->bt[d->nb] = t;
+	d->bv[d->nb++] = v;
+	/* this row is number s->rows of the transaction */
+	return d->nb == BATCH ? flush_rows(s, d, s->rows + 1 - BATCH) : 0;
 }
 
 static int sq_pos(tsd_store *s, const char *topic, size_t len, int32_t partition, int64_t offset)
@@ -231,14 +294,48 @@ static int sq_pos(tsd_store *s, const char *topic, size_t len, int32_t partition
 	return step_done(s, d, d->pos);
 }
 
+static int sq_carry(tsd_store *s, const char *key, size_t klen, const char *text, size_t n)
+{
+	sq *d = s->impl;
+	int rc;
+
+	if ((rc = begin(s, d)) < 0)
+		return rc;
+	sqlite3_bind_text(d->cput, 1, key, (int)klen, SQLITE_STATIC);
+	sqlite3_bind_text(d->cput, 2, text, (int)n, SQLITE_STATIC);
+	return step_done(s, d, d->cput);
+}
+
+static int sq_carries(tsd_store *s, int (*fn)(const char *text, size_t n, void *arg), void *arg)
+{
+	sq *d = s->impl;
+	int rc;
+
+	while ((rc = sqlite3_step(d->cget)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(d->cget, 0);
+		int n = sqlite3_column_bytes(d->cget, 0);
+		if (t && fn(t, (size_t)n, arg))
+			break;
+	}
+	sqlite3_reset(d->cget);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(s, d, "carried state");
+}
+
 static int sq_commit(tsd_store *s)
 {
 	sq *d = s->impl;
+	int rc;
 
+	if (d->nb && (rc = flush_rows(s, d, s->rows - (uint64_t)d->nb)) < 0) {
+		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+		d->in_txn = 0;
+		memset(d->known, 0, d->nknown);
+		return rc;
+	}
 	if (!d->in_txn)
 		return 0;
 	if (exec_wait(s, d, "COMMIT") < 0) {
-		int rc = fail(s, d, "commit");
+		rc = fail(s, d, "commit");
 		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
 		d->in_txn = 0;
 		memset(d->known, 0, d->nknown);
@@ -252,6 +349,7 @@ static int sq_rollback(tsd_store *s)
 {
 	sq *d = s->impl;
 
+	d->nb = 0;
 	if (!d->in_txn)
 		return 0;
 	d->in_txn = 0;
@@ -330,6 +428,8 @@ const tsd_store_ops tsd_store_sqlite_ops = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.get_pos = sq_get_pos,
+	.carry = sq_carry,
+	.carries = sq_carries,
 	.series = sq_series,
 	.query = sq_query,
 	.next = sq_next,

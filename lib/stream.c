@@ -44,7 +44,7 @@ struct tsd_reader {
 	/* CSV */
 	int header_done, shape, ncols;
 	tsd_csvrow row;           /* the fields of the current line */
-	char topic[TSD_TOPIC_MAX + 1]; /* of the last #tsd directive */
+	char topic[TSD_CTL_LINE_MAX]; /* of the last #tsd directive (a position's topic, or carried state) */
 	uint32_t *colid;          /* (ncols) wide/single: series of each value column */
 	tsd_rec *q;               /* records produced by the current line */
 	size_t qn, qpos, qcap;
@@ -1233,7 +1233,7 @@ static int csv_put(tsd_writer *w, const tsd_rec *r)
 	int rc;
 
 	if (r->kind == TSD_REC_CONTROL) {
-		char line[TSD_POS_LINE_MAX + 1];
+		char line[TSD_CTL_LINE_MAX];
 		int n = tsd_pos_format(line, sizeof line, &r->k);
 		if (n < 0)
 			return wfail(w, n, "a control record that has no text form (kind %d, topic of %u bytes)",

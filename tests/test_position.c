@@ -1,6 +1,7 @@
 /* test_position.c: the text form of positions reads back as written, the
  * parser refuses what is not exactly that form, and the table finds,
- * adds and keeps its entries in place. */
+ * adds and keeps its entries in place; carried state (save and load
+ * records, thresh's run, merge's fit) reads back bit for bit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,8 @@
 
 #include "ctlq.h"
 #include "position.h"
+#include "reduce.h"
+#include "select.h"
 #include "tsd.h"
 
 static tsd_control ctl(int what, const char *topic, int32_t part, int64_t off)
@@ -142,12 +145,91 @@ static void table(void **state)
 	tsd_postab_free(t);
 }
 
+static void carried(void **state)
+{
+	static char line[TSD_CTL_LINE_MAX], text[TSD_CARRY_MAX + 1], back_t[TSD_CTL_LINE_MAX];
+	const char *st, *nm, *d;
+	size_t sl, nl, dl;
+	tsd_control k, back;
+
+	(void)state;
+	/* a series name with blanks, a colon and digits */
+	int n = tsd_carry_format(text, sizeof text, "merge", "a b:12 c", 8, "upto=5 -", 8);
+	assert_int_equal(n, (int)strlen("merge 8:a b:12 c upto=5 -"));
+	assert_string_equal(text, "merge 8:a b:12 c upto=5 -");
+	assert_int_equal(tsd_carry_split(text, (size_t)n, &st, &sl, &nm, &nl, &d, &dl), 0);
+	assert_int_equal(sl, 5);
+	assert_memory_equal(st, "merge", 5);
+	assert_int_equal(nl, 8);
+	assert_memory_equal(nm, "a b:12 c", 8);
+	assert_int_equal(dl, 8);
+	assert_memory_equal(d, "upto=5 -", 8);
+	/* save and load lines */
+	for (int what = TSD_CTL_SAVE; what <= TSD_CTL_LOAD; what++) {
+		k = ctl(what, text, 0, 0);
+		int m = tsd_pos_format(line, sizeof line, &k);
+		assert_int_equal(m, n + 11);
+		assert_memory_equal(line, what == TSD_CTL_SAVE ? "#tsd save " : "#tsd load ", 10);
+		assert_int_equal(tsd_pos_parse(&back, back_t, sizeof back_t, line, (size_t)m), 0);
+		assert_int_equal(back.what, what);
+		assert_int_equal(back.topic_len, n);
+		assert_memory_equal(back.topic, text, (size_t)n);
+	}
+	/* refused: a line end inside, no name length, a name past the end,
+	 * a text too long */
+	assert_int_equal(tsd_carry_format(text, sizeof text, "merge", "a\nb", 3, "-", 1), TSD_EINVAL);
+	assert_int_equal(tsd_carry_split("merge a:b -", 11, &st, &sl, &nm, &nl, &d, &dl), TSD_EFORMAT);
+	assert_int_equal(tsd_carry_split("merge 9:ab -", 12, &st, &sl, &nm, &nl, &d, &dl), TSD_EFORMAT);
+	assert_int_equal(tsd_carry_split("merge 2:ab", 10, &st, &sl, &nm, &nl, &d, &dl), TSD_EFORMAT);
+	assert_int_equal(tsd_pos_parse(&back, back_t, sizeof back_t, "#tsd save ", 10), TSD_EFORMAT);
+	memset(line, 'x', TSD_CARRY_MAX + 1);
+	k = ctl(TSD_CTL_SAVE, "", 0, 0);
+	k.topic = line;
+	k.topic_len = TSD_CARRY_MAX + 1;
+	assert_int_equal(tsd_pos_format(back_t, sizeof back_t, &k), TSD_EINVAL);
+
+	/* thresh's run */
+	tsd_select_run r = { .n = UINT64_MAX, .pts = 7 }, r2;
+	n = tsd_select_run_save(text, sizeof text, &r);
+	assert_string_equal(text, "n=18446744073709551615 pts=7");
+	assert_int_equal(tsd_select_run_load(&r2, text, (size_t)n), 0);
+	assert_true(r2.n == r.n && r2.pts == r.pts);
+	assert_int_equal(tsd_select_run_load(&r2, "n=1 pts=", 8), TSD_EFORMAT);
+	assert_int_equal(tsd_select_run_load(&r2, "n=18446744073709551616 pts=1", 28), TSD_EFORMAT);
+	assert_int_equal(tsd_select_run_save(text, 5, &r), -1);
+
+	/* merge's fit: values read back bit for bit */
+	int64_t t[3] = { -5, 1000, 1700000000000000000 }, t2[8];
+	double y[3] = { 0.1, -1e-300, 1.0 / 3 }, y2[8], vl = 2.0 / 3, vl2;
+	int64_t tl = -7, tl2;
+	int have;
+	size_t nt;
+	n = tsd_reduce_carry_save(text, sizeof text, 1, tl, vl, 3, t, y);
+	assert_true(n > 0);
+	assert_int_equal(tsd_reduce_carry_load(text, (size_t)n, &have, &tl2, &vl2, &nt, t2, y2, 8), 0);
+	assert_int_equal(have, 1);
+	assert_true(tl2 == tl && nt == 3);
+	assert_memory_equal(&vl2, &vl, sizeof vl);
+	assert_memory_equal(t2, t, sizeof t);
+	assert_memory_equal(y2, y, sizeof y);
+	assert_int_equal(tsd_reduce_carry_load(text, (size_t)n, &have, &tl2, &vl2, &nt, t2, y2, 2), TSD_ESIZE);
+	n = tsd_reduce_carry_save(text, sizeof text, 0, 0, 0, 0, NULL, NULL);
+	assert_string_equal(text, "-");
+	assert_int_equal(tsd_reduce_carry_load(text, (size_t)n, &have, &tl2, &vl2, &nt, t2, y2, 8), 0);
+	assert_int_equal(have, 0);
+	assert_int_equal(tsd_reduce_carry_load("tl=1 vl=0x1p+0 n=1 0:1", 22, &have, &tl2, &vl2, &nt, t2, y2, 8),
+			 TSD_EFORMAT); /* a sample not after tl */
+	assert_int_equal(tsd_reduce_carry_load("tl=1 vl=0x1p+0 n=2 1:1", 22, &have, &tl2, &vl2, &nt, t2, y2, 8),
+			 TSD_EFORMAT); /* fewer samples than said */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(table),
+		cmocka_unit_test(carried),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -147,13 +147,48 @@ static void refused_row(void **state)
 				      "BEGIN SELECT RAISE(ABORT, 'too big'); END", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
 	assert_int_equal(tsd_store_row(s, "c", 1, 1, 1), 0);
-	assert_int_equal(tsd_store_row(s, "c", 1, 2, 99), TSD_EFORMAT);
+	/* rows go in by statements of several: the refusal comes at the
+	 * commit at the latest, and names the row */
+	int rc = tsd_store_row(s, "c", 1, 2, 99);
+	if (rc == 0)
+		rc = tsd_store_commit(s);
+	assert_int_equal(rc, TSD_EFORMAT);
 	assert_non_null(strstr(tsd_store_errmsg(s), "too big"));
 	assert_int_equal(tsd_store_bad_row(s, &name, &len, &t, &v), 1);
 	assert_int_equal(len, 1);
 	assert_memory_equal(name, "c", 1);
 	assert_int_equal(t, 2);
 	assert_true(v == 99);
+	tsd_store_close(s);
+}
+
+static int collect(const char *text, size_t n, void *arg)
+{
+	char *buf = arg;
+	strncat(buf, text, n);
+	strcat(buf, "|");
+	return 0;
+}
+
+static void carried_state(void **state)
+{
+	tsd_store *s = open_db();
+	char got[512] = "";
+
+	(void)state;
+	/* two of one key in a transaction: the later stays; a rolled back
+	 * one leaves nothing */
+	assert_int_equal(tsd_store_carry(s, "merge 1:a upto=1 -", 18), 0);
+	assert_int_equal(tsd_store_carry(s, "merge 1:a upto=2 -", 18), 0);
+	assert_int_equal(tsd_store_carry(s, "thresh 1:a upto=2 n=4 pts=1", 27), 0);
+	assert_int_equal(tsd_store_pos(s, "t", 1, 0, 9), 0);
+	assert_int_equal(tsd_store_commit(s), 0);
+	assert_int_equal(tsd_store_carry(s, "merge 1:a upto=3 -", 18), 0);
+	assert_int_equal(tsd_store_rollback(s), 0);
+	assert_int_equal(tsd_store_carry(s, "merge a -", 9), TSD_EFORMAT);
+	assert_int_equal(tsd_store_carries(s, collect, got), 0);
+	assert_true(!strcmp(got, "merge 1:a upto=2 -|thresh 1:a upto=2 n=4 pts=1|") ||
+		    !strcmp(got, "thresh 1:a upto=2 n=4 pts=1|merge 1:a upto=2 -|"));
 	tsd_store_close(s);
 }
 
@@ -196,6 +231,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(commit_rollback_upsert, setup, teardown),
 		cmocka_unit_test_setup_teardown(series_glob, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(carried_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(lock_waits, setup, teardown),
 		cmocka_unit_test(bad_names),
 	};

@@ -66,24 +66,31 @@ same paa-count-bin-out want.csv gotb.csv
 { sed -n 1,8p want.csv; sed -n 11,12p want.csv; sed -n 9,10p want.csv; tail -1 want.csv; } >wantt.csv
 ck paa-time 0 '' 'paa -w 2m -g 2 -Z in.csv >gott.csv'
 same paa-time-out wantt.csv gott.csv
-# the wavelet pipeline: dwt discards, thresh and merge pass it on
+# the wavelet pipeline: dwt discards, thresh and merge pass it on;
+# thresh --ratio saves each series' budget before a position and forgets
+# it at the revocation (a's replayed window starts again at n=2)
 cat >wantw.csv <<'X'
 series,timestamp,value
 a,2024-01-01 00:00:00,1
 a,2024-01-01 00:01:00,2
+#tsd save thresh 1:a upto=1704067260000000000 n=2 pts=2
 #tsd pos topic=t partition=0 offset=2
 b,2024-01-01 00:00:00,5
 b,2024-01-01 00:01:00,6
+#tsd save thresh 1:b upto=1704067260000000000 n=2 pts=2
 #tsd pos topic=t partition=1 offset=2
 #tsd revoke topic=t partition=0 offset=3
 a,2024-01-01 00:00:00,1
 a,2024-01-01 00:01:00,2
+#tsd save thresh 1:a upto=1704067260000000000 n=2 pts=2
 #tsd pos topic=t partition=0 offset=2
 b,2024-01-01 00:02:00,7
 b,2024-01-01 00:03:00,8
+#tsd save thresh 1:b upto=1704067380000000000 n=2 pts=2
 #tsd pos topic=t partition=1 offset=4
 a,2024-01-01 00:02:00,3
 a,2024-01-01 00:03:00,4
+#tsd save thresh 1:a upto=1704067380000000000 n=4 pts=4
 #tsd pos topic=t partition=0 offset=4
 #tsd pos topic=- partition=-1 offset=-1
 X

@@ -65,23 +65,21 @@ for i in $(seq 50); do [ -s bs ] && break; sleep 0.1; done
 B=$(cat bs)
 export B
 ok broker-up 'test -n "$B"'
-# every window reduced on its own (the universal threshold, values sampled
-# from the reconstruction), so that a replay from a stored position rebuilds
-# the same rows: thresh --ratio carries a per-series budget from window to
-# window and merge --values fit joins a window to the one before, and both
-# change rows when the stream restarts mid-series
-P='dwt -w 1h -J 3 -W haar -o bin | thresh -u -o bin | merge --values sample -o bin'
+# the default reduction: thresh --ratio's per-series budget and merge's fit
+# carry state from window to window; it is saved before each position,
+# stored with it, and loaded back after the seek (tsconsume --positions)
+P='dwt -w 1h -J 3 -W haar -o bin | thresh -r 4 -o bin | merge -o bin'
 export P
 
 # ---- the server stopped for 10 s while a live stream is stored: tsstore
 # waits, reconnects, resends the open transaction; nothing is lost
-psql -c "truncate tsd_samples, tsd_series, tsd_positions"
+psql -c "truncate tsd_samples, tsd_series, tsd_positions, tsd_carry"
 # windows of 1 min of 1 s samples: at 100 times real speed, rows come out
 # every 0.6 s for 15 s
-P1='dwt -w 1m -J 3 -W haar -o bin | thresh -u -o bin | merge --values sample -o bin'
-tsgen --series-count 3 --points 1500 -r 1s -S 9 >in1.csv
+P1='dwt -w 1m -J 3 -W haar -o bin | thresh -r 4 -o bin | merge -o bin'
+tsgen --series-count 3 --points 1500 --step 1s -S 9 >in1.csv
 eval "$P1" <in1.csv | tsconv -o csv --no-header >want1.csv
-tsgen --series-count 3 --points 1500 -r 1s -S 9 --realtime=100 | tsproduce -b $B -t in1 --commit none 2>gen.err & gp=$!
+tsgen --series-count 3 --points 1500 --step 1s -S 9 --realtime=100 | tsproduce -b $B -t in1 --commit none 2>gen.err & gp=$!
 tsconsume -q -b $B -G g1 -a -t in1 -c 4500 --positions "$PGDB" 2>down.err | eval "$P1" 2>>down.err |
 	tsstore --retry 60s "$PGDB" 2>>down.err & sp=$!
 ( trap 'kill $sl 2>/dev/null; exit 0' TERM; sleep 60 & sl=$!; wait $sl; kill $gp $sp 2>/dev/null ) & watchdog=$!
@@ -102,7 +100,7 @@ ok down-10s-nothing-lost "test '$miss $extra $bad $dup' = '0 0 0 0'"
 # ---- kill -9 of a random stage at random moments (20 kills) while the
 # topic grows, then a drain: every (series, time) of the reference exactly
 # once, with the reference value
-psql -c "truncate tsd_samples, tsd_series, tsd_positions"
+psql -c "truncate tsd_samples, tsd_series, tsd_positions, tsd_carry"
 tsgen --series-count 8 --points 40000 -S 7 >in2.csv
 eval "$P" <in2.csv | tsconv -o csv --no-header >want2.csv
 awk 'NR == 1 { h = $0; next } { c = int((NR - 2) / 16000); f = "chunk" c ".csv"; if (!(f in s)) { print h >f; s[f] = 1 } print >f }' in2.csv
@@ -114,8 +112,8 @@ while [ $rounds -lt 20 ]; do
 	rm -f f1 f2 f3 f4; mkfifo f1 f2 f3 f4
 	tsconsume -q -b $B -G g2 -a -t in2 -o bin --positions "$PGDB" >f1 2>>crash.err & c=$!
 	dwt -w 1h -J 3 -W haar -o bin <f1 >f2 2>>crash.err & w=$!
-	thresh -u -o bin <f2 >f3 2>>crash.err & t=$!
-	merge --values sample -o bin <f3 >f4 2>>crash.err & m=$!
+	thresh -r 4 -o bin <f2 >f3 2>>crash.err & t=$!
+	merge -o bin <f3 >f4 2>>crash.err & m=$!
 	tsstore "$PGDB" <f4 2>>crash.err & s=$!
 	sleep 0.$((RANDOM % 4))$((RANDOM % 10))
 	set -- $c $w $t $m $s; shift $((RANDOM % 5)); kill -9 $1 2>/dev/null && kills=$((kills + 1))

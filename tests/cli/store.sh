@@ -57,13 +57,37 @@ ck commit-on-pause 0 '' '{ printf "s,2024-01-03 00:00:00,1\n#tsd pos topic=t par
 	for i in $(seq 50); do [ "$(sqlite3 p.db "select next_offset from tsd_positions where partition = 0")" = 11 ] && break; sleep 0.1; done
 	r=$(sqlite3 p.db "select count(*) from tsd_samples where time = 1704240000000000000"); kill $sp; wait $sp; test "$r" = 1'
 
+# ---- carried state: the pipeline cut (no end mark) part way, then started
+# again at the stored position with the stored state, gives the rows of the
+# uninterrupted run; without the state it would not
+C='dwt -w 1h -J 3 -W haar -o bin | thresh -r 4 -o bin | merge -o bin'
+export C
+tsgen --series-count 8 --points 2400 -S 11 >cin.csv
+eval "$C" <cin.csv | tsconv -o csv --no-header >cwant.csv
+awk 'NR > 1 { print; print "#tsd pos topic=c partition=0 offset=" NR - 1 }' cin.csv >cpos.csv
+ck carry-saved 1 '' 'head -n 19200 cpos.csv | eval "$C" 2>/dev/null | tsstore -B 2000 -d , sqlite:cy.db 2>/dev/null'
+off=$(sqlite3 cy.db "select next_offset from tsd_positions")
+export off
+ck carry-stored 0 '' 'test "$off" -gt 4000 && test "$(sqlite3 cy.db "select count(*) from tsd_carry")" = 16 &&
+	sqlite3 cy.db "select state from tsd_carry where key = '"'thresh 2:s3'"'" | grep -qx "thresh 2:s3 upto=[0-9]* n=[0-9]* pts=[0-9]*"'
+cut=$(grep -n "offset=$off\$" cpos.csv | cut -d: -f1)
+{ echo "series,timestamp,value"; tail -n +$((cut + 1)) cpos.csv; echo "#tsd pos topic=- partition=-1 offset=-1"; } >crest.csv
+ck carry-restart 0 '' '{ sqlite3 cy.db "select state from tsd_carry" | sed "s/^/#tsd load /"; cat crest.csv; } | eval "$C" | tsstore sqlite:cy.db &&
+	test "$(check cwant.csv <(tsquery sqlite:cy.db))" = "0 0 0 0"'
+ck carry-needed 0 '' 'eval "$C" <crest.csv | tsstore sqlite:cz.db && test "$(check cwant.csv <(tsquery sqlite:cz.db) | cut -d" " -f2,3)" != "0 0"'
+
 # ---- bad input and faults
-ck refused 1 "tsstore: in4.csv:3: series 's1', time 2024-01-01 00:02:00, value 99: the database refused it: sqlite: no values over 50" \
+ck refused 1 "tsstore: in4.csv: record 2 (series 's1', time 2024-01-01 00:02:00, value 99): the database refused it: sqlite: no values over 50" \
 	'printf "series,timestamp,value\ns1,2024-01-01 00:00:00,1\ns1,2024-01-01 00:02:00,99\n" >in4.csv &&
 	tsstore sqlite:c.db </dev/null &&
 	sqlite3 c.db "CREATE TRIGGER cap BEFORE INSERT ON tsd_samples WHEN new.value > 50 BEGIN SELECT RAISE(ABORT, '"'"'no values over 50'"'"'); END" &&
 	tsstore sqlite:c.db in4.csv'
 ck refused-nothing 0 '' 'test $(sqlite3 c.db "select count(*) from tsd_samples") = 0'
+# rows go in by statements of 256: the refused one is still named
+awk 'BEGIN { print "series,timestamp,value"; for (i = 1; i <= 600; i++) printf "b,%d,%d\n", 1704067200 + 60 * i, i == 300 ? 99 : 1 }' >in5.csv
+ck refused-batch 1 "tsstore: in5.csv: record 300 (series 'b', time 2024-01-01 05:00:00, value 99): the database refused it: sqlite: no values over 50" \
+	'tsstore sqlite:c.db in5.csv'
+ck refused-batch-nothing 0 '' 'test $(sqlite3 c.db "select count(*) from tsd_samples") = 0'
 ck coefficients 1 "tsstore: <stdin>:3: wavelet coefficients: tsstore stores samples (put merge before it)" \
 	'tsgen --points 64 | dwt -w 32 -J 2 | tsstore sqlite:w.db'
 ck bad-db 2 "tsstore: 'r.db': not a database name (sqlite:PATH, a PostgreSQL conninfo such as 'host=/run/postgresql dbname=x', or a postgresql:// URI)
@@ -99,12 +123,12 @@ for i in $(seq 50); do [ -s bs ] && break; sleep 0.1; done
 B=$(cat bs)
 export B
 ok broker-up 'test -n "$B"'
-# every window reduced on its own (the universal threshold, values sampled
-# from the reconstruction), so that a replay from a stored position rebuilds
-# the same rows: thresh --ratio carries a per-series budget from window to
-# window and merge --values fit joins a window to the one before, and both
-# change rows when the stream restarts mid-series
-P='dwt -w 1h -J 3 -W haar -o bin | thresh -u -o bin | merge --values sample -o bin'
+# the default reduction: thresh --ratio carries a per-series budget from
+# window to window and merge's fit joins a window to the one before; both
+# save that state before each position, tsstore keeps it with the position,
+# and tsconsume --positions gives it back after the seek, so a replay from a
+# stored position rebuilds the same rows
+P='dwt -w 1h -J 3 -W haar -o bin | thresh -r 4 -o bin | merge -o bin'
 export P
 tsgen --series-count 4 --points 3000 -S 5 >in1.csv
 eval "$P" <in1.csv | tsconv -o csv --no-header >want1.csv
@@ -132,8 +156,8 @@ while [ $rounds -lt 20 ]; do
 	rm -f f1 f2 f3 f4; mkfifo f1 f2 f3 f4
 	tsconsume -q -b $B -G g2 -a -t in2 -o bin --positions sqlite:s.db >f1 2>>crash.err & c=$!
 	dwt -w 1h -J 3 -W haar -o bin <f1 >f2 2>>crash.err & w=$!
-	thresh -u -o bin <f2 >f3 2>>crash.err & t=$!
-	merge --values sample -o bin <f3 >f4 2>>crash.err & m=$!
+	thresh -r 4 -o bin <f2 >f3 2>>crash.err & t=$!
+	merge -o bin <f3 >f4 2>>crash.err & m=$!
 	tsstore sqlite:s.db <f4 2>>crash.err & s=$!
 	sleep 0.$((RANDOM % 4))$((RANDOM % 10))
 	set -- $c $w $t $m $s; shift $((RANDOM % 5)); kill -9 $1 2>/dev/null && kills=$((kills + 1))
