@@ -282,17 +282,122 @@ static int shortest(uint64_t *mout, int *eout, double a)
 }
 #endif
 
+#if defined(__SIZEOF_INT128__)
+/* The same shortest decimal, decided exactly in 128-bit integers, for
+ * 1e-5 <= a < 1e17 (nearly all data). a = m2 * 2^-s with m2 < 2^53; for
+ * 0 <= k <= 21, y = a * 10^k = N / 2^s with N = m2 * 10^k < 2^123 exact.
+ * In units of 2^-(s+2), y is 4N and the midpoints to the neighbours are
+ * 4N + 2 * 10^k above and 4N - 2 * 10^k (10^k at a power of two) below:
+ * a candidate C * 10^(-k) reads back as a when 4C * 2^s lies strictly
+ * between them, or on one with m2 even. For j = 0, 1, ... the multiples of
+ * 10^j around y are tried, the nearer first; once no multiple of 10^j
+ * reads back, none of 10^(j+1) does, so the last j that worked gives the
+ * fewest digits, 17 - j. Returns that count with *mout, *eout set; 0: not decided here (an exact
+ * tie between two candidates, or a outside the range). */
+typedef unsigned __int128 u128;
+
+static const uint64_t p10u[] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+	10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+};
+
+static int shortest_exact(uint64_t *mout, int *eout, double a)
+{
+	uint64_t bits, m2, q;
+	int be, s, k, S, x;
+	u128 N, R, mask, wh, wl, pk = 0;
+
+	if (!(a >= 1e-5 && a < 1e17))
+		return 0;
+	memcpy(&bits, &a, sizeof bits);
+	be = (int)(bits >> 52 & 0x7ff);
+	m2 = (bits & ((1ULL << 52) - 1)) | 1ULL << 52;
+	s = 1075 - be; /* a = m2 * 2^-s */
+	if (s < 0)
+		return 0;
+	x = (int)floor((be - 1023) * 0.30102999566398120); /* log10(a), or one less */
+	k = 16 - x;
+	for (int tries = 0;; tries++) {
+		if (k < 0 || k > 21 || tries > 2)
+			return 0;
+		pk = k <= 19 ? (u128)p10u[k] : (u128)p10u[k - 19] * p10u[19];
+		N = m2 * pk;
+		q = (uint64_t)(N >> s);
+		if (q >= 100000000000000000ULL)
+			k--;
+		else if (q < 10000000000000000ULL)
+			k++;
+		else
+			break;
+	}
+	S = s + 2;
+	mask = ((u128)1 << S) - 1;
+	R = (N << 2) & mask;  /* y = q + R / 2^S */
+	wh = 2 * pk;
+	wl = (m2 == 1ULL << 52 && be > 1) ? pk : wh;
+	int even = !(m2 & 1), found = 0;
+	uint64_t qt = q; /* q / 10^j */
+	for (int j = 0; j <= 16; j++, qt /= 10) {
+		uint64_t t = p10u[j], cl = qt * t, c[2];
+		/* 2 * (y - cl) against t, in units of 2^-S */
+		u128 twice = ((u128)(q - cl) << (S + 1)) + (R << 1), tt = (u128)t << S;
+		int hit = 0;
+		if (twice == tt)
+			return 0; /* a tie: as printf would round it is for printf to say */
+		c[0] = twice < tt ? cl : cl + t;
+		c[1] = twice < tt ? cl + t : cl;
+		for (int i = 0; i < 2 && !hit; i++) {
+			int64_t D = (int64_t)(c[i] - q);
+			u128 diff;
+			if (D > 16 || D < -16 || !c[i])
+				continue;
+			if (D >= 1) {
+				diff = ((u128)D << S) - R;
+				hit = diff < wh || (diff == wh && even);
+			} else {
+				diff = ((u128)(-D) << S) + R; /* y - C */
+				hit = diff < wl || (diff == wl && even);
+			}
+			if (hit) {
+				*mout = c[i] / t;
+				*eout = j - k;
+			}
+		}
+		if (!hit)
+			break;
+		found = 17 - j;
+	}
+	return found;
+}
+#endif
+
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 static char *put_uint(char *d, uint64_t m)
 {
-	char t[24];
-	int n = 0;
+	char t[24], *e = t + sizeof t, *p = e;
+	size_t n;
 
-	do
-		t[n++] = (char)('0' + m % 10);
-	while (m /= 10);
-	while (n)
-		*d++ = t[--n];
-	return d;
+	while (m >= 100) {
+		unsigned r = (unsigned)(m % 100);
+		m /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * r, 2);
+	}
+	if (m >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * m, 2);
+	} else {
+		*--p = (char)('0' + m);
+	}
+	n = (size_t)(e - p);
+	memcpy(d, p, n);
+	return d + n;
 }
 
 int tsd_format_double(char *buf, double v, int precision)
@@ -306,7 +411,12 @@ int tsd_format_double(char *buf, double v, int precision)
 #if LDBL_MANT_DIG == 64
 	{
 		uint64_t m;
-		int e10, p = shortest(&m, &e10, fabs(v));
+		int e10, p;
+#if defined(__SIZEOF_INT128__)
+		p = shortest_exact(&m, &e10, fabs(v));
+		if (!p)
+#endif
+			p = shortest(&m, &e10, fabs(v));
 		if (p) {
 			char dig[24], *d = buf;
 			int nd, x, prec = p < 15 ? 15 : p;
