@@ -53,6 +53,44 @@ static int x87_decimal(double *out, uint64_t m, int e10)
 }
 #endif
 
+#if defined(__SIZEOF_INT128__)
+/* m / 10^j (m > 0, j <= 19) correctly rounded, in integers: m * 2^sh is
+ * divided by 10^j with sh chosen so the quotient has 63 or 64 bits (the
+ * dividend then has at most 127); its top 53 bits are the mantissa, the
+ * next one rounds, and the rest with the remainder break a tie (to even).
+ * The result lies within 1e-19 .. 1.9e19: always a normal double. */
+static double div_pow10(uint64_t m, int j)
+{
+	static const uint64_t p10[] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+		10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	uint64_t P = p10[j], q, mant, rest, half, bits;
+	int L = 64 - __builtin_clzll(m), lp = 64 - __builtin_clzll(P), sh = 63 - L + lp, drop, e;
+	unsigned __int128 x = (unsigned __int128)m << sh;
+	double v;
+
+	q = (uint64_t)(x / P);
+	rest = (uint64_t)(x % P) != 0;
+	drop = q >> 63 ? 11 : 10;
+	mant = q >> drop;
+	half = 1ULL << (drop - 1);
+	rest |= (q & (half - 1)) != 0;
+	if ((q & half) && (rest || (mant & 1)))
+		mant++;
+	e = drop - sh; /* the value is mant * 2^e */
+	if (mant >> 53) {
+		mant >>= 1;
+		e++;
+	}
+	bits = (uint64_t)(e + 52 + 1023) << 52 | (mant & ((1ULL << 52) - 1));
+	memcpy(&v, &bits, sizeof v);
+	return v;
+}
+#endif
+
 /* Clinger's fast path: a decimal with at most 15 significant digits (so
  * the mantissa is exact in a double) and a power of ten up to 22 is one
  * correctly rounded multiplication or division. 16 to 19 digits go
@@ -112,6 +150,12 @@ int tsd_scan_double(double *out, const char *s, size_t len)
 		*out = neg ? -v : v;
 		return 0;
 	}
+#if defined(__SIZEOF_INT128__)
+	if (any && p == e && nd <= 19 && exp10 >= -19 && exp10 <= 0 && m) {
+		*out = neg ? -div_pow10(m, -exp10) : div_pow10(m, -exp10);
+		return 0;
+	}
+#endif
 #if LDBL_MANT_DIG == 64
 	if (any && p == e && nd <= 19) {
 		double v;
@@ -543,8 +587,9 @@ int tsd_csv_split(tsd_csvrow *row, const char *s, size_t len, int delim, int fla
 	row->len = 0;
 	if (e == s)
 		return 0; /* an empty line holds no record */
-	/* every field's bytes and its NUL fit in twice the line */
-	need = 2 * (size_t)(e - s) + 2;
+	/* every field's bytes and its NUL fit in twice the line; 8 more for
+	 * the word-wide copy below, which may write up to 7 bytes past a field */
+	need = 2 * (size_t)(e - s) + 2 + 8;
 	if (need > row->cap) {
 		char *nb = realloc(row->buf, need);
 		if (!nb)
@@ -604,10 +649,39 @@ int tsd_csv_split(tsd_csvrow *row, const char *s, size_t len, int delim, int fla
 			const char *b = a;
 			char *d0 = d;
 			int quote = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* eight bytes at a time: the lowest byte flagged by
+			 * (x - 1) & ~x & 0x80.. is exactly the first zero byte
+			 * of x (the ones above it may be false alarms) */
+			const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+			const uint64_t dd = ones * (unsigned char)delim, qq = ones * (unsigned char)'"';
+			while (e - b >= 8) {
+				uint64_t w, xd, xq, hd, hq;
+				memcpy(&w, b, 8);
+				memcpy(d, &w, 8); /* the buffer has room: see need */
+				xd = w ^ dd, xq = w ^ qq;
+				hd = (xd - ones) & ~xd & highs;
+				hq = (xq - ones) & ~xq & highs;
+				if (hd) {
+					int k = __builtin_ctzll(hd);
+					if (hq && __builtin_ctzll(hq) < k)
+						quote = 1;
+					b += k / 8;
+					d += k / 8;
+					goto field_end;
+				}
+				quote |= hq != 0;
+				b += 8;
+				d += 8;
+			}
+#endif
 			while (b < e && *b != delim) {
 				quote |= *b == '"';
 				*d++ = *b++;
 			}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+field_end:
+#endif
 			p = b;
 			if (trim)
 				while (d > d0 && is_blank(d[-1], tab))

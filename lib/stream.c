@@ -37,6 +37,11 @@ struct tsd_reader {
 	void *idle_arg;
 	tsd_style style;
 	int have_tstyle;
+	/* the last "YYYY-MM-DD HH:MM:SS" parsed: a time that differs only in
+	 * its seconds is that minute's start plus them (most lines) */
+	char tc_text[17];
+	int tc_valid;
+	int64_t tc_base;
 	/* binary */
 	tsd_fdec fdec;            /* frames to records, series ids mapped */
 	tsd_samples run;          /* the current SAMPLES frame, given out sample by sample */
@@ -363,13 +368,35 @@ static tsd_rec *qpush(tsd_reader *r)
 	return &r->q[r->qn++];
 }
 
+static int two_digits(const char *s)
+{
+	unsigned a = (unsigned char)s[0] - '0', b = (unsigned char)s[1] - '0';
+	return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
+}
+
 static int parse_time(tsd_reader *r, int64_t *t, size_t i)
 {
 	tsd_tstyle st = { .kind = (uint8_t)r->o.time_unit };
-	int rc = tsd_time_parse(t, &st, FS(i), FL(i));
+	const char *s = FS(i);
+	int rc, ss;
 
-	if (rc)
-		return rfail(r, rc, FL(i) ? "bad time '%s'" : "empty time field", FS(i));
+	if (FL(i) == 19 && r->tc_valid && (ss = two_digits(s + 17)) >= 0 && ss <= 59 &&
+	    !memcmp(s, r->tc_text, 17)) {
+		*t = r->tc_base + ss * 1000000000LL;
+		return 0;
+	}
+	if ((rc = tsd_time_parse(t, &st, s, FL(i))))
+		return rfail(r, rc, FL(i) ? "bad time '%s'" : "empty time field", s);
+	/* a plain ISO time of this minute, not 24:00, not a leap second, not
+	 * within a minute of the end of what int64 nanoseconds hold */
+	r->tc_valid = 0;
+	if (FL(i) == 19 && s[4] == '-' && s[13] == ':' && s[16] == ':' && st.kind == TSD_T_ISO &&
+	    !st.zone && !st.frac && (ss = two_digits(s + 17)) >= 0 && ss <= 59 &&
+	    two_digits(s + 11) < 24 && *t <= INT64_MAX - 120 * 1000000000LL) {
+		memcpy(r->tc_text, s, 17);
+		r->tc_base = *t - ss * 1000000000LL;
+		r->tc_valid = 1;
+	}
 	if (!r->have_tstyle) {
 		r->style.tstyle = st;
 		r->have_tstyle = 1;
