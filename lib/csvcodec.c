@@ -67,19 +67,53 @@ static double div_pow10(uint64_t m, int j)
 		10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
 		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
 	};
+	/* floor(2^(63 + bits of 10^j) / 10^j): in [2^63, 2^64) */
+	static const uint64_t recip[] = {
+		0,
+		0xccccccccccccccccULL, 0xa3d70a3d70a3d70aULL, 0x83126e978d4fdf3bULL, 0xd1b71758e219652bULL,
+		0xa7c5ac471b478423ULL, 0x8637bd05af6c69b5ULL, 0xd6bf94d5e57a42bcULL, 0xabcc77118461cefcULL,
+		0x89705f4136b4a597ULL, 0xdbe6fecebdedd5beULL, 0xafebff0bcb24aafeULL, 0x8cbccc096f5088cbULL,
+		0xe12e13424bb40e13ULL, 0xb424dc35095cd80fULL, 0x901d7cf73ab0acd9ULL, 0xe69594bec44de15bULL,
+		0xb877aa3236a4b449ULL, 0x9392ee8e921d5d07ULL, 0xec1e4a7db69561a5ULL,
+	};
 	uint64_t P = p10[j], q, mant, rest, half, bits;
 	int L = 64 - __builtin_clzll(m), lp = 64 - __builtin_clzll(P), sh = 63 - L + lp, drop, e;
 	unsigned __int128 x = (unsigned __int128)m << sh;
 	double v;
 
+	if (j) {
+		/* The quotient by multiplication: (m * recip) >> L is q or q - 1
+		 * (recip is short of the true ratio by under 1, and m < 2^L).
+		 * When the bits it drops are not within one of a half or of a
+		 * carry into the mantissa, both give the same rounding. */
+		uint64_t qa = (uint64_t)(((unsigned __int128)m * recip[j]) >> L), d;
+		drop = qa >> 63 ? 11 : 10;
+		half = 1ULL << (drop - 1);
+		d = qa & (2 * half - 1);
+		if (d + 2 <= half || (d > half && d + 2 <= 2 * half)) {
+			mant = (qa >> drop) + (d > half);
+			goto build;
+		}
+	}
+#if defined(__x86_64__)
+	{
+		/* the quotient fits in 64 bits: one divq, not libgcc's general
+		 * 128-bit division */
+		uint64_t hi = (uint64_t)(x >> 64), lo = (uint64_t)x, r;
+		__asm__("divq %[p]" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), [p] "rm"(P) : "cc");
+		rest = r != 0;
+	}
+#else
 	q = (uint64_t)(x / P);
 	rest = (uint64_t)(x % P) != 0;
+#endif
 	drop = q >> 63 ? 11 : 10;
 	mant = q >> drop;
 	half = 1ULL << (drop - 1);
 	rest |= (q & (half - 1)) != 0;
 	if ((q & half) && (rest || (mant & 1)))
 		mant++;
+build:
 	e = drop - sh; /* the value is mant * 2^e */
 	if (mant >> 53) {
 		mant >>= 1;
@@ -117,6 +151,25 @@ int tsd_scan_double(double *out, const char *s, size_t len)
 	}
 	if (p < e && *p == '.') {
 		p++;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* eight significant digits at a time while they fit in m */
+		while (m && nd + 8 <= 19 && e - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			if (((w & 0xF0F0F0F0F0F0F0F0ULL) |
+			     (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL)
+				break; /* not eight digits */
+			w -= 0x3030303030303030ULL;
+			w = w * 10 + (w >> 8); /* pairs */
+			w = ((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)) +
+			     ((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))) >> 32;
+			m = m * 100000000 + w;
+			exp10 -= 8;
+			nd += 8;
+			p += 8;
+			any = 1;
+		}
+#endif
 		while (p < e && (unsigned)(*p - '0') < 10) {
 			if (nd < 19) {
 				m = m * 10 + (unsigned)(*p - '0');
