@@ -386,10 +386,8 @@ static int shortest(uint64_t *mout, int *eout, double a)
  * In units of 2^-(s+2), y is 4N and the midpoints to the neighbours are
  * 4N + 2 * 10^k above and 4N - 2 * 10^k (10^k at a power of two) below:
  * a candidate C * 10^(-k) reads back as a when 4C * 2^s lies strictly
- * between them, or on one with m2 even. For j = 0, 1, ... the multiples of
- * 10^j around y are tried, the nearer first; once no multiple of 10^j
- * reads back, none of 10^(j+1) does, so the last j that worked gives the
- * fewest digits, 17 - j. Returns that count with *mout, *eout set; 0: not decided here (an exact
+ * between them, or on one with m2 even: see exact_try. Returns
+ * the digits (15 stands for 15 or fewer) with *mout, *eout set; 0: not decided here (an exact
  * tie between two candidates, or a outside the range). */
 typedef unsigned __int128 u128;
 
@@ -399,6 +397,40 @@ static const uint64_t p10u[] = {
 	10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
 	100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
 };
+
+/* The multiples of 10^j (j <= 2) around y = q + R / 2^S, the nearer
+ * first: 1 and *m the one that reads back divided by 10^j, 0 none, -1 a
+ * tie between them (as printf would round it is for printf to say). */
+static int exact_try(uint64_t *m, uint64_t q, u128 R, int S, u128 wh, u128 wl, int even, int j)
+{
+	uint64_t t = j == 2 ? 100 : j == 1 ? 10 : 1, cl = (j == 2 ? q / 100 : j == 1 ? q / 10 : q) * t, c[2];
+	/* 2 * (y - cl) against t, in units of 2^-S */
+	u128 twice = ((u128)(q - cl) << (S + 1)) + (R << 1), tt = (u128)t << S;
+
+	if (twice == tt)
+		return -1;
+	c[0] = twice < tt ? cl : cl + t;
+	c[1] = twice < tt ? cl + t : cl;
+	for (int i = 0; i < 2; i++) {
+		int64_t D = (int64_t)(c[i] - q);
+		u128 diff;
+		int hit;
+		if (D > 16 || D < -16 || !c[i])
+			continue;
+		if (D >= 1) {
+			diff = ((u128)D << S) - R;
+			hit = diff < wh || (diff == wh && even);
+		} else {
+			diff = ((u128)(-D) << S) + R; /* y - C */
+			hit = diff < wl || (diff == wl && even);
+		}
+		if (hit) {
+			*m = c[i] / t;
+			return 1;
+		}
+	}
+	return 0;
+}
 
 static int shortest_exact(uint64_t *mout, int *eout, double a)
 {
@@ -434,39 +466,30 @@ static int shortest_exact(uint64_t *mout, int *eout, double a)
 	R = (N << 2) & mask;  /* y = q + R / 2^S */
 	wh = 2 * pk;
 	wl = (m2 == 1ULL << 52 && be > 1) ? pk : wh;
-	int even = !(m2 & 1), found = 0;
-	uint64_t qt = q; /* q / 10^j */
-	for (int j = 0; j <= 16; j++, qt /= 10) {
-		uint64_t t = p10u[j], cl = qt * t, c[2];
-		/* 2 * (y - cl) against t, in units of 2^-S */
-		u128 twice = ((u128)(q - cl) << (S + 1)) + (R << 1), tt = (u128)t << S;
-		int hit = 0;
-		if (twice == tt)
-			return 0; /* a tie: as printf would round it is for printf to say */
-		c[0] = twice < tt ? cl : cl + t;
-		c[1] = twice < tt ? cl + t : cl;
-		for (int i = 0; i < 2 && !hit; i++) {
-			int64_t D = (int64_t)(c[i] - q);
-			u128 diff;
-			if (D > 16 || D < -16 || !c[i])
-				continue;
-			if (D >= 1) {
-				diff = ((u128)D << S) - R;
-				hit = diff < wh || (diff == wh && even);
-			} else {
-				diff = ((u128)(-D) << S) + R; /* y - C */
-				hit = diff < wl || (diff == wl && even);
-			}
-			if (hit) {
-				*mout = c[i] / t;
-				*eout = j - k;
-			}
-		}
-		if (!hit)
-			break;
-		found = 17 - j;
+	int even = !(m2 & 1);
+	/* If a decimal of 15 or fewer digits reads back, it is the only
+	 * 15-digit one that does (the interval is narrower than their
+	 * spacing): that candidate with its zeros stripped (the caller strips
+	 * them). 16 digits are tried first: if none reads back, 17 do; if one
+	 * does, 15 are tried. Two tries at most. */
+	uint64_t mj[3];
+	int r1 = exact_try(&mj[1], q, R, S, wh, wl, even, 1), r;
+	if (r1 < 0)
+		return 0;
+	if (!r1) {
+		if ((r = exact_try(&mj[0], q, R, S, wh, wl, even, 0)) <= 0)
+			return 0;
+		*mout = mj[0], *eout = -k;
+		return 17;
 	}
-	return found;
+	if ((r = exact_try(&mj[2], q, R, S, wh, wl, even, 2)) < 0)
+		return 0;
+	if (r) {
+		*mout = mj[2], *eout = 2 - k;
+		return 15;
+	}
+	*mout = mj[1], *eout = 1 - k;
+	return 16;
 }
 #endif
 
