@@ -796,6 +796,34 @@ static char *put_int(char *d, int64_t x)
 	return put_uint(d, (uint64_t)x);
 }
 
+/* A time as tsd_time_format writes it. A whole second in the plain ISO
+ * style (no zone, no fraction) of the same minute as the last such time
+ * written by this thread is that minute's 17 bytes and two digits. */
+static int put_time(char *d, int64_t t, const tsd_tstyle *st)
+{
+	static __thread int64_t c_min = -1;
+	static __thread uint8_t c_sep;
+	static __thread char c_pre[17];
+	int plain = (st->kind == TSD_T_AUTO || st->kind == TSD_T_ISO) && !st->frac && !st->zone && !st->tzmin &&
+		    t >= 0 && t % 1000000000 == 0;
+	int64_t sec = t / 1000000000, n;
+
+	if (plain && sec / 60 == c_min && st->sep == c_sep) {
+		unsigned ss = (unsigned)(sec % 60);
+		memcpy(d, c_pre, 17);
+		memcpy(d + 17, digit_pairs + 2 * ss, 2);
+		d[19] = 0;
+		return 19;
+	}
+	n = tsd_time_format(d, t, st);
+	if (plain && n == 19) {
+		memcpy(c_pre, d, 17);
+		c_min = sec / 60;
+		c_sep = st->sep;
+	}
+	return (int)n;
+}
+
 static char *put_name(char *d, const tsd_csvenc *e, const char *name, size_t nl)
 {
 	d += tsd_csv_field(d, name, nl, e->delim);
@@ -809,7 +837,7 @@ size_t tsd_csv_sample_line(char *d0, const tsd_csvenc *e, const char *name, size
 
 	if (name)
 		d = put_name(d, e, name, nl);
-	d += tsd_time_format(d, t, e->tstyle);
+	d += put_time(d, t, e->tstyle);
 	*d++ = (char)e->delim;
 	if (!isnan(v)) /* a gap marker has an empty value */
 		d += tsd_format_double(d, v, e->precision);
@@ -843,9 +871,9 @@ size_t tsd_csv_window_line(char *d0, const tsd_csvenc *e, const char *name, size
 	*d++ = (char)e->delim;
 	d = put_uint(d, w->n);
 	*d++ = (char)e->delim;
-	d += tsd_time_format(d, w->t_first, e->tstyle);
+	d += put_time(d, w->t_first, e->tstyle);
 	*d++ = (char)e->delim;
-	d += tsd_time_format(d, w->t_last, e->tstyle);
+	d += put_time(d, w->t_last, e->tstyle);
 	*d++ = (char)e->delim;
 	k = strnlen(w->wavelet, TSD_WAVELET_NAME);
 	memcpy(d, w->wavelet, k);
@@ -867,7 +895,7 @@ size_t tsd_csv_times_line(char *d0, const tsd_csvenc *e, const char *name, size_
 	*d++ = (char)e->delim;
 	d = put_uint(d, i);
 	*d++ = (char)e->delim;
-	d += tsd_time_format(d, ts->t[i], e->tstyle);
+	d += put_time(d, ts->t[i], e->tstyle);
 	for (int k = 0; k < 3; k++)
 		*d++ = (char)e->delim;
 	*d++ = '\n';
@@ -888,9 +916,9 @@ size_t tsd_csv_coef_line(char *d0, const tsd_csvenc *e, const char *name, size_t
 	*d++ = (char)e->delim;
 	d = put_uint(d, k);
 	*d++ = (char)e->delim;
-	d += tsd_time_format(d, t0, e->tstyle);
+	d += put_time(d, t0, e->tstyle);
 	*d++ = (char)e->delim;
-	d += tsd_time_format(d, t1, e->tstyle);
+	d += put_time(d, t1, e->tstyle);
 	*d++ = (char)e->delim;
 	d += tsd_format_double(d, c->v[i], e->precision);
 	*d++ = (char)e->delim;
