@@ -28,7 +28,7 @@ best() { # best of 3 wall-clock seconds of a shell command
 verdict() { awk -v x="$1" -v g="$2" -v le="$3" 'BEGIN { ok = le ? x <= g : x >= g; print (ok ? "met" : "not met") }'; }
 
 echo "== codec: $S series x $P points through dwt -w 1024 -J 7 | thresh --ratio 16 | merge --shape long"
-"$BIN/tsgen" -n "$S" -p "$P" -r 1s > "$T/in.csv"
+"$BIN/tsgen" --series-count "$S" --points "$P" --step 1s > "$T/in.csv"
 "$BIN/tsconv" -o bin "$T/in.csv" > "$T/in.bin"
 PATH="$BIN:$PATH" bash -c "dwt -w 1024 -J 7 < $T/in.csv | thresh --ratio 16 | merge --shape long" > "$T/c.out"
 PATH="$BIN:$PATH" bash -c "dwt -w 1024 -J 7 -o bin < $T/in.bin | thresh --ratio 16 -o bin | merge --shape long -o bin | tsconv -o csv" > "$T/b.out"
@@ -40,7 +40,7 @@ printf '%-40s %7.3f s | binary %7.3f s | CSV / binary %sx (goal <= 2x: %s)\n' \
 	"3-stage pipeline in CSV" "$c" "$b" "$r" "$(verdict "$r" 2 1)"
 
 echo "== codec: CSV parse + format, $N rows, one series, 17 significant digits"
-"$BIN/tsgen" -p "$N" -r 1s --no-events > "$T/p17.csv"
+"$BIN/tsgen" --points "$N" --step 1s --no-events > "$T/p17.csv"
 m=$(best "mawk -F, '{print \$1\",\"\$2*1}' $T/p17.csv")
 c=$(best "$BIN/tsconv $T/p17.csv")
 r=$(awk -v c="$c" -v m="$m" 'BEGIN { printf "%.2f", m / c }')

@@ -49,7 +49,7 @@ IN=data.bin;  pb=$(best tsproduce -b "$BR" -t tp2 --commit ack)
 echo "produce  tsproduce --commit ack   (binary in) $(rate $pb)"
 # issue 18: binary input at least as fast as CSV input (same run, same records)
 awk -v c="$pc" -v b="$pb" 'BEGIN { split(c, x, " "); split(b, y, " "); tc = x[2] - x[1]; tb = y[2] - y[1];
-	printf "produce  binary in / CSV in: %.2fx the rate (goal >= 1: %s)\n", tc / tb, tc / tb >= 1 ? "met" : "not met" }'
+	printf "produce  binary in / CSV in: %.2fx the rate (goal >= 1: %s)\n", tc / tb, (tc / tb >= 1) ? "met" : "not met" }'
 IN=data.bin;  echo "produce  tsproduce --commit txn   (binary in) $(rate $(best tsproduce -q -b "$BR" -t tp3 --commit txn))"
 IN=data.csv;  echo "produce  tsproduce --commit ack --batch 64    $(rate $(best tsproduce -b "$BR" -t tp4 --commit ack --batch 64))"
 kcat -P -b "$BR" -t kin <lines.csv

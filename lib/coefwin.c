@@ -356,8 +356,8 @@ int tsd_coefwin_add(tsd_coefwin *cw, const tsd_coefs *c, char *err, size_t errle
 				    c->level, cw->J);
 		b = cw->J + 1 - c->level;
 	}
-	band_name(what, sizeof what, cw, b);
 	if (b < cw->band) {
+		band_name(what, sizeof what, cw, b); /* only for a message: snprintf per record is dear */
 		band_name(prev, sizeof prev, cw, cw->band);
 		return fail(err, errlen, TSD_EORDER, "%s after %s (out of order)", what, prev);
 	}
@@ -367,6 +367,7 @@ int tsd_coefwin_add(tsd_coefwin *cw, const tsd_coefs *c, char *err, size_t errle
 			size_t got = k == cw->band ? cw->next : 0;
 			if (got < cw->lens[k] && (k == 0 || !(cw->hdr.flags & TSD_WIN_SELECTED))) {
 				band_name(prev, sizeof prev, cw, k);
+				band_name(what, sizeof what, cw, b);
 				if (got)
 					return fail(err, errlen, TSD_EORDER, "%s incomplete (%zu of %zu coefficients) before %s",
 						    prev, got, cw->lens[k], what);
@@ -376,15 +377,21 @@ int tsd_coefwin_add(tsd_coefwin *cw, const tsd_coefs *c, char *err, size_t errle
 		cw->band = b;
 		cw->next = 0;
 	}
-	if (c->start < cw->next)
+	if (c->start < cw->next) {
+		band_name(what, sizeof what, cw, b);
 		return fail(err, errlen, TSD_EORDER, "%s index %u after index %zu (out of order)",
 			    what, c->start, cw->next - 1);
-	if (c->start > cw->next && (b == 0 || !(cw->hdr.flags & TSD_WIN_SELECTED)))
+	}
+	if (c->start > cw->next && (b == 0 || !(cw->hdr.flags & TSD_WIN_SELECTED))) {
+		band_name(what, sizeof what, cw, b);
 		return fail(err, errlen, TSD_EORDER, "%s index %u where %zu was due (missing or out of order)",
 			    what, c->start, cw->next);
-	if (c->count > cw->lens[b] || c->start > cw->lens[b] - c->count)
+	}
+	if (c->count > cw->lens[b] || c->start > cw->lens[b] - c->count) {
+		band_name(what, sizeof what, cw, b);
 		return fail(err, errlen, TSD_ERANGE, "%s index %llu past the band's %zu coefficients",
 			    what, (unsigned long long)c->start + c->count - 1, cw->lens[b]);
+	}
 	size_t pos = cw->off[b] + c->start;
 	int scored = c->score && (c->flags & TSD_COEF_SCORED);
 	if (!scored)

@@ -53,6 +53,78 @@ static int x87_decimal(double *out, uint64_t m, int e10)
 }
 #endif
 
+#if defined(__SIZEOF_INT128__)
+/* m / 10^j (m > 0, j <= 19) correctly rounded, in integers: m * 2^sh is
+ * divided by 10^j with sh chosen so the quotient has 63 or 64 bits (the
+ * dividend then has at most 127); its top 53 bits are the mantissa, the
+ * next one rounds, and the rest with the remainder break a tie (to even).
+ * The result lies within 1e-19 .. 1.9e19: always a normal double. */
+static double div_pow10(uint64_t m, int j)
+{
+	static const uint64_t p10[] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+		10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	/* floor(2^(63 + bits of 10^j) / 10^j): in [2^63, 2^64) */
+	static const uint64_t recip[] = {
+		0,
+		0xccccccccccccccccULL, 0xa3d70a3d70a3d70aULL, 0x83126e978d4fdf3bULL, 0xd1b71758e219652bULL,
+		0xa7c5ac471b478423ULL, 0x8637bd05af6c69b5ULL, 0xd6bf94d5e57a42bcULL, 0xabcc77118461cefcULL,
+		0x89705f4136b4a597ULL, 0xdbe6fecebdedd5beULL, 0xafebff0bcb24aafeULL, 0x8cbccc096f5088cbULL,
+		0xe12e13424bb40e13ULL, 0xb424dc35095cd80fULL, 0x901d7cf73ab0acd9ULL, 0xe69594bec44de15bULL,
+		0xb877aa3236a4b449ULL, 0x9392ee8e921d5d07ULL, 0xec1e4a7db69561a5ULL,
+	};
+	uint64_t P = p10[j], q, mant, rest, half, bits;
+	int L = 64 - __builtin_clzll(m), lp = 64 - __builtin_clzll(P), sh = 63 - L + lp, drop, e;
+	unsigned __int128 x = (unsigned __int128)m << sh;
+	double v;
+
+	if (j) {
+		/* The quotient by multiplication: (m * recip) >> L is q or q - 1
+		 * (recip is short of the true ratio by under 1, and m < 2^L).
+		 * When the bits it drops are not within one of a half or of a
+		 * carry into the mantissa, both give the same rounding. */
+		uint64_t qa = (uint64_t)(((unsigned __int128)m * recip[j]) >> L), d;
+		drop = qa >> 63 ? 11 : 10;
+		half = 1ULL << (drop - 1);
+		d = qa & (2 * half - 1);
+		if (d + 2 <= half || (d > half && d + 2 <= 2 * half)) {
+			mant = (qa >> drop) + (d > half);
+			goto build;
+		}
+	}
+#if defined(__x86_64__)
+	{
+		/* the quotient fits in 64 bits: one divq, not libgcc's general
+		 * 128-bit division */
+		uint64_t hi = (uint64_t)(x >> 64), lo = (uint64_t)x, r;
+		__asm__("divq %[p]" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), [p] "rm"(P) : "cc");
+		rest = r != 0;
+	}
+#else
+	q = (uint64_t)(x / P);
+	rest = (uint64_t)(x % P) != 0;
+#endif
+	drop = q >> 63 ? 11 : 10;
+	mant = q >> drop;
+	half = 1ULL << (drop - 1);
+	rest |= (q & (half - 1)) != 0;
+	if ((q & half) && (rest || (mant & 1)))
+		mant++;
+build:
+	e = drop - sh; /* the value is mant * 2^e */
+	if (mant >> 53) {
+		mant >>= 1;
+		e++;
+	}
+	bits = (uint64_t)(e + 52 + 1023) << 52 | (mant & ((1ULL << 52) - 1));
+	memcpy(&v, &bits, sizeof v);
+	return v;
+}
+#endif
+
 /* Clinger's fast path: a decimal with at most 15 significant digits (so
  * the mantissa is exact in a double) and a power of ten up to 22 is one
  * correctly rounded multiplication or division. 16 to 19 digits go
@@ -79,6 +151,25 @@ int tsd_scan_double(double *out, const char *s, size_t len)
 	}
 	if (p < e && *p == '.') {
 		p++;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* eight significant digits at a time while they fit in m */
+		while (m && nd + 8 <= 19 && e - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			if (((w & 0xF0F0F0F0F0F0F0F0ULL) |
+			     (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL)
+				break; /* not eight digits */
+			w -= 0x3030303030303030ULL;
+			w = w * 10 + (w >> 8); /* pairs */
+			w = ((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)) +
+			     ((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))) >> 32;
+			m = m * 100000000 + w;
+			exp10 -= 8;
+			nd += 8;
+			p += 8;
+			any = 1;
+		}
+#endif
 		while (p < e && (unsigned)(*p - '0') < 10) {
 			if (nd < 19) {
 				m = m * 10 + (unsigned)(*p - '0');
@@ -112,6 +203,12 @@ int tsd_scan_double(double *out, const char *s, size_t len)
 		*out = neg ? -v : v;
 		return 0;
 	}
+#if defined(__SIZEOF_INT128__)
+	if (any && p == e && nd <= 19 && exp10 >= -19 && exp10 <= 0 && m) {
+		*out = neg ? -div_pow10(m, -exp10) : div_pow10(m, -exp10);
+		return 0;
+	}
+#endif
 #if LDBL_MANT_DIG == 64
 	if (any && p == e && nd <= 19) {
 		double v;
@@ -282,17 +379,145 @@ static int shortest(uint64_t *mout, int *eout, double a)
 }
 #endif
 
+#if defined(__SIZEOF_INT128__)
+/* The same shortest decimal, decided exactly in 128-bit integers, for
+ * 1e-5 <= a < 1e17 (nearly all data). a = m2 * 2^-s with m2 < 2^53; for
+ * 0 <= k <= 21, y = a * 10^k = N / 2^s with N = m2 * 10^k < 2^123 exact.
+ * In units of 2^-(s+2), y is 4N and the midpoints to the neighbours are
+ * 4N + 2 * 10^k above and 4N - 2 * 10^k (10^k at a power of two) below:
+ * a candidate C * 10^(-k) reads back as a when 4C * 2^s lies strictly
+ * between them, or on one with m2 even: see exact_try. Returns
+ * the digits (15 stands for 15 or fewer) with *mout, *eout set; 0: not decided here (an exact
+ * tie between two candidates, or a outside the range). */
+typedef unsigned __int128 u128;
+
+static const uint64_t p10u[] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+	10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+};
+
+/* The multiples of 10^j (j <= 2) around y = q + R / 2^S, the nearer
+ * first: 1 and *m the one that reads back divided by 10^j, 0 none, -1 a
+ * tie between them (as printf would round it is for printf to say). */
+static int exact_try(uint64_t *m, uint64_t q, u128 R, int S, u128 wh, u128 wl, int even, int j)
+{
+	uint64_t t = j == 2 ? 100 : j == 1 ? 10 : 1, cl = (j == 2 ? q / 100 : j == 1 ? q / 10 : q) * t, c[2];
+	/* 2 * (y - cl) against t, in units of 2^-S */
+	u128 twice = ((u128)(q - cl) << (S + 1)) + (R << 1), tt = (u128)t << S;
+
+	if (twice == tt)
+		return -1;
+	c[0] = twice < tt ? cl : cl + t;
+	c[1] = twice < tt ? cl + t : cl;
+	for (int i = 0; i < 2; i++) {
+		int64_t D = (int64_t)(c[i] - q);
+		u128 diff;
+		int hit;
+		if (D > 16 || D < -16 || !c[i])
+			continue;
+		if (D >= 1) {
+			diff = ((u128)D << S) - R;
+			hit = diff < wh || (diff == wh && even);
+		} else {
+			diff = ((u128)(-D) << S) + R; /* y - C */
+			hit = diff < wl || (diff == wl && even);
+		}
+		if (hit) {
+			*m = c[i] / t;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int shortest_exact(uint64_t *mout, int *eout, double a)
+{
+	uint64_t bits, m2, q;
+	int be, s, k, S, x;
+	u128 N, R, mask, wh, wl, pk = 0;
+
+	if (!(a >= 1e-5 && a < 1e17))
+		return 0;
+	memcpy(&bits, &a, sizeof bits);
+	be = (int)(bits >> 52 & 0x7ff);
+	m2 = (bits & ((1ULL << 52) - 1)) | 1ULL << 52;
+	s = 1075 - be; /* a = m2 * 2^-s */
+	if (s < 0)
+		return 0;
+	x = (int)floor((be - 1023) * 0.30102999566398120); /* log10(a), or one less */
+	k = 16 - x;
+	for (int tries = 0;; tries++) {
+		if (k < 0 || k > 21 || tries > 2)
+			return 0;
+		pk = k <= 19 ? (u128)p10u[k] : (u128)p10u[k - 19] * p10u[19];
+		N = m2 * pk;
+		q = (uint64_t)(N >> s);
+		if (q >= 100000000000000000ULL)
+			k--;
+		else if (q < 10000000000000000ULL)
+			k++;
+		else
+			break;
+	}
+	S = s + 2;
+	mask = ((u128)1 << S) - 1;
+	R = (N << 2) & mask;  /* y = q + R / 2^S */
+	wh = 2 * pk;
+	wl = (m2 == 1ULL << 52 && be > 1) ? pk : wh;
+	int even = !(m2 & 1);
+	/* If a decimal of 15 or fewer digits reads back, it is the only
+	 * 15-digit one that does (the interval is narrower than their
+	 * spacing): that candidate with its zeros stripped (the caller strips
+	 * them). 16 digits are tried first: if none reads back, 17 do; if one
+	 * does, 15 are tried. Two tries at most. */
+	uint64_t mj[3];
+	int r1 = exact_try(&mj[1], q, R, S, wh, wl, even, 1), r;
+	if (r1 < 0)
+		return 0;
+	if (!r1) {
+		if ((r = exact_try(&mj[0], q, R, S, wh, wl, even, 0)) <= 0)
+			return 0;
+		*mout = mj[0], *eout = -k;
+		return 17;
+	}
+	if ((r = exact_try(&mj[2], q, R, S, wh, wl, even, 2)) < 0)
+		return 0;
+	if (r) {
+		*mout = mj[2], *eout = 2 - k;
+		return 15;
+	}
+	*mout = mj[1], *eout = 1 - k;
+	return 16;
+}
+#endif
+
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 static char *put_uint(char *d, uint64_t m)
 {
-	char t[24];
-	int n = 0;
+	char t[24], *e = t + sizeof t, *p = e;
+	size_t n;
 
-	do
-		t[n++] = (char)('0' + m % 10);
-	while (m /= 10);
-	while (n)
-		*d++ = t[--n];
-	return d;
+	while (m >= 100) {
+		unsigned r = (unsigned)(m % 100);
+		m /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * r, 2);
+	}
+	if (m >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * m, 2);
+	} else {
+		*--p = (char)('0' + m);
+	}
+	n = (size_t)(e - p);
+	memcpy(d, p, n);
+	return d + n;
 }
 
 int tsd_format_double(char *buf, double v, int precision)
@@ -306,7 +531,12 @@ int tsd_format_double(char *buf, double v, int precision)
 #if LDBL_MANT_DIG == 64
 	{
 		uint64_t m;
-		int e10, p = shortest(&m, &e10, fabs(v));
+		int e10, p;
+#if defined(__SIZEOF_INT128__)
+		p = shortest_exact(&m, &e10, fabs(v));
+		if (!p)
+#endif
+			p = shortest(&m, &e10, fabs(v));
 		if (p) {
 			char dig[24], *d = buf;
 			int nd, x, prec = p < 15 ? 15 : p;
@@ -433,8 +663,9 @@ int tsd_csv_split(tsd_csvrow *row, const char *s, size_t len, int delim, int fla
 	row->len = 0;
 	if (e == s)
 		return 0; /* an empty line holds no record */
-	/* every field's bytes and its NUL fit in twice the line */
-	need = 2 * (size_t)(e - s) + 2;
+	/* every field's bytes and its NUL fit in twice the line; 8 more for
+	 * the word-wide copy below, which may write up to 7 bytes past a field */
+	need = 2 * (size_t)(e - s) + 2 + 8;
 	if (need > row->cap) {
 		char *nb = realloc(row->buf, need);
 		if (!nb)
@@ -489,17 +720,52 @@ int tsd_csv_split(tsd_csvrow *row, const char *s, size_t len, int delim, int fla
 			}
 			p = a;
 		} else {
-			const char *dl = a < e ? memchr(a, delim, (size_t)(e - a)) : NULL, *fe = dl ? dl : e, *b = fe;
+			/* fields are short: one pass that copies and looks for
+			 * the delimiter and a stray quote beats three library calls */
+			const char *b = a;
+			char *d0 = d;
+			int quote = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* eight bytes at a time: the lowest byte flagged by
+			 * (x - 1) & ~x & 0x80.. is exactly the first zero byte
+			 * of x (the ones above it may be false alarms) */
+			const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+			const uint64_t dd = ones * (unsigned char)delim, qq = ones * (unsigned char)'"';
+			while (e - b >= 8) {
+				uint64_t w, xd, xq, hd, hq;
+				memcpy(&w, b, 8);
+				memcpy(d, &w, 8); /* the buffer has room: see need */
+				xd = w ^ dd, xq = w ^ qq;
+				hd = (xd - ones) & ~xd & highs;
+				hq = (xq - ones) & ~xq & highs;
+				if (hd) {
+					int k = __builtin_ctzll(hd);
+					if (hq && __builtin_ctzll(hq) < k)
+						quote = 1;
+					b += k / 8;
+					d += k / 8;
+					goto field_end;
+				}
+				quote |= hq != 0;
+				b += 8;
+				d += 8;
+			}
+#endif
+			while (b < e && *b != delim) {
+				quote |= *b == '"';
+				*d++ = *b++;
+			}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+field_end:
+#endif
+			p = b;
 			if (trim)
-				while (b > a && is_blank(b[-1], tab))
-					b--;
-			if (b > a && memchr(a, '"', (size_t)(b - a))) {
+				while (d > d0 && is_blank(d[-1], tab))
+					d--;
+			if (quote) {
 				row->why = "quote inside an unquoted field";
 				return TSD_EFORMAT;
 			}
-			memcpy(d, a, (size_t)(b - a));
-			d += b - a;
-			p = fe;
 		}
 		*d = 0;
 		row->off[row->n] = start;
@@ -530,6 +796,34 @@ static char *put_int(char *d, int64_t x)
 	return put_uint(d, (uint64_t)x);
 }
 
+/* A time as tsd_time_format writes it. A whole second in the plain ISO
+ * style (no zone, no fraction) of the same minute as the last such time
+ * written by this thread is that minute's 17 bytes and two digits. */
+static int put_time(char *d, int64_t t, const tsd_tstyle *st)
+{
+	static __thread int64_t c_min = -1;
+	static __thread uint8_t c_sep;
+	static __thread char c_pre[17];
+	int plain = (st->kind == TSD_T_AUTO || st->kind == TSD_T_ISO) && !st->frac && !st->zone && !st->tzmin &&
+		    t >= 0 && t % 1000000000 == 0;
+	int64_t sec = t / 1000000000, n;
+
+	if (plain && sec / 60 == c_min && st->sep == c_sep) {
+		unsigned ss = (unsigned)(sec % 60);
+		memcpy(d, c_pre, 17);
+		memcpy(d + 17, digit_pairs + 2 * ss, 2);
+		d[19] = 0;
+		return 19;
+	}
+	n = tsd_time_format(d, t, st);
+	if (plain && n == 19) {
+		memcpy(c_pre, d, 17);
+		c_min = sec / 60;
+		c_sep = st->sep;
+	}
+	return (int)n;
+}
+
 static char *put_name(char *d, const tsd_csvenc *e, const char *name, size_t nl)
 {
 	d += tsd_csv_field(d, name, nl, e->delim);
@@ -543,7 +837,7 @@ size_t tsd_csv_sample_line(char *d0, const tsd_csvenc *e, const char *name, size
 
 	if (name)
 		d = put_name(d, e, name, nl);
-	d += tsd_time_format(d, t, e->tstyle);
+	d += put_time(d, t, e->tstyle);
 	*d++ = (char)e->delim;
 	if (!isnan(v)) /* a gap marker has an empty value */
 		d += tsd_format_double(d, v, e->precision);
@@ -577,9 +871,9 @@ size_t tsd_csv_window_line(char *d0, const tsd_csvenc *e, const char *name, size
 	*d++ = (char)e->delim;
 	d = put_uint(d, w->n);
 	*d++ = (char)e->delim;
-	d += tsd_time_format(d, w->t_first, e->tstyle);
+	d += put_time(d, w->t_first, e->tstyle);
 	*d++ = (char)e->delim;
-	d += tsd_time_format(d, w->t_last, e->tstyle);
+	d += put_time(d, w->t_last, e->tstyle);
 	*d++ = (char)e->delim;
 	k = strnlen(w->wavelet, TSD_WAVELET_NAME);
 	memcpy(d, w->wavelet, k);
@@ -601,7 +895,7 @@ size_t tsd_csv_times_line(char *d0, const tsd_csvenc *e, const char *name, size_
 	*d++ = (char)e->delim;
 	d = put_uint(d, i);
 	*d++ = (char)e->delim;
-	d += tsd_time_format(d, ts->t[i], e->tstyle);
+	d += put_time(d, ts->t[i], e->tstyle);
 	for (int k = 0; k < 3; k++)
 		*d++ = (char)e->delim;
 	*d++ = '\n';
@@ -622,9 +916,9 @@ size_t tsd_csv_coef_line(char *d0, const tsd_csvenc *e, const char *name, size_t
 	*d++ = (char)e->delim;
 	d = put_uint(d, k);
 	*d++ = (char)e->delim;
-	d += tsd_time_format(d, t0, e->tstyle);
+	d += put_time(d, t0, e->tstyle);
 	*d++ = (char)e->delim;
-	d += tsd_time_format(d, t1, e->tstyle);
+	d += put_time(d, t1, e->tstyle);
 	*d++ = (char)e->delim;
 	d += tsd_format_double(d, c->v[i], e->precision);
 	*d++ = (char)e->delim;

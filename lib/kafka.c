@@ -188,6 +188,9 @@ struct tsd_kdec {
 	const char *s, *e;     /* rest of the payload */
 	long line;
 	tsd_csvrow row;        /* the fields of the current line */
+	char tc_text[11];      /* the last plain ISO time's date (see csv_time) */
+	int tc_valid;
+	int64_t tc_base;
 	/* binary: an 8-byte aligned copy */
 	unsigned char *bin;
 	size_t bin_cap, bin_len, bin_pos;
@@ -279,6 +282,50 @@ int tsd_kdec_open(tsd_kdec *d, const void *payload, size_t len, const char *name
 	return 0;
 }
 
+static int two_digits(const char *s)
+{
+	unsigned a = (unsigned char)s[0] - '0', b = (unsigned char)s[1] - '0';
+	return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
+}
+
+/* The seconds of the day of a time written "YYYY-MM-DD HH:MM:SS" (19
+ * bytes, either separator) when HH:MM:SS is an ordinary time of day (not
+ * 24:00:00, not a leap second), else -1: then the date's midnight plus it
+ * is what tsd_time_parse would give. */
+static int plain_sod(const char *s)
+{
+	int h = two_digits(s + 11), mi = two_digits(s + 14), se = two_digits(s + 17);
+
+	if (s[13] != ':' || s[16] != ':' || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59)
+		return -1;
+	return h * 3600 + mi * 60 + se;
+}
+
+/* A plain "YYYY-MM-DD HH:MM:SS" of the same date as the last is that
+ * date's midnight plus its time of day; anything else is parsed (and, when
+ * plain, its date remembered). 0 or < 0 as tsd_time_parse. */
+static int csv_time(tsd_kdec *d, int64_t *t, const char *s, size_t len)
+{
+	tsd_tstyle st = { .kind = (uint8_t)d->time_unit };
+	int sod, rc;
+
+	if (len == 19 && d->tc_valid && (sod = plain_sod(s)) >= 0 && !memcmp(s, d->tc_text, 11)) {
+		*t = d->tc_base + sod * 1000000000LL;
+		return 0; /* the style is the last one's */
+	}
+	d->tc_valid = 0;
+	if ((rc = tsd_time_parse(t, &st, s, len)) < 0)
+		return rc;
+	d->tstyle = st;
+	if (len == 19 && s[4] == '-' && st.kind == TSD_T_ISO && !st.zone && !st.frac &&
+	    (sod = plain_sod(s)) >= 0 && *t <= INT64_MAX - 2 * 86400 * 1000000000LL) {
+		memcpy(d->tc_text, s, 11);
+		d->tc_base = *t - sod * 1000000000LL;
+		d->tc_valid = 1;
+	}
+	return 0;
+}
+
 static int csv_next(tsd_kdec *d, tsd_rec *rec)
 {
 	while (d->s < d->e) {
@@ -310,10 +357,8 @@ static int csv_next(tsd_kdec *d, tsd_rec *rec)
 		si = nf == 3;
 		if (!si && !d->name)
 			return dfail(d, TSD_EFORMAT, "time,value without a key naming the series");
-		tsd_tstyle st = { .kind = (uint8_t)d->time_unit };
-		if (tsd_time_parse(&t, &st, f[si], fl[si]) < 0)
+		if (csv_time(d, &t, f[si], fl[si]) < 0)
 			return dfail(d, TSD_EFORMAT, "bad time '%.*s'", (int)(fl[si] > 40 ? 40 : fl[si]), f[si]);
-		d->tstyle = st;
 		if (fl[si + 1] == 0 || (fl[si + 1] == 3 && !strncasecmp(f[si + 1], "nan", 3)))
 			continue; /* a missing sample */
 		if (tsd_scan_double(&v, f[si + 1], fl[si + 1]) < 0 || !isfinite(v))

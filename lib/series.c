@@ -13,6 +13,7 @@ struct tsd_series_tab {
 	uint32_t *slots;   /* (nslots) id + 1, 0 = empty */
 	uint32_t nslots;   /* power of two */
 	uint32_t max;      /* most names */
+	uint32_t last;     /* id + 1 of the last name interned, 0 none: runs of one series skip the hash */
 };
 
 static uint64_t hash(const char *s, size_t len)
@@ -95,6 +96,10 @@ int tsd_series_intern(uint32_t *id, tsd_series_tab *t, const char *s, size_t len
 	uint32_t *slot;
 	char *copy;
 
+	if (t->last && t->lens[t->last - 1] == len && !memcmp(t->names[t->last - 1], s, len)) {
+		*id = t->last - 1;
+		return 0;
+	}
 	if (len > TSD_SERIES_NAME_MAX)
 		return TSD_ERANGE;
 	if (memchr(s, 0, len))
@@ -102,6 +107,7 @@ int tsd_series_intern(uint32_t *id, tsd_series_tab *t, const char *s, size_t len
 	slot = lookup(t, s, len);
 	if (*slot) {
 		*id = *slot - 1;
+		t->last = *slot;
 		return 0;
 	}
 	if (t->n >= t->max)
@@ -127,6 +133,7 @@ int tsd_series_intern(uint32_t *id, tsd_series_tab *t, const char *s, size_t len
 	t->lens[t->n] = (uint32_t)len;
 	*slot = ++t->n;
 	*id = t->n - 1;
+	t->last = t->n;
 	if (t->n * 2 > t->nslots)
 		return grow(t);
 	return 0;

@@ -94,6 +94,43 @@ static void test_shortest(void **state)
 	assert_string_equal(out, "0.333");
 }
 
+/* Decimal text reads as strtod reads it, bit for bit: any double's %.17g
+ * and shorter forms, fractions of 1 to 19 digits (the 8-digit and
+ * exact-division fast paths), and 18-19 digit mantissas ending in 5 that
+ * fall next to halfway points. */
+static void test_scan(void **state)
+{
+	uint64_t s = 1234567ULL;
+	char buf[64];
+	(void)state;
+	for (long i = 0; i < 400000; i++) {
+		uint64_t u = next(&s), w = next(&s);
+		double a, got, want;
+		switch (i % 4) {
+		case 0:
+			w = (u & ((1ULL << 52) - 1)) | (uint64_t)(1023 - 60 + (int)((u >> 52) % 124)) << 52;
+			memcpy(&a, &w, 8);
+			snprintf(buf, sizeof buf, "%.17g", a);
+			break;
+		case 1:
+			snprintf(buf, sizeof buf, "%s%llu.%0*llu", u & 1 ? "-" : "", (unsigned long long)(w % 100000),
+				 (int)(u % 20), (unsigned long long)(next(&s) % 10000000000000000000ULL));
+			break;
+		case 2:
+			w = (u & ((1ULL << 52) - 1)) | (uint64_t)(1023 - 60 + (int)((u >> 52) % 124)) << 52;
+			memcpy(&a, &w, 8);
+			snprintf(buf, sizeof buf, "%.*g", (int)(next(&s) % 19) + 1, a);
+			break;
+		default:
+			snprintf(buf, sizeof buf, "%llu5e-%d", (unsigned long long)(w % 1000000000000000000ULL), (int)(u % 20));
+		}
+		want = strtod(buf, NULL);
+		assert_int_equal(tsd_scan_double(&got, buf, strlen(buf)), 0);
+		if (memcmp(&got, &want, sizeof got))
+			fail_msg("'%s' read as %.17g, strtod gives %.17g", buf, got, want);
+	}
+}
+
 static void expect_fields(const char *line, int delim, int flags, int n, const char **want)
 {
 	tsd_csvrow row = { 0 };
@@ -206,6 +243,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shortest),
+		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_record_len),
 		cmocka_unit_test(test_lines),
