@@ -131,6 +131,11 @@ ck "regular run past int64: located" 1 "tsconv: regular-overflow.bin: frame 2: s
 # 4: windows more than 292 years long
 ok "paa: the centre of 1700..2250 is 1975" "paa -Z -w 4 -g 4 '$H/centuries.csv' | grep -q '^1975-01-01 12:00:00,2.5$'"
 ok "tsconv: coefficient times of a window 292 years long" "tsconv -o csv '$H/coef-centuries.bin' | grep -q '^a,0,A,2,1,'"
+# the interval between two samples more than 2^63 ns apart (found by make
+# fuzz: UBSan stopped paa at lib/window.c's gap detection under make check)
+printf 'timestamp,value\n-9223372036854775807,1\n6,3\n9223372036854775807,4\n' > wide.csv
+ck "paa: samples 2^64 ns apart in one time window" 0 "" "paa -w 30s -g 1 wide.csv | tail -n +2 | cut -d, -f1 | tr '\n' ' ' > got"
+ok "paa: samples 2^64 ns apart keep their times" "[ \"\$(cat got)\" = '-9223372036854775807 6000000000 9223372036854775807 ' ]"
 # sdt on 1700, 1900, 2100, 2250 with values 1 2 3 4: the straight line from
 # the first to the last passes within 0.5 of the two inner samples (2.09,
 # 3.18), so only the ends are kept
