@@ -1,7 +1,7 @@
 /* tseval: fidelity of a reduced stream to its original, per series and
  * overall: compression ratios, errors of the interpolated reduced series,
- * errors inside event windows, peak retention, pixel and DSSIM chart
- * comparison. A batch tool: both streams are held in memory. */
+ * errors inside event windows, peak retention, and when asked (--charts)
+ * pixel and DSSIM chart comparison. A batch tool: both streams are held in memory. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -32,10 +32,12 @@ static const char usage[] =
 "      --tol X            a peak is kept when the reduced series is within\n"
 "                         X of it; X% is X percent of the series' range\n"
 "                         (default 1%; the peak_tol column says what was used)\n"
-"      --width W          chart width in pixels (default 800)\n"
-"      --height H         chart height in pixels (default 200)\n"
-"      --no-charts        draw no chart: pixels and dssim left empty (two\n"
-"                         charts per series take about 10 ms)\n"
+"      --charts           fill the pixels and dssim columns: draw two charts\n"
+"                         per series (about 10 ms a series at 800x200);\n"
+"                         without it those columns are empty\n"
+"      --width W          chart width in pixels (default 800; implies --charts)\n"
+"      --height H         chart height in pixels (default 200; implies --charts)\n"
+"      --no-charts        no charts (the default; cancels an earlier --charts)\n"
 "  -o, --output-format F  table (default) or csv\n"
 "  -N, --name NAME        name of the series of single-series inputs\n"
 "      --name-from-file   name single-series inputs after ORIGINAL's file\n"
@@ -51,14 +53,14 @@ static const char usage[] =
 "series only when each input holds one series); nrmse = RMSE / range of\n"
 "the original; maxabs, the largest absolute error, and its time; the same\n"
 "inside event windows (win_n samples); peaks kept of the windows' extremes;\n"
-"pixels differing between 1-bit line charts of both (0 = an error-free\n"
-"chart, Jugel et al. 2014) and DSSIM = (1 - SSIM) / 2 of anti-aliased\n"
-"charts; the '(all)' row sums pixels and averages DSSIM; range of the\n"
-"original; noise, its white-noise floor: the median absolute first\n"
-"difference x 1.4826 / sqrt 2, over the range (no reduced series read by\n"
-"straight lines gets far below it where noise dominates; pooled as nrmse\n"
-"in (all); an estimate: a fast-moving signal raises it),\n"
-"and excess = nrmse - noise; peak_tol, the tolerance used for peaks.\n"
+"with --charts, pixels differing between 1-bit line charts of both (0 =\n"
+"an error-free chart, Jugel et al. 2014) and DSSIM = (1 - SSIM) / 2 of\n"
+"anti-aliased charts; the '(all)' row sums pixels and averages DSSIM;\n"
+"range of the original; noise, its white-noise floor: the median absolute\n"
+"first difference x 1.4826 / sqrt 2, over the range (no reduced series\n"
+"read by straight lines gets far below it where noise dominates; pooled\n"
+"as nrmse in (all); an estimate: a fast-moving signal raises it), and\n"
+"excess = nrmse - noise; peak_tol, the tolerance used for peaks.\n"
 "Deprecated, for this release only: -f and --format for -o (see tsdown(7)).\n"
 "\nExit status: 0 success, 1 bad or mismatched input, 2 usage error.\n";
 
@@ -238,7 +240,7 @@ static const char *const head[NCOL] = {
 static double tol = 0.01;
 static int tol_rel = 1;
 
-static int charts = 1;  /* draw the charts of the pixels and dssim columns */
+static int charts;  /* draw the charts of the pixels and dssim columns (--charts) */
 
 static char *num(double x)
 {
@@ -353,7 +355,7 @@ static void print(const row *rows, size_t nrows, const tsd_tstyle *ts, int event
 
 /* ---- main ---- */
 
-enum { OPT_TOL = 5001, OPT_W, OPT_H, OPT_NFF, OPT_NOCHARTS, OPT_TUNIT = 1001, OPT_ORDER = 1003 };
+enum { OPT_TOL = 5001, OPT_W, OPT_H, OPT_NFF, OPT_NOCHARTS, OPT_CHARTS, OPT_TUNIT = 1001, OPT_ORDER = 1003 };
 
 int main(int argc, char **argv)
 {
@@ -362,6 +364,7 @@ int main(int argc, char **argv)
 		{ "width", required_argument, 0, OPT_W }, { "height", required_argument, 0, OPT_H },
 		{ "output-format", required_argument, 0, 'o' }, { "format", required_argument, 0, 5100 }, { "name", required_argument, 0, 'N' },
 		{ "name-from-file", no_argument, 0, OPT_NFF },
+		{ "charts", no_argument, 0, OPT_CHARTS },
 		{ "no-charts", no_argument, 0, OPT_NOCHARTS },
 		{ "delimiter", required_argument, 0, 'd' },
 		{ "time-unit", required_argument, 0, OPT_TUNIT },
@@ -411,8 +414,9 @@ int main(int argc, char **argv)
 			free(s);
 			break;
 		}
-		case OPT_W: width = (size_t)tool_long("--width", optarg, 11, 100000); break;
-		case OPT_H: height = (size_t)tool_long("--height", optarg, 11, 100000); break;
+		case OPT_W: width = (size_t)tool_long("--width", optarg, 11, 100000); charts = 1; break;
+		case OPT_H: height = (size_t)tool_long("--height", optarg, 11, 100000); charts = 1; break;
+		case OPT_CHARTS: charts = 1; break;
 		case OPT_NOCHARTS: charts = 0; break;
 		case 'f':
 		case 5100:

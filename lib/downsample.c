@@ -533,6 +533,15 @@ static inline int64_t tat(const int64_t *t, size_t i)
 	return t ? t[i] : (int64_t)i;
 }
 
+/* t[j] - t[a] for t[j] >= t[a], in unsigned arithmetic: exact for any two
+ * int64 times (two samples from 1700 and 2250 are more than 2^63 ns
+ * apart, which int64 cannot hold but uint64 can). Durations and slopes
+ * are taken from the last archived point, never from absolute times. */
+static inline uint64_t tdist(const int64_t *t, size_t a, size_t j)
+{
+	return (uint64_t)tat(t, j) - (uint64_t)tat(t, a);
+}
+
 /* Append with a capacity check: the archive filters learn their count
  * as they go. */
 static inline int put_cap(size_t *idx, size_t cap, size_t *cnt, size_t i)
@@ -565,7 +574,6 @@ ptrdiff_t tsd_ds_sdt(size_t *idx, size_t idx_cap, const int64_t *t,
 {
 	size_t a = 0, i, cnt = 0;
 	double va, lo = -INFINITY, hi = INFINITY, dev;
-	int64_t ta;
 	int err;
 
 	if ((err = arch_check(t, v, n, opt)))
@@ -578,28 +586,25 @@ ptrdiff_t tsd_ds_sdt(size_t *idx, size_t idx_cap, const int64_t *t,
 	if ((err = put_cap(idx, idx_cap, &cnt, 0)))
 		return err;
 	va = v[0];
-	ta = tat(t, 0);
 	for (i = 1; i < n; i++) {
-		int64_t ti = tat(t, i), dti;
 		size_t s = i - 1;
+		uint64_t dti;
 		double dt;
 
-		if (ti <= tat(t, s))
+		if (tat(t, i) <= tat(t, s))
 			return TSD_EORDER;
-		if (__builtin_sub_overflow(ti, ta, &dti))
-			return TSD_ERANGE;
+		dti = tdist(t, a, i);
 		if (s > a) {
 			double slope = (v[i] - va) / (double)dti;
 			int pass = slope >= lo && slope <= hi;
-			int late = opt->tmax && dti > opt->tmax;
+			int late = opt->tmax && dti > (uint64_t)opt->tmax;
 
-			if ((!pass || late) && tat(t, s) - ta >= opt->tmin) {
+			if ((!pass || late) && tdist(t, a, s) >= (uint64_t)opt->tmin) {
 				if ((err = put_cap(idx, idx_cap, &cnt, s)))
 					return err;
 				a = s;
 				va = v[s];
-				ta = tat(t, s);
-				dti = ti - ta;
+				dti = tdist(t, a, i);
 				lo = -INFINITY;
 				hi = INFINITY;
 			}
@@ -627,7 +632,6 @@ ptrdiff_t tsd_ds_deadband(size_t *idx, size_t idx_cap, const int64_t *t,
 {
 	size_t a = 0, i, cnt = 0;
 	double va;
-	int64_t ta;
 	int err;
 
 	if ((err = arch_check(t, v, n, opt)))
@@ -639,21 +643,16 @@ ptrdiff_t tsd_ds_deadband(size_t *idx, size_t idx_cap, const int64_t *t,
 	if ((err = put_cap(idx, idx_cap, &cnt, 0)))
 		return err;
 	va = v[0];
-	ta = tat(t, 0);
 	for (i = 1; i < n; i++) {
-		int64_t ti = tat(t, i), dti;
 		size_t s = i - 1;
 
-		if (ti <= tat(t, s))
+		if (tat(t, i) <= tat(t, s))
 			return TSD_EORDER;
-		if (__builtin_sub_overflow(ti, ta, &dti))
-			return TSD_ERANGE;
-		if (opt->tmax && dti > opt->tmax && s > a) {
+		if (opt->tmax && tdist(t, a, i) > (uint64_t)opt->tmax && s > a) {
 			if ((err = put_cap(idx, idx_cap, &cnt, s)))
 				return err;
 			a = s;
 			va = v[s];
-			ta = tat(t, s);
 		}
 		if (fabs(v[i] - va) > opt->dev + tie_slack(v[i], va, opt->dev)) {
 			if (s > a && (err = put_cap(idx, idx_cap, &cnt, s)))
@@ -662,7 +661,6 @@ ptrdiff_t tsd_ds_deadband(size_t *idx, size_t idx_cap, const int64_t *t,
 				return err;
 			a = i;
 			va = v[i];
-			ta = ti;
 		}
 	}
 	if (a != n - 1 && (err = put_cap(idx, idx_cap, &cnt, n - 1)))
@@ -797,11 +795,11 @@ ptrdiff_t tsd_ds_deadband_fit(struct tsd_ds_arch *opt, const int64_t *t,
  * between them, and its distance (-1 when there is none). */
 static double seg_far(size_t *best, const int64_t *t, const double *v, size_t a, size_t b)
 {
-	double d = -1, ta = (double)tat(t, a), span = (double)(tat(t, b) - tat(t, a));
+	double d = -1, span = (double)tdist(t, a, b);
 
 	*best = SIZE_MAX;
 	for (size_t i = a + 1; i < b; i++) {
-		double line = v[a] + (v[b] - v[a]) * (((double)tat(t, i) - ta) / span);
+		double line = v[a] + (v[b] - v[a]) * ((double)tdist(t, a, i) / span);
 		double e = fabs(v[i] - line);
 		if (e > d)
 			d = e, *best = i;

@@ -69,6 +69,17 @@ static void gap_threshold(series_buf *b)
 		b->thr = 3 * top;
 }
 
+/* t - last, saturated: two int64 times (ns) can be more than 2^63 apart
+ * (1700 and 2250), and such an interval is simply longer than any other. */
+static int64_t interval(int64_t t, int64_t last)
+{
+	int64_t iv;
+
+	if (__builtin_sub_overflow(t, last, &iv))
+		return t > last ? INT64_MAX : INT64_MIN;
+	return iv;
+}
+
 /* Record the interval before a sample of b. */
 static void note_interval(series_buf *b, int64_t iv)
 {
@@ -83,7 +94,7 @@ static int is_gap(const tsd_winbuf *wb, series_buf *b, int64_t t)
 {
 	if (!b->have_last || wb->gap < 0)
 		return 0;
-	int64_t iv = t - b->last_t;
+	int64_t iv = interval(t, b->last_t);
 	if (wb->gap > 0)
 		return iv > wb->gap;
 	if (b->nseen < GAP_MIN_SEEN || iv <= b->thr)
@@ -175,7 +186,7 @@ static int hand_out(tsd_winbuf *wb, tsd_win *out, uint32_t series)
 static void took(series_buf *b, int64_t t)
 {
 	if (b->have_last)
-		note_interval(b, t - b->last_t);
+		note_interval(b, interval(t, b->last_t));
 	b->last_t = t;
 	b->have_last = 1;
 }

@@ -40,7 +40,7 @@ if [ -x "$BIN/tseval" ]; then
 	for f in paa wavelet learned; do
 		[ -f "$OUT/$f.csv" ] || continue
 		echo "-- $f"
-		tseval -N machine_temperature_system_failure -e "$NAB/anomaly_windows.json" \
+		tseval --charts -N machine_temperature_system_failure -e "$NAB/anomaly_windows.json" \
 			"$IN" "$OUT/$f.csv" 2>/dev/null
 	done
 fi

@@ -80,7 +80,7 @@ for m in $METHODS; do
 		tail -n +2 "$work/ev.csv" | sed "s/^/$m,$r,/" >>"$res"
 		# peaks again within 2% of each series' range (fairer to methods
 		# that write new values: paa's means, merge's reconstruction)
-		tseval -o csv --width 11 --height 11 --tol 2% -e "$events" "$work/orig.csv" "$work/red.csv" \
+		tseval -o csv --tol 2% -e "$events" "$work/orig.csv" "$work/red.csv" \
 			2>>"$work/log" | awk -F, -v m="$m" -v r="$r" '$1 == "(all)" { print m, r, $12, $13 }' >>"$work/peaks2"
 	done
 done

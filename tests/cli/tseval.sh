@@ -68,6 +68,26 @@ v       5  2    2.5            2  0.632456       2            1      -          
 EOF
 same table-layout got want
 
+# Charts only when asked: by default the pixels and dssim columns are
+# empty; --charts fills them at 800 x 200, --width or --height at their
+# size; --no-charts after them empties them again (the last one wins).
+ck charts-default 0 '' 'tseval -o csv o.csv r.csv | cut -d, -f1,14,15 >got'
+printf '%s\n' series,pixels,dssim 'v,,' '(all),,' >want
+same charts-default-empty got want
+ck charts-default-table 0 '' 'tseval o.csv r.csv | awk "NR > 1 { print \$14, \$15 }" >got'
+printf '%s\n' '- -' '- -' >want
+same charts-default-table-dashes got want
+ck charts-on 0 '' 'tseval -o csv --charts o.csv r.csv | cut -d, -f14,15 >got'
+ok charts-on-filled 'awk -F, "NR > 1 { if (\$1 !~ /^[0-9]+\$/ || \$1 == 0 || \$2 !~ /^[0-9.e-]+\$/) exit 1; n++ } END { exit n != 2 }" got'
+ck charts-width 0 '' 'tseval -o csv --width 11 o.csv r.csv | cut -d, -f14 >w11'
+ck charts-height 0 '' 'tseval -o csv --height 11 --width 11 o.csv r.csv | cut -d, -f14 >h11'
+printf '%s\n' pixels 43 43 >want
+same charts-width-and-height-imply-charts h11 want
+ok charts-width-implies-charts 'awk "NR == 2 { exit !(\$1 > 0) }" w11'
+ck charts-no-charts-last 0 '' 'tseval -o csv --width 11 --height 11 --no-charts o.csv r.csv | cut -d, -f14,15 >got'
+printf '%s\n' pixels,dssim , , >want
+same charts-no-charts-last-wins got want
+
 # A straight line against its end points: no error; on a 13 x 13 chart
 # the points fall on whole pixels (x = 0 3 6 9 12), so the 4 segments ink
 # exactly the pixels of the one: none differs. (On charts where the inner
