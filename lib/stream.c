@@ -855,7 +855,10 @@ static int start(tsd_reader *r)
 	if (r->end - r->pos >= 3 && memcmp(r->buf + r->pos, "\xef\xbb\xbf", 3) == 0)
 		r->pos += 3;
 	if (!r->o.delim) {
-		while (!(nl = first_line(r, &line)) && r->end - r->pos < 4096) {
+		/* comments before it do not count against its 4096 bytes;
+		 * a preamble of comments is looked through up to 1 MiB */
+		while (!(nl = first_line(r, &line)) && r->buf + r->end - line < 4096 &&
+		       r->end - r->pos < (1u << 20)) {
 			if ((rc = fill(r, r->end - r->pos + 1)) < 0)
 				return rc;
 			if (rc == 1)
