@@ -17,7 +17,8 @@ static const char usage[] =
 "thresh or tscore output). By default write the reduced series: one point\n"
 "per 2^J samples, plus one per kept detail coefficient, placed where the\n"
 "reconstruction departs most from the line through the others; with\n"
-"--full, the reconstruction at every original time.\n"
+"--full, the reconstruction at every original time. Every value stays within\n"
+"the range of its window's original samples (dwt sends it with the window).\n"
 "\n"
 "  -F, --full             full-rate reconstruction at the original times\n"
 "      --values V         values of the reduced series' points: fit (default),\n"
@@ -26,6 +27,8 @@ static const char usage[] =
 "                         error, joined across windows, each value within the\n"
 "                         range of the samples it stands for; or sample, the\n"
 "                         reconstruction at each point's time\n"
+"      --no-clamp         leave the reconstruction unclamped (the exact inverse\n"
+"                         transform, e.g. to check Parseval with --full)\n"
 "      --score S          in windows that carry scores and were not through\n"
 "                         thresh, keep details scored S or more (default 0.5)\n"
 TOOL_COEFLOOP_HELP
@@ -105,9 +108,10 @@ int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "full", no_argument, 0, 'F' }, { "score", required_argument, 0, 2002 },
+		{ "no-clamp", no_argument, 0, 2003 },
 		{ "values", required_argument, 0, 2001 }, TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
-	int c, rc, full = 0, fit = 1;
+	int c, rc, full = 0, fit = 1, noclamp = 0;
 	fittab ft = { 0 };
 	tool_carry cy;
 	size_t tcap = 0, vcap = 0, fwcap = 0;
@@ -128,6 +132,7 @@ int main(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'F': full = 1; break;
+		case 2003: noclamp = 1; break;
 		case 's':
 			tool_deprecated("-s", "--score");
 			/* fallthrough */
@@ -188,6 +193,8 @@ int main(int argc, char **argv)
 		if ((rc = tsd_coefwin_reconstruct(y, n, cbuf, work, cw->J, cw->w, cw->mode)) < 0)
 			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
 				 tsd_series_name(io.tab, s), (long long)wno, tsd_strerror(rc));
+		if (cw->hdr.has_range && !noclamp) /* never outside the samples' range */
+			tsd_reduce_clamp(y, n, cw->hdr.lo, cw->hdr.hi);
 		if (full) {
 			tsd_rec out = { .kind = TSD_REC_SAMPLES };
 			out.r.series = s;

@@ -281,6 +281,8 @@ int tsd_coefwin_begin(tsd_coefwin *cw, const tsd_window *hdr, char *err, size_t 
 		return fail(err, errlen, TSD_EORDER, "window %lld starts before the end of window %lld",
 			    (long long)hdr->window, (long long)cw->hdr.window);
 	cw->hdr = *hdr;
+	cw->hdr.has_range = 0; /* known at the END */
+	cw->hdr.lo = cw->hdr.hi = 0;
 	cw->open = 0;
 	memcpy(name, hdr->wavelet, TSD_WAVELET_NAME);
 	name[TSD_WAVELET_NAME] = 0;

@@ -928,13 +928,18 @@ size_t tsd_csv_coef_line(char *d0, const tsd_csvenc *e, const char *name, size_t
 	return (size_t)(d - d0);
 }
 
-size_t tsd_csv_end_line(char *d0, const tsd_csvenc *e, const char *name, size_t nl, int64_t window)
+size_t tsd_csv_end_line(char *d0, const tsd_csvenc *e, const char *name, size_t nl, const tsd_end *end)
 {
-	char *d = row_start(d0, e, name, nl, window);
+	char *d = row_start(d0, e, name, nl, end->window);
 
 	*d++ = 'E';
-	for (int k = 0; k < 6; k++)
+	for (int k = 0; k < 5; k++)
 		*d++ = (char)e->delim;
+	if (end->has_range)
+		d += tsd_format_double(d, end->lo, 0);
+	*d++ = (char)e->delim;
+	if (end->has_range)
+		d += tsd_format_double(d, end->hi, 0);
 	*d++ = '\n';
 	return (size_t)(d - d0);
 }

@@ -86,7 +86,9 @@ size_t tsd_csv_window_line(char *d, const tsd_csvenc *e, const char *name, size_
 size_t tsd_csv_times_line(char *d, const tsd_csvenc *e, const char *name, size_t nl, const tsd_times *ts, uint32_t i);
 size_t tsd_csv_coef_line(char *d, const tsd_csvenc *e, const char *name, size_t nl, const tsd_coefs *c,
 			 uint32_t i, const tsd_coef_place *pl);
-size_t tsd_csv_end_line(char *d, const tsd_csvenc *e, const char *name, size_t nl, int64_t window);
+/* series,window,E,,,,,lo,hi: the range in the value and score fields,
+ * written exactly (shortest round trip), or empty when unknown */
+size_t tsd_csv_end_line(char *d, const tsd_csvenc *e, const char *name, size_t nl, const tsd_end *end);
 
 static inline const char *tsd_csvrow_field(const tsd_csvrow *row, size_t i) { return row->buf + row->off[i]; }
 

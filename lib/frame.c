@@ -3,6 +3,7 @@
 #include "tsd.h"
 
 #include <endian.h>
+#include <math.h>
 #include <string.h>
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -13,6 +14,8 @@ static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
 static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
 static uint32_t get32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t get64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static void putf64(unsigned char *p, double v) { memcpy(p, &v, 8); }
+static double getf64(const unsigned char *p) { double v; memcpy(&v, p, 8); return v; }
 
 void tsd_frame_stream_header(unsigned char *b)
 {
@@ -88,13 +91,19 @@ size_t tsd_frame_window(unsigned char *b, const tsd_window *w)
 	return 72;
 }
 
-size_t tsd_frame_end(unsigned char *b, uint32_t series, int64_t window)
+size_t tsd_frame_end(unsigned char *b, const tsd_end *e)
 {
-	memset(b, 0, 24);
-	tsd_frame_put_header(b, TSD_FR_END, 0, 0, 16);
-	put32(b + 8, series);
-	put64(b + 16, (uint64_t)window);
-	return 24;
+	size_t len = e->has_range ? 32 : 16;
+
+	memset(b, 0, 8 + len);
+	tsd_frame_put_header(b, TSD_FR_END, 0, 0, (uint32_t)len);
+	put32(b + 8, e->series);
+	put64(b + 16, (uint64_t)e->window);
+	if (e->has_range) {
+		putf64(b + 24, e->lo);
+		putf64(b + 32, e->hi);
+	}
+	return 8 + len;
 }
 
 size_t tsd_frame_control_size(size_t topic_len) { return TSD_FRAME_HDR + tsd_pad8(16 + topic_len); }
@@ -258,6 +267,8 @@ int tsd_frame_decode(tsd_rec *r, uint32_t *count, const unsigned char *p, uint32
 		r->w.t_last = (int64_t)get64(p + 24);
 		r->w.levels = p[32];
 		r->w.flags = (uint8_t)flags;
+		r->w.has_range = 0;
+		r->w.lo = r->w.hi = 0;
 		memcpy(r->w.wavelet, p + 40, TSD_WAVELET_NAME);
 		memcpy(r->w.mode, p + 48, TSD_MODE_NAME);
 		if (r->w.wavelet[TSD_WAVELET_NAME - 1] || r->w.mode[TSD_MODE_NAME - 1])
@@ -297,11 +308,20 @@ int tsd_frame_decode(tsd_rec *r, uint32_t *count, const unsigned char *p, uint32
 		return 0;
 	}
 	case TSD_FR_END:
-		if (plen != 16)
+		if (plen != 16 && plen != 32)
 			return TSD_EFORMAT;
 		r->kind = TSD_REC_END;
 		r->e.series = get32(p);
 		r->e.window = (int64_t)get64(p + 8);
+		r->e.has_range = plen == 32;
+		r->e.lo = r->e.hi = 0;
+		if (r->e.has_range) {
+			r->e.lo = getf64(p + 16);
+			r->e.hi = getf64(p + 24);
+			/* a range is two finite numbers in order */
+			if (!isfinite(r->e.lo) || !isfinite(r->e.hi) || r->e.lo > r->e.hi)
+				return TSD_EFORMAT;
+		}
 		return 0;
 	case TSD_FR_CONTROL:
 		if (plen < 16)

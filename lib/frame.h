@@ -57,7 +57,8 @@ size_t tsd_frame_name_size(size_t len);
 size_t tsd_frame_name(unsigned char *buf, uint32_t id, const char *name, size_t len);
 size_t tsd_frame_style(unsigned char *buf, const tsd_style *st);   /* 56 bytes */
 size_t tsd_frame_window(unsigned char *buf, const tsd_window *w);  /* 72 bytes */
-size_t tsd_frame_end(unsigned char *buf, uint32_t series, int64_t window); /* 24 */
+/* 24 bytes, 40 with the range; series as in the record */
+size_t tsd_frame_end(unsigned char *buf, const tsd_end *e);
 size_t tsd_frame_control_size(size_t topic_len);
 size_t tsd_frame_control(unsigned char *buf, const tsd_control *k);
 /* Run frames are built in place by the writer: header, then the body. */

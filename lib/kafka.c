@@ -808,9 +808,11 @@ int tsd_kenc_put(tsd_kenc *e, const tsd_rec *r)
 	case TSD_REC_END:
 		if (!e->inwin || r->e.series != e->series)
 			return TSD_EFORMAT;
-		if (!(d = room(e, 24)))
+		if (!(d = room(e, 40)))
 			return TSD_ENOMEM;
-		e->len += tsd_frame_end(d, 0, r->e.window);
+		tsd_end end = r->e;
+		end.series = 0;
+		e->len += tsd_frame_end(d, &end);
 		e->inwin = 0;
 		e->done = 1;
 		return 1;

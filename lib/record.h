@@ -58,7 +58,22 @@ typedef struct {
 	uint8_t flags;
 	char wavelet[TSD_WAVELET_NAME]; /* NUL-padded */
 	char mode[TSD_MODE_NAME];       /* NUL-padded */
+	/* the range of the window's samples, when known (has_range): it
+	 * travels in the END record (dwt knows it when it writes the window;
+	 * a reader learns it at the END), so that merge keeps the reduced
+	 * series within it. Not part of the WINDOW record's encoding. */
+	uint8_t has_range;
+	double lo, hi;
 } tsd_window;
+
+/* The END of a window: with has_range, the smallest and largest of the
+ * window's samples (as tsd_window). */
+typedef struct {
+	uint32_t series;
+	int64_t window;
+	uint8_t has_range;
+	double lo, hi;
+} tsd_end;
 
 typedef struct {
 	uint32_t series;
@@ -125,10 +140,7 @@ typedef struct {
 		tsd_window w;
 		tsd_times ts;
 		tsd_coefs c;
-		struct {
-			uint32_t series;
-			int64_t window;
-		} e;
+		tsd_end e;
 		tsd_control k;
 		tsd_samples r;
 	};

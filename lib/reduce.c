@@ -337,3 +337,16 @@ int tsd_reduce_carry_load(const char *s, size_t n, int *have, int64_t *tl, doubl
 	*nt = (size_t)k;
 	return 0;
 }
+
+size_t tsd_reduce_clamp(double *y, size_t n, double lo, double hi)
+{
+	size_t moved = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (y[i] < lo)
+			y[i] = lo, moved++;
+		else if (y[i] > hi)
+			y[i] = hi, moved++;
+	}
+	return moved;
+}

@@ -43,6 +43,13 @@ int tsd_reduce(size_t *idx, unsigned char *mark, const double *y, size_t n,
 	       const unsigned char *keep, const size_t *lens, unsigned J,
 	       const tsd_wavelet *w, enum tsd_mode mode);
 
+/* Clamp y[0..n-1] into [lo, hi], the range of the samples a window's
+ * reconstruction stands for (dwt sends it with the window's END): the
+ * ringing of a wavelet reconstruction at a step (Gibbs) never becomes a
+ * value the sensor never gave. Each value only moves toward every sample
+ * of the window, so no point's error grows. Returns how many moved. */
+size_t tsd_reduce_clamp(double *y, size_t n, double lo, double hi);
+
 /* The least-squares values of the points (merge's default).
  *
  * Given the points' times, fit their values so that the straight lines

@@ -597,11 +597,23 @@ static int coef_row(tsd_reader *r)
 	if (k[1])
 		return rfail(r, TSD_EFORMAT, "bad record kind '%s'", k);
 	switch (k[0]) {
-	case 'E':
+	case 'E': {
+		double lo = 0, hi = 0;
+		int a, b;
 		q->kind = TSD_REC_END;
 		q->e.series = s;
 		q->e.window = win;
+		q->e.has_range = 0;
+		q->e.lo = q->e.hi = 0;
+		if ((a = parse_value(r, &lo, 7)) < 0 || (b = parse_value(r, &hi, 8)) < 0)
+			return a < 0 ? a : b;
+		if (a != b || (a && lo > hi))
+			return rfail(r, TSD_EFORMAT, "window %lld: the range of an E row is two numbers, "
+				     "the smallest first", (long long)win);
+		q->e.has_range = (uint8_t)a;
+		q->e.lo = lo, q->e.hi = hi;
 		return 0;
+	}
 	case 'T':
 		q->kind = TSD_REC_TIMES;
 		q->ts.series = s;
@@ -1190,7 +1202,7 @@ static int bin_put(tsd_writer *w, const tsd_rec *r)
 	case TSD_REC_WINDOW:
 		return emit(w, tmp, tsd_frame_window(tmp, &r->w));
 	case TSD_REC_END:
-		return emit(w, tmp, tsd_frame_end(tmp, r->e.series, r->e.window));
+		return emit(w, tmp, tsd_frame_end(tmp, &r->e));
 	case TSD_REC_CONTROL:
 		return emit(w, tmp, tsd_frame_control(tmp, &r->k));
 	case TSD_REC_TIMES: {
@@ -1317,7 +1329,7 @@ static int csv_put(tsd_writer *w, const tsd_rec *r)
 	case TSD_REC_END:
 		if (!(d = (char *)room(w, max)))
 			return w->err;
-		w->len += tsd_csv_end_line(d, &e, nm, nl, r->e.window);
+		w->len += tsd_csv_end_line(d, &e, nm, nl, &r->e);
 		return 0;
 	case TSD_REC_WINDOW: {
 		win_info *wi = winfo(w, s);

@@ -233,8 +233,14 @@ static void test_lines(void **state)
 	n = tsd_csv_times_line(line, &e, "s", 1, &tt, 0);
 	assert_memory_equal(line, "s,-3,T,,0,2024-01-01 00:00:01,,,\n", n);
 	assert_int_equal(tsd_csv_split(&row, line, n, ',', 0), 9);
-	n = tsd_csv_end_line(line, &e, "s", 1, -3);
+	tsd_end end = { .series = 0, .window = -3 };
+	n = tsd_csv_end_line(line, &e, "s", 1, &end);
 	assert_memory_equal(line, "s,-3,E,,,,,,\n", n);
+	assert_int_equal(tsd_csv_split(&row, line, n, ',', 0), 9);
+	/* with the range of the window's samples, written exactly */
+	end.has_range = 1, end.lo = -0.1, end.hi = 1e300;
+	n = tsd_csv_end_line(line, &e, "s", 1, &end);
+	assert_memory_equal(line, "s,-3,E,,,,,-0.1,1e+300\n", n);
 	assert_int_equal(tsd_csv_split(&row, line, n, ',', 0), 9);
 	tsd_csvrow_free(&row);
 }

@@ -479,9 +479,28 @@ static void test_placement_reference(void **state)
 	assert_true(cases > 300 && ties > 100);
 }
 
+/* The clamp moves only what leaves [lo, hi], and only to its edge. */
+static void test_clamp(void **state)
+{
+	double y[6] = { -1.5, 0, 4.2, 10, 11.5, -0.0 };
+	const double want[6] = { 0, 0, 4.2, 10, 10, -0.0 };
+
+	(void)state;
+	assert_int_equal(tsd_reduce_clamp(y, 6, 0, 10), 2);
+	for (int i = 0; i < 6; i++)
+		assert_true(y[i] == want[i]);
+	assert_int_equal(tsd_reduce_clamp(y, 6, 0, 10), 0);
+	/* a flat window: every value is the one sample value */
+	assert_int_equal(tsd_reduce_clamp(y, 6, 3, 3), 6);
+	for (int i = 0; i < 6; i++)
+		assert_true(y[i] == 3);
+	assert_int_equal(tsd_reduce_clamp(y, 0, 0, 1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clamp),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_placement),

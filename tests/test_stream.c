@@ -237,6 +237,9 @@ static void test_binary_roundtrip(void **state)
 	r.kind = TSD_REC_END;
 	r.e.series = b;
 	r.e.window = 7;
+	r.e.has_range = 1; /* the range of the window's samples */
+	r.e.lo = -2.5;
+	r.e.hi = 0x1.fffffffffffffp+1023;
 	assert_int_equal(tsd_writer_put(w, &r), 0);
 	assert_int_equal(tsd_writer_close(w), 0);
 
@@ -277,6 +280,8 @@ static void test_binary_roundtrip(void **state)
 	assert_memory_equal(r.k.topic, "sensors", 7);
 	assert_int_equal(tsd_reader_next(x.r, &r), 1);
 	assert_int_equal(r.kind, TSD_REC_END);
+	assert_int_equal(r.e.has_range, 1);
+	assert_true(r.e.lo == -2.5 && r.e.hi == 0x1.fffffffffffffp+1023);
 	assert_int_equal(tsd_reader_next(x.r, &r), 0);
 	rd_close(&x);
 

@@ -123,6 +123,10 @@ int tool_coefloop_next(tool_coefloop *cl, tsd_coefwin **out)
 				 "more than --max-memory %zu MB", tool_where(io), tsd_series_name(io->tab, s),
 				 (long long)wno, open_count(cl), cl->max_bytes >> 20);
 		if (r.kind == TSD_REC_END) {
+			/* the range of the window's samples arrives with its END */
+			cw->hdr.has_range = r.e.has_range;
+			cw->hdr.lo = r.e.lo;
+			cw->hdr.hi = r.e.hi;
 			*out = cl->last = cw;
 			return 1;
 		}
@@ -182,5 +186,8 @@ void tool_put_coefs(tool_io *io, const tsd_window *hdr, const int64_t *t, const 
 	o.kind = TSD_REC_END;
 	o.e.series = hdr->series;
 	o.e.window = hdr->window;
+	o.e.has_range = hdr->has_range;
+	o.e.lo = hdr->lo;
+	o.e.hi = hdr->hi;
 	tool_put(io, &o);
 }
