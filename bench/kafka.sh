@@ -61,8 +61,13 @@ echo "consume  kcat -C -e (the same messages)        $(rate $(best kcat -C -b "$
 echo "consume  tsconsume -e (checked, positions)    $(rate $(best tsconsume -q -b "$BR" -t tin -e $FW))"
 echo "consume  tsconsume -e --output-format bin     $(rate $(best tsconsume -q -b "$BR" -t tin -e --output-format bin $FW))"
 echo "consume  tsconsume -e -G (a position a message) $(rate $(best tsconsume -q -b "$BR" -G bench -a -t tin -e $FW))"
-echo "consume  kcat -C -e, 64 a message              $(rate $(best kcat -C -b "$BR" -t bin -e -q $FW))"
-echo "consume  tsconsume -e, 64 a message           $(rate $(best tsconsume -q -b "$BR" -t bin -e $FW))"
+kc=$(best kcat -C -b "$BR" -t bin -e -q $FW)
+echo "consume  kcat -C -e, 64 a message              $(rate $kc)"
+tc=$(best tsconsume -q -b "$BR" -t bin -e $FW)
+echo "consume  tsconsume -e, 64 a message           $(rate $tc)"
+# issue 18: tsconsume with batched messages at least 0.8x kcat -C (same run, same messages)
+awk -v k="$kc" -v c="$tc" 'BEGIN { split(k, x, " "); split(c, y, " "); r = (x[2] - x[1]) / (y[2] - y[1]);
+	printf "consume  tsconsume / kcat -C, 64 a message: %.2fx the rate (goal >= 0.8: %s)\n", r, (r >= 0.8) ? "met" : "not met" }'
 test "$(tsconsume -q -b "$BR" -t tin -e --no-header | grep -vc '^#')" = "$N" || { echo "tsconsume lost records" >&2; exit 1; }
 test "$(tsconsume -q -b "$BR" -t bin -e --no-header | grep -vc '^#')" = "$N" || { echo "tsconsume lost batched records" >&2; exit 1; }
 

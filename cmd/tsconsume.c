@@ -366,7 +366,12 @@ static void write_raw(const char *name, size_t namelen)
 	raw_start();
 	for (size_t i = 0; i < nsmp; i++) {
 		if (smp[i].raw && !smp[i].keyed) {
-			fwrite_unlocked(smp[i].raw, 1, smp[i].rawlen, stdout);
+			/* lines that follow each other in the payload, each
+			 * ending in a bare newline, go out in one write */
+			const char *a = smp[i].raw, *e = a + smp[i].rawlen;
+			while (i + 1 < nsmp && *e == '\n' && smp[i + 1].raw == e + 1 && !smp[i + 1].keyed)
+				i++, e = smp[i].raw + smp[i].rawlen;
+			fwrite_unlocked(a, 1, (size_t)(e - a), stdout);
 		} else if (smp[i].raw) {
 			raw_name(name, namelen);
 			putchar_unlocked(',');

@@ -342,12 +342,34 @@ static int csv_next(tsd_kdec *d, tsd_rec *rec)
 			n--;
 		if (!n || s[0] == '#')
 			continue;
-		nf = tsd_csv_split(&d->row, s, n, ',', 0);
-		if (nf == TSD_ENOMEM)
-			return dfail(d, TSD_ENOMEM, "out of memory");
-		for (int i = 0; i < nf && i < 3; i++) {
-			f[i] = tsd_csvrow_field(&d->row, (size_t)i);
-			fl[i] = d->row.flen[i];
+		if (!memchr(s, '"', n)) {
+			/* no quotes: the fields are the text between commas,
+			 * read in place */
+			const char *a = s, *end = s + n, *c;
+			nf = 0;
+			if (end > s && end[-1] == '\n') /* as tsd_csv_split trims */
+				end--;
+			if (end > s && end[-1] == '\r')
+				end--;
+			for (; end > s;) {
+				c = memchr(a, ',', (size_t)(end - a));
+				if (nf < 3) {
+					f[nf] = a;
+					fl[nf] = (size_t)((c ? c : end) - a);
+				}
+				nf++;
+				if (!c || nf > 3)
+					break;
+				a = c + 1;
+			}
+		} else {
+			nf = tsd_csv_split(&d->row, s, n, ',', 0);
+			if (nf == TSD_ENOMEM)
+				return dfail(d, TSD_ENOMEM, "out of memory");
+			for (int i = 0; i < nf && i < 3; i++) {
+				f[i] = tsd_csvrow_field(&d->row, (size_t)i);
+				fl[i] = d->row.flen[i];
+			}
 		}
 		if (nf < 2 || nf > 3)
 			return dfail(d, TSD_EFORMAT, "expected series,time,value or time,value: '%.*s'",
