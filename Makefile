@@ -48,7 +48,7 @@ DEB_PKGS := libcmocka-dev librdkafka-dev libmicrohttpd-dev gnuplot-nox kcat pkg-
             libsqlite3-dev sqlite3 libpq-dev postgresql
 BENCH_PKGS := python3-numpy python3-pywt hyperfine feedgnuplot mawk time
 
-.PHONY: all help deps test test-x11 check bench unit cli install uninstall deb clean demo model fuzz fuzz-tools mutate
+.PHONY: all help deps test test-x11 check bench unit cli install uninstall deb clean demo model fuzz fuzz-tools fuzz-clang mutate
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -135,7 +135,9 @@ FUZZ_CC := clang -g -O1 -fsanitize=address,undefined -fsanitize-coverage=inline-
 	-fno-sanitize-recover=undefined -D_GNU_SOURCE -Ilib -Itool -I. -I/usr/include/postgresql
 FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(patsubst %,build/fuzz/obj/tool/%.o,tool winloop dstool coefloop pool)
 FUZZ_WRAP := -Wl,--wrap=exit,--wrap=fclose,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
-build/fuzz/obj/%.o: %.c
+fuzz-clang:
+	@command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang)"; exit 2; }
+build/fuzz/obj/%.o: %.c | fuzz-clang
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -c -o $@ $<
 build/fuzz/fuzz_tool_%: tests/fuzz/fuzz_tool.c cmd/%.c $(FUZZ_OBJ)
@@ -143,7 +145,7 @@ build/fuzz/fuzz_tool_%: tests/fuzz/fuzz_tool.c cmd/%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) -Dmain=fuzz_tool_main -c -o build/fuzz/obj/cmd_$*.o cmd/$*.c
 	clang -fsanitize=fuzzer,address,undefined $(FUZZ_WRAP) -o $@ build/fuzz/obj/fuzz_tool_$*.o build/fuzz/obj/cmd_$*.o \
 		$(FUZZ_OBJ) -lm -lpthread $(STORE_LIBS)
-fuzz-tools: $(BINS) $(FUZZ_TOOLS:%=build/fuzz/fuzz_tool_%) ## fuzz whole tools in-process (FUZZ_SECONDS each; part of make fuzz)
+fuzz-tools: fuzz-clang $(BINS) $(FUZZ_TOOLS:%=build/fuzz/fuzz_tool_%) ## fuzz whole tools in-process (FUZZ_SECONDS each; part of make fuzz)
 	@B=$(CURDIR)/$(B) bash scripts/fuzz-corpus.sh build/fuzz
 	@set -e; for t in $(FUZZ_TOOLS); do \
 		echo "fuzz_tool_$$t: $(FUZZ_SECONDS) s"; \
@@ -152,8 +154,7 @@ fuzz-tools: $(BINS) $(FUZZ_TOOLS:%=build/fuzz/fuzz_tool_%) ## fuzz whole tools i
 			{ tail -40 build/fuzz/fuzz_tool_$$t.log; exit 1; }; \
 		tail -1 build/fuzz/fuzz_tool_$$t.log; \
 	done
-fuzz: $(BINS) fuzz-tools ## fuzz the reader, the Kafka payload decoder, coefficient windows and whole tools with libFuzzer (FUZZ_SECONDS each)
-	@command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang)"; exit 2; }
+fuzz: fuzz-clang $(BINS) fuzz-tools ## fuzz the reader, the Kafka payload decoder, coefficient windows and whole tools with libFuzzer (FUZZ_SECONDS each)
 	@mkdir -p build/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -D_GNU_SOURCE \
