@@ -36,6 +36,13 @@ static const char usage[] =
 "      --gap-rate P       gaps per sample (default 0.0001)\n"
 "      --gap-len N        mean gap length in samples (default 10)\n"
 "      --no-events        no spikes, shifts, dropouts or gaps\n"
+"      --process-sd X     slow random process (AR(1)): its sd (default 0)\n"
+"      --process-tau N    its time constant in samples (default 1)\n"
+"      --quantum X        round values to multiples of X (default 0: no)\n"
+"      --family plant     noisy 1 Hz plant sensor: step 1s, no season, level\n"
+"                         50, process sd 2 tau 600, noise 0.3, quantum 0.1,\n"
+"                         spikes 2e-4, steps 2e-4 of size 3, no dropouts or\n"
+"                         gaps; options after it override these\n"
 "  -e, --events FILE      write the events as CSV: series,start,end,kind\n"
 "      --realtime[=X]     pace the output at X times wall-clock speed\n"
 "                         (default 1), flushing every step\n"
@@ -69,7 +76,7 @@ int main(int argc, char **argv)
 {
 	enum { O_START = 2000, O_PREFIX, O_LEVEL, O_LEVELSD, O_TREND, O_PERIOD, O_AMP, O_NOISE,
 	       O_SPR, O_SPA, O_SHR, O_SHS, O_DRR, O_DRL, O_DRM, O_GR, O_GL, O_NOEV, O_RT,
-	       O_NSERIES, O_POINTS, O_STEP, O_OLD_SERIES, O_OLD_LABELS };
+	       O_NSERIES, O_POINTS, O_STEP, O_OLD_SERIES, O_OLD_LABELS, O_PSD, O_PTAU, O_QUANT, O_FAMILY };
 	static const struct option lopts[] = {
 		{ "series-count", required_argument, 0, O_NSERIES }, { "points", required_argument, 0, O_POINTS },
 		{ "step", required_argument, 0, O_STEP }, { "seed", required_argument, 0, 'S' },
@@ -83,7 +90,9 @@ int main(int argc, char **argv)
 		{ "shift-size", required_argument, 0, O_SHS }, { "dropout-rate", required_argument, 0, O_DRR },
 		{ "dropout-len", required_argument, 0, O_DRL }, { "dropout-mode", required_argument, 0, O_DRM },
 		{ "gap-rate", required_argument, 0, O_GR }, { "gap-len", required_argument, 0, O_GL },
-		{ "no-events", no_argument, 0, O_NOEV }, { "realtime", optional_argument, 0, O_RT },
+		{ "no-events", no_argument, 0, O_NOEV },
+		{ "process-sd", required_argument, 0, O_PSD }, { "process-tau", required_argument, 0, O_PTAU },
+		{ "quantum", required_argument, 0, O_QUANT }, { "family", required_argument, 0, O_FAMILY }, { "realtime", optional_argument, 0, O_RT },
 		TOOL_COMMON_LONG,
 		{ 0, 0, 0, 0 },
 	};
@@ -157,6 +166,14 @@ int main(int argc, char **argv)
 			break;
 		case O_GR: cfg.gap_rate = tool_double("--gap-rate", optarg); break;
 		case O_GL: cfg.gap_len = tool_double("--gap-len", optarg); break;
+		case O_PSD: cfg.process_sd = tool_double("--process-sd", optarg); break;
+		case O_PTAU: cfg.process_tau = tool_double("--process-tau", optarg); break;
+		case O_QUANT: cfg.quantum = tool_double("--quantum", optarg); break;
+		case O_FAMILY:
+			if (strcmp(optarg, "plant"))
+				tool_usage_error("--family: unknown family '%s' (plant)", optarg);
+			tsd_gen_plant(&cfg);
+			break;
 		case O_NOEV:
 			cfg.spike_rate = cfg.shift_rate = cfg.dropout_rate = cfg.gap_rate = 0;
 			break;

@@ -23,6 +23,8 @@ struct series {
 	double phase;		/* seasonal phase, radians */
 	double spare;		/* second polar Gaussian */
 	double hold;		/* value a HOLD dropout is stuck at */
+	double proc;		/* slow process state */
+	uint64_t ps;		/* splitmix64 state: slow process */
 	uint64_t run_left;	/* samples left in the current run */
 	int run;		/* 0, K_DROP or K_GAP */
 	int has_spare;
@@ -112,6 +114,14 @@ static uint64_t run_length(uint64_t *st, double mean)
 	return w == NEVER ? NEVER : w + 1;
 }
 
+/* one N(0, 1) from a splitmix64 stream (Box-Muller, one of the pair) */
+static double pgauss(uint64_t *st)
+{
+	double u = u01(tsd_rng_next(st)), w = u01(tsd_rng_next(st));
+
+	return sqrt(-2 * log(1 - u)) * cos(2 * M_PI * w);
+}
+
 static void schedule(struct tsd_gen *g, struct series *s, int kind,
 		     uint64_t from)
 {
@@ -141,6 +151,10 @@ static void series_init(struct tsd_gen *g, struct series *s, size_t idx)
 	u = u01(tsd_rng_next(&x));
 	w = u01(tsd_rng_next(&x));
 	s->level = g->c.level + g->c.level_sd * sqrt(-2 * log(1 - u)) * cos(2 * M_PI * w);
+	/* the slow process has its own stream, drawn after the others so
+	 * every series without it is as before */
+	s->ps = tsd_rng_next(&x);
+	s->proc = g->c.process_sd * pgauss(&s->ps);
 	s->has_spare = 0;
 	s->run = 0;
 	s->run_left = 0;
@@ -170,7 +184,25 @@ void tsd_gen_defaults(tsd_gen_config *c)
 		.dropout_mode = TSD_GEN_DROP_ZERO,
 		.gap_rate = 1e-4,
 		.gap_len = 10,
+		.process_tau = 1,
 	};
+}
+
+void tsd_gen_plant(tsd_gen_config *c)
+{
+	c->step = INT64_C(1000000000);
+	c->period = 0;
+	c->level = 50;
+	c->process_sd = 2;
+	c->process_tau = 600;
+	c->noise_sd = 0.3;
+	c->quantum = 0.1;
+	c->spike_rate = 2e-4;
+	c->spike_amp = 8;
+	c->shift_rate = 2e-4;
+	c->shift_size = 3;
+	c->dropout_rate = 0;
+	c->gap_rate = 0;
 }
 
 static int bad(char *errbuf, size_t errlen, int err, const char *what)
@@ -205,6 +237,11 @@ static int check(const tsd_gen_config *c, char *eb, size_t el)
 	if (!(c->dropout_len >= 1 && c->dropout_len < 1e18) ||
 	    !(c->gap_len >= 1 && c->gap_len < 1e18))
 		return bad(eb, el, TSD_EINVAL, "run lengths must be at least 1");
+	if (!isfinite(c->process_sd) || c->process_sd < 0 ||
+	    !(c->process_tau >= 1 && c->process_tau < 1e18))
+		return bad(eb, el, TSD_EINVAL, "process sd must be >= 0, its time constant >= 1");
+	if (!isfinite(c->quantum) || c->quantum < 0)
+		return bad(eb, el, TSD_EINVAL, "quantum must be finite and >= 0");
 	if (c->dropout_mode < TSD_GEN_DROP_ZERO || c->dropout_mode > TSD_GEN_DROP_HOLD)
 		return bad(eb, el, TSD_EINVAL, "unknown dropout mode");
 	if (c->npoints) {
@@ -345,7 +382,13 @@ static int step_series(struct tsd_gen *g, struct series *s, tsd_gen_point *p)
 		p->begin |= TSD_GEN_EV_SHIFT;
 		p->end |= TSD_GEN_EV_SHIFT;
 	}
-	v = s->level + g->trend_ns * (double)dt + c->noise_sd * noise;
+	if (c->process_sd > 0) {
+		/* AR(1): a = exp(-1/tau), innovations keep the sd stationary */
+		double a = exp(-1 / c->process_tau);
+
+		s->proc = a * s->proc + c->process_sd * sqrt(1 - a * a) * pgauss(&s->ps);
+	}
+	v = s->level + s->proc + g->trend_ns * (double)dt + c->noise_sd * noise;
 	if (c->period > 0 && c->amplitude != 0) {
 		double frac = (double)(dt % (uint64_t)c->period) / (double)c->period;
 
@@ -359,6 +402,13 @@ static int step_series(struct tsd_gen *g, struct series *s, tsd_gen_point *p)
 		p->end |= TSD_GEN_EV_SPIKE;
 	}
 
+	if (c->quantum > 0) {
+		/* divide by 1/q when it is a whole number: 463 / 10 is 46.3,
+		 * where 463 * 0.1 is 46.300000000000004 */
+		double inv = 1 / c->quantum, n = nearbyint(v / c->quantum);
+
+		v = inv == nearbyint(inv) ? n / inv : n * c->quantum;
+	}
 	if (s->run == K_DROP) {
 		if (p->begin & TSD_GEN_EV_DROPOUT)
 			s->hold = v;

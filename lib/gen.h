@@ -5,7 +5,15 @@
  *
  *	v(t) = level_i + shifts_i(t) + trend * dt / 1 day
  *	       + amplitude * sin(2 pi (dt mod period) / period + phase_i)
- *	       + noise_sd * N(0, 1) + spikes_i(t)
+ *	       + noise_sd * N(0, 1) + spikes_i(t) + x_i(t)
+ *
+ * x_i is a slow process, an AR(1) (discrete Ornstein-Uhlenbeck) with
+ * stationary standard deviation process_sd and time constant process_tau
+ * samples, started from its stationary law; 0 when process_sd is 0. When
+ * quantum > 0 every value is rounded to the nearest multiple of quantum,
+ * as a sensor's converter does (after spikes, before dropouts).
+ * tsd_gen_plant() sets the "plant" family: 1 Hz, no season, a slow
+ * process under measurement noise, quantised, with steps and spikes.
  *
  * with dt = t - start, level_i = level + level_sd * N(0, 1) and phase_i
  * uniform in [0, 2 pi), both drawn per series. Events, each at a rate per
@@ -74,6 +82,9 @@ typedef struct tsd_gen_config {
 	int dropout_mode;	/* TSD_GEN_DROP_* */
 	double gap_rate;	/* probability per sample that a gap starts */
 	double gap_len;		/* mean gap length in samples, >= 1 */
+	double process_sd;	/* slow process: stationary sd, >= 0 */
+	double process_tau;	/* its time constant in samples, >= 1 */
+	double quantum;		/* value resolution; 0: none */
 } tsd_gen_config;
 
 typedef struct tsd_gen_point {
@@ -99,6 +110,12 @@ typedef struct tsd_gen tsd_gen;
  * spikes (1e-3, 8 sigma), shifts (1e-4, size 2), zero dropouts (1e-4,
  * 10 samples) and gaps (1e-4, 10 samples). */
 void tsd_gen_defaults(tsd_gen_config *c);
+
+/* The plant family over the defaults: step 1 s, no season, level 50,
+ * slow process sd 2 with a 600-sample time constant, noise 0.3,
+ * quantum 0.1, spikes 2e-4 (8 sigma), steps 2e-4 (size 3), no dropouts
+ * or gaps. */
+void tsd_gen_plant(tsd_gen_config *c);
 
 /* Check c and allocate a generator. On TSD_EINVAL / TSD_ERANGE a message
  * naming the bad field goes into errbuf (if not NULL). Also TSD_ENOMEM. */

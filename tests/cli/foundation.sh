@@ -73,6 +73,13 @@ ok "tsgen other seed differs" "tsgen --series-count 3 --points 500 -S 8 > c.csv 
 ok "tsgen series 1 same with 1 or 30 series" "tsgen --series-count 30 --points 300 --prefix x -o bin | tsconv -s x01 -o csv | cut -d, -f2- | tail -n +2 > s30 && tsgen --series-count 30 --points 300 --prefix x | grep '^x01,' | cut -d, -f2- > s30b && cmp s30 s30b"
 ok "tsgen labels" "tsgen --series-count 2 --points 20000 --spike-rate 0.01 -e labels.csv > /dev/null && head -1 labels.csv | grep -qx 'series,start,end,kind' && grep -q ',spike$' labels.csv"
 ok "tsgen binary equals CSV" "tsgen --series-count 4 --points 1000 -o bin | tsconv -o csv > x.csv && tsgen --series-count 4 --points 1000 > y.csv && cmp x.csv y.csv"
+ok "tsgen plant: 1 s steps, values on the 0.1 grid, spikes and steps only" "tsgen --family plant --series-count 3 --points 20000 -t s -e pl.csv > p.csv && tail -n +2 p.csv | awk -F, '{ q = \$3 * 10; if (q != int(q + (q < 0 ? -0.5 : 0.5))) exit 1; if (\$1 == p && \$2 - t != 1) exit 1; p = \$1; t = \$2 }' && tail -n +2 pl.csv | cut -d, -f4 | sort -u | paste -sd, | grep -qx 'shift,spike'"
+ok "tsgen plant: the slow process moves the level (sd well above the noise's 0.3)" "tsgen --family plant --no-events --points 20000 | tail -n +2 | cut -d, -f2 | awk '{ s += \$1; q += \$1 * \$1; n++ } END { exit !(sqrt(q / n - (s / n) ^ 2) > 0.6) }'"
+ok "tsgen process off: same data as before it existed" "tsgen --points 2000 -S 3 > d0.csv && tsgen --points 2000 -S 3 --process-sd 0 --process-tau 50 --quantum 0 > d1.csv && cmp d0.csv d1.csv"
+ck "tsgen unknown family" 2 "tsgen: --family: unknown family 'pump' (plant)
+Try 'tsgen --help' for more information." "tsgen --family pump"
+ck "tsgen bad quantum" 2 "tsgen: quantum must be finite and >= 0
+Try 'tsgen --help' for more information." "tsgen --quantum -1"
 ck "tsgen bad rate" 2 "tsgen: event rates must be in 0..1
 Try 'tsgen --help' for more information." "tsgen --spike-rate 2"
 
