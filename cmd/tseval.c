@@ -164,15 +164,8 @@ static void read_input(input *in, const tsd_reader_opts *base, int order)
 			tool_die(EXIT_DATA, "%s: expected samples, found wavelet coefficients "
 				 "(merge them back into samples first)", tsd_reader_where(r));
 		if (rec.s.series >= in->ns) {
-			size_t nn = in->ns ? in->ns * 2 : 16;
-			while (nn <= rec.s.series)
-				nn *= 2;
-			sbuf *ns = realloc(in->s, nn * sizeof *ns);
-			if (!ns)
+			if (tsd_grow(&in->s, &in->ns, (size_t)rec.s.series + 1, sizeof *in->s) < 0)
 				tool_die(EXIT_DATA, "out of memory");
-			memset(ns + in->ns, 0, (nn - in->ns) * sizeof *ns);
-			in->s = ns;
-			in->ns = nn;
 		}
 		push(&in->s[rec.s.series], rec.s.t, rec.s.v);
 	}

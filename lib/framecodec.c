@@ -56,17 +56,8 @@ static int name_frame(tsd_fdec *d, const unsigned char *p, uint32_t len)
 		char why[128];
 		return fail(d, rc, "%s", tsd_series_why(why, sizeof why, d->tab, rc, nl));
 	}
-	if (sid >= d->nidmap) {
-		size_t nn = d->nidmap ? d->nidmap : 16;
-		while (nn <= sid)
-			nn *= 2;
-		uint32_t *m = realloc(d->idmap, nn * sizeof *m);
-		if (!m)
-			return fail(d, TSD_ENOMEM, "out of memory");
-		memset(m + d->nidmap, 0, (nn - d->nidmap) * sizeof *m);
-		d->idmap = m;
-		d->nidmap = nn;
-	}
+	if (sid >= d->nidmap && tsd_grow(&d->idmap, &d->nidmap, (size_t)sid + 1, sizeof *d->idmap) < 0)
+		return fail(d, TSD_ENOMEM, "out of memory");
 	d->idmap[sid] = id + 1;
 	return TSD_FDEC_SKIP;
 }

@@ -639,17 +639,8 @@ static int gather(tsd_kenc *e, const tsd_rec *r, const char *line, size_t linele
 	kpend *p;
 	int rc;
 
-	if (s >= e->npend) {
-		size_t nn = e->npend ? e->npend : 16;
-		while (nn <= s)
-			nn *= 2;
-		kpend *np = realloc(e->pend, nn * sizeof *np);
-		if (!np)
-			return TSD_ENOMEM;
-		memset(np + e->npend, 0, (nn - e->npend) * sizeof *np);
-		e->pend = np;
-		e->npend = nn;
-	}
+	if (s >= e->npend && (rc = tsd_grow(&e->pend, &e->npend, (size_t)s + 1, sizeof *e->pend)) < 0)
+		return rc;
 	p = &e->pend[s];
 	if (e->format == TSD_KFMT_CSV) {
 		if ((rc = csv_line(e, &p->csv, &p->len, &p->cap, s, r, line, linelen, has_series)) < 0)

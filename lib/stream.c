@@ -1098,17 +1098,8 @@ static int bin_name(tsd_writer *w, uint32_t s)
 
 	if (s < w->nnamed && w->named[s])
 		return 0;
-	if (s >= w->nnamed) {
-		size_t nn = w->nnamed ? w->nnamed : 64;
-		while (nn <= s)
-			nn *= 2;
-		uint8_t *n2 = realloc(w->named, nn);
-		if (!n2)
-			return wfail(w, TSD_ENOMEM, "out of memory");
-		memset(n2 + w->nnamed, 0, nn - w->nnamed);
-		w->named = n2;
-		w->nnamed = nn;
-	}
+	if (s >= w->nnamed && tsd_grow(&w->named, &w->nnamed, (size_t)s + 1, 1) < 0)
+		return wfail(w, TSD_ENOMEM, "out of memory");
 	nm = tsd_series_name(w->o.tab, s);
 	if (!nm)
 		return wfail(w, TSD_EINVAL, "unknown series id %u", s);
@@ -1227,17 +1218,8 @@ static int bin_put(tsd_writer *w, const tsd_rec *r)
 
 static win_info *winfo(tsd_writer *w, uint32_t s)
 {
-	if (s >= w->nwi) {
-		size_t nn = w->nwi ? w->nwi : 16;
-		while (nn <= s)
-			nn *= 2;
-		win_info *n2 = realloc(w->wi, nn * sizeof *n2);
-		if (!n2)
-			return NULL;
-		memset(n2 + w->nwi, 0, (nn - w->nwi) * sizeof *n2);
-		w->wi = n2;
-		w->nwi = nn;
-	}
+	if (s >= w->nwi && tsd_grow(&w->wi, &w->nwi, (size_t)s + 1, sizeof *w->wi) < 0)
+		return NULL;
 	return &w->wi[s];
 }
 

@@ -202,17 +202,8 @@ static void late(tool_winloop *wl, uint32_t series, int64_t t, double v)
 {
 	if (isnan(v))
 		return; /* a late gap marker says nothing */
-	if (series >= wl->nlate_n) {
-		size_t nn = wl->nlate_n ? wl->nlate_n * 2 : 16;
-		while (nn <= series)
-			nn *= 2;
-		uint64_t *n2 = realloc(wl->nlate, nn * sizeof *n2);
-		if (!n2)
-			tool_die(EXIT_DATA, "out of memory");
-		memset(n2 + wl->nlate_n, 0, (nn - wl->nlate_n) * sizeof *n2);
-		wl->nlate = n2;
-		wl->nlate_n = nn;
-	}
+	if (series >= wl->nlate_n && tsd_grow(&wl->nlate, &wl->nlate_n, (size_t)series + 1, sizeof *wl->nlate) < 0)
+		tool_die(EXIT_DATA, "out of memory");
 	wl->nlate[series]++;
 	wl->late_total++;
 	if (wl->late && tsd_writer_sample(wl->late, series, t, v) < 0)
