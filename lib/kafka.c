@@ -188,9 +188,7 @@ struct tsd_kdec {
 	const char *s, *e;     /* rest of the payload */
 	long line;
 	tsd_csvrow row;        /* the fields of the current line */
-	char tc_text[11];      /* the last plain ISO time's date (see csv_time) */
-	int tc_valid;
-	int64_t tc_base;
+	tsd_tcache tc;         /* the last plain ISO time's date (see csv_time) */
 	/* binary: an 8-byte aligned copy */
 	unsigned char *bin;
 	size_t bin_cap, bin_len, bin_pos;
@@ -282,48 +280,16 @@ int tsd_kdec_open(tsd_kdec *d, const void *payload, size_t len, const char *name
 	return 0;
 }
 
-static int two_digits(const char *s)
-{
-	unsigned a = (unsigned char)s[0] - '0', b = (unsigned char)s[1] - '0';
-	return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
-}
-
-/* The seconds of the day of a time written "YYYY-MM-DD HH:MM:SS" (19
- * bytes, either separator) when HH:MM:SS is an ordinary time of day (not
- * 24:00:00, not a leap second), else -1: then the date's midnight plus it
- * is what tsd_time_parse would give. */
-static int plain_sod(const char *s)
-{
-	int h = two_digits(s + 11), mi = two_digits(s + 14), se = two_digits(s + 17);
-
-	if (s[13] != ':' || s[16] != ':' || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59)
-		return -1;
-	return h * 3600 + mi * 60 + se;
-}
-
-/* A plain "YYYY-MM-DD HH:MM:SS" of the same date as the last is that
- * date's midnight plus its time of day; anything else is parsed (and, when
- * plain, its date remembered). 0 or < 0 as tsd_time_parse. */
+/* A time through the date cache; the style of the last full parse is
+ * the payload's. 0 or < 0 as tsd_time_parse. */
 static int csv_time(tsd_kdec *d, int64_t *t, const char *s, size_t len)
 {
 	tsd_tstyle st = { .kind = (uint8_t)d->time_unit };
-	int sod, rc;
+	int rc = tsd_time_parse_cached(&d->tc, t, &st, s, len);
 
-	if (len == 19 && d->tc_valid && (sod = plain_sod(s)) >= 0 && !memcmp(s, d->tc_text, 11)) {
-		*t = d->tc_base + sod * 1000000000LL;
-		return 0; /* the style is the last one's */
-	}
-	d->tc_valid = 0;
-	if ((rc = tsd_time_parse(t, &st, s, len)) < 0)
-		return rc;
-	d->tstyle = st;
-	if (len == 19 && s[4] == '-' && st.kind == TSD_T_ISO && !st.zone && !st.frac &&
-	    (sod = plain_sod(s)) >= 0 && *t <= INT64_MAX - 2 * 86400 * 1000000000LL) {
-		memcpy(d->tc_text, s, 11);
-		d->tc_base = *t - sod * 1000000000LL;
-		d->tc_valid = 1;
-	}
-	return 0;
+	if (rc == 0)
+		d->tstyle = st;
+	return rc < 0 ? rc : 0;
 }
 
 static int csv_next(tsd_kdec *d, tsd_rec *rec)

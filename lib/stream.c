@@ -39,9 +39,7 @@ struct tsd_reader {
 	int have_tstyle;
 	/* the date of the last plain "YYYY-MM-DD HH:MM:SS" parsed and its
 	 * midnight: a plain time of that date is midnight plus its time of day */
-	char tc_text[11];
-	int tc_valid;
-	int64_t tc_base;
+	tsd_tcache tc;          /* the last plain ISO time's date */
 	/* binary */
 	tsd_fdec fdec;            /* frames to records, series ids mapped */
 	tsd_samples run;          /* the current SAMPLES frame, given out sample by sample */
@@ -368,47 +366,14 @@ static tsd_rec *qpush(tsd_reader *r)
 	return &r->q[r->qn++];
 }
 
-static int two_digits(const char *s)
-{
-	unsigned a = (unsigned char)s[0] - '0', b = (unsigned char)s[1] - '0';
-	return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
-}
-
-/* The seconds of the day of a time written "YYYY-MM-DD HH:MM:SS" (19
- * bytes, either separator) when HH:MM:SS is an ordinary time of day (not
- * 24:00:00, not a leap second), else -1: then the date's midnight plus it
- * is what tsd_time_parse would give. */
-static int plain_sod(const char *s)
-{
-	int h = two_digits(s + 11), mi = two_digits(s + 14), se = two_digits(s + 17);
-
-	if (s[13] != ':' || s[16] != ':' || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59)
-		return -1;
-	return h * 3600 + mi * 60 + se;
-}
-
 static int parse_time(tsd_reader *r, int64_t *t, size_t i)
 {
 	tsd_tstyle st = { .kind = (uint8_t)r->o.time_unit };
-	const char *s = FS(i);
-	int rc, sod;
+	int rc = tsd_time_parse_cached(&r->tc, t, &st, FS(i), FL(i));
 
-	if (FL(i) == 19 && r->tc_valid && (sod = plain_sod(s)) >= 0 && !memcmp(s, r->tc_text, 11)) {
-		*t = r->tc_base + sod * 1000000000LL;
-		return 0;
-	}
-	if ((rc = tsd_time_parse(t, &st, s, FL(i))))
-		return rfail(r, rc, FL(i) ? "bad time '%s'" : "empty time field", s);
-	/* remember a plain ISO time's date, unless within two days of the end
-	 * of what int64 nanoseconds hold */
-	r->tc_valid = 0;
-	if (FL(i) == 19 && s[4] == '-' && st.kind == TSD_T_ISO && !st.zone && !st.frac &&
-	    (sod = plain_sod(s)) >= 0 && *t <= INT64_MAX - 2 * 86400 * 1000000000LL) {
-		memcpy(r->tc_text, s, 11);
-		r->tc_base = *t - sod * 1000000000LL;
-		r->tc_valid = 1;
-	}
-	if (!r->have_tstyle) {
+	if (rc < 0)
+		return rfail(r, rc, FL(i) ? "bad time '%s'" : "empty time field", FS(i));
+	if (rc == 0 && !r->have_tstyle) {
 		r->style.tstyle = st;
 		r->have_tstyle = 1;
 	}

@@ -329,3 +329,21 @@ int64_t tsd_now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+int tsd_time_parse_slow(tsd_tcache *c, int64_t *ns, tsd_tstyle *style, const char *s, size_t len)
+{
+	int rc, sod;
+
+	c->valid = 0;
+	if ((rc = tsd_time_parse(ns, style, s, len)) < 0)
+		return rc;
+	/* remember a plain ISO time's date, unless within two days of the
+	 * end of what int64 nanoseconds hold */
+	if (len == 19 && s[4] == '-' && style->kind == TSD_T_ISO && !style->zone && !style->frac &&
+	    (sod = tsd_time_plain_sod(s)) >= 0 && *ns <= INT64_MAX - 2 * 86400 * 1000000000LL) {
+		memcpy(c->text, s, 11);
+		c->base = *ns - sod * 1000000000LL;
+		c->valid = 1;
+	}
+	return 0;
+}

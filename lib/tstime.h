@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum tsd_tkind {
 	TSD_T_AUTO = 0,   /* detect from the text (parse) */
@@ -49,6 +50,47 @@ int tsd_tstyle_parse(tsd_tstyle *style, const char *name);
 /* Days since 1970-01-01 of a civil date, and back (proleptic Gregorian). */
 int64_t tsd_days_from_civil(int64_t y, unsigned m, unsigned d);
 void tsd_civil_from_days(int64_t *y, unsigned *m, unsigned *d, int64_t days);
+
+/* A CSV column of times mostly repeats its date: the reader and the Kafka
+ * payload decoder remember the date of the last plain ISO time
+ * ("YYYY-MM-DD HH:MM:SS", no zone, no fraction) so that the next one of
+ * that date is its midnight plus the time of day, without a full parse. */
+typedef struct {
+	char text[11];   /* "YYYY-MM-DD " (either separator) */
+	int valid;
+	int64_t base;    /* its midnight, ns */
+} tsd_tcache;
+
+/* The seconds of the day of a 19-byte "YYYY-MM-DD HH:MM:SS" when HH:MM:SS
+ * is an ordinary time of day (not 24:00:00, not a leap second), else -1. */
+static inline int tsd_time_plain_sod(const char *s)
+{
+	unsigned h1 = (unsigned char)s[11] - '0', h2 = (unsigned char)s[12] - '0';
+	unsigned m1 = (unsigned char)s[14] - '0', m2 = (unsigned char)s[15] - '0';
+	unsigned s1 = (unsigned char)s[17] - '0', s2 = (unsigned char)s[18] - '0';
+	unsigned h = h1 * 10 + h2, mi = m1 * 10 + m2, se = s1 * 10 + s2;
+
+	if (s[13] != ':' || s[16] != ':' || h1 > 9 || h2 > 9 || m1 > 9 || m2 > 9 || s1 > 9 || s2 > 9 ||
+	    h > 23 || mi > 59 || se > 59)
+		return -1;
+	return (int)(h * 3600 + mi * 60 + se);
+}
+
+/* Parse a time as tsd_time_parse (style in/out: its kind says the unit of
+ * bare numbers), through the cache c: 1 when the date was the cached one
+ * (*style then untouched: it is the last parse's), 0 after a full parse
+ * (which remembers a plain ISO time's date), < 0 as tsd_time_parse. */
+int tsd_time_parse_slow(tsd_tcache *c, int64_t *ns, tsd_tstyle *style, const char *s, size_t len);
+static inline int tsd_time_parse_cached(tsd_tcache *c, int64_t *ns, tsd_tstyle *style, const char *s, size_t len)
+{
+	int sod;
+
+	if (len == 19 && c->valid && !memcmp(s, c->text, 11) && (sod = tsd_time_plain_sod(s)) >= 0) {
+		*ns = c->base + sod * 1000000000LL;
+		return 1;
+	}
+	return tsd_time_parse_slow(c, ns, style, s, len);
+}
 
 /* Milliseconds of the monotonic clock (for timeouts and rates, not for
  * event time). */

@@ -169,6 +169,39 @@ static void test_duration(void **state)
 	assert_int_not_equal(tsd_parse_duration(&ns, "-5m"), 0);
 }
 
+/* The date cache gives what a full parse gives, and says when it hit. */
+static void test_cache(void **state)
+{
+	static const char *in[] = {
+		"2024-01-01 00:00:00", "2024-01-01 23:59:59", "2024-01-01T12:30:01",
+		"2024-01-02 00:00:00", "2024-01-02 24:00:00", "2016-12-31 23:59:60",
+		"2024-01-02 00:00:01Z", "2024-01-02 00:00:01.5", "1700000000", "2024-01-02 00:00:02",
+		"2024-01-02 00:61:02", "2024-01-02 0a:00:02", "2024-01-02 00:00:02", "2024-01-02 00:00:03",
+	};
+	tsd_tcache c = { 0 };
+	int hits = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		tsd_tstyle a = { .kind = TSD_T_ISO }, b = a;
+		int64_t ta = 0, tb = 0;
+		int ra = tsd_time_parse(&ta, &a, in[i], strlen(in[i]));
+		int rb = tsd_time_parse_cached(&c, &tb, &b, in[i], strlen(in[i]));
+		if (ra < 0) {
+			assert_true(rb < 0);
+			continue;
+		}
+		assert_true(rb >= 0);
+		hits += rb;
+		assert_true(ta == tb);
+	}
+	/* hits: 23:59:59 after 00:00:00 (12:30:01 has another separator; the
+	 * leap second, 24:00:00, a zone, a fraction and a bad time of the
+	 * cached date are parsed in full), and 00:00:03 after 00:00:02 (the
+	 * bad times before it left no date) */
+	assert_int_equal(hits, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_int64_edge),
 		cmocka_unit_test(test_civil),
 		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
