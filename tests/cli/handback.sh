@@ -17,14 +17,6 @@ B=$(cat bs)
 export B
 ok broker-up 'test -n "$B"'
 
-# identity (series, time) -> value: "missing extra conflicting duplicates"
-check() {
-	awk -F, 'NR == FNR { if ($NF != "value") { w[$1 "," $2] = $3; n++ }; next }
-		/^#/ || $NF == "value" { next }
-		{ k = $1 "," $2; if (!(k in w)) extra++; else if (w[k] != $3) bad++;
-		  else if (k in seen) dup++; else { seen[k] = 1; have++ } }
-		END { printf "%d %d %d %d\n", n - have, extra + 0, bad + 0, dup + 0 }' "$1" "$2"
-}
 # wait up to $1 tenths of a second for a command to succeed
 waitfor() { local n=$1; shift; for i in $(seq "$n"); do eval "$*" && return 0; sleep 0.1; done; return 1; }
 count() { grep -c "$1" "$2" 2>/dev/null; }
@@ -95,7 +87,7 @@ scenario() {
 	ck $name-drain 0 '*' "tsconsume -q -b $B -G $g -a -t $in -e | dwt -w $w -J 3 | thresh --ratio 4 |
 		merge --values sample --shape long | tsproduce -b $B -t $out -G $g --commit ack"
 	tsconsume -q -b $B -t $out -e --no-header | grep -v '^#' >got.$name
-	read miss extra bad dup < <(check want.$name got.$name)
+	read miss extra bad dup < <(idcheck want.$name got.$name)
 	echo "handback.sh: $name windows: $miss lost, $extra extra, $bad wrong, $dup identical duplicates" \
 		"(of $(($(wc -l <want.$name) - 1)) records; B discarded windows at $(count '^#tsd revoke' rawB) revocations)" >&2
 	ok $name-complete "test '$miss $extra $bad' = '0 0 0' || { echo '$name: $miss lost, $extra extra, $bad wrong'; tail -n 3 errA errB; } >&2; test '$miss $extra $bad' = '0 0 0'"

@@ -13,18 +13,8 @@ B=$(cat bs)
 export B
 ok broker-up 'test -n "$B"'
 
-# want FILE got FILE: "missing extra conflicting duplicates", records
-# identified by (series, time); got may hold #tsd lines and a header
-# (gap markers, rows with no value, do not travel through Kafka: not counted)
-check() {
-	awk -F, 'NR == FNR { if ($NF != "value" && $3 != "") { w[$1 "," $2] = $3; n++ }; next }
-		/^#/ || $NF == "value" { next }
-		{ k = $1 "," $2; if (!(k in w)) extra++; else if (w[k] != $3) bad++;
-		  else if (k in seen) dup++; else { seen[k] = 1; have++ } }
-		END { printf "%d %d %d %d\n", n - have, extra + 0, bad + 0, dup + 0 }' "$1" "$2"
-}
 readall() { tsconsume -q -b "$B" -t "$1" -e --no-header | grep -v '^#'; }
-export -f check readall
+export -f readall
 
 # ---- end to end: tsgen -> topic -> tsconsume | paa | tsproduce -> topic,
 # compared record by record with paa on the file
@@ -34,7 +24,7 @@ ck produce-input 0 '' 'tsproduce -b $B -t in1 --commit none <in1.csv'
 ck kcat-sees-input 0 '' 'test $(kcat -C -b $B -t in1 -e -q | wc -l) = 12000'
 ck e2e-run 0 '' 'tsconsume -q -b $B -G g1 -t in1 -e | paa -w 1h -Z | tsproduce -b $B -t out1 -G g1 --commit ack'
 readall out1 >got1
-ck e2e-same 0 '' 'test "$(check want1.csv got1)" = "0 0 0 0" && test $(wc -l <got1) = $(($(wc -l <want1.csv) - 1))'
+ck e2e-same 0 '' 'test "$(idcheck want1.csv got1)" = "0 0 0 0" && test $(wc -l <got1) = $(($(wc -l <want1.csv) - 1))'
 ck e2e-order 0 '' 'cmp -s <(grep "^s2," got1) <(grep "^s2," want1.csv)'
 # committed: a restart of the group reads nothing more
 ck e2e-committed 0 '' 'test $(tsconsume -q -b $B -G g1 -a -t in1 -e | grep -vc "^#") = 0'
@@ -62,7 +52,7 @@ ck batch-csv 0 '' 'tsproduce -b $B -t bat1 --commit none --batch 50 <in1.csv &&
 ck batch-bin 0 '' 'tsproduce -b $B -t bat2 -o bin --commit none --batch 64 <in1.csv &&
 	tsconsume -q -b $B -t bat2 -e --output-format bin | tsconv -o csv --no-header | grep -v "^#" | sort | cmp -s - <(tail -n +2 in1.csv | sort)'
 ck batch-e2e 0 '' 'tsconsume -q -b $B -G gb -t in1 -e | paa -w 1h -Z | tsproduce -b $B -t outb -G gb --commit ack --batch 7 &&
-	readall outb >gotb && test "$(check want1.csv gotb)" = "0 0 0 0" && cmp -s <(grep "^s2," gotb) <(grep "^s2," want1.csv)'
+	readall outb >gotb && test "$(idcheck want1.csv gotb)" = "0 0 0 0" && cmp -s <(grep "^s2," gotb) <(grep "^s2," want1.csv)'
 ck batch-usage 2 "tsproduce: --batch: '0' out of range 1..1000000
 Try 'tsproduce --help' for more information." 'tsproduce -b $B -t x --batch 0 </dev/null'
 
@@ -85,7 +75,7 @@ for round in 1 2 3 4 5 6 7 8; do
 done
 ck crash-final 0 '' 'tsconsume -q -b $B -G g2 -a -t in2 -e | paa -w 1h -Z | tsproduce -b $B -t out2 -G g2 --commit ack'
 readall out2 >got2
-read miss extra bad dup < <(check want2.csv got2)
+read miss extra bad dup < <(idcheck want2.csv got2)
 echo "kafka.sh: kill -9: $kills kills, $(wc -l <got2) records out, $dup duplicates (of $(($(wc -l <want2.csv) - 1)))" >&2
 ok crash-complete "test '$miss $extra $bad' = '0 0 0' || { echo 'missing $miss extra $extra conflicting $bad'; tail -5 crash.err; } >&2 && test '$miss $extra $bad' = '0 0 0'"
 ok crash-some-kills 'test '"$kills"' -ge 3'
@@ -102,7 +92,7 @@ ck midstream-cut 1 '*' 'tsconsume -q -b $B -G g8 -a -t in2 -e | paa -w 1h -Z | h
 	tsproduce -b $B -t out8 -G g8 --commit ack --commit-interval 0'
 ck midstream-committed 0 '' 'n=$(tsconsume -q -b $B -G g8 -a -t in2 -e | grep -vc "^#"); test $n -gt 0 && test $n -lt 20000'
 ck midstream-rest 0 '' 'tsconsume -q -b $B -G g8 -a -t in2 -e | paa -w 1h -Z | tsproduce -b $B -t out8 -G g8 --commit ack &&
-	readall out8 >got8 && read m e b d < <(check want2.csv got8) && test "$m $e $b" = "0 0 0" && test $d -le 8'
+	readall out8 >got8 && read m e b d < <(idcheck want2.csv got8) && test "$m $e $b" = "0 0 0" && test $d -le 8'
 
 
 # ---- a broker down for 3 s mid-stream (input paced live), nothing lost
@@ -117,7 +107,7 @@ wait $gp; r1=$?; wait $pp; r2=$?
 kill $watchdog 2>/dev/null
 ok broker-down-exit 'test "'"$r1 $r2"'" = "0 0"'
 readall out4 >got4
-ok broker-down-complete 'test "$(check want4.csv got4 | cut -d" " -f1-3)" = "0 0 0"'
+ok broker-down-complete 'test "$(idcheck want4.csv got4 | cut -d" " -f1-3)" = "0 0 0"'
 
 # ---- two instances in one group split the partitions; stopping one hands
 # its partitions to the other; the union of their outputs is complete
@@ -140,12 +130,12 @@ sleep 1; kill -TERM $cA
 for i in $(seq 400); do grep -q "assigned 4 partitions" errB 2>/dev/null && break; sleep 0.1; done
 wait $gp
 for i in $(seq 60); do
-	[ "$(readall out5 | check in5.csv - | cut -d' ' -f1)" = 0 ] && break
+	[ "$(readall out5 | idcheck in5.csv - | cut -d' ' -f1)" = 0 ] && break
 	sleep 0.5
 done
 kill -TERM $cB; wait $cB $sA $sB 2>/dev/null
 readall out5 >got5
-ok group-complete 'test "$(check in5.csv got5 | cut -d" " -f1-3)" = "0 0 0" || { check in5.csv got5; echo A; cat errA; echo B; cat errB; } >&2'
+ok group-complete 'test "$(idcheck in5.csv got5 | cut -d" " -f1-3)" = "0 0 0" || { idcheck in5.csv got5; echo A; cat errA; echo B; cat errB; } >&2'
 ok group-split 'grep -q "assigned 2 partitions" errA && grep -q "assigned 2 partitions" errB || { echo A:; cat errA; echo B:; cat errB; } >&2; grep -q "assigned 2 partitions" errA && grep -q "assigned 2 partitions" errB'
 ok group-handoff 'grep -q "assigned 4 partitions" errB'
 
@@ -162,7 +152,7 @@ PIDS="$PIDS $cA $cB $sA $sB"
 for i in $(seq 400); do grep -q "assigned 2 partitions" txerrA 2>/dev/null && grep -q "assigned 2 partitions" txerrB 2>/dev/null && break; sleep 0.1; done
 tsproduce -b $B -t in6 --commit none <in6.csv
 for i in $(seq 100); do
-	[ "$(readall out6 | check in6.csv - | cut -d' ' -f1)" = 0 ] && break
+	[ "$(readall out6 | idcheck in6.csv - | cut -d' ' -f1)" = 0 ] && break
 	sleep 0.2
 done
 kill -TERM $cA $cB; wait $cA $cB $sA $sB 2>/dev/null
@@ -170,7 +160,7 @@ ok txn-two-split 'grep -q "assigned 2 partitions" txerrA && grep -q "assigned 2 
 ok txn-two-ids 'a=$(grep "transactional id" txerrA) && b=$(grep "transactional id" txerrB) && test -n "$a" && test "$a" != "$b" &&
 	grep -q "tsproduce.out6.g6.$(hostname)." txerrA || { cat txerrA txerrB; false; } >&2'
 ok txn-two-progress 'test $(grep -vc "^#" raw6A) -gt 0 && test $(grep -vc "^#" raw6B) -gt 0 &&
-	test "$(readall out6 | check in6.csv - | cut -d" " -f1-3)" = "0 0 0" && ! grep -qi fenced txerrA txerrB'
+	test "$(readall out6 | idcheck in6.csv - | cut -d" " -f1-3)" = "0 0 0" && ! grep -qi fenced txerrA txerrB'
 
 # ---- kcat's flags: -o is the start offset; the older spellings work for
 # a release, with a notice

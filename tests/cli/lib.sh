@@ -41,3 +41,16 @@ ok() {
 same() {
 	if cmp -s "$2" "$3"; then _res P "$1"; else _res F "$1" "$2 and $3 differ: $(diff "$2" "$3" | head -5 | tr '\n' '|')"; fi
 }
+
+# idcheck WANT GOT: compare records identified by (series, time) and print
+# "missing extra conflicting duplicates". GOT may hold #tsd lines and a
+# header; rows with no value (gap markers) are not counted: they are not
+# stored or sent as records. GOT may be - (stdin).
+idcheck() {
+	awk -F, 'NR == FNR { if ($NF != "value" && $3 != "") { w[$1 "," $2] = $3; n++ }; next }
+		/^#/ || $NF == "value" { next }
+		{ k = $1 "," $2; if (!(k in w)) extra++; else if (w[k] != $3) bad++;
+		  else if (k in seen) dup++; else { seen[k] = 1; have++ } }
+		END { printf "%d %d %d %d\n", n - have, extra + 0, bad + 0, dup + 0 }' "$1" "$2"
+}
+export -f idcheck

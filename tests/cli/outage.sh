@@ -58,9 +58,6 @@ ok outage-seen 'grep -q "down: 1 broker" broker.err && grep -q "up: 1 broker" br
 ok outage-pipeline-rode-it-out "[ $alive = 1 ] && [ $nin -ge 5400 ] && [ $nseen = $nin ]"
 ok outage-exit "test '$r1 $r2' = '0 0' || { cat gen.err pipe.err; false; } >&2"
 tsconsume -q -b $B -t out -e --no-header | grep -v '^#' >got.csv
-read miss extra bad dup < <(awk -F, 'NR == FNR { if ($NF != "value") { w[$1 "," $2] = $3; n++ }; next }
-	{ k = $1 "," $2; if (!(k in w)) extra++; else if (w[k] != $3) bad++;
-	  else if (k in seen) dup++; else { seen[k] = 1; have++ } }
-	END { printf "%d %d %d %d\n", n - have, extra + 0, bad + 0, dup + 0 }' want.csv got.csv)
+read miss extra bad dup < <(idcheck want.csv got.csv)
 echo "outage.sh: broker down 10 s at $B: $miss lost, $extra extra, $bad wrong, $dup identical duplicates (of $(($(wc -l <want.csv) - 1)))" >&2
 ok outage-complete "test '$miss $extra $bad' = '0 0 0'"

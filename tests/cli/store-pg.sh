@@ -16,14 +16,6 @@ export PGDB
 psql() { command psql -X -q -A -t "$PGDB" "$@"; }
 export -f psql
 
-check() {
-	awk -F, 'NR == FNR { if ($NF != "value" && $3 != "") { w[$1 "," $2] = $3; n++ }; next }
-		/^#/ || $NF == "value" { next }
-		{ k = $1 "," $2; if (!(k in w)) extra++; else if (w[k] != $3) bad++;
-		  else if (k in seen) dup++; else { seen[k] = 1; have++ } }
-		END { printf "%d %d %d %d\n", n - have, extra + 0, bad + 0, dup + 0 }' "$1" "$2"
-}
-export -f check
 
 # ---- round trip, replay (through the staging table), upsert, schema
 tsgen --series-count 3 --points 2000 -S 2 >in.csv
@@ -93,7 +85,7 @@ kill $watchdog 2>/dev/null; wait $watchdog 2>/dev/null
 ok down-10s-exit "test $src = 0 || cat down.err >&2; test $src = 0"
 ok down-10s-retried 'grep -q "the connection was lost and the transaction sent again" down.err || { cat -v down.err; tail -3 $PGDIR/log; } >&2; grep -q "the connection was lost and the transaction sent again" down.err'
 tsquery "$PGDB" >got1.csv
-read miss extra bad dup < <(check want1.csv got1.csv)
+read miss extra bad dup < <(idcheck want1.csv got1.csv)
 echo "store-pg.sh: server down 10 s: $(grep -c . got1.csv) rows of $(wc -l <want1.csv): $miss lost, $extra extra, $bad wrong" >&2
 ok down-10s-nothing-lost "test '$miss $extra $bad $dup' = '0 0 0 0'"
 
@@ -125,7 +117,7 @@ while [ $rounds -lt 20 ]; do
 done
 ck crash-final 0 '' 'tsconsume -q -b $B -G g2 -a -t in2 -e -o bin --positions "$PGDB" | eval "$P" | tsstore "$PGDB"'
 tsquery "$PGDB" >got2.csv
-read miss extra bad dup < <(check want2.csv got2.csv)
+read miss extra bad dup < <(idcheck want2.csv got2.csv)
 echo "store-pg.sh: kill -9 (postgresql): $kills kills in $rounds rounds; $(($(wc -l <got2.csv) - 1)) rows stored of $(wc -l <want2.csv): $miss lost, $extra extra, $bad wrong, $dup duplicates" >&2
 ok crash-exactly-once "test '$miss $extra $bad $dup' = '0 0 0 0' || tail -5 crash.err >&2; test '$miss $extra $bad $dup' = '0 0 0 0'"
 ok crash-20-kills 'test '"$kills"' -ge 20'

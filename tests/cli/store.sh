@@ -9,16 +9,6 @@ command -v sqlite3 >/dev/null || { echo "store.sh: sqlite3 missing" >&2; exit 1;
 PIDS=
 trap 'for p in $PIDS; do kill $p 2>/dev/null; done; wait 2>/dev/null; rm -rf "$D"' EXIT
 
-# want FILE got FILE: "missing extra conflicting duplicates" by (series, time)
-# (gap markers, rows with no value, are not stored: not counted)
-check() {
-	awk -F, 'NR == FNR { if ($NF != "value" && $3 != "") { w[$1 "," $2] = $3; n++ }; next }
-		/^#/ || $NF == "value" { next }
-		{ k = $1 "," $2; if (!(k in w)) extra++; else if (w[k] != $3) bad++;
-		  else if (k in seen) dup++; else { seen[k] = 1; have++ } }
-		END { printf "%d %d %d %d\n", n - have, extra + 0, bad + 0, dup + 0 }' "$1" "$2"
-}
-export -f check
 
 # ---- round trip, replay, upsert
 tsgen --series-count 3 --points 2000 -S 2 >in.csv
@@ -73,8 +63,8 @@ ck carry-stored 0 '' 'test "$off" -gt 4000 && test "$(sqlite3 cy.db "select coun
 cut=$(grep -n "offset=$off\$" cpos.csv | cut -d: -f1)
 { echo "series,timestamp,value"; tail -n +$((cut + 1)) cpos.csv; echo "#tsd pos topic=- partition=-1 offset=-1"; } >crest.csv
 ck carry-restart 0 '' '{ sqlite3 cy.db "select state from tsd_carry" | sed "s/^/#tsd load /"; cat crest.csv; } | eval "$C" | tsstore sqlite:cy.db &&
-	test "$(check cwant.csv <(tsquery sqlite:cy.db))" = "0 0 0 0"'
-ck carry-needed 0 '' 'eval "$C" <crest.csv | tsstore sqlite:cz.db && test "$(check cwant.csv <(tsquery sqlite:cz.db) | cut -d" " -f2,3)" != "0 0"'
+	test "$(idcheck cwant.csv <(tsquery sqlite:cy.db))" = "0 0 0 0"'
+ck carry-needed 0 '' 'eval "$C" <crest.csv | tsstore sqlite:cz.db && test "$(idcheck cwant.csv <(tsquery sqlite:cz.db) | cut -d" " -f2,3)" != "0 0"'
 
 # ---- bad input and faults
 ck refused 1 "tsstore: in4.csv: record 2 (series 's1', time 2024-01-01 00:02:00, value 99): the database refused it: sqlite: no values over 50" \
@@ -134,7 +124,7 @@ tsgen --series-count 4 --points 3000 -S 5 >in1.csv
 eval "$P" <in1.csv | tsconv -o csv --no-header >want1.csv
 tsproduce -b $B -t in1 --commit none <in1.csv
 ck kafka-store 0 '' 'tsconsume -q -b $B -G g1 -a -t in1 -e -o bin --positions sqlite:k.db | eval "$P" | tsstore sqlite:k.db &&
-	test "$(check want1.csv <(tsquery sqlite:k.db))" = "0 0 0 0"'
+	test "$(idcheck want1.csv <(tsquery sqlite:k.db))" = "0 0 0 0"'
 ck kafka-positions 0 '' 'test "$(sqlite3 k.db "select sum(next_offset) from tsd_positions where topic = '"'in1'"'")" = $(($(wc -l <in1.csv) - 1))'
 ck kafka-restart-nothing 0 '' 'test $(tsconsume -q -b $B -G g1 -a -t in1 -e --positions sqlite:k.db | grep -vc "^#") = 0'
 ck kafka-rebalance-seeks 0 '' 'test $(timeout 60 tsconsume -b $B -G g1 -t in1 -e --positions sqlite:k.db 2>err.rb | grep -vc "^#") = 0 && grep -q "assigned 4 partitions" err.rb'
@@ -171,7 +161,7 @@ while [ $rounds -lt 20 ]; do
 done
 ck crash-final 0 '' 'tsconsume -q -b $B -G g2 -a -t in2 -e -o bin --positions sqlite:s.db | eval "$P" | tsstore sqlite:s.db'
 tsquery sqlite:s.db >got2.csv
-read miss extra bad dup < <(check want2.csv got2.csv)
+read miss extra bad dup < <(idcheck want2.csv got2.csv)
 echo "store.sh: kill -9 (sqlite): $kills kills in $rounds rounds; $(($(wc -l <got2.csv) - 1)) rows stored of $(wc -l <want2.csv): $miss lost, $extra extra, $bad wrong, $dup duplicates" >&2
 ok crash-exactly-once "test '$miss $extra $bad $dup' = '0 0 0 0' || tail -5 crash.err >&2; test '$miss $extra $bad $dup' = '0 0 0 0'"
 ok crash-20-kills 'test '"$kills"' -ge 20'

@@ -75,9 +75,6 @@ done
 ck stress-drain 0 '*' 'tsconsume -q -b $B -G g -a -t in -e | dwt -w 64 -J 3 | thresh --ratio 4 |
 	merge --values sample --shape long | tsproduce -b $B -t out -G g --commit ack'
 tsconsume -q -b $B -t out -e --no-header | grep -v '^#' >got.csv
-read miss extra bad dup < <(awk -F, 'NR == FNR { if ($NF != "value") { w[$1 "," $2] = $3; n++ }; next }
-	{ k = $1 "," $2; if (!(k in w)) extra++; else if (w[k] != $3) bad++;
-	  else if (k in seen) dup++; else { seen[k] = 1; have++ } }
-	END { printf "%d %d %d %d\n", n - have, extra + 0, bad + 0, dup + 0 }' want.csv got.csv)
+read miss extra bad dup < <(idcheck want.csv got.csv)
 echo "stress.sh: kill -9: $kills kills over 2 instances ($active while reading data): $miss lost, $extra extra, $bad wrong, $dup identical duplicates (of $(($(wc -l <want.csv) - 1)) records)" >&2
 ok stress-complete "test '$miss $extra $bad' = '0 0 0'"
