@@ -38,3 +38,19 @@ awk -v n="$nd" -v td="$td" -v ts="$ts" -v tj="$tj" 'BEGIN {
 		(n / ts >= 1e6 ? "ok (goal 1e6)" : "SHORT of the 1e6 goal")
 	printf "%-34s %8.3f s %12.0f details/s  %.2fx one thread\n", "tscore -j 2 (both cores)", tj, n / tj, ts / tj
 }'
+
+# issue 18 item 2: the learned pipeline end to end in binary, 2 cores,
+# beside the same pipeline without tscore; R = 8, 1024-sample windows
+R=8
+pipe_plain() { "$B/bin/dwt" -w 1024 -J 7 -o bin "$tmp/s.bin" | "$B/bin/thresh" --ratio $R -o bin | "$B/bin/merge" -o bin; }
+pipe_all() { "$B/bin/dwt" -w 1024 -J 7 -o bin "$tmp/s.bin" | "$B/bin/tscore" -j 2 -o bin | "$B/bin/thresh" --ratio $R -o bin | "$B/bin/merge" -o bin; }
+pipe_cand() { "$B/bin/dwt" -w 1024 -J 7 -o bin "$tmp/s.bin" | "$B/bin/tscore" -j 2 --ratio $R --candidates "${1:-4}" -o bin | "$B/bin/thresh" --ratio $R -o bin | "$B/bin/merge" -o bin; }
+pp=$(t pipe_plain); pa=$(t pipe_all); pc=$(t pipe_cand 4); pc1=$(t pipe_cand 1)
+echo "== learned pipeline, $N samples, dwt -w 1024 -J 7 | [tscore -j 2] | thresh --ratio $R | merge, binary"
+awk -v n="$N" -v pp="$pp" -v pa="$pa" -v pc="$pc" -v pc1="$pc1" 'BEGIN {
+	g = 4e6
+	printf "%-34s %8.3f s %12.0f samples/s  (reference)\n", "without tscore", pp, n / pp
+	printf "%-34s %8.3f s %12.0f samples/s  %.2fx the reference time  %s\n", "tscore, every detail", pa, n / pa, pa / pp, (n / pa >= g ? "met (goal 4e6)" : "not met (goal 4e6)")
+	printf "%-34s %8.3f s %12.0f samples/s  %.2fx the reference time  %s\n", "tscore --ratio R --candidates 4", pc, n / pc, pc / pp, (n / pc >= g ? "met (goal 4e6)" : "not met (goal 4e6)")
+	printf "%-34s %8.3f s %12.0f samples/s  %.2fx the reference time  %s\n", "tscore --ratio R --candidates 1", pc1, n / pc1, pc1 / pp, (n / pc1 >= g ? "met (goal 4e6)" : "not met (goal 4e6)")
+}'

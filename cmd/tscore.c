@@ -31,6 +31,11 @@ static const char usage[] =
 "                         built into tscore (models/default.tsdm)\n"
 "  -j, --jobs N           score on N threads (default 1); the output is the\n"
 "                         same, record for record\n"
+"      --ratio R          score only candidates: the details a magnitude rule\n"
+"                         puts near the budget of thresh --ratio R; the\n"
+"                         candidates rank above every other detail\n"
+"      --candidates K     with --ratio: K x each window's detail budget\n"
+"                         (default 4)\n"
 "      --info             describe the model and exit (and the kernels the\n"
 "                         forward pass runs on this machine)\n"
 TOOL_COEFLOOP_HELP
@@ -144,11 +149,13 @@ int main(int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "model", required_argument, 0, 'M' }, { "info", no_argument, 0, 2000 },
-		{ "jobs", required_argument, 0, 'j' },
+		{ "jobs", required_argument, 0, 'j' }, { "ratio", required_argument, 0, 2001 },
+		{ "candidates", required_argument, 0, 2002 },
 		TOOL_COMMON_LONG, TOOL_COEFLOOP_LONG, { 0, 0, 0, 0 },
 	};
 	const char *mpath = NULL;
 	int c, info = 0, nthreads = 0;
+	double ratio = 0, kcand = 4;
 	size_t nslots;
 	struct tsd_model m;
 	struct tsd_scorer *scorers;
@@ -167,6 +174,16 @@ int main(int argc, char **argv)
 		case 'M': mpath = optarg; break;
 		case 'j': nthreads = (int)tool_long("-j", optarg, 1, 256); break;
 		case 2000: info = 1; break;
+		case 2001:
+			ratio = tool_double("--ratio", optarg);
+			if (!(ratio >= 1))
+				tool_usage_error("--ratio: must be at least 1");
+			break;
+		case 2002:
+			kcand = tool_double("--candidates", optarg);
+			if (!(kcand > 0))
+				tool_usage_error("--candidates: must be above 0");
+			break;
 		case 'h':
 			tool_help(usage);
 		default:
@@ -197,6 +214,8 @@ int main(int argc, char **argv)
 		tool_die(EXIT_DATA, "out of memory");
 	for (int i = 0; i < (nthreads ? nthreads : 1); i++) {
 		tsd_scorer_init(&scorers[i], &m);
+		scorers[i].ratio = ratio;
+		scorers[i].cand = kcand;
 		ws[i] = &scorers[i];
 	}
 	for (size_t i = 0; i < nslots; i++)

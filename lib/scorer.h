@@ -24,6 +24,15 @@ struct tsd_scorer {
 	float *ts;       /* (T) scores in token order */
 	float *acts;     /* (alen) activations */
 	size_t tcap, acap;
+	/* Candidates (0: off, every detail scored). With ratio R > 0 and
+	 * cand K > 0, a window of n samples scores only the K * b details of
+	 * largest magnitude, b = round(n / R) less the approximation count
+	 * (at least 1): they get 0.5 + 0.5 * the model's score, the others
+	 * 0.49 * |c| / the largest |c| of the window, so every candidate
+	 * ranks above every other detail and thresh's top-b choice stays
+	 * among the candidates. The model sees the candidates only. */
+	double ratio, cand;
+	uint32_t *ord;   /* (T) candidate ordering scratch */
 };
 
 void tsd_scorer_init(struct tsd_scorer *s, const struct tsd_model *m);
