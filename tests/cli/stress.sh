@@ -48,8 +48,9 @@ kills=0 active=0 held=0
 for round in $(seq 20); do
 	x=$([ $((RANDOM % 2)) = 0 ] && echo A || echo B)
 	eval "pids=\$P$x err=\$E$x raw=\$R$x"
-	# wait until this instance holds partitions (bounded: 30 s)
-	for i in $(seq 300); do grep -q "assigned [1-9]" $err 2>/dev/null && break; sleep 0.1; done
+	# wait until this instance holds partitions (bounded: 120 s; a
+	# sanitized build on a loaded machine can take over 30 s to rejoin)
+	for i in $(seq 1200); do grep -q "assigned [1-9]" $err 2>/dev/null && break; sleep 0.1; done
 	grep -q "assigned [1-9]" $err && held=$((held + 1))
 	sleep 0.$((RANDOM % 5))$((RANDOM % 10))
 	before=$(lines $raw); sleep 0.2; after=$(lines $raw)
