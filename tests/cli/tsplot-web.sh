@@ -65,7 +65,7 @@ while read -r st name rest; do
 	FAIL) _res F "web-${name%:}" "$rest" ;;
 	esac
 done < <(grep -E '^(ok|FAIL) ' live.out)
-ok web-live-ran 'grep -q "^ok live-resumes" live.out'
+ok web-live-ran 'grep -q "^ok live-resumes" live.out || { echo "page script:"; tail -n 5 live.out; echo "tsplot:"; tail -n 5 live.err; false; } >&2'
 kill -INT $lpid; wait $lpid; rc=$?
-ok web-live-sigint-exit-0 "[ $rc = 0 ]"
+ok web-live-sigint-exit-0 "[ $rc = 0 ] || { echo 'live tsplot exit $rc; its stderr:'; tail -n 5 live.err; tail -n 5 live.out; false; } >&2"
 wait
