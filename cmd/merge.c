@@ -58,15 +58,8 @@ typedef struct {
 
 static fitstate *fit_of(fittab *ft, uint32_t s)
 {
-	if (s >= ft->n) {
-		size_t nn = (size_t)s + 1 + ft->n;
-		fitstate *g = realloc(ft->fs, nn * sizeof *g);
-		if (!g)
-			tool_die(EXIT_DATA, "out of memory");
-		memset(g + ft->n, 0, (nn - ft->n) * sizeof *g);
-		ft->fs = g;
-		ft->n = nn;
-	}
+	if (s >= ft->n && tsd_grow(&ft->fs, &ft->n, (size_t)s + 1, sizeof *ft->fs) < 0)
+		tool_die(EXIT_DATA, "out of memory");
 	return &ft->fs[s];
 }
 

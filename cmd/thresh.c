@@ -59,15 +59,8 @@ typedef struct {
 
 static tsd_select_run *run_of(runtab *rt, uint32_t s)
 {
-	if (s >= rt->n) {
-		size_t nn = (size_t)s + 1 + rt->n;
-		tsd_select_run *g = realloc(rt->runs, nn * sizeof *g);
-		if (!g)
-			tool_die(EXIT_DATA, "out of memory");
-		memset(g + rt->n, 0, (nn - rt->n) * sizeof *g);
-		rt->runs = g;
-		rt->n = nn;
-	}
+	if (s >= rt->n && tsd_grow(&rt->runs, &rt->n, (size_t)s + 1, sizeof *rt->runs) < 0)
+		tool_die(EXIT_DATA, "out of memory");
 	return &rt->runs[s];
 }
 
