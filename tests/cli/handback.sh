@@ -33,8 +33,10 @@ tail -n +2 in.csv | sed -n '12801,$p' >part3
 start() {
 	local x=$1 w=$2 out=$3 g=$4 in=$5
 	rm -f f0$x f1$x f2$x f3$x f4$x; mkfifo f0$x f1$x f2$x f3$x f4$x
-	# a short session: the group notices a killed member in seconds
-	tsconsume -b $B -G $g -t $in -X session.timeout.ms=3000 -X heartbeat.interval.ms=300 \
+	# a short session: the group notices a killed member in seconds (not
+	# under 4.5 s: the mock coordinator waits 3 s before a first election
+	# and times out members that wait longer than their session; tsbroker(1))
+	tsconsume -b $B -G $g -t $in -X session.timeout.ms=4500 -X heartbeat.interval.ms=300 \
 		-X max.poll.interval.ms=10000 >f0$x 2>>err$x & local c=$!
 	tee -a raw$x <f0$x >f1$x & local e=$!
 	dwt -w $w -J 3 <f1$x >f2$x 2>>err$x & local d=$!

@@ -29,7 +29,7 @@ start() {
 	local x=$1
 	N=$((N + 1))
 	rm -f f0$x f1$x f2$x f3$x f4$x; mkfifo f0$x f1$x f2$x f3$x f4$x
-	tsconsume -b $B -G g -t in -X session.timeout.ms=2000 -X heartbeat.interval.ms=200 \
+	tsconsume -b $B -G g -t in -X session.timeout.ms=4500 -X heartbeat.interval.ms=200 \
 		-X max.poll.interval.ms=10000 >f0$x 2>err$x.$N & local c=$!
 	tee raw$x.$N <f0$x >f1$x & local e=$!
 	dwt -w 64 -J 3 <f1$x >f2$x 2>>err$x.$N & local d=$!
@@ -51,7 +51,11 @@ for round in $(seq 20); do
 	# wait until this instance holds partitions (bounded: 120 s; a
 	# sanitized build on a loaded machine can take over 30 s to rejoin)
 	for i in $(seq 1200); do grep -q "assigned [1-9]" $err 2>/dev/null && break; sleep 0.1; done
-	grep -q "assigned [1-9]" $err && held=$((held + 1))
+	if grep -q "assigned [1-9]" $err; then
+		held=$((held + 1))
+	else
+		echo "round $round: instance $x holds no partition after 120 s: $(tail -3 $err | tr '\n' ' ')" >>unheld
+	fi
 	sleep 0.$((RANDOM % 5))$((RANDOM % 10))
 	before=$(lines $raw); sleep 0.2; after=$(lines $raw)
 	set -- $pids; shift $((RANDOM % 6))
@@ -64,7 +68,7 @@ for round in $(seq 20); do
 	start $x
 done
 wait $gp
-ok stress-kills "test $kills = 20 && test $held = 20 || { echo 'kills $kills, held $held'; false; } >&2"
+ok stress-kills "test $kills = 20 && test $held = 20 || { echo 'kills $kills, held $held'; cat unheld; false; } >&2"
 # both read to the end, then stop (no end mark: nothing flushed) ...
 tsconsume -q -b $B -t in -e | awk '/^#tsd pos topic=in / { last[$4] = $0 } END { for (p in last) print last[p] }' >ends
 for i in $(seq 200); do
