@@ -426,9 +426,32 @@ static void dead_letter(const rd_kafka_message_t *m, const char *topic)
 		tool_warn("%s: %s: sent to '%s'", where, em, dlq_topic);
 }
 
+/* The partition each series was first read from. A series that arrives
+ * from two partitions (an unkeyed topic, or keys that are not the series)
+ * has no order between them, so downstream windows see late samples: say
+ * so once per series. Entries of the position table never move. */
+static const part **home;
+static size_t caphome;
+static const part moved; /* home of a series already warned about */
+
+static void check_home(uint32_t s, const part *p)
+{
+	if (s >= caphome && tsd_grow(&home, &caphome, (size_t)s + 1, sizeof *home) < 0)
+		tool_die(EXIT_DATA, "out of memory");
+	if (!home[s]) {
+		home[s] = p;
+	} else if (home[s] != p && home[s] != &moved) {
+		if (!quiet)
+			tool_warn("series '%.*s' comes from %s [%d] and %s [%d]: no order across partitions; "
+				  "key messages by series, or give the next stage --lateness", (int)tsd_series_namelen(io.tab, s), tsd_series_name(io.tab, s),
+				  home[s]->topic, (int)home[s]->partition, p->topic, (int)p->partition);
+		home[s] = &moved;
+	}
+}
+
 /* One message: decoded whole first, so that a malformed one writes
  * nothing; then its records out. */
-static void handle(const rd_kafka_message_t *m, const char *topic)
+static void handle(const rd_kafka_message_t *m, const char *topic, const part *p)
 {
 	const char *name = m->key_len ? m->key : topic;
 	size_t namelen = m->key_len ? m->key_len : strlen(topic);
@@ -450,6 +473,9 @@ static void handle(const rd_kafka_message_t *m, const char *topic)
 		smp[nsmp].raw = tsd_kdec_raw(dec, &smp[nsmp].rawlen, &smp[nsmp].keyed);
 		smp[nsmp].s = r.s.series, smp[nsmp].t = r.s.t, smp[nsmp++].v = r.s.v;
 	}
+	if (rc >= 0)
+		for (size_t i = 0; i < nsmp; i++)
+			check_home(smp[i].s, p);
 	if (rc < 0) {
 		dead_letter(m, topic);
 	} else if (raw) {
@@ -778,7 +804,7 @@ int main(int argc, char **argv)
 			rd_kafka_message_destroy(m);
 			continue;
 		}
-		handle(m, topic);
+		handle(m, topic, p);
 		p->offset = m->offset + 1;
 		p->dirty = 1;
 		p->flags &= ~(unsigned)P_EOF;
