@@ -54,3 +54,9 @@ idcheck() {
 		END { printf "%d %d %d %d\n", n - have, extra + 0, bad + 0, dup + 0 }' "$1" "$2"
 }
 export -f idcheck
+
+# roff escapes used in examples, back to what the shell sees
+unroff() {
+	sed -e 's/\\e/\x01/g' -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\(dq/"/g' \
+	    -e 's/\\(ti/~/g' -e 's/\\(ha/^/g' -e 's/\\&//g' -e 's/\x01/\\/g'
+}

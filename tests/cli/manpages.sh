@@ -1,6 +1,6 @@
 # Manual pages: every page formats without a groff warning, every tool
 # (cmd/<tool>.c) has its section 1 page and that page names every option
-# of the tool's --help, and the EXAMPLES of the foundation pages run and
+# of the tool's --help, and the EXAMPLES of the pages in EXAMPLE_PAGES run and
 # print exactly what the page shows.
 #
 # Example convention (man/*.1, *.5, *.7): inside an .EX/.EE block of the
@@ -16,8 +16,9 @@ MAN=$ROOT/man
 NABDIR=$DATA
 [ -d "$DATA/nab" ] && NABDIR=$DATA/nab
 
-# the pages whose examples are run (the foundation: tools, formats, overview)
-EXAMPLE_PAGES="tsdown.1 tsconv.1 tsgen.1 paa.1 sax.1 tsd-frames.5 tsd-csv.5 tsdown.7 tsstore.1 tsquery.1 tsd-store.5"
+# the pages whose examples are run and compared with what they show (the
+# pages in the "$ command" convention; tests/cli/docs.sh runs the others)
+EXAMPLE_PAGES="tsdown.1 tsconv.1 tsgen.1 paa.1 sax.1 tsd-frames.5 tsd-csv.5 tsdown.7 tsstore.1 tsquery.1 tsd-store.5 deadband.1 lttb.1 m4.1 minmax.1 minmaxlttb.1 nth.1 sdt.1 tseval.1 tscore.1 tstrain.1"
 
 # the options of TOOL_COMMON_HELP (cli/tool.h)
 COMMON_OPTS="-o --output-format -d --delimiter -t --time-format --time-unit -N --name
@@ -53,11 +54,6 @@ for c in "$ROOT"/cmd/*.c; do
 	done
 done
 
-# roff escapes used in examples, back to what the shell sees
-unroff() {
-	sed -e 's/\\e/\x01/g' -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\(dq/"/g' \
-	    -e 's/\\(ti/~/g' -e 's/\\(ha/^/g' -e 's/\\&//g' -e 's/\x01/\\/g'
-}
 
 for n in $EXAMPLE_PAGES; do
 	p=$MAN/man${n##*.}/$n
@@ -67,7 +63,7 @@ for n in $EXAMPLE_PAGES; do
 	fi
 	X=$D/ex-$n
 	mkdir -p "$X"
-	ln -s "$NABDIR"/*.csv "$X"/ 2>/dev/null
+	ln -s "$NABDIR"/*.csv "$NABDIR"/*.json "$X"/ 2>/dev/null
 	# split the EXAMPLES blocks into cmd.K and want.K
 	awk -v dir="$X" '
 		/^\.SH/ { inex = ($2 == "EXAMPLES") }
