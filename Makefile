@@ -133,7 +133,7 @@ FUZZ_TARGETS := reader kdec coefwin
 FUZZ_TOOLS := tsconv paa sax dwt lttb sdt thresh merge tscore
 FUZZ_CC := clang -g -O1 -fsanitize=address,undefined -fsanitize-coverage=inline-8bit-counters,indirect-calls,trace-cmp,pc-table \
 	-fno-sanitize-recover=undefined -D_GNU_SOURCE -Ilib -Itool -I. -I/usr/include/postgresql
-FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(patsubst %,build/fuzz/obj/tool/%.o,tool winloop dstool coefloop pool)
+FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o) $(patsubst %,build/fuzz/obj/tool/%.o,tool progress winloop dstool coefloop pool)
 FUZZ_WRAP := -Wl,--wrap=exit,--wrap=fclose,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
 fuzz-clang:
 	@command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang)"; exit 2; }

@@ -1,5 +1,6 @@
 /* tool.c: messages, strict option values, and stream plumbing for tools. */
 #include "tool.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -87,6 +88,7 @@ static void vmsg(const char *fmt, va_list ap)
 	else if (!m)
 		m = small, len = sizeof small - 1;
 	esc = malloc(4 * (size_t)len + 1);
+	tool_progress_clear();
 	fprintf(stderr, "%s: ", tool_name);
 	if (esc) {
 		tool_escape(esc, m, (size_t)len);
@@ -275,6 +277,7 @@ void tool_io_init(tool_io *io)
 	if (!io->tab)
 		tool_die(EXIT_DATA, "out of memory");
 	io->in.tab = io->tab;
+	tool_progress_mode(TOOL_PROGRESS_AUTO);
 }
 
 static int parse_delim(const char *arg)
@@ -316,6 +319,12 @@ int tool_io_option(tool_io *io, int opt, const char *arg)
 		io->in.time_unit = st.kind;
 		return 1;
 	}
+	case 1007:
+		tool_progress_mode(TOOL_PROGRESS_ON);
+		return 1;
+	case 1008:
+		tool_progress_mode(TOOL_PROGRESS_OFF);
+		return 1;
 	case 1002:
 		if (!strcmp(arg, "single"))
 			io->out_shape = TSD_SHAPE_SINGLE;
@@ -439,6 +448,7 @@ int tool_next(tool_io *io, tsd_rec *rec)
 		rc = tsd_reader_next(io->r, rec);
 		if (rc > 0) {
 			io->any_input = 1;
+			tool_progress_tick();
 			return 1;
 		}
 		if (rc < 0)
@@ -575,6 +585,7 @@ void tool_close_output(tool_io *io)
 
 void tool_finish(tool_io *io)
 {
+	tool_progress_end();
 	if (!io->w)
 		tool_open_output(io);
 	tool_close_output(io);

@@ -70,7 +70,7 @@ typedef struct {
  *   -t, --time-format STYLE       --time-unit s|ms|us|ns (input integers)
  *   -N, --name NAME               --shape single|long
  *   --order drop|strict|dupok|any --precision N   --no-header
- *   --max-series N
+ *   --max-series N   --progress  --no-progress
  */
 #define TOOL_COMMON_SHORT "o:d:t:N:"
 #define TOOL_COMMON_LONG \
@@ -84,6 +84,8 @@ typedef struct {
 	{ "precision", required_argument, 0, 1004 }, \
 	{ "no-header", no_argument, 0, 1005 }, \
 	{ "max-series", required_argument, 0, 1006 }, \
+	{ "progress", no_argument, 0, 1007 }, \
+	{ "no-progress", no_argument, 0, 1008 }, \
 	{ "help", no_argument, 0, 'h' }, \
 	{ "version", no_argument, 0, 'V' }
 #define TOOL_COMMON_HELP \
@@ -102,6 +104,9 @@ typedef struct {
 "      --precision N      significant digits of CSV values (default: exact)\n" \
 "      --no-header        no CSV header line\n" \
 "      --max-series N     most distinct series (default 10000000)\n" \
+"      --progress         records read, rate and time on stderr once a second\n" \
+"                         (default: when stderr is a terminal and stdout is not\n" \
+"                         a pipe); --no-progress: never\n" \
 "  -h, --help             this help;  -V, --version  the version\n"
 
 void tool_io_init(tool_io *io);

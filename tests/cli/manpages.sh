@@ -22,7 +22,7 @@ EXAMPLE_PAGES="tsdown.1 tsconv.1 tsgen.1 paa.1 sax.1 tsd-frames.5 tsd-csv.5 tsdo
 
 # the options of TOOL_COMMON_HELP (cli/tool.h)
 COMMON_OPTS="-o --output-format -d --delimiter -t --time-format --time-unit -N --name
---shape --order --precision --no-header --max-series -h --help -V --version"
+--shape --order --precision --no-header --max-series --progress --no-progress -h --help -V --version"
 COMMON_OPTS=$(echo $COMMON_OPTS)
 
 # roff source to plain text, enough to search for option names
