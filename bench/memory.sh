@@ -21,7 +21,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # KB of the largest resident set of the command reading the stream (not tsgen)
 rss() { # points, command
-	"$bin/tsgen" -p "$1" -r 1s -o bin | /usr/bin/time -f %M -o "$tmp/t" $2 -o bin >/dev/null
+	"$bin/tsgen" --points "$1" --step 1s -o bin | /usr/bin/time -f %M -o "$tmp/t" $2 -o bin >/dev/null
 	tail -1 "$tmp/t"
 }
 args() { # tool, window
@@ -33,7 +33,7 @@ args() { # tool, window
 	esac
 }
 
-echo "memory: max RSS in KB; tsgen -r 1s -o bin | TOOL -o bin; goal: flat within 10% from the first size to the last"
+echo "memory: max RSS in KB; tsgen --step 1s -o bin | TOOL -o bin; goal: flat within 10% from the first size to the last"
 printf '%-24s' "tool"
 for n in $sizes; do printf ' %12s' "$n"; done
 printf '  %s\n' "first to last"

@@ -7,6 +7,7 @@
 
 #include "coefwin.h"
 #include "coefloop.h"
+#include "reduce.h"
 #include "tool.h"
 #include "winloop.h"
 
@@ -174,13 +175,7 @@ int main(int argc, char **argv)
 			hdr.flags |= TSD_WIN_GAP;
 		/* the range of the samples: merge keeps the reduced series in it */
 		hdr.has_range = 1;
-		hdr.lo = hdr.hi = win.v[0];
-		for (size_t i = 1; i < win.n; i++) {
-			if (win.v[i] < hdr.lo)
-				hdr.lo = win.v[i];
-			if (win.v[i] > hdr.hi)
-				hdr.hi = win.v[i];
-		}
+		tsd_reduce_range(win.v, win.n, &hdr.lo, &hdr.hi);
 		memcpy(hdr.wavelet, wav->name, strnlen(wav->name, TSD_WAVELET_NAME - 1));
 		memcpy(hdr.mode, mname, strnlen(mname, TSD_MODE_NAME - 1));
 		off[0] = 0;

@@ -350,3 +350,32 @@ size_t tsd_reduce_clamp(double *y, size_t n, double lo, double hi)
 	}
 	return moved;
 }
+
+void tsd_reduce_range(const double *v, size_t n, double *lo, double *hi)
+{
+	double l0 = v[0], l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+	size_t i = 0;
+
+	/* x < m ? x : m is one minsd: no branch to mispredict on noisy data,
+	 * and four independent lanes */
+	for (; i + 4 <= n; i += 4) {
+		l0 = v[i] < l0 ? v[i] : l0;
+		l1 = v[i + 1] < l1 ? v[i + 1] : l1;
+		l2 = v[i + 2] < l2 ? v[i + 2] : l2;
+		l3 = v[i + 3] < l3 ? v[i + 3] : l3;
+		h0 = v[i] > h0 ? v[i] : h0;
+		h1 = v[i + 1] > h1 ? v[i + 1] : h1;
+		h2 = v[i + 2] > h2 ? v[i + 2] : h2;
+		h3 = v[i + 3] > h3 ? v[i + 3] : h3;
+	}
+	for (; i < n; i++) {
+		l0 = v[i] < l0 ? v[i] : l0;
+		h0 = v[i] > h0 ? v[i] : h0;
+	}
+	l0 = l1 < l0 ? l1 : l0;
+	l2 = l3 < l2 ? l3 : l2;
+	h0 = h1 > h0 ? h1 : h0;
+	h2 = h3 > h2 ? h3 : h2;
+	*lo = l2 < l0 ? l2 : l0;
+	*hi = h2 > h0 ? h2 : h0;
+}

@@ -50,6 +50,10 @@ int tsd_reduce(size_t *idx, unsigned char *mark, const double *y, size_t n,
  * of the window, so no point's error grows. Returns how many moved. */
 size_t tsd_reduce_clamp(double *y, size_t n, double lo, double hi);
 
+/* The range [*lo, *hi] of v[0..n-1] (n >= 1, no NaN): what dwt sends with
+ * a window for the clamp above. Branch-free, four lanes. */
+void tsd_reduce_range(const double *v, size_t n, double *lo, double *hi);
+
 /* The least-squares values of the points (merge's default).
  *
  * Given the points' times, fit their values so that the straight lines

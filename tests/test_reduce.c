@@ -497,10 +497,37 @@ static void test_clamp(void **state)
 	assert_int_equal(tsd_reduce_clamp(y, 0, 0, 1), 0);
 }
 
+/* The range of a window, four lanes and a tail, against a plain scan:
+ * every length from 1 to 41, the extremes at every position. */
+static void test_range(void **state)
+{
+	double v[41], lo, hi;
+
+	(void)state;
+	for (size_t n = 1; n <= 41; n++)
+		for (size_t at = 0; at < n; at++) {
+			for (size_t i = 0; i < n; i++)
+				v[i] = (double)((i * 7919u) % 13) - 6.0;
+			v[at] = -100.0 - (double)n;
+			v[n - 1 - at] = 100.0 + (double)n;
+			double wl = v[0], wh = v[0];
+			for (size_t i = 1; i < n; i++) {
+				if (v[i] < wl)
+					wl = v[i];
+				if (v[i] > wh)
+					wh = v[i];
+			}
+			tsd_reduce_range(v, n, &lo, &hi);
+			assert_true(lo == wl);
+			assert_true(hi == wh);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clamp),
+		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_placement),

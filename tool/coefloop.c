@@ -165,8 +165,11 @@ void tool_put_coefs(tool_io *io, const tsd_window *hdr, const int64_t *t, const 
 				i++;
 				continue;
 			}
-			for (j = i + 1; j < e && (!keep || keep[j]); j++)
-				;
+			if (!keep)
+				j = e;
+			else
+				for (j = i + 1; j < e && keep[j]; j++)
+					;
 			memset(&o, 0, sizeof o);
 			o.kind = TSD_REC_COEF;
 			o.c.series = hdr->series;

@@ -18,7 +18,8 @@
 # end, tsconsume without -e, --serve) is stopped after $LIVE seconds; it
 # passes when it was still running and had said nothing on stderr but
 # notices (partitions assigned, a series from two partitions, a
-# transactional id, a serving address). Every other block must exit 0. Then the
+# transactional id, a serving address). Every other block must exit 0, with
+# no option spelling that is deprecated. Then the
 # files and topics the blocks were to write are checked.
 . "$TSD_ROOT/tests/cli/lib.sh"
 command -v kcat >/dev/null || { echo "docs.sh: kcat missing" >&2; exit 1; }
@@ -93,7 +94,13 @@ run_block() {
 	else
 		(cd "$dir" && exec setsid timeout -s KILL 600 bash -e -o pipefail "$f" </dev/null >"$f.out" 2>"$f.err")
 		rc=$?
-		if [ $rc -ne 0 ]; then _res F "$name" "exit $rc; $(head -c 600 "$f.err")"; else _res P "$name"; fi
+		if [ $rc -ne 0 ]; then
+			_res F "$name" "exit $rc; $(head -c 600 "$f.err")"
+		elif grep -q 'is deprecated' "$f.err"; then
+			_res F "$name" "an old spelling: $(grep 'is deprecated' "$f.err" | head -2)"
+		else
+			_res P "$name"
+		fi
 		reap "$dir"
 	fi
 }
