@@ -23,7 +23,8 @@ typedef struct {
 	int64_t last_t;      /* ... and this is the time of its last one */
 	int64_t ring[GAP_RING];
 	unsigned nseen;      /* intervals seen (the ring holds the last GAP_RING) */
-	int64_t thr;         /* the threshold from the ring's median */
+	int64_t thr;         /* the threshold from the ring's median ... */
+	int stale;           /* ... unless the ring changed since */
 } series_buf;
 
 struct tsd_winbuf {
@@ -80,16 +81,21 @@ static int64_t interval(int64_t t, int64_t last)
 	return iv;
 }
 
-/* Record the interval before a sample of b. */
+/* Record the interval before a sample of b. The threshold is computed
+ * again only when the ring's contents change: a regularly sampled series
+ * (every interval the one it replaces) sorts nothing. */
 static void note_interval(series_buf *b, int64_t iv)
 {
-	b->ring[b->nseen % GAP_RING] = iv;
+	int64_t *slot = &b->ring[b->nseen % GAP_RING];
+
+	if (b->nseen < GAP_RING || *slot != iv)
+		b->stale = 1;
+	*slot = iv;
 	b->nseen++;
-	if (b->nseen < GAP_RING || b->nseen % GAP_RING == 0)
-		gap_threshold(b);
 }
 
-/* Whether a sample at time t of series b comes after a gap. */
+/* Whether a sample at time t of series b comes after a gap: an interval
+ * over the threshold of the last GAP_RING intervals, always current. */
 static int is_gap(const tsd_winbuf *wb, series_buf *b, int64_t t)
 {
 	if (!b->have_last || wb->gap < 0)
@@ -97,10 +103,31 @@ static int is_gap(const tsd_winbuf *wb, series_buf *b, int64_t t)
 	int64_t iv = interval(t, b->last_t);
 	if (wb->gap > 0)
 		return iv > wb->gap;
-	if (b->nseen < GAP_MIN_SEEN || iv <= b->thr)
+	if (b->nseen < GAP_MIN_SEEN)
 		return 0;
-	gap_threshold(b); /* the cached one may be stale: look again */
+	if (b->stale) {
+		gap_threshold(b);
+		b->stale = 0;
+	}
 	return iv > b->thr;
+}
+
+/* Whether, once an interval d (> 0) is in b's ring, every further
+ * interval d is certainly no gap: with a fixed threshold, d is under it;
+ * with the automatic one, the threshold is at least 3 times the ring's
+ * longest interval while every interval in the ring is under INT64_MAX / 3. */
+static int no_gap_at(const tsd_winbuf *wb, const series_buf *b, uint64_t d)
+{
+	unsigned n = b->nseen < GAP_RING ? b->nseen : GAP_RING;
+
+	if (wb->gap > 0)
+		return d <= (uint64_t)wb->gap;
+	if (d >= (uint64_t)INT64_MAX / 3)
+		return 0;
+	for (unsigned i = 0; i < n; i++)
+		if (b->ring[i] >= INT64_MAX / 3)
+			return 0;
+	return 1;
 }
 
 int tsd_winbuf_new(tsd_winbuf **out, size_t count, int64_t span, size_t max)
@@ -307,10 +334,31 @@ int tsd_winbuf_push_run(tsd_winbuf *wb, tsd_win *out, size_t *used, uint32_t ser
 			}
 		} else {
 			size_t e = j + take;
-			for (; j < e; j++) {
-				if (is_gap(wb, b, RUN_T(j)))
+			while (j < e) {
+				if (is_gap(wb, b, t[j]))
 					break;
-				took(b, RUN_T(j));
+				took(b, t[j]);
+				j++;
+				/* a regular stretch: once its interval d is in the
+				 * ring, the samples that follow at d are no gap
+				 * (no_gap_at); they are noted without a test each */
+				if (j + 1 < e && t[j] > t[j - 1]) {
+					uint64_t d = (uint64_t)t[j] - (uint64_t)t[j - 1];
+					if (!no_gap_at(wb, b, d) || is_gap(wb, b, t[j]))
+						continue;
+					took(b, t[j]);
+					size_t k = ++j;
+					while (k < e && t[k] > t[k - 1] && (uint64_t)t[k] - (uint64_t)t[k - 1] == d)
+						k++;
+					size_t c = k - j;
+					for (size_t q = 0; q < c && q < GAP_RING; q++)
+						note_interval(b, (int64_t)d);
+					if (c > GAP_RING)
+						b->nseen += (unsigned)(c - GAP_RING);
+					if (c)
+						b->last_t = t[k - 1];
+					j = k;
+				}
 			}
 			take = j - *used;
 		}
