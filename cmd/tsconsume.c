@@ -206,8 +206,12 @@ static rd_kafka_message_t *next_message(int timeout_ms_)
 	return mbuf[mpos++];
 }
 
+static int finished; /* stdout is closed: the revocation that closing the
+                      * consumer brings writes nothing (the stream ended) */
+
 static void finish(void)
 {
+	finished = 1;
 	if (!raw) {
 		tool_finish(&io);
 		return;
@@ -313,6 +317,13 @@ static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_pa
 		 * of their series: the next reader of a partition, this one
 		 * again or another instance, starts from its committed offset) */
 		int lost = rd_kafka_assignment_lost(rk);
+		if (finished) {
+			if (!quiet)
+				tool_warn("%s %d partition%s", lost ? "lost" : "revoked", parts_->cnt,
+					  parts_->cnt == 1 ? "" : "s");
+			rd_kafka_assign(rk, NULL);
+			return;
+		}
 		positions_of(0);
 		for (int i = 0; i < parts_->cnt; i++) {
 			part *p = find_part(parts_->elems[i].topic, parts_->elems[i].partition);

@@ -80,6 +80,13 @@ reap() {
 run_block() {
 	local src=$1 f=$2 dir=$3 name rc
 	name="$src: $(head -c 90 "$f" | tr '\n' ';')"
+	# a page's port taken by something else on this machine (another test
+	# run): the same command on a free port
+	if grep -q -- '--serve 8080' "$f" && (: </dev/tcp/127.0.0.1/8080) 2>/dev/null; then
+		local port
+		for port in $(seq 18080 18180); do (: </dev/tcp/127.0.0.1/$port) 2>/dev/null || break; done
+		sed -i "s/--serve 8080/--serve $port/" "$f"
+	fi
 	if live_block "$f"; then
 		(cd "$dir" && exec setsid timeout -s TERM "$LIVE" bash -e -o pipefail "$f" </dev/null >"$f.out" 2>"$f.err")
 		rc=$?

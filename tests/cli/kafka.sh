@@ -208,3 +208,12 @@ ck cut-stream 1 "tsproduce: the input carried source positions but ended without
 ck usage 2 "tsconsume: no topic (-t TOPIC)
 Try 'tsconsume --help' for more information." 'tsconsume -b $B'
 ck help 0 '' 'tsconsume --help | grep -q "^usage: tsconsume" && tsproduce --help | grep -q "^usage: tsproduce" && tsbroker --help | grep -q "^usage: tsbroker"'
+# a group member stopped by SIGTERM exits 0 in either output format: the
+# revocation that closing the consumer brings writes nothing once its
+# stdout is closed (with -o bin it was a 'write error', exit 1)
+tsgen --series-count 2 --points 100 | tsproduce -b $B -t stop1 --commit none
+for fmt in bin csv; do
+	ck "sigterm-exit-$fmt" 0 '*' "tsconsume -b \$B -G gstop$fmt -t stop1 --output-format $fmt 2>st.err >st.out & c=\$!
+		for i in \$(seq 300); do grep -q assigned st.err && break; sleep 0.1; done; sleep 0.3
+		kill -TERM \$c; wait \$c; rc=\$?; cat st.err >&2; ! grep -q 'write error' st.err && exit \$rc"
+done
