@@ -20,6 +20,7 @@ void tsd_feature_ws_free(struct tsd_feature_ws *ws)
 		return;
 	free(ws->key);
 	free(ws->key2);
+	free(ws->rad);
 	free(ws->mag);
 	free(ws->cum);
 	free(ws->tmp);
@@ -46,7 +47,10 @@ static int ws_reserve(struct tsd_feature_ws *ws, size_t T, size_t na)
 		uint64_t *k2 = realloc(ws->key2, T * sizeof *k2);
 		if (k2)
 			ws->key2 = k2;
-		if (!k || !a || !b || !t || !k2)
+		uint64_t *r = realloc(ws->rad, 2 * T * sizeof *r);
+		if (r)
+			ws->rad = r;
+		if (!k || !a || !b || !t || !k2 || !r)
 			return TSD_ENOMEM;
 		ws->cap = T;
 	}
@@ -80,8 +84,7 @@ static inline double fast_asinh(double x)
 	return x < 0 ? -r : r;
 }
 
-/* Sort v (n) increasing (u64) or decreasing (double): bottom-up merge
- * sort through tmp (n), runs already in order cost one pass. */
+/* Sort v (n) increasing: bottom-up merge sort through tmp (n). */
 #define MERGE_SORT(name, type, before)                                        \
 static void name(type *v, type *tmp, size_t n)                               \
 {                                                                            \
@@ -106,22 +109,95 @@ static void name(type *v, type *tmp, size_t n)                               \
 		memcpy(v, src, n * sizeof *v);                               \
 }
 #define LESS(x, y) ((x) < (y))
-#define GREATER(x, y) ((x) > (y))
 MERGE_SORT(sort_u64, uint64_t, LESS)
-MERGE_SORT(sort_desc, double, GREATER)
 
-/* Donoho's sigma: median |d| / 0.6745; tmp (n) scratch. */
+/* Sort v (n), every value >= 0, decreasing: LSD radix sort of the bit
+ * patterns (which order non-negative doubles as integers do), a byte at
+ * a time, skipping the bytes every value shares; a and b (n) scratch.
+ * Three times the merge sort's speed on a window's magnitudes. */
+static void sort_mag(double *v, uint64_t *a, uint64_t *b, size_t n)
+{
+	size_t cnt[8][256];
+
+	memset(cnt, 0, sizeof cnt);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t u;
+		memcpy(&u, &v[i], sizeof u);
+		a[i] = u = ~u;	/* complement: decreasing */
+		for (int d = 0; d < 8; d++)
+			cnt[d][(u >> 8 * d) & 255]++;
+	}
+	for (int d = 0; d < 8; d++) {
+		size_t *c = cnt[d], sum = 0;
+		if (n && c[(a[0] >> 8 * d) & 255] == n)
+			continue;	/* one value of this byte: nothing moves */
+		for (int k = 0; k < 256; k++) {
+			size_t x = c[k];
+			c[k] = sum;
+			sum += x;
+		}
+		for (size_t i = 0; i < n; i++)
+			b[c[(a[i] >> 8 * d) & 255]++] = a[i];
+		uint64_t *t = a;
+		a = b;
+		b = t;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t u = ~a[i];
+		memcpy(&v[i], &u, sizeof u);
+	}
+}
+
+/* The k-th smallest of v[0..n) (k < n), v partly reordered: after the
+ * call v[0..k) holds values <= the result (Hoare's selection). */
+static double select_k(double *v, size_t n, size_t k)
+{
+	ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+
+	while (lo < hi) {
+		double p = v[lo + (hi - lo) / 2];
+		ptrdiff_t i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < p)
+				i++;
+			while (v[j] > p)
+				j--;
+			if (i <= j) {
+				double t = v[i];
+				v[i++] = v[j];
+				v[j--] = t;
+			}
+		}
+		if (kk <= j)
+			hi = j;
+		else if (kk >= i)
+			lo = i;
+		else
+			break;	/* j < k < i: v[k] equals the pivot */
+	}
+	return v[k];
+}
+
+/* Donoho's sigma: median |d| / 0.6745; tmp (n) scratch. Selection, not a
+ * sort: the same median in O(n). */
 static double mad_sigma(double *tmp, const double *d, size_t n)
 {
-	double med;
+	double med, hi;
 
 	if (!n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		tmp[i] = fabs(d[i]);
-	sort_desc(tmp, tmp + n, n);
-	/* decreasing: the middle of n is the same either way */
-	med = n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+	hi = select_k(tmp, n, n / 2);
+	if (n % 2)
+		med = hi;
+	else {
+		double lo = tmp[0];	/* the largest below the upper middle */
+		for (size_t i = 1; i < n / 2; i++)
+			if (tmp[i] > lo)
+				lo = tmp[i];
+		med = (hi + lo) / 2;
+	}
 	return med / 0.6745;
 }
 
@@ -140,17 +216,61 @@ static size_t count_greater(const double *v, size_t n, double x)
 	return lo;
 }
 
-int tsd_feature_window(float *x, uint32_t *tok, struct tsd_feature_ws *ws,
-			const double *c, const size_t *lens, unsigned J,
-			size_t n, const tsd_wavelet *w, enum tsd_mode mode)
+/* The time order of a window's tokens (ws->key, sorted) and the middles
+ * of its approximation coefficients (ws->acen): they depend on the
+ * window's shape only, so a stream of windows of one shape computes them
+ * once. off: the band offsets. */
+static int time_order(struct tsd_feature_ws *ws, const size_t *lens, const size_t *off,
+		      unsigned J, size_t n, const tsd_wavelet *w, enum tsd_mode mode)
 {
-	size_t T, na, m, off[64];
-	double sj[64];
-	double s2 = 0, s, sig, amean = 0, asd = 0, floor_, noisy;
+	size_t na = lens[0], T = off[J + 1] - na;
 	int err;
+
+	if (ws->ovalid && ws->on == n && ws->oJ == J && ws->oF == w->len &&
+	    ws->omode == (int)mode && !memcmp(ws->olen, lens, (J + 1) * sizeof *lens))
+		return 0;
+	ws->ovalid = 0;
+	for (size_t k = 0; k < na; k++) {
+		size_t i0, i1;
+		if ((err = tsd_dwt_support(&i0, &i1, n, J, k, w, mode)) < 0)
+			return err;
+		ws->acen[k] = 0.5 * (double)(i0 + i1);
+	}
+	/* key = (i0 + i1) << 38 | (63 - level) << 32 | index */
+	for (unsigned b = 1; b <= J; b++) {
+		unsigned lev = J + 1 - b;
+		for (size_t k = 0; k < lens[b]; k++) {
+			size_t i0, i1;
+			if ((err = tsd_dwt_support(&i0, &i1, n, lev, k, w, mode)) < 0)
+				return err;
+			ws->key[off[b] - na + k] = (uint64_t)(i0 + i1) << 38 |
+						   (uint64_t)(63 - lev) << 32 |
+						   (uint64_t)(off[b] + k);
+		}
+	}
+	sort_u64(ws->key, ws->key2, T);
+	ws->on = n;
+	ws->oJ = J;
+	ws->oF = w->len;
+	ws->omode = (int)mode;
+	memcpy(ws->olen, lens, (J + 1) * sizeof *lens);
+	ws->ovalid = 1;
+	return 0;
+}
+
+int tsd_feature_top(float *x, uint32_t *tok, double *cut, struct tsd_feature_ws *ws,
+		    const double *c, const size_t *lens, unsigned J, size_t n,
+		    const tsd_wavelet *w, enum tsd_mode mode, size_t keep)
+{
+	size_t T, na, m, off[64], need = 0, rows = 0;
+	double sj[64];
+	double s2 = 0, s, sig, amean = 0, asd = 0, floor_, noisy, kth = 0;
+	int err, e = 0;
 
 	if (!x || !tok || !ws || !c || !lens || !w || J < 1 || J > 60 || !n)
 		return TSD_EINVAL;
+	if (cut)
+		*cut = 0;
 	na = lens[0];
 	T = tsd_feature_tokens(lens, J);
 	m = na + T;
@@ -168,7 +288,6 @@ int tsd_feature_window(float *x, uint32_t *tok, struct tsd_feature_ws *ws,
 	if (top > 0x1p480) {
 		/* sums of squares would overflow: every feature is a ratio, the
 		 * same for the window scaled by a power of two (exact) */
-		int e;
 		frexp(top, &e);
 		if (m > ws->scap) {
 			double *sc = realloc(ws->scaled, m * sizeof *sc);
@@ -186,6 +305,8 @@ int tsd_feature_window(float *x, uint32_t *tok, struct tsd_feature_ws *ws,
 	off[0] = 0;
 	for (unsigned b = 0; b <= J; b++)
 		off[b + 1] = off[b] + lens[b];
+	if ((err = time_order(ws, lens, off, J, n, w, mode)) < 0)
+		return err;
 
 	/* window scale, approximation statistics */
 	for (size_t i = na; i < m; i++)
@@ -210,32 +331,21 @@ int tsd_feature_window(float *x, uint32_t *tok, struct tsd_feature_ws *ws,
 	/* magnitudes sorted, decreasing, and their running energy */
 	for (size_t i = 0; i < T; i++)
 		ws->mag[i] = fabs(c[na + i]);
-	sort_desc(ws->mag, ws->tmp, T);
+	sort_mag(ws->mag, ws->rad, ws->rad + T, T);
 	ws->cum[0] = 0;
 	for (size_t i = 0; i < T; i++)
 		ws->cum[i + 1] = ws->cum[i] + ws->mag[i] * ws->mag[i];
 
-	/* approximation middles */
-	for (size_t k = 0; k < na; k++) {
-		size_t i0, i1;
-		if ((err = tsd_dwt_support(&i0, &i1, n, J, k, w, mode)) < 0)
-			return err;
-		ws->acen[k] = 0.5 * (double)(i0 + i1);
+	/* the keep largest: every |d| > kth, then the first `need` equal to
+	 * it in time order */
+	if (keep < T) {
+		if (cut)
+			*cut = ldexp(ws->mag[keep], e);
+		if (!keep)
+			return 0;
+		kth = ws->mag[keep - 1];
+		need = keep - count_greater(ws->mag, T, kth);
 	}
-
-	/* time order: key = (i0 + i1) << 38 | (63 - level) << 32 | index */
-	for (unsigned b = 1; b <= J; b++) {
-		unsigned lev = J + 1 - b;
-		for (size_t k = 0; k < lens[b]; k++) {
-			size_t i0, i1;
-			if ((err = tsd_dwt_support(&i0, &i1, n, lev, k, w, mode)) < 0)
-				return err;
-			ws->key[off[b] - na + k] = (uint64_t)(i0 + i1) << 38 |
-						   (uint64_t)(63 - lev) << 32 |
-						   (uint64_t)(off[b] + k);
-		}
-	}
-	sort_u64(ws->key, ws->key2, T);
 
 	size_t ka = 0;
 	for (size_t t = 0; t < T; t++) {
@@ -244,8 +354,13 @@ int tsd_feature_window(float *x, uint32_t *tok, struct tsd_feature_ws *ws,
 		unsigned b = J + 1 - lev;
 		size_t k = idx - off[b], L = lens[b], lo, hi, cnt = 0, gt;
 		double d = c[idx], ad = fabs(d), r = 0, mid;
-		float *o = x + t * TSD_FEAT_COUNT;
+		float *o = x + rows * TSD_FEAT_COUNT;
 
+		if (keep < T && !(ad > kth)) {
+			if (ad < kth || !need)
+				continue;
+			need--;
+		}
 		lo = k > NEIGH ? k - NEIGH : 0;
 		hi = k + NEIGH + 1 < L ? k + NEIGH + 1 : L;
 		for (size_t q = lo; q < hi; q++) {
@@ -278,21 +393,28 @@ int tsd_feature_window(float *x, uint32_t *tok, struct tsd_feature_ws *ws,
 		o[9] = T > 1 ? (float)(1.0 - (double)gt / (double)(T - 1)) : 1.0f;
 		o[10] = ws->cum[T] > 0 ? (float)(ws->cum[gt] / ws->cum[T]) : 0.0f;
 		o[11] = (float)noisy;
-		tok[t] = idx;
+		tok[rows++] = idx;
 	}
 
 	/* feature 1: per level RMS */
 	for (unsigned b = 1; b <= J; b++) {
-		double e = 0;
+		double en = 0;
 		for (size_t k = 0; k < lens[b]; k++)
-			e += c[off[b] + k] * c[off[b] + k];
-		sj[b] = lens[b] ? sqrt(e / (double)lens[b]) : 0;
+			en += c[off[b] + k] * c[off[b] + k];
+		sj[b] = lens[b] ? sqrt(en / (double)lens[b]) : 0;
 		if (sj[b] < floor_)
 			sj[b] = floor_;
 	}
-	for (size_t t = 0; t < T; t++) {
+	for (size_t t = 0; t < rows; t++) {
 		unsigned lev = (unsigned)x[t * TSD_FEAT_COUNT + 4];
 		x[t * TSD_FEAT_COUNT + 1] = (float)fast_asinh(fabs(c[tok[t]]) / sj[J + 1 - lev]);
 	}
-	return (int)T;
+	return (int)rows;
+}
+
+int tsd_feature_window(float *x, uint32_t *tok, struct tsd_feature_ws *ws,
+			const double *c, const size_t *lens, unsigned J,
+			size_t n, const tsd_wavelet *w, enum tsd_mode mode)
+{
+	return tsd_feature_top(x, tok, NULL, ws, c, lens, J, n, w, mode, SIZE_MAX);
 }

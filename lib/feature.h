@@ -48,12 +48,17 @@ struct tsd_feature_ws {
 	size_t cap, acap;
 	uint64_t *key;   /* (T) sort keys */
 	uint64_t *key2;  /* (T) merge sort scratch */
+	uint64_t *rad;   /* (2T) radix sort scratch */
 	double *mag;     /* (T) |d| sorted, decreasing */
 	double *cum;     /* (T + 1) energy of the largest i details */
 	double *tmp;     /* (2T) */
 	double *acen;    /* (na) middles of the approximation coefficients */
 	double *scaled;  /* (m) the coefficients scaled down, when their squares would overflow */
 	size_t scap;
+	/* the shape whose time order key and acen hold (ovalid) */
+	size_t on, olen[61];
+	unsigned oJ, oF;
+	int omode, ovalid;
 };
 
 void tsd_feature_ws_init(struct tsd_feature_ws *ws);
@@ -71,5 +76,14 @@ size_t tsd_feature_tokens(const size_t *lens, unsigned J);
 int tsd_feature_window(float *x, uint32_t *tok, struct tsd_feature_ws *ws,
 			const double *c, const size_t *lens, unsigned J,
 			size_t n, const tsd_wavelet *w, enum tsd_mode mode);
+
+/* The same features for the keep details of largest magnitude only, in
+ * time order (ties at the smallest kept magnitude go to the earliest
+ * tokens): what the scorer's candidates need, without the work for the
+ * others. Returns the rows written, min(keep, T). *cut (may be NULL): the
+ * largest magnitude left out, 0 when none is. */
+int tsd_feature_top(float *x, uint32_t *tok, double *cut, struct tsd_feature_ws *ws,
+		    const double *c, const size_t *lens, unsigned J, size_t n,
+		    const tsd_wavelet *w, enum tsd_mode mode, size_t keep);
 
 #endif

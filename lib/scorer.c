@@ -20,7 +20,6 @@ void tsd_scorer_free(struct tsd_scorer *s)
 	free(s->tok);
 	free(s->ts);
 	free(s->acts);
-	free(s->ord);
 	memset(s, 0, sizeof *s);
 }
 
@@ -37,10 +36,7 @@ static int reserve(struct tsd_scorer *s, size_t T, size_t alen)
 		float *ts = realloc(s->ts, T * sizeof *ts);
 		if (ts)
 			s->ts = ts;
-		uint32_t *ord = realloc(s->ord, T * sizeof *ord);
-		if (ord)
-			s->ord = ord;
-		if (!x || !tok || !ts || !ord)
+		if (!x || !tok || !ts)
 			return TSD_ENOMEM;
 		s->tcap = T;
 	}
@@ -54,62 +50,17 @@ static int reserve(struct tsd_scorer *s, size_t T, size_t alen)
 	return 0;
 }
 
-/* thread-safe qsort by |key| descending: the key travels in the
- * element (pairs of magnitude and token) */
-struct mt { double a; uint32_t t; };
-
-static int by_mag(const void *pa, const void *pb)
+/* With candidates: the K * b details of largest magnitude, b the
+ * budget of a window of n samples less its approximation; T when that
+ * covers every token. */
+static size_t candidates(const struct tsd_scorer *s, const size_t *lens, size_t n, size_t T)
 {
-	const struct mt *a = pa, *b = pb;
-
-	if (a->a != b->a)
-		return a->a < b->a ? 1 : -1;
-	return a->t < b->t ? -1 : a->t > b->t;
-}
-
-/* Keep the K * b largest details as the only tokens (in token order);
- * the rest get their magnitude-ranked low score in sc. Returns the
- * token count left. */
-static size_t candidates(float *sc, struct tsd_scorer *s, const double *c,
-			 const size_t *lens, size_t n, size_t T)
-{
-	double b = nearbyint((double)n / s->ratio) - (double)lens[0], want, maxa = 0;
-	size_t k, keep = 0;
-	struct mt *mt;
+	double b = nearbyint((double)n / s->ratio) - (double)lens[0], want;
 
 	if (b < 1)
 		b = 1;
 	want = ceil(s->cand * b);
-	if (want >= (double)T)
-		return T;
-	k = (size_t)want;
-	if (!(mt = malloc(T * sizeof *mt)))
-		return T;	/* no room: score everything, as without --candidates */
-	for (size_t t = 0; t < T; t++) {
-		mt[t].a = fabs(c[s->tok[t]]);
-		mt[t].t = (uint32_t)t;
-	}
-	qsort(mt, T, sizeof *mt, by_mag);
-	for (size_t t = 0; t < T; t++)
-		s->ord[t] = 0;
-	for (size_t i = 0; i < k; i++)
-		s->ord[mt[i].t] = 1;
-	if (k < T)
-		maxa = mt[k].a;
-	free(mt);
-	for (size_t t = 0; t < T; t++) {
-		if (s->ord[t]) {
-			if (keep != t) {
-				memmove(s->x + keep * TSD_FEAT_COUNT, s->x + t * TSD_FEAT_COUNT,
-					TSD_FEAT_COUNT * sizeof *s->x);
-				s->tok[keep] = s->tok[t];
-			}
-			keep++;
-		} else {
-			sc[s->tok[t]] = maxa > 0 ? (float)(0.49 * fabs(c[s->tok[t]]) / maxa) : 0.0f;
-		}
-	}
-	return keep;
+	return want >= (double)T ? T : (size_t)want;
 }
 
 int tsd_scorer_window(float *sc, struct tsd_scorer *s, const double *c, size_t m,
@@ -132,15 +83,21 @@ int tsd_scorer_window(float *sc, struct tsd_scorer *s, const double *c, size_t m
 		return TSD_ERANGE;
 	if ((rc = reserve(s, T, alen)) < 0)
 		return rc;
-	rc = tsd_feature_window(s->x, s->tok, &s->fws, c, lens, J, n, w, mode);
+	size_t keep = T, lo = lens[0];
+	double cut = 0;
+	int cand = s->ratio > 0 && s->cand > 0;
+	if (cand)
+		keep = candidates(s, lens, n, T);
+	if (lo + T > m)
+		return TSD_ESIZE;
+	rc = tsd_feature_top(s->x, s->tok, &cut, &s->fws, c, lens, J, n, w, mode, keep);
 	if (rc < 0)
 		return rc;
-	int cand = s->ratio > 0 && s->cand > 0;
-	if (cand) {
-		for (size_t t = 0; t < T; t++)
-			if (s->tok[t] >= m)
-				return TSD_ESIZE;
-		T = candidates(sc, s, c, lens, n, T);
+	if (keep < T) {
+		/* the others rank below every candidate, by magnitude */
+		for (size_t i = lo; i < lo + T; i++)
+			sc[i] = cut > 0 ? (float)(0.49 * fabs(c[i]) / cut) : 0.0f;
+		T = (size_t)rc;
 		alen = tsd_model_acts_len(&s->m->cfg, 1, (int)T);
 	}
 	if ((rc = tsd_model_forward(s->ts, NULL, s->acts, alen, s->m, s->x, 1, (int)T)) < 0)

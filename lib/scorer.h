@@ -28,11 +28,10 @@ struct tsd_scorer {
 	 * cand K > 0, a window of n samples scores only the K * b details of
 	 * largest magnitude, b = round(n / R) less the approximation count
 	 * (at least 1): they get 0.5 + 0.5 * the model's score, the others
-	 * 0.49 * |c| / the largest |c| of the window, so every candidate
+	 * 0.49 * |c| / the largest |c| among them, so every candidate
 	 * ranks above every other detail and thresh's top-b choice stays
 	 * among the candidates. The model sees the candidates only. */
 	double ratio, cand;
-	uint32_t *ord;   /* (T) candidate ordering scratch */
 };
 
 void tsd_scorer_init(struct tsd_scorer *s, const struct tsd_model *m);

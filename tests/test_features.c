@@ -174,12 +174,94 @@ static void test_guards(void **state)
 	tsd_feature_ws_free(&ws);
 }
 
+/* tsd_feature_top against the full features: the rows of the keep
+ * largest magnitudes (ties to the earliest token), bit for bit, and the
+ * largest magnitude left out; one workspace across shapes that change
+ * (its cached time order), quantised data so that magnitudes tie. */
+struct rank { double a; size_t t; };
+
+static int by_rank(const void *pa, const void *pb)
+{
+	const struct rank *a = pa, *b = pb;
+
+	if (a->a != b->a)
+		return a->a < b->a ? 1 : -1;
+	return a->t < b->t ? -1 : a->t > b->t;
+}
+
+static void test_top(void **state)
+{
+	static struct win v[3];
+	static float xf[4 * MAXN * FC], xg[4 * MAXN * FC];
+	static uint32_t tf[4 * MAXN], tg[4 * MAXN];
+	static struct rank r[4 * MAXN];
+	static unsigned char on[4 * MAXN];
+	const char *wav[3] = { "haar", "db4", "sym5" };
+	const enum tsd_mode mode[3] = { TSD_MODE_PERIODIZATION, TSD_MODE_SYMMETRIC, TSD_MODE_ZERO };
+	const unsigned J[3] = { 3, 4, 3 };
+	const size_t n[3] = { 64, 256, 200 };
+	struct tsd_feature_ws ws, fresh;
+	int ties = 0;
+
+	(void)state;
+	tsd_feature_ws_init(&ws);
+	for (int i = 0; i < 3; i++) {
+		v[i].w = tsd_wavelet_find(wav[i]);
+		assert_non_null(v[i].w);
+		v[i].mode = mode[i];
+		v[i].J = J[i];
+		v[i].n = n[i];
+		fill(v[i].x, n[i], 11 + (uint64_t)i);
+		for (size_t k = 0; k < n[i]; k++)
+			v[i].x[k] = round(v[i].x[k] * 4) / 4;
+		transform(&v[i]);
+	}
+	static const int seq[] = { 0, 1, 0, 2, 1, 2, 0 };
+	for (size_t round_ = 0; round_ < sizeof seq / sizeof *seq; round_++) {
+		struct win *a = &v[seq[round_]];
+		size_t T = a->T, keeps[] = { 0, 1, 7, T / 3, T / 2, T - 1, T, T + 5 };
+
+		tsd_feature_ws_init(&fresh);
+		assert_int_equal(tsd_feature_window(xf, tf, &fresh, a->c, a->lens, a->J, a->n, a->w, a->mode), (int)T);
+		tsd_feature_ws_free(&fresh);
+		for (size_t t = 0; t < T; t++) {
+			r[t].a = fabs(a->c[tf[t]]);
+			r[t].t = t;
+		}
+		qsort(r, T, sizeof *r, by_rank);
+		for (size_t q = 0; q < sizeof keeps / sizeof *keeps; q++) {
+			size_t keep = keeps[q], want = keep < T ? keep : T, row = 0;
+			double cut = -1;
+
+			if (keep && keep < T && r[keep - 1].a == r[keep].a)
+				ties++;
+			memset(on, 0, T);
+			for (size_t i = 0; i < want; i++)
+				on[r[i].t] = 1;
+			assert_int_equal(tsd_feature_top(xg, tg, &cut, &ws, a->c, a->lens, a->J, a->n,
+							 a->w, a->mode, keep), (int)want);
+			assert_true(cut == (keep < T ? r[keep].a : 0));
+			for (size_t t = 0; t < T; t++) {
+				if (!on[t])
+					continue;
+				assert_int_equal(tg[row], tf[t]);
+				assert_memory_equal(xg + row * FC, xf + t * FC, FC * sizeof *xf);
+				row++;
+			}
+			assert_int_equal(row, want);
+		}
+	}
+	assert_true(ties > 0);	/* the tie rule was tried */
+	tsd_feature_ws_free(&ws);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reference),
 		cmocka_unit_test(test_invariance),
 		cmocka_unit_test(test_guards),
+		cmocka_unit_test(test_top),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
