@@ -15,10 +15,12 @@
  * sample takes every other tap, so the filters are split into even and
  * odd taps, reversed, and dotted with a run of consecutive coefficients.
  *
- * The centre loops use a two-lane GNU vector (v2d): the two bands of the
- * forward transform, the two outputs of a pair in the inverse. Each lane
- * adds its products in the same order as a scalar loop would, so results
- * do not depend on the vector code.
+ * The centre loops use GNU vectors: four consecutive outputs of a band
+ * in the forward transform (from the block's input split into even and
+ * odd samples, so that every tap reads four consecutive values), four
+ * output pairs in the inverse. Each lane adds its products in the same
+ * order as a scalar loop would, and products are never fused, so results
+ * do not depend on the vector code nor on the processor.
  */
 #include <string.h>
 
@@ -26,6 +28,21 @@
 #include "dwt.h"
 
 typedef double v2d __attribute__((vector_size(16)));
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4i __attribute__((vector_size(32)));
+
+/* Hot loops built twice on x86-64 with GCC, for AVX2 machines and the
+ * rest, picked at load time. Products are never fused into FMAs, so both
+ * give the same bits (and the scalar order of every sum). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+	defined(__linux__) && !defined(TSD_NO_CLONES)
+#define HOT __attribute__((target_clones("arch=x86-64-v3", "default"), optimize("fp-contract=off")))
+#else
+#define HOT
+#endif
+
+/* Outputs per block of the forward centre */
+#define FB 256
 
 /* Longest filter we accept (the built-in ones are at most 40). */
 #define MAXF 64
@@ -170,14 +187,13 @@ size_t tsd_idwt_len(size_t nc, unsigned filter_len, enum tsd_mode mode)
 
 /* One level forward, both bands. nc = tsd_dwt_len(n). Arguments checked
  * by the caller. */
-static void forward(double *restrict ca, double *restrict cd,
+HOT static void forward(double *restrict ca, double *restrict cd,
 		    const double *restrict x, size_t n, size_t nc,
 		    const tsd_wavelet *w, enum tsd_mode mode)
 {
 	const size_t F = w->len;
 	const size_t s = mode == TSD_MODE_PERIODIZATION ? F / 2 : 1;
 	double glo[MAXF], ghi[MAXF];   /* (F) reversed analysis filters */
-	v2d gv[MAXF];                  /* (F) the two, side by side */
 	size_t o, k, o_lo, o_hi;
 
 	for (k = 0; k < F; k++) {
@@ -207,30 +223,45 @@ static void forward(double *restrict ca, double *restrict cd,
 		ca[o] = a;
 		cd[o] = d;
 	}
-	/* centre */
-	for (k = 0; k < F; k++)
-		gv[k] = (v2d){ glo[k], ghi[k] };
-	for (o = o_lo; o + 1 < o_hi; o += 2) {
-		const double *xp = x + 2 * o + s + 1 - F;
-		v2d acc0 = { 0, 0 }, acc1 = { 0, 0 };
+	/* centre: blocks of FB outputs; the block's input split into its
+	 * even and odd samples, so that four consecutive outputs read four
+	 * consecutive values at every tap */
+	for (o = o_lo; o < o_hi; ) {
+		size_t nb = o_hi - o < FB ? o_hi - o : FB, ne = nb - 1 + F / 2, i;
+		const double *xb = x + 2 * o + s + 1 - F;
+		double ev[FB + MAXF / 2], od[FB + MAXF / 2];
 
-		for (k = 0; k < F; k++) {
-			acc0 += gv[k] * xp[k];
-			acc1 += gv[k] * xp[k + 2];
+		for (i = 0; i < ne; i++) {
+			ev[i] = xb[2 * i];
+			od[i] = xb[2 * i + 1];
 		}
-		ca[o] = acc0[0];
-		cd[o] = acc0[1];
-		ca[o + 1] = acc1[0];
-		cd[o + 1] = acc1[1];
-	}
-	for (; o < o_hi; o++) {
-		const double *xp = x + 2 * o + s + 1 - F;
-		v2d acc = { 0, 0 };
+		for (i = 0; i + 4 <= nb; i += 4) {
+			v4d a = { 0, 0, 0, 0 }, d = { 0, 0, 0, 0 }, xv;
 
-		for (k = 0; k < F; k++)
-			acc += gv[k] * xp[k];
-		ca[o] = acc[0];
-		cd[o] = acc[1];
+			for (k = 0; k < F; k += 2) {
+				memcpy(&xv, ev + i + k / 2, sizeof xv);
+				a += glo[k] * xv;
+				d += ghi[k] * xv;
+				memcpy(&xv, od + i + k / 2, sizeof xv);
+				a += glo[k + 1] * xv;
+				d += ghi[k + 1] * xv;
+			}
+			memcpy(ca + o + i, &a, sizeof a);
+			memcpy(cd + o + i, &d, sizeof d);
+		}
+		for (; i < nb; i++) {
+			double a = 0, d = 0;
+
+			for (k = 0; k < F; k += 2) {
+				a += glo[k] * ev[i + k / 2];
+				d += ghi[k] * ev[i + k / 2];
+				a += glo[k + 1] * od[i + k / 2];
+				d += ghi[k + 1] * od[i + k / 2];
+			}
+			ca[o + i] = a;
+			cd[o + i] = d;
+		}
+		o += nb;
 	}
 	/* right edge (or everything past the left edge when F > n) */
 	for (o = o_lo > o_hi ? o_lo : o_hi; o < nc; o++) {
@@ -265,7 +296,7 @@ int tsd_dwt_forward(double *ca, double *cd, const double *x, size_t n,
 /* One level inverse: writes the first out_len samples (out_len <= the
  * full tsd_idwt_len(nc)). ca and cd are both non-NULL; a band given as
  * NULL by the user is replaced by the other one with a zero filter. */
-static void inverse(double *restrict out, size_t out_len,
+HOT static void inverse(double *restrict out, size_t out_len,
 		    const double *ca, const double *cd, size_t nc,
 		    const double *rlo, const double *rhi, unsigned F,
 		    enum tsd_mode mode)
@@ -326,7 +357,24 @@ static void inverse(double *restrict out, size_t out_len,
 		vhi[j] = (v2d){ j < h ? ehi[0][j] : 0,
 				j >= nt - h ? ehi[1][j - (nt - h)] : 0 };
 	}
-	for (m = m_lo; m < m_hi; m++) {
+	/* four pairs at a time: lane i of e (o) is output 2(m + i) (+ 1) */
+	for (m = m_lo; m + 4 <= m_hi; m += 4) {
+		const double *ap = ca + m + off[0] + 1 - h;
+		const double *dp = cd + m + off[0] + 1 - h;
+		v4d e = { 0, 0, 0, 0 }, o = { 0, 0, 0, 0 }, av, dv;
+
+		for (j = 0; j < nt; j++) {
+			memcpy(&av, ap + j, sizeof av);
+			memcpy(&dv, dp + j, sizeof dv);
+			e += vlo[j][0] * av + vhi[j][0] * dv;
+			o += vlo[j][1] * av + vhi[j][1] * dv;
+		}
+		v4d lo = __builtin_shuffle(e, o, (v4i){ 0, 4, 1, 5 });
+		v4d hi = __builtin_shuffle(e, o, (v4i){ 2, 6, 3, 7 });
+		memcpy(out + 2 * m, &lo, sizeof lo);
+		memcpy(out + 2 * m + 4, &hi, sizeof hi);
+	}
+	for (; m < m_hi; m++) {
 		const double *ap = ca + m + off[0] + 1 - h;
 		const double *dp = cd + m + off[0] + 1 - h;
 		v2d acc = { 0, 0 };

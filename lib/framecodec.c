@@ -80,6 +80,10 @@ static int check_values(tsd_fdec *d, const tsd_rec *rec)
 			    __builtin_add_overflow(run->t0, span, &last))
 				return fail(d, TSD_ERANGE, "sample times past the 64-bit nanosecond range");
 		}
+		if (tsd_all_finite(run->v, run->count)) {
+			d->missing = 0;
+			return 0;
+		}
 		for (i = 0; i < run->count; i++) {
 			if (isfinite(run->v[i]))
 				continue;
@@ -91,6 +95,8 @@ static int check_values(tsd_fdec *d, const tsd_rec *rec)
 		return 0;
 	}
 	case TSD_REC_COEF:
+		if (tsd_all_finite(rec->c.v, rec->c.count) && !rec->c.score)
+			return 0;
 		for (i = 0; i < rec->c.count; i++) {
 			if (!isfinite(rec->c.v[i]))
 				return fail(d, TSD_ERANGE, "non-finite coefficient at index %llu",

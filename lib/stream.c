@@ -1314,14 +1314,7 @@ static int finite_values(tsd_writer *w, const tsd_rec *r)
 	case TSD_REC_COEF: v = r->c.v; n = r->c.count; s = r->c.series; break;
 	default: return 0;
 	}
-	/* the common case at memory speed: no exponent all ones (an
-	 * exponent field of 0x7ff, plus one, carries into the sign bit) */
-	uint64_t any = 0, b;
-	for (i = 0; i < n; i++) {
-		memcpy(&b, &v[i], sizeof b);
-		any |= (b & 0x7ff0000000000000u) + 0x0010000000000000u;
-	}
-	if (!(any >> 63))
+	if (tsd_all_finite(v, n))
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!isfinite(v[i]) && (r->kind == TSD_REC_COEF || !isnan(v[i])))

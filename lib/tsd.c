@@ -123,3 +123,22 @@ int tsd_grow(void *arr, size_t *cap, size_t need, size_t elem)
 	*cap = nc;
 	return 0;
 }
+
+int tsd_all_finite(const double *v, size_t n)
+{
+	/* an exponent field of 0x7ff, plus one, carries into the sign bit;
+	 * four lanes so that the loop runs in vector registers */
+	uint64_t any[4] = { 0, 0, 0, 0 }, b;
+	size_t i = 0;
+
+	for (; i + 4 <= n; i += 4)
+		for (int l = 0; l < 4; l++) {
+			memcpy(&b, &v[i + l], sizeof b);
+			any[l] |= (b & 0x7ff0000000000000u) + 0x0010000000000000u;
+		}
+	for (; i < n; i++) {
+		memcpy(&b, &v[i], sizeof b);
+		any[0] |= (b & 0x7ff0000000000000u) + 0x0010000000000000u;
+	}
+	return !((any[0] | any[1] | any[2] | any[3]) >> 63);
+}

@@ -54,4 +54,9 @@ static inline int tsd_mul_size(size_t *out, size_t a, size_t b)
  * home for the per-series arrays every module keeps by series id. */
 int tsd_grow(void *arr, size_t *cap, size_t need, size_t elem);
 
+/* 1 when every v[0..n) is finite (no NaN, no infinity), else 0: the
+ * exponent fields tested without a branch, at memory speed. One home for
+ * the check every reader and writer makes on every value. */
+int tsd_all_finite(const double *v, size_t n);
+
 #endif
