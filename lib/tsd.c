@@ -124,21 +124,27 @@ int tsd_grow(void *arr, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+typedef uint64_t v2u __attribute__((vector_size(16)));
+
 int tsd_all_finite(const double *v, size_t n)
 {
-	/* an exponent field of 0x7ff, plus one, carries into the sign bit;
-	 * four lanes so that the loop runs in vector registers */
-	uint64_t any[4] = { 0, 0, 0, 0 }, b;
+	/* an exponent field of 0x7ff, plus one, carries into the sign bit */
+	const uint64_t E = 0x7ff0000000000000u, ONE = 0x0010000000000000u;
+	v2u a0 = { 0, 0 }, a1 = { 0, 0 }, b0, b1;
+	uint64_t any = 0, b;
 	size_t i = 0;
 
-	for (; i + 4 <= n; i += 4)
-		for (int l = 0; l < 4; l++) {
-			memcpy(&b, &v[i + l], sizeof b);
-			any[l] |= (b & 0x7ff0000000000000u) + 0x0010000000000000u;
-		}
+	for (; i + 4 <= n; i += 4) {
+		memcpy(&b0, v + i, sizeof b0);
+		memcpy(&b1, v + i + 2, sizeof b1);
+		a0 |= (b0 & E) + ONE;
+		a1 |= (b1 & E) + ONE;
+	}
 	for (; i < n; i++) {
 		memcpy(&b, &v[i], sizeof b);
-		any[0] |= (b & 0x7ff0000000000000u) + 0x0010000000000000u;
+		any |= (b & E) + ONE;
 	}
-	return !((any[0] | any[1] | any[2] | any[3]) >> 63);
+	a0 |= a1;
+	any |= a0[0] | a0[1];
+	return !(any >> 63);
 }
