@@ -7,6 +7,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <float.h>
+#include <math.h>
+
 #include "tsd.h"
 
 typedef struct {
@@ -92,6 +95,31 @@ static void test_parse(void **state)
 	assert_true(tsd_parse_duration(&ns, "-1s") < 0);
 }
 
+/* tsd_all_finite: a NaN or an infinity at any position of any length is
+ * found (every lane and the tail); the extremes of the finite range pass */
+static void test_all_finite(void **state)
+{
+	const double bad[] = { NAN, -NAN, INFINITY, -INFINITY };
+	const double good[] = { 0.0, -0.0, DBL_MAX, -DBL_MAX, DBL_MIN, 4.9e-324, -1.5, 1e308 };
+	double v[19] = { 0 };
+
+	(void)state;
+	assert_int_equal(tsd_all_finite(v, 0), 1);
+	for (size_t n = 1; n <= 19; n++) {
+		for (size_t i = 0; i < n; i++)
+			v[i] = good[(i + n) % 8];
+		assert_int_equal(tsd_all_finite(v, n), 1);
+		for (size_t p = 0; p < n; p++)
+			for (size_t b = 0; b < 4; b++) {
+				double keep = v[p];
+				v[p] = bad[b];
+				if (tsd_all_finite(v, n))
+					fail_msg("n %zu: %g at %zu not found", n, bad[b], p);
+				v[p] = keep;
+			}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +127,7 @@ int main(void)
 		cmocka_unit_test(test_grow_noop),
 		cmocka_unit_test(test_grow_overflow),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_all_finite),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
