@@ -1,6 +1,7 @@
 /* feature.c: per-token features of a window of wavelet coefficients for
  * the importance scorer; see feature.h for the list. */
 #include "feature.h"
+#include "coefwin.h"
 #include "tsd.h"
 
 #include <math.h>
@@ -26,6 +27,11 @@ void tsd_feature_ws_free(struct tsd_feature_ws *ws)
 	free(ws->tmp);
 	free(ws->acen);
 	free(ws->scaled);
+	free(ws->sup);
+	free(ws->xs);
+	free(ws->tr);
+	free(ws->cz);
+	free(ws->wk);
 	memset(ws, 0, sizeof *ws);
 }
 
@@ -50,7 +56,10 @@ static int ws_reserve(struct tsd_feature_ws *ws, size_t T, size_t na)
 		uint64_t *r = realloc(ws->rad, 2 * T * sizeof *r);
 		if (r)
 			ws->rad = r;
-		if (!k || !a || !b || !t || !k2 || !r)
+		uint32_t *sp = realloc(ws->sup, 2 * T * sizeof *sp);
+		if (sp)
+			ws->sup = sp;
+		if (!k || !a || !b || !t || !k2 || !r || !sp)
 			return TSD_ENOMEM;
 		ws->cap = T;
 	}
@@ -243,6 +252,8 @@ static int time_order(struct tsd_feature_ws *ws, const size_t *lens, const size_
 			size_t i0, i1;
 			if ((err = tsd_dwt_support(&i0, &i1, n, lev, k, w, mode)) < 0)
 				return err;
+			ws->sup[2 * (off[b] - na + k)] = (uint32_t)i0;
+			ws->sup[2 * (off[b] - na + k) + 1] = (uint32_t)i1;
 			ws->key[off[b] - na + k] = (uint64_t)(i0 + i1) << 38 |
 						   (uint64_t)(63 - lev) << 32 |
 						   (uint64_t)(off[b] + k);
@@ -328,6 +339,50 @@ int tsd_feature_top(float *x, uint32_t *tok, double *cut, struct tsd_feature_ws 
 	if (sig < floor_)
 		sig = floor_;
 
+	/* the window's samples and its trend (cA_J alone), for 12 and 13 */
+	size_t wl = tsd_coefwin_work_len(n, J, w, mode);
+	if (n > ws->xcap) {
+		double *a = realloc(ws->xs, n * sizeof *a), *b2;
+		if (a)
+			ws->xs = a;
+		b2 = realloc(ws->tr, n * sizeof *b2);
+		if (b2)
+			ws->tr = b2;
+		if (!a || !b2)
+			return TSD_ENOMEM;
+		ws->xcap = n;
+	}
+	if (m > ws->ccap) {
+		double *a = realloc(ws->cz, m * sizeof *a);
+		if (!a)
+			return TSD_ENOMEM;
+		ws->cz = a;
+		ws->ccap = m;
+	}
+	if (wl > ws->wcap) {
+		double *a = realloc(ws->wk, wl * sizeof *a);
+		if (!a)
+			return TSD_ENOMEM;
+		ws->wk = a;
+		ws->wcap = wl;
+	}
+	if ((err = tsd_coefwin_reconstruct(ws->xs, n, c, ws->wk, J, w, mode)) < 0)
+		return err;
+	memcpy(ws->cz, c, na * sizeof *c);
+	memset(ws->cz + na, 0, T * sizeof *c);
+	if ((err = tsd_coefwin_reconstruct(ws->tr, n, ws->cz, ws->wk, J, w, mode)) < 0)
+		return err;
+	double xlo = ws->xs[0], xhi = ws->xs[0], emax = 0;
+	for (size_t i = 0; i < n; i++) {
+		xlo = ws->xs[i] < xlo ? ws->xs[i] : xlo;
+		xhi = ws->xs[i] > xhi ? ws->xs[i] : xhi;
+		ws->tr[i] = fabs(ws->xs[i] - ws->tr[i]);	/* now the excursion */
+		emax = ws->tr[i] > emax ? ws->tr[i] : emax;
+	}
+	double xr = xhi - xlo > 0 ? xhi - xlo : 1;
+	if (!(emax > 0))
+		emax = 1;
+
 	/* magnitudes sorted, decreasing, and their running energy */
 	for (size_t i = 0; i < T; i++)
 		ws->mag[i] = fabs(c[na + i]);
@@ -393,6 +448,14 @@ int tsd_feature_top(float *x, uint32_t *tok, double *cut, struct tsd_feature_ws 
 		o[9] = T > 1 ? (float)(1.0 - (double)gt / (double)(T - 1)) : 1.0f;
 		o[10] = ws->cum[T] > 0 ? (float)(ws->cum[gt] / ws->cum[T]) : 0.0f;
 		o[11] = (float)noisy;
+		{
+			size_t s0 = ws->sup[2 * (idx - na)], s1 = ws->sup[2 * (idx - na) + 1];
+			double ex = 0;
+			for (size_t q = s0; q <= s1 && q < n; q++)
+				ex = ws->tr[q] > ex ? ws->tr[q] : ex;
+			o[12] = (float)(ex / xr);
+			o[13] = (float)(ex / emax);
+		}
 		tok[rows++] = idx;
 	}
 

@@ -28,6 +28,10 @@
  *   10 E>                      share of the detail energy held by details
  *                              larger than |d| (0 for the largest)
  *   11 asinh(s 2^(J/2) / sd)   how noisy the window is beside its signal
+ *   12 e / range               e: the largest |x - trend| over d's support
+ *                              (x the window's samples, trend its
+ *                              reconstruction from cA_J alone)
+ *   13 e / E                   E: the largest |x - trend| of the window
  *
  * Every divisor is floored at 1e-3 s (and sd at 1e-300), so a constant or
  * all-zero window gives finite features.
@@ -41,7 +45,7 @@
 #include "dwt.h"
 #include "wavelet.h"
 
-#define TSD_FEAT_COUNT 12
+#define TSD_FEAT_COUNT 14
 
 /* Scratch for tsd_feature_window(); init zeroes it, the call grows it. */
 struct tsd_feature_ws {
@@ -57,6 +61,9 @@ struct tsd_feature_ws {
 	size_t scap;
 	/* the shape whose time order key and acen hold (ovalid) */
 	size_t on, olen[61];
+	uint32_t *sup;   /* (2T) support [i0, i1] of each detail, by layout index - na */
+	double *xs, *tr, *cz, *wk;  /* the window's samples, its trend, scratch */
+	size_t xcap, ccap, wcap;
 	unsigned oJ, oF;
 	int omode, ovalid;
 };

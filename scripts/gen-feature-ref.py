@@ -6,7 +6,7 @@ Writes testdata/feature/ref.txt: per case a line
   case WAVELET MODE J N
   x v0 v1 ... (N samples)
 then per token, in the time order feature.h defines,
-  t INDEX f0 f1 ... f11
+  t INDEX f0 f1 ... f13
 INDEX is the token's position in the layout [cA_J, cD_J, ..., cD_1]."""
 import sys
 import numpy as np
@@ -48,15 +48,22 @@ def features(x, wav, mode, J):
     mags = np.sort(np.abs(d))[::-1]
     cum = np.concatenate([[0.0], np.cumsum(mags ** 2)])
     acen = [0.5 * sum(support(k, J, n, flen, per)) for k in range(na)]
+    # the samples and the trend (cA_J alone) from PyWavelets' inverse
+    xs = pywt.waverec(c, w, mode=mode)[:n]
+    tr = pywt.waverec([c[0]] + [np.zeros_like(b) for b in c[1:]], w, mode=mode)[:n]
+    exc = np.abs(xs - tr)
+    xr = xs.max() - xs.min()
+    xr = xr if xr > 0 else 1.0
+    emax = exc.max() if exc.max() > 0 else 1.0
     toks = []
     for b in range(1, J + 1):
         lev = J + 1 - b
         for k in range(len(c[b])):
             i0, i1 = support(k, lev, n, flen, per)
-            toks.append((i0 + i1, -lev, offs[b] + k, b, k, lev))
+            toks.append((i0 + i1, -lev, offs[b] + k, b, k, lev, i0, i1))
     toks.sort()
     out = []
-    for (two_mid, _, idx, b, k, lev) in toks:
+    for (two_mid, _, idx, b, k, lev, i0, i1) in toks:
         band = c[b]
         L = len(band)
         v = flat[idx]
@@ -75,6 +82,8 @@ def features(x, wav, mode, J):
              (a[ka] - amean) / asd, (ap - am) / (2 * asd),
              1.0 - gt / (T - 1) if T > 1 else 1.0,
              cum[gt] / cum[T] if cum[T] > 0 else 0.0, noisy]
+        e = exc[i0:min(i1, n - 1) + 1].max()
+        f += [e / xr, e / emax]
         out.append((idx, f))
     return out
 

@@ -30,7 +30,10 @@ B=${B:-$ROOT/build/rel}
 DATA=${DATA:-/work/shared/data/nab}
 EPOCHS=${EPOCHS:-120}
 OUT=${OUT:-$ROOT/models}          # where default.tsdm and default.inc go
-TSTRAIN_ARGS=${TSTRAIN_ARGS:-}    # more tstrain options (experiments)
+# the pipeline's windows (1024, J = 7) and the measured objective (the
+# greedy oracle on merge's reduced series with the peak term), as
+# scripts/cv-report.sh trains its fold models
+TSTRAIN_ARGS=${TSTRAIN_ARGS:--w 1024 -J 7 --greedy 1 --peak 1}
 VAL="art_daily_jumpsdown ec2_cpu_utilization_5f5533 ec2_request_latency_system_failure machine_temperature_system_failure"
 [ -x "$B/bin/tstrain" ] || { echo "train-model.sh: no $B/bin/tstrain; run make first" >&2; exit 1; }
 tmp=$(mktemp -d)

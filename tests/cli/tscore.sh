@@ -9,7 +9,7 @@ dwt -w 128 -J 3 g.csv >c.csv 2>/dev/null
 dwt -w 128 -J 3 -o bin g.csv >c.bin 2>/dev/null
 
 ck help 0 '' 'tscore --help | grep -q "^usage: tscore"'
-ck info 0 '' 'tscore --info | grep -q "^features 12$"'
+ck info 0 '' 'tscore --info | grep -q "^features 14$"'
 ck samples 1 "tscore: g.csv:2: expected wavelet coefficients (dwt output), found samples" 'tscore g.csv'
 
 # every coefficient scored, values unchanged; approximations score 1
@@ -66,11 +66,11 @@ setb m.tsdm 5000 0 > crc.tsdm
 H="retrain with tstrain or pass the right file"
 ck no-model 1 "tscore: nope.tsdm: cannot open: No such file or directory; train one with tstrain or pass the right path" 'tscore -M nope.tsdm c.csv'
 ck empty-model 1 "tscore: empty.tsdm: truncated: 0 of 256 header bytes; $H" 'tscore -M empty.tsdm c.csv'
-ck trunc-model 1 "tscore: trunc.tsdm: truncated: 744 of 18916 weight bytes; $H" 'tscore -M trunc.tsdm c.csv'
+ck trunc-model 1 "tscore: trunc.tsdm: truncated: 744 of 19060 weight bytes; $H" 'tscore -M trunc.tsdm c.csv'
 ck magic-model 1 'tscore: magic.tsdm: not a tsdown model (magic is not "TSDM"); pass a file written by tstrain' 'tscore -M magic.tsdm c.csv'
 ck version-model 1 "tscore: ver.tsdm: model format version 2, this build reads version 1; retrain with this tstrain or use the tsdown that wrote it" 'tscore -M ver.tsdm c.csv'
 ck dims-model 1 "tscore: dims.tsdm: bad dimensions: model width 17 is not a multiple of heads 2; $H" 'tscore -M dims.tsdm c.csv'
-ck size-model 1 "tscore: size.tsdm: header says 4705 parameters and 24 normalisation floats, but F=12 C=16 NH=2 L=2 H=33 give 4771 and 24; the file is corrupt, $H" 'tscore -M size.tsdm c.csv'
+ck size-model 1 "tscore: size.tsdm: header says 4737 parameters and 28 normalisation floats, but F=14 C=16 NH=2 L=2 H=33 give 4803 and 28; the file is corrupt, $H" 'tscore -M size.tsdm c.csv'
 ck crc-model 1 "tscore: crc.tsdm: checksum mismatch (file X, weights X): the file is corrupt; $H" \
 	'tscore -M crc.tsdm c.csv 2>&1 >/dev/null | sed "s/[0-9a-f]\{8\}/X/g" >&2; exit ${PIPESTATUS[0]}'
 ck no-output-on-bad-model 0 '' 'tscore -M trunc.tsdm c.csv 2>/dev/null | wc -c | grep -qx 0'
