@@ -2,6 +2,7 @@
  * the importance scorer; see feature.h for the list. */
 #include "feature.h"
 #include "coefwin.h"
+#include "select.h"
 #include "tsd.h"
 
 #include <math.h>
@@ -157,59 +158,6 @@ static void sort_mag(double *v, uint64_t *a, uint64_t *b, size_t n)
 	}
 }
 
-/* The k-th smallest of v[0..n) (k < n), v partly reordered: after the
- * call v[0..k) holds values <= the result (Hoare's selection). */
-static double select_k(double *v, size_t n, size_t k)
-{
-	ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
-
-	while (lo < hi) {
-		double p = v[lo + (hi - lo) / 2];
-		ptrdiff_t i = lo, j = hi;
-		while (i <= j) {
-			while (v[i] < p)
-				i++;
-			while (v[j] > p)
-				j--;
-			if (i <= j) {
-				double t = v[i];
-				v[i++] = v[j];
-				v[j--] = t;
-			}
-		}
-		if (kk <= j)
-			hi = j;
-		else if (kk >= i)
-			lo = i;
-		else
-			break;	/* j < k < i: v[k] equals the pivot */
-	}
-	return v[k];
-}
-
-/* Donoho's sigma: median |d| / 0.6745; tmp (n) scratch. Selection, not a
- * sort: the same median in O(n). */
-static double mad_sigma(double *tmp, const double *d, size_t n)
-{
-	double med, hi;
-
-	if (!n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = fabs(d[i]);
-	hi = select_k(tmp, n, n / 2);
-	if (n % 2)
-		med = hi;
-	else {
-		double lo = tmp[0];	/* the largest below the upper middle */
-		for (size_t i = 1; i < n / 2; i++)
-			if (tmp[i] > lo)
-				lo = tmp[i];
-		med = (hi + lo) / 2;
-	}
-	return med / 0.6745;
-}
-
 /* Count of v[0..n) (decreasing) greater than x. */
 static size_t count_greater(const double *v, size_t n, double x)
 {
@@ -335,7 +283,9 @@ int tsd_feature_top(float *x, uint32_t *tok, double *cut, struct tsd_feature_ws 
 	if (s == 0)
 		s = 1;
 	noisy = fast_asinh(sqrt(s2 / (double)T) * pow(2.0, 0.5 * J) / asd);
-	sig = mad_sigma(ws->tmp, c + off[J], lens[J]);
+	/* Donoho's sigma, by selection (select.c) */
+	if ((err = tsd_select_sigma(&sig, ws->tmp, c + off[J], lens[J])) < 0)
+		return err;
 	if (sig < floor_)
 		sig = floor_;
 
