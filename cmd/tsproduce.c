@@ -70,32 +70,57 @@ static const char usage[] =
 
 enum { C_TXN, C_ACK, C_NONE };
 
-static tool_io io;
-static rd_kafka_t *rk, *ck;
-static rd_kafka_consumer_group_metadata_t *cgmd;
-static tsd_postab *ptab;   /* the latest position of each source partition */
-static int mode = C_TXN, quiet, unbuffered;
-static const char *keydelim;
-static const char *group;
-static int64_t timeout_ms = 10000, interval_ms = 200, last_commit, last_drain;
-static tsd_kenc *enc;
-static const char *topic;
-static long partition = RD_KAFKA_PARTITION_UA;
-static int last_was_pos, in_txn, seen_pos, seen_end;
-static uint64_t produced, unsettled, nput;
-static rd_kafka_resp_err_t dr_err;
-static char dr_msg[512];
+/* Messages wait in pq and go to librdkafka together
+ * (rd_kafka_produce_batch: one clock reading and one topic lock for them
+ * all), in order, at the latest when the input pauses and at every commit
+ * point. */
+#define PQ_MAX 1024
+
+/* Everything one run holds; the functions below take it as P. */
+typedef struct {
+	/* options */
+	int mode, quiet, unbuffered;
+	const char *keydelim, *group, *topic;
+	long partition;
+	int64_t timeout_ms, interval_ms;
+	/* the input and the payload encoder */
+	tool_io io;
+	tsd_kenc *enc;
+	uint64_t nput;                   /* records put, for the batch clock */
+	/* Kafka: the producer, its topic, and for --commit ack a consumer
+	 * handle that commits the group's offsets; the group's metadata for
+	 * transactions */
+	rd_kafka_t *rk, *ck;
+	rd_kafka_topic_t *rkt;
+	rd_kafka_consumer_group_metadata_t *cgmd;
+	/* positions and commits */
+	tsd_postab *ptab;                /* the latest position of each source partition */
+	int64_t last_commit, last_drain; /* ms */
+	int last_was_pos, in_txn, seen_pos, seen_end;
+	uint64_t produced, unsettled;
+	rd_kafka_resp_err_t dr_err;      /* the first failed delivery */
+	char dr_msg[512];
+	/* the queue of messages not yet handed to librdkafka */
+	rd_kafka_message_t pq[PQ_MAX];
+	size_t pq_off[PQ_MAX];           /* payload offsets in pq_buf */
+	uint32_t pq_series[PQ_MAX];
+	size_t npq;
+	unsigned char *pq_buf;
+	size_t pq_len, pq_cap;
+	pid_t key_child;                 /* -K's filter process */
+} producer;
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig) { (void)sig; stop = 1; }
 
 static void on_dr(rd_kafka_t *k, const rd_kafka_message_t *m, void *opaque)
 {
+	producer *P = opaque;
+
 	(void)k;
-	(void)opaque;
-	if (m->err && !dr_err) {
-		dr_err = m->err;
-		snprintf(dr_msg, sizeof dr_msg, "%s", rd_kafka_err2str(m->err));
+	if (m->err && !P->dr_err) {
+		P->dr_err = m->err;
+		snprintf(P->dr_msg, sizeof P->dr_msg, "%s", rd_kafka_err2str(m->err));
 	}
 }
 
@@ -107,10 +132,10 @@ static void on_error(rd_kafka_t *k, int err, const char *reason, void *opaque)
 		tool_die(EXIT_DATA, "fatal Kafka error: %s (no offsets committed since the last commit)", reason);
 }
 
-static void txn_die(rd_kafka_error_t *e, const char *what)
+static void txn_die(producer *P, rd_kafka_error_t *e, const char *what)
 {
 	if (rd_kafka_error_txn_requires_abort(e)) {
-		rd_kafka_error_t *a = rd_kafka_abort_transaction(rk, (int)timeout_ms);
+		rd_kafka_error_t *a = rd_kafka_abort_transaction(P->rk, (int)P->timeout_ms);
 		if (a)
 			rd_kafka_error_destroy(a);
 	}
@@ -118,202 +143,189 @@ static void txn_die(rd_kafka_error_t *e, const char *what)
 		 what, rd_kafka_error_string(e));
 }
 
-static void txn_begin(void)
+static void txn_begin(producer *P)
 {
-	rd_kafka_error_t *e = rd_kafka_begin_transaction(rk);
+	rd_kafka_error_t *e = rd_kafka_begin_transaction(P->rk);
 	if (e)
-		txn_die(e, "begin transaction");
-	in_txn = 1;
+		txn_die(P, e, "begin transaction");
+	P->in_txn = 1;
 }
 
-static rd_kafka_topic_partition_list_t *dirty_list(void)
+static rd_kafka_topic_partition_list_t *dirty_list(producer *P)
 {
 	rd_kafka_topic_partition_list_t *l = NULL;
 
-	for (size_t i = 0; i < tsd_postab_len(ptab); i++) {
-		tsd_pos *p = tsd_postab_at(ptab, i);
+	for (size_t i = 0; i < tsd_postab_len(P->ptab); i++) {
+		tsd_pos *p = tsd_postab_at(P->ptab, i);
 		if (!p->dirty)
 			continue;
 		if (!l)
-			l = rd_kafka_topic_partition_list_new((int)tsd_postab_len(ptab));
+			l = rd_kafka_topic_partition_list_new((int)tsd_postab_len(P->ptab));
 		rd_kafka_topic_partition_list_add(l, p->topic, p->partition)->offset = p->offset;
 	}
 	return l;
 }
 
-/* Produce the message tsd_kenc holds. */
-/* Messages wait here and go to librdkafka together (rd_kafka_produce_batch:
- * one clock reading and one topic lock for them all), in order, at the
- * latest when the input pauses and at every commit point. */
-#define PQ_MAX 1024
-static rd_kafka_topic_t *rkt;
-static rd_kafka_message_t pq[PQ_MAX];
-static size_t pq_off[PQ_MAX];    /* payload offsets in pq_buf */
-static uint32_t pq_series[PQ_MAX];
-static size_t npq;
-static unsigned char *pq_buf;
-static size_t pq_len, pq_cap;
 
-static void pq_flush(void)
+static void pq_flush(producer *P)
 {
 	size_t start = 0;
 
-	for (size_t i = 0; i < npq; i++) {
-		memset(&pq[i], 0, sizeof pq[i]);
-		pq[i].payload = pq_buf + pq_off[i];
-		pq[i].len = (i + 1 < npq ? pq_off[i + 1] : pq_len) - pq_off[i];
-		pq[i].key = (void *)(uintptr_t)tsd_series_name(io.tab, pq_series[i]);
-		pq[i].key_len = tsd_series_namelen(io.tab, pq_series[i]);
+	for (size_t i = 0; i < P->npq; i++) {
+		memset(&P->pq[i], 0, sizeof P->pq[i]);
+		P->pq[i].payload = P->pq_buf + P->pq_off[i];
+		P->pq[i].len = (i + 1 < P->npq ? P->pq_off[i + 1] : P->pq_len) - P->pq_off[i];
+		P->pq[i].key = (void *)(uintptr_t)tsd_series_name(P->io.tab, P->pq_series[i]);
+		P->pq[i].key_len = tsd_series_namelen(P->io.tab, P->pq_series[i]);
 	}
-	while (start < npq) {
-		int good = rd_kafka_produce_batch(rkt, (int32_t)partition, RD_KAFKA_MSG_F_COPY, pq + start,
-						  (int)(npq - start));
-		if ((size_t)good == npq - start)
+	while (start < P->npq) {
+		int good = rd_kafka_produce_batch(P->rkt, (int32_t)P->partition, RD_KAFKA_MSG_F_COPY, P->pq + start,
+						  (int)(P->npq - start));
+		if ((size_t)good == P->npq - start)
 			break;
 		/* a full queue fails every message from the first refused one
 		 * on; any other error stops here */
 		size_t i = start;
-		while (i < npq && !pq[i].err)
+		while (i < P->npq && !P->pq[i].err)
 			i++;
-		if (i < npq && pq[i].err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-			tool_die(EXIT_DATA, "produce: %s", rd_kafka_err2str(pq[i].err));
+		if (i < P->npq && P->pq[i].err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+			tool_die(EXIT_DATA, "produce: %s", rd_kafka_err2str(P->pq[i].err));
 		start = i;
-		rd_kafka_poll(rk, 10);
+		rd_kafka_poll(P->rk, 10);
 	}
-	produced += npq;
-	unsettled += npq;
-	npq = 0;
-	pq_len = 0;
-	rd_kafka_poll(rk, 0);
-	if (dr_err)
-		tool_die(EXIT_DATA, "delivery failed: %s (no offsets committed since the last commit)", dr_msg);
+	P->produced += P->npq;
+	P->unsettled += P->npq;
+	P->npq = 0;
+	P->pq_len = 0;
+	rd_kafka_poll(P->rk, 0);
+	if (P->dr_err)
+		tool_die(EXIT_DATA, "delivery failed: %s (no offsets committed since the last commit)", P->dr_msg);
 }
 
 /* Queue the message tsd_kenc holds. */
-static void send_message(void)
+static void send_message(producer *P)
 {
 	size_t len;
-	const void *data = tsd_kenc_data(enc, &len);
+	const void *data = tsd_kenc_data(P->enc, &len);
 
-	if (pq_len + len > pq_cap) {
-		size_t nc = pq_cap ? pq_cap : 65536;
-		while (nc < pq_len + len)
+	if (P->pq_len + len > P->pq_cap) {
+		size_t nc = P->pq_cap ? P->pq_cap : 65536;
+		while (nc < P->pq_len + len)
 			nc *= 2;
-		unsigned char *nb = realloc(pq_buf, nc);
+		unsigned char *nb = realloc(P->pq_buf, nc);
 		if (!nb)
 			tool_die(EXIT_DATA, "out of memory");
-		pq_buf = nb;
-		pq_cap = nc;
+		P->pq_buf = nb;
+		P->pq_cap = nc;
 	}
-	memcpy(pq_buf + pq_len, data, len);
-	pq_off[npq] = pq_len;
-	pq_series[npq++] = tsd_kenc_series(enc);
-	pq_len += len;
-	if (npq == PQ_MAX || unbuffered)
-		pq_flush();
+	memcpy(P->pq_buf + P->pq_len, data, len);
+	P->pq_off[P->npq] = P->pq_len;
+	P->pq_series[P->npq++] = tsd_kenc_series(P->enc);
+	P->pq_len += len;
+	if (P->npq == PQ_MAX || P->unbuffered)
+		pq_flush(P);
 }
 
 /* Produce every batch still gathering (--batch), and every message queued. */
-static void drain(void)
+static void drain(producer *P)
 {
 	int rc;
 
-	while ((rc = tsd_kenc_flush(enc)) == 1)
-		send_message();
+	while ((rc = tsd_kenc_flush(P->enc)) == 1)
+		send_message(P);
 	if (rc < 0)
 		tool_die(EXIT_DATA, "%s", tsd_strerror(rc));
-	pq_flush();
-	last_drain = tsd_now_ms();
+	pq_flush(P);
+	P->last_drain = tsd_now_ms();
 }
 
 /* Make everything produced so far durable, then commit the positions read
  * so far (which cover exactly that output when called right after one). */
-static void commit_point(void)
+static void commit_point(producer *P)
 {
-	rd_kafka_topic_partition_list_t *l = dirty_list();
+	rd_kafka_topic_partition_list_t *l = dirty_list(P);
 	int64_t t0 = tsd_now_ms();
 
-	drain();
-	if (!l && !unsettled)
+	drain(P);
+	if (!l && !P->unsettled)
 		return;
-	if (l && !group)
+	if (l && !P->group)
 		tool_die(EXIT_DATA, "the input carries source positions but no group (-G) is given to commit them to; "
 			 "use --commit none to ignore them");
-	if (mode == C_TXN) {
+	if (P->mode == C_TXN) {
 		rd_kafka_error_t *e;
-		if (l && (e = rd_kafka_send_offsets_to_transaction(rk, l, cgmd, (int)timeout_ms)))
-			txn_die(e, "send offsets to transaction");
+		if (l && (e = rd_kafka_send_offsets_to_transaction(P->rk, l, P->cgmd, (int)P->timeout_ms)))
+			txn_die(P, e, "send offsets to transaction");
 		for (;;) {
-			e = rd_kafka_commit_transaction(rk, (int)timeout_ms);
+			e = rd_kafka_commit_transaction(P->rk, (int)P->timeout_ms);
 			if (!e)
 				break;
-			if (rd_kafka_error_is_retriable(e) && tsd_now_ms() - t0 < timeout_ms) {
+			if (rd_kafka_error_is_retriable(e) && tsd_now_ms() - t0 < P->timeout_ms) {
 				rd_kafka_error_destroy(e);
 				continue;
 			}
-			txn_die(e, "commit transaction");
+			txn_die(P, e, "commit transaction");
 		}
-		in_txn = 0;
-		txn_begin();
+		P->in_txn = 0;
+		txn_begin(P);
 	} else {
-		rd_kafka_resp_err_t err = rd_kafka_flush(rk, (int)timeout_ms);
+		rd_kafka_resp_err_t err = rd_kafka_flush(P->rk, (int)P->timeout_ms);
 		if (err == RD_KAFKA_RESP_ERR__TIMED_OUT)
 			tool_die(EXIT_DATA, "%d message%s not acknowledged within %lld ms (no offsets committed)",
-				 rd_kafka_outq_len(rk), rd_kafka_outq_len(rk) == 1 ? "" : "s", (long long)timeout_ms);
-		if (dr_err)
-			tool_die(EXIT_DATA, "delivery failed: %s (no offsets committed)", dr_msg);
-		if (l && mode == C_ACK) {
+				 rd_kafka_outq_len(P->rk), rd_kafka_outq_len(P->rk) == 1 ? "" : "s", (long long)P->timeout_ms);
+		if (P->dr_err)
+			tool_die(EXIT_DATA, "delivery failed: %s (no offsets committed)", P->dr_msg);
+		if (l && P->mode == C_ACK) {
 			for (;;) {
-				err = rd_kafka_commit(ck, l, 0);
+				err = rd_kafka_commit(P->ck, l, 0);
 				if (!err)
 					break;
-				if (tsd_now_ms() - t0 > timeout_ms)
-					tool_die(EXIT_DATA, "commit to group '%s': %s", group, rd_kafka_err2str(err));
+				if (tsd_now_ms() - t0 > P->timeout_ms)
+					tool_die(EXIT_DATA, "commit to group '%s': %s", P->group, rd_kafka_err2str(err));
 				struct timespec ts = { 0, 50000000 };
 				nanosleep(&ts, NULL);
 			}
 		}
 	}
-	if (dr_err)
-		tool_die(EXIT_DATA, "delivery failed: %s", dr_msg);
-	for (size_t i = 0; i < tsd_postab_len(ptab); i++)
-		tsd_postab_at(ptab, i)->dirty = 0;
+	if (P->dr_err)
+		tool_die(EXIT_DATA, "delivery failed: %s", P->dr_msg);
+	for (size_t i = 0; i < tsd_postab_len(P->ptab); i++)
+		tsd_postab_at(P->ptab, i)->dirty = 0;
 	if (l)
 		rd_kafka_topic_partition_list_destroy(l);
-	unsettled = 0;
-	last_commit = tsd_now_ms();
+	P->unsettled = 0;
+	P->last_commit = tsd_now_ms();
 }
 
-static void position(const tsd_control *k)
+static void position(producer *P, const tsd_control *k)
 {
-	if (tsd_postab_set(ptab, NULL, k) < 0)
+	if (tsd_postab_set(P->ptab, NULL, k) < 0)
 		tool_die(EXIT_DATA, "out of memory");
 }
 
 static int on_idle(void *arg)
 {
-	(void)arg;
-	drain();
-	if (last_was_pos)
-		commit_point();
+	producer *P = arg;
+
+	drain(P);
+	if (P->last_was_pos)
+		commit_point(P);
 	return 0;
 }
 
 /* -K: a child process turns "KEY<delim>REST" lines of stdin into
  * "KEY,REST" (KEY as one CSV field) on a pipe that becomes stdin; a line
  * without the delimiter goes through as it is. */
-static pid_t key_child;
-
-static void key_filter(const char *delim)
+static void key_filter(producer *P, const char *delim)
 {
 	int fd[2];
 	size_t dl = strlen(delim);
 
 	if (pipe(fd) < 0)
 		tool_die(EXIT_DATA, "pipe:");
-	if ((key_child = fork()) < 0)
+	if ((P->key_child = fork()) < 0)
 		tool_die(EXIT_DATA, "fork:");
-	if (key_child == 0) {
+	if (P->key_child == 0) {
 		FILE *out = fdopen(fd[1], "w");
 		char *line = NULL, *q = NULL;
 		size_t cap = 0, qcap = 0;
@@ -369,10 +381,13 @@ int main(int argc, char **argv)
 	tsd_reader *hooked = NULL;
 	tsd_rec r;
 	struct sigaction sa;
+	static producer prod = { .mode = C_TXN, .partition = RD_KAFKA_PARTITION_UA,
+				 .timeout_ms = 10000, .interval_ms = 200 };
+	producer *P = &prod;
 
 	tool_name = "tsproduce";
-	tool_io_init(&io);
-	if (tsd_postab_new(&ptab) < 0)
+	tool_io_init(&P->io);
+	if (tsd_postab_new(&P->ptab) < 0)
 		tool_die(EXIT_DATA, "out of memory");
 	if (tsd_kconf_new(&kc) < 0)
 		tool_die(EXIT_DATA, "out of memory");
@@ -381,32 +396,32 @@ int main(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'b': brokers = optarg; break;
-		case 't': topic = optarg; break;
-		case 'G': group = optarg; break;
-		case 'p': partition = tool_long("-p", optarg, 0, INT32_MAX); break;
+		case 't': P->topic = optarg; break;
+		case 'G': P->group = optarg; break;
+		case 'p': P->partition = tool_long("-p", optarg, 0, INT32_MAX); break;
 		case O_COMMIT:
 			if (!strcmp(optarg, "txn"))
-				mode = C_TXN;
+				P->mode = C_TXN;
 			else if (!strcmp(optarg, "ack"))
-				mode = C_ACK;
+				P->mode = C_ACK;
 			else if (!strcmp(optarg, "none"))
-				mode = C_NONE;
+				P->mode = C_NONE;
 			else
 				tool_usage_error("--commit: unknown mode '%s' (txn, ack or none)", optarg);
 			break;
 		case O_TXID: txid = optarg; break;
 		case O_BATCH: batch = tool_long("--batch", optarg, 1, 1000000); break;
 		case O_INTERVAL:
-			interval_ms = strcmp(optarg, "0") ? tool_duration("--commit-interval", optarg) / 1000000 : 0;
+			P->interval_ms = strcmp(optarg, "0") ? tool_duration("--commit-interval", optarg) / 1000000 : 0;
 			break;
-		case O_TIMEOUT: timeout_ms = tool_duration("--timeout", optarg) / 1000000; break;
-		case 'q': quiet = 1; break;
+		case O_TIMEOUT: P->timeout_ms = tool_duration("--timeout", optarg) / 1000000; break;
+		case 'q': P->quiet = 1; break;
 		case 'K':
 			if (!*optarg)
 				tool_usage_error("-K: empty key delimiter");
-			keydelim = optarg;
+			P->keydelim = optarg;
 			break;
-		case 'u': unbuffered = 1; break;
+		case 'u': P->unbuffered = 1; break;
 		case 'v': tool_kafka_verbose = 1; break;
 		case O_TFMT:
 			if (tsd_tstyle_parse(&ts, optarg) || !ts.kind)
@@ -417,24 +432,24 @@ int main(int argc, char **argv)
 			fputs(usage, stdout);
 			return tool_stdout_done();
 		default:
-			if (c != 't' && tool_io_option(&io, c, optarg))
+			if (c != 't' && tool_io_option(&P->io, c, optarg))
 				break;
 			fprintf(stderr, "Try 'tsproduce --help' for more information.\n");
 			return EXIT_USAGE;
 		}
 	}
-	if (!topic)
+	if (!P->topic)
 		tool_usage_error("no topic (-t TOPIC)");
 	if (!brokers && !tsd_kconf_get(kc, "bootstrap.servers") && !tsd_kconf_get(kc, "metadata.broker.list"))
 		tool_usage_error("no brokers (-b host:port)");
-	if (timeout_ms < 1)
-		timeout_ms = 1;
-	if (keydelim) {
+	if (P->timeout_ms < 1)
+		P->timeout_ms = 1;
+	if (P->keydelim) {
 		if (optind < argc)
 			tool_usage_error("-K: reads standard input only");
-		key_filter(keydelim);
+		key_filter(P, P->keydelim);
 	}
-	tool_io_files(&io, argc - optind, argv + optind);
+	tool_io_files(&P->io, argc - optind, argv + optind);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -442,9 +457,9 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 
 	conf = rd_kafka_conf_new();
-	tool_kafka_set(conf, "enable.idempotence", mode == C_NONE ? "false" : "true", 1);
-	tool_kafka_set(conf, "linger.ms", unbuffered ? "0" : "5", 1);
-	if (mode == C_TXN) {
+	tool_kafka_set(conf, "enable.idempotence", P->mode == C_NONE ? "false" : "true", 1);
+	tool_kafka_set(conf, "linger.ms", P->unbuffered ? "0" : "5", 1);
+	if (P->mode == C_TXN) {
 		if (!txid) {
 			/* one per running instance: instances of one group
 			 * scale out without fencing each other (see
@@ -455,155 +470,156 @@ int main(int argc, char **argv)
 			if (gethostname(host, sizeof host - 1) < 0)
 				strcpy(host, "-");
 			host[sizeof host - 1] = 0;
-			snprintf(txbuf, sizeof txbuf, "tsproduce.%s.%s.%s.%ld.%lx", topic, group ? group : "-", host,
+			snprintf(txbuf, sizeof txbuf, "tsproduce.%s.%s.%s.%ld.%lx", P->topic, P->group ? P->group : "-", host,
 				 (long)getpid(), (unsigned long)(rt.tv_sec ^ rt.tv_nsec));
 			txid = txbuf;
 		}
 		tool_kafka_set(conf, "transactional.id", txid, 1);
 	}
 	tool_kafka_apply(conf, brokers, kc, 1);
+	rd_kafka_conf_set_opaque(conf, P);
 	rd_kafka_conf_set_dr_msg_cb(conf, on_dr);
 	rd_kafka_conf_set_error_cb(conf, on_error);
-	if (!(rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr)))
+	if (!(P->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr)))
 		tool_die(EXIT_DATA, "%s", errstr);
-	if (!(rkt = rd_kafka_topic_new(rk, topic, NULL)))
-		tool_die(EXIT_DATA, "topic '%s': %s", topic, rd_kafka_err2str(rd_kafka_last_error()));
+	if (!(P->rkt = rd_kafka_topic_new(P->rk, P->topic, NULL)))
+		tool_die(EXIT_DATA, "topic '%s': %s", P->topic, rd_kafka_err2str(rd_kafka_last_error()));
 	{
 		const struct rd_kafka_metadata *md;
-		rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, NULL, &md, (int)timeout_ms);
+		rd_kafka_resp_err_t err = rd_kafka_metadata(P->rk, 1, NULL, &md, (int)P->timeout_ms);
 		if (err)
 			tool_die(EXIT_DATA, "cannot reach the brokers (%s) within %lld ms: %s",
 				 brokers ? brokers : tsd_kconf_get(kc, "bootstrap.servers"),
-				 (long long)timeout_ms, rd_kafka_err2str(err));
+				 (long long)P->timeout_ms, rd_kafka_err2str(err));
 		rd_kafka_metadata_destroy(md);
 	}
-	if (mode == C_TXN) {
-		rd_kafka_error_t *e = rd_kafka_init_transactions(rk, (int)timeout_ms);
+	if (P->mode == C_TXN) {
+		rd_kafka_error_t *e = rd_kafka_init_transactions(P->rk, (int)P->timeout_ms);
 		if (e)
 			tool_die(EXIT_DATA, "init transactions: %s", rd_kafka_error_string(e));
-		if (!quiet)
+		if (!P->quiet)
 			tool_warn("transactional id '%s'", txid);
-		if (group)
-			cgmd = rd_kafka_consumer_group_metadata_new(group);
-		txn_begin();
+		if (P->group)
+			P->cgmd = rd_kafka_consumer_group_metadata_new(P->group);
+		txn_begin(P);
 	}
-	if (mode == C_ACK && group)
-		ck = tool_kafka_offsets(brokers, kc, group);
-	if (tsd_kenc_new(&enc, io.out_format == TSD_FMT_BIN ? TSD_KFMT_BIN : TSD_KFMT_CSV, io.tab, &ts,
-			 io.precision) < 0)
+	if (P->mode == C_ACK && P->group)
+		P->ck = tool_kafka_offsets(brokers, kc, P->group);
+	if (tsd_kenc_new(&P->enc, P->io.out_format == TSD_FMT_BIN ? TSD_KFMT_BIN : TSD_KFMT_CSV, P->io.tab, &ts,
+			 P->io.precision) < 0)
 		tool_die(EXIT_DATA, "out of memory");
-	tsd_kenc_set_batch(enc, (size_t)batch);
+	tsd_kenc_set_batch(P->enc, (size_t)batch);
 	/* CSV lines go out as they came when nothing asks them to change */
-	raw = io.out_format != TSD_FMT_BIN && !tfmt_set && !io.precision && !io.in.time_unit;
+	raw = P->io.out_format != TSD_FMT_BIN && !tfmt_set && !P->io.precision && !P->io.in.time_unit;
 
-	last_commit = last_drain = tsd_now_ms();
-	while (!stop && tool_next(&io, &r)) {
-		if (io.r != hooked && io.r) {
-			tsd_reader_on_idle(io.r, on_idle, NULL);
-			hooked = io.r;
+	P->last_commit = P->last_drain = tsd_now_ms();
+	while (!stop && tool_next(&P->io, &r)) {
+		if (P->io.r != hooked && P->io.r) {
+			tsd_reader_on_idle(P->io.r, on_idle, P);
+			hooked = P->io.r;
 		}
 		if (r.kind == TSD_REC_CONTROL) {
 			if (r.k.what == TSD_CTL_REVOKE) {
 				/* the partition's next reader starts from the
 				 * committed offset: make it the latest */
-				if (mode != C_NONE && group)
-					commit_point();
+				if (P->mode != C_NONE && P->group)
+					commit_point(P);
 				continue;
 			}
 			if (r.k.what != TSD_CTL_POSITION)
 				continue;
-			seen_pos = 1;
-			if (!group && mode != C_NONE)
+			P->seen_pos = 1;
+			if (!P->group && P->mode != C_NONE)
 				tool_die(EXIT_DATA, "the input carries source positions but no group (-G) is given to "
 					 "commit them to; use --commit none to ignore them");
 			if (tsd_ctl_is_end(&r.k)) {
-				seen_end = 1;
+				P->seen_end = 1;
 				continue;
 			}
-			position(&r.k);
-			last_was_pos = 1;
-			if (mode != C_NONE && tsd_now_ms() - last_commit >= interval_ms)
-				commit_point();
+			position(P, &r.k);
+			P->last_was_pos = 1;
+			if (P->mode != C_NONE && tsd_now_ms() - P->last_commit >= P->interval_ms)
+				commit_point(P);
 			continue;
 		}
-		last_was_pos = 0;
-		if (!tfmt_set && io.r && tsd_reader_style(io.r)->tstyle.kind)
-			ts = tsd_reader_style(io.r)->tstyle;
+		P->last_was_pos = 0;
+		if (!tfmt_set && P->io.r && tsd_reader_style(P->io.r)->tstyle.kind)
+			ts = tsd_reader_style(P->io.r)->tstyle;
 		const char *line = NULL;
 		size_t linelen = 0;
 		int has_series = 0;
 		if (r.kind != TSD_REC_SAMPLE)
-			drain(); /* a window's message after the samples before it */
-		else if (raw && io.r)
-			line = tsd_reader_line(io.r, &linelen, &has_series);
-		rc = line ? tsd_kenc_put_line(enc, r.s.series, line, linelen, has_series) : tsd_kenc_put(enc, &r);
+			drain(P); /* a window's message after the samples before it */
+		else if (raw && P->io.r)
+			line = tsd_reader_line(P->io.r, &linelen, &has_series);
+		rc = line ? tsd_kenc_put_line(P->enc, r.s.series, line, linelen, has_series) : tsd_kenc_put(P->enc, &r);
 		if (rc == TSD_EUNSUP)
 			tool_die(EXIT_DATA, "%s: wavelet coefficients go into binary payloads only; use -o bin",
-				 tool_where(&io));
+				 tool_where(&P->io));
 		if (rc < 0)
-			tool_die(EXIT_DATA, "%s: %s", tool_where(&io), tsd_strerror(rc));
+			tool_die(EXIT_DATA, "%s: %s", tool_where(&P->io), tsd_strerror(rc));
 		if (rc == 1)
-			send_message();
+			send_message(P);
 		/* a batch gathering longer than the commit interval goes out */
-		if (batch > 1 && (++nput & 255) == 0 && tsd_kenc_pending(enc) &&
-		    tsd_now_ms() - last_drain >= interval_ms)
-			drain();
+		if (batch > 1 && (++P->nput & 255) == 0 && tsd_kenc_pending(P->enc) &&
+		    tsd_now_ms() - P->last_drain >= P->interval_ms)
+			drain(P);
 	}
-	if (!stop && seen_pos && !seen_end) {
+	if (!stop && P->seen_pos && !P->seen_end) {
 		/* upstream failed: what came after the last position may be
 		 * windows flushed early; commit nothing more */
-		if (mode == C_TXN && in_txn) {
-			rd_kafka_error_t *e = rd_kafka_abort_transaction(rk, (int)timeout_ms);
+		if (P->mode == C_TXN && P->in_txn) {
+			rd_kafka_error_t *e = rd_kafka_abort_transaction(P->rk, (int)P->timeout_ms);
 			if (e)
 				rd_kafka_error_destroy(e);
 		} else {
-			rd_kafka_flush(rk, (int)timeout_ms);
+			rd_kafka_flush(P->rk, (int)P->timeout_ms);
 		}
 		tool_die(EXIT_DATA, "the input carried source positions but ended without the source's end mark "
 			 "(did a stage before fail?): nothing committed since the last commit");
 	}
 	if (stop) {
 		/* interrupted: what is not committed will be replayed */
-		if (mode == C_TXN && in_txn) {
-			rd_kafka_error_t *e = rd_kafka_abort_transaction(rk, (int)timeout_ms);
+		if (P->mode == C_TXN && P->in_txn) {
+			rd_kafka_error_t *e = rd_kafka_abort_transaction(P->rk, (int)P->timeout_ms);
 			if (e)
 				rd_kafka_error_destroy(e);
 		}
 	} else {
-		commit_point();
-		if (mode == C_TXN && in_txn) {
-			rd_kafka_error_t *e = rd_kafka_commit_transaction(rk, (int)timeout_ms);
+		commit_point(P);
+		if (P->mode == C_TXN && P->in_txn) {
+			rd_kafka_error_t *e = rd_kafka_commit_transaction(P->rk, (int)P->timeout_ms);
 			if (e)
-				txn_die(e, "commit transaction");
-		} else if (rd_kafka_flush(rk, (int)timeout_ms) == RD_KAFKA_RESP_ERR__TIMED_OUT) {
-			tool_die(EXIT_DATA, "%d messages not acknowledged within %lld ms", rd_kafka_outq_len(rk),
-				 (long long)timeout_ms);
+				txn_die(P, e, "commit transaction");
+		} else if (rd_kafka_flush(P->rk, (int)P->timeout_ms) == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+			tool_die(EXIT_DATA, "%d messages not acknowledged within %lld ms", rd_kafka_outq_len(P->rk),
+				 (long long)P->timeout_ms);
 		}
-		if (dr_err)
-			tool_die(EXIT_DATA, "delivery failed: %s", dr_msg);
+		if (P->dr_err)
+			tool_die(EXIT_DATA, "delivery failed: %s", P->dr_msg);
 	}
-	if (key_child > 0 && !stop) {
+	if (P->key_child > 0 && !stop) {
 		int st;
-		if (waitpid(key_child, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		if (waitpid(P->key_child, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
 			tool_die(EXIT_DATA, "-K: reading standard input failed (what was read is produced)");
 	}
-	if (!quiet && tool_kafka_verbose)
-		tool_warn("%llu messages produced", (unsigned long long)produced);
+	if (!P->quiet && tool_kafka_verbose)
+		tool_warn("%llu messages produced", (unsigned long long)P->produced);
 	/* nothing is written to stdout */
-	if (io.r)
-		tsd_reader_close(io.r);
-	tsd_series_free(io.tab);
-	if (cgmd)
-		rd_kafka_consumer_group_metadata_destroy(cgmd);
-	if (ck) {
-		rd_kafka_consumer_close(ck);
-		rd_kafka_destroy(ck);
+	if (P->io.r)
+		tsd_reader_close(P->io.r);
+	tsd_series_free(P->io.tab);
+	if (P->cgmd)
+		rd_kafka_consumer_group_metadata_destroy(P->cgmd);
+	if (P->ck) {
+		rd_kafka_consumer_close(P->ck);
+		rd_kafka_destroy(P->ck);
 	}
-	rd_kafka_topic_destroy(rkt);
-	rd_kafka_destroy(rk);
-	free(pq_buf);
-	tsd_kenc_free(enc);
+	rd_kafka_topic_destroy(P->rkt);
+	rd_kafka_destroy(P->rk);
+	free(P->pq_buf);
+	tsd_kenc_free(P->enc);
 	tsd_kconf_free(kc);
-	tsd_postab_free(ptab);
+	tsd_postab_free(P->ptab);
 	return stop ? EXIT_DATA : 0;
 }
