@@ -48,15 +48,8 @@ int tool_plotstate_add_series(tool_plotstate *st, int32_t *id, const char *name,
 	*id = -1;
 	if (!match(st, name))
 		return 0;
-	if (st->nps == st->cps) {
-		uint32_t nc = st->cps ? st->cps * 2 : 64;
-		tool_plot_series *np = realloc(st->ps, nc * sizeof *np);
-		if (!np)
-			return TSD_ENOMEM;
-		st->ps = np;
-		st->cps = nc;
-	}
-	if (tsd_series_intern(&grp, st->groups, name, strlen(name)) < 0)
+	if (tsd_grow(&st->ps, &st->cps, (size_t)st->nps + 1, sizeof *st->ps) < 0 ||
+	    tsd_series_intern(&grp, st->groups, name, strlen(name)) < 0)
 		return TSD_ENOMEM;
 	p = &st->ps[st->nps];
 	memset(p, 0, sizeof *p);
@@ -83,18 +76,13 @@ int tool_plotstate_add_batch(tool_plot_input *in)
 		int64_t t = in->batch[i].t;
 		double v = in->batch[i].v;
 		if (local >= in->nmap) {
-			size_t nn = in->nmap ? in->nmap * 2 : 64, j;
-			while (nn <= local)
-				nn *= 2;
-			int32_t *nm = realloc(in->map, nn * sizeof *nm);
-			if (!nm) {
+			size_t j = in->nmap;
+			if (tsd_grow(&in->map, &in->nmap, (size_t)local + 1, sizeof *in->map) < 0) {
 				rc = TSD_ENOMEM;
 				break;
 			}
-			for (j = in->nmap; j < nn; j++)
-				nm[j] = -2;
-			in->map = nm;
-			in->nmap = nn;
+			for (; j < in->nmap; j++)
+				in->map[j] = -2;
 		}
 		if (in->map[local] == -2 &&
 		    (rc = tool_plotstate_add_series(st, &in->map[local], tsd_series_name(in->tab, local), in->index)) < 0)

@@ -40,7 +40,8 @@ typedef struct {
 	tsd_plotbuf *pb;           /* what gnuplot draws, or NULL */
 	tsd_plothist *hist;        /* what the page draws (--serve), or NULL */
 	tool_plot_series *ps;      /* (nps) by plot id */
-	uint32_t nps, cps;
+	uint32_t nps;
+	size_t cps;
 	tsd_series_tab *groups;    /* the names of the series */
 	/* each reader writes a byte into notify[1] when it ends */
 	int notify[2];
