@@ -2,6 +2,7 @@
 #include "plotcmd.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -306,4 +307,34 @@ const char *tsd_plot_term_of(const char *path)
 	if (dot && !strcmp(dot, ".txt"))
 		return "dumb";
 	return NULL;
+}
+
+void tsd_plot_colour(char *buf, size_t len, uint32_t group, int light)
+{
+	static const unsigned pal[10] = { 0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd,
+					  0x8c564b, 0xe377c2, 0x17becf, 0xbcbd22, 0x7f7f7f };
+	unsigned rgb, c[3];
+
+	if (group < 10) {
+		rgb = pal[group];
+	} else {
+		/* hsv(h, 0.75, 0.75) */
+		double h = fmod(group * 137.508, 360.0) / 60.0, v = 0.75, sat = 0.75;
+		double f = h - floor(h), p = v * (1 - sat), q = v * (1 - sat * f), t = v * (1 - sat * (1 - f));
+		double r, gg, b;
+		switch ((int)h) {
+		case 0: r = v, gg = t, b = p; break;
+		case 1: r = q, gg = v, b = p; break;
+		case 2: r = p, gg = v, b = t; break;
+		case 3: r = p, gg = q, b = v; break;
+		case 4: r = t, gg = p, b = v; break;
+		default: r = v, gg = p, b = q; break;
+		}
+		rgb = (unsigned)(r * 255) << 16 | (unsigned)(gg * 255) << 8 | (unsigned)(b * 255);
+	}
+	c[0] = rgb >> 16 & 255, c[1] = rgb >> 8 & 255, c[2] = rgb & 255;
+	if (light)
+		for (int k = 0; k < 3; k++)
+			c[k] = c[k] + (255 - c[k]) * 55 / 100;
+	snprintf(buf, len, "rgb '#%02x%02x%02x'", c[0], c[1], c[2]);
 }

@@ -54,5 +54,12 @@ const char *tsd_plot_term_package(const char *t);
 /* The terminal a file name asks for by its ending (.png pngcairo, .svg
  * svg, .txt dumb), or NULL. */
 const char *tsd_plot_term_of(const char *path);
+/* The line colour of a series name's group as gnuplot reads it, "rgb
+ * '#rrggbb'": one hue per name (ten distinct ones, then steps of the
+ * golden angle); light: a lighter tint of the same hue (the first input
+ * of an overlay, the original, under the others). buf holds at most
+ * TSD_PLOT_COLOUR_MAX bytes with the NUL. */
+#define TSD_PLOT_COLOUR_MAX 16
+void tsd_plot_colour(char *buf, size_t len, uint32_t group, int light);
 
 #endif

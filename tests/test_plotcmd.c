@@ -195,6 +195,26 @@ static void terminals(void **state)
 	assert_null(tsd_plot_term_of("chart"));
 }
 
+/* Reference values from the formula written again in Python (hsv with
+ * int() truncation, the tint in integer arithmetic); groups 16, 11, 14,
+ * 12, 10 and 13 fall in the six sectors of the hue circle. */
+static void colours(void **state)
+{
+	static const struct { uint32_t group; int light; const char *want; } c[] = {
+		{ 0, 0, "rgb '#1f77b4'" }, { 0, 1, "rgb '#9ac1dd'" }, { 9, 0, "rgb '#7f7f7f'" },
+		{ 16, 0, "rgb '#bf8f2f'" }, { 11, 0, "rgb '#a1bf2f'" }, { 14, 0, "rgb '#2fbf3c'" },
+		{ 12, 0, "rgb '#2f77bf'" }, { 10, 0, "rgb '#b32fbf'" }, { 13, 0, "rgb '#bf2f4d'" },
+		{ 10, 1, "rgb '#dca1e2'" }, { 1000, 0, "rgb '#bf2f4c'" },
+	};
+	char buf[TSD_PLOT_COLOUR_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		tsd_plot_colour(buf, sizeof buf, c[i].group, c[i].light);
+		assert_string_equal(buf, c[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +225,7 @@ int main(void)
 		cmocka_unit_test(term_checks),
 		cmocka_unit_test(data_block),
 		cmocka_unit_test(terminals),
+		cmocka_unit_test(colours),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,39 +192,6 @@ failed:
 	return TSD_EIO;
 }
 
-/* One hue per series name (ten distinct ones, then steps of the golden
- * angle); the first input of an overlay, the original, in a lighter tint
- * of the same hue under the others. */
-static void colour(char *buf, size_t len, uint32_t group, int light)
-{
-	static const unsigned pal[10] = { 0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd,
-					  0x8c564b, 0xe377c2, 0x17becf, 0xbcbd22, 0x7f7f7f };
-	unsigned rgb, c[3];
-
-	if (group < 10) {
-		rgb = pal[group];
-	} else {
-		/* hsv(h, 0.75, 0.75) */
-		double h = fmod(group * 137.508, 360.0) / 60.0, v = 0.75, sat = 0.75;
-		double f = h - floor(h), p = v * (1 - sat), q = v * (1 - sat * f), t = v * (1 - sat * (1 - f));
-		double r, gg, b;
-		switch ((int)h) {
-		case 0: r = v, gg = t, b = p; break;
-		case 1: r = q, gg = v, b = p; break;
-		case 2: r = p, gg = v, b = t; break;
-		case 3: r = p, gg = q, b = v; break;
-		case 4: r = t, gg = p, b = v; break;
-		default: r = v, gg = p, b = q; break;
-		}
-		rgb = (unsigned)(r * 255) << 16 | (unsigned)(gg * 255) << 8 | (unsigned)(b * 255);
-	}
-	c[0] = rgb >> 16 & 255, c[1] = rgb >> 8 & 255, c[2] = rgb & 255;
-	if (light)
-		for (int k = 0; k < 3; k++)
-			c[k] = c[k] + (255 - c[k]) * 55 / 100;
-	snprintf(buf, len, "rgb '#%02x%02x%02x'", c[0], c[1], c[2]);
-}
-
 /* The key title of series i: its name, with the input's label when there
  * are several inputs; in a panel (titled with the name) the label only. */
 static void curve_title(const tool_plotdraw *d, char *buf, size_t len, uint32_t i, int in_panel)
@@ -243,11 +209,11 @@ static void curve_title(const tool_plotdraw *d, char *buf, size_t len, uint32_t 
 
 static int curve(tool_plotdraw *d, uint32_t i, int first, int in_panel)
 {
-	char q[600], title[1100], lc[40];
+	char q[600], title[1100], lc[TSD_PLOT_COLOUR_MAX];
 	const tool_plot_series *p = &d->st->ps[i];
 
 	curve_title(d, title, sizeof title, i, in_panel);
-	colour(lc, sizeof lc, p->group, p->input == 0 && d->labels[1]);
+	tsd_plot_colour(lc, sizeof lc, p->group, p->input == 0 && d->labels[1]);
 	return tsd_gnuplot_printf(d->gp, "%s$d%" PRIu32 " using 1:2 with %s lc %s %s%s",
 				  first ? "plot " : ", ", i,
 				  p->input == 0 ? "lines lw 1" : "linespoints lw 1.5 pt 7 ps 0.4", lc,
