@@ -539,8 +539,8 @@ int main(int argc, char **argv)
 	size_t ntopics = 0, batch = 0;
 	long partition = -1;
 	long long count = -1, nmsg = 0;
-	int64_t off_val = RD_KAFKA_OFFSET_BEGINNING;
-	int c;
+	int64_t off_val;
+	int c, by_time;
 	tsd_kconf *kc;
 	rd_kafka_conf_t *conf;
 	rd_kafka_t *rk;
@@ -625,20 +625,7 @@ int main(int argc, char **argv)
 		tool_usage_error("-a: needs the group (-G) whose committed offsets to start from");
 	if (partition >= 0 && ntopics != 1)
 		tool_usage_error("-p: one topic only");
-	if (!strcmp(offset, "beginning"))
-		off_val = RD_KAFKA_OFFSET_BEGINNING;
-	else if (!strcmp(offset, "end"))
-		off_val = RD_KAFKA_OFFSET_END;
-	else if (group)
-		tool_usage_error("-o: with -G only 'beginning' or 'end' (where no offset is committed)");
-	else if (!strcmp(offset, "stored"))
-		off_val = RD_KAFKA_OFFSET_STORED;
-	else if (!strncmp(offset, "s@", 2))
-		off_val = tool_long("-o", offset + 2, 0, LONG_MAX); /* a time: resolved below */
-	else if (offset[0] == '-')
-		off_val = RD_KAFKA_OFFSET_TAIL(tool_long("-o", offset + 1, 1, INT32_MAX));
-	else
-		off_val = tool_long("-o", offset, 0, LONG_MAX);
+	off_val = tool_kafka_start_offset(offset, group != NULL, &by_time); /* by_time: resolved below */
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -739,7 +726,7 @@ int main(int argc, char **argv)
 			rd_kafka_topic_partition_list_add(as, tsd_postab_at(P->ptab, i)->topic,
 							  tsd_postab_at(P->ptab, i)->partition)->offset =
 				off_val;
-		if (!strncmp(offset, "s@", 2)) {
+		if (by_time) {
 			rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(rk, as, (int)(P->timeout_ms ? P->timeout_ms : 60000));
 			if (err)
 				tool_die(EXIT_DATA, "-o %s: %s", offset, rd_kafka_err2str(err));
@@ -762,7 +749,7 @@ int main(int argc, char **argv)
 		if (err)
 			tool_die(EXIT_DATA, "assign: %s", rd_kafka_err2str(err));
 	}
-	P->raw = P->io.out_format != TSD_FMT_BIN && !P->tfmt_set && !P->io.precision && !P->io.in.time_unit;
+	P->raw = tool_kafka_verbatim(&P->io, P->tfmt_set);
 	if (P->raw) {
 		static char obuf[1 << 16];
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);

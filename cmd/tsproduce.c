@@ -510,7 +510,7 @@ int main(int argc, char **argv)
 		tool_die(EXIT_DATA, "out of memory");
 	tsd_kenc_set_batch(P->enc, (size_t)batch);
 	/* CSV lines go out as they came when nothing asks them to change */
-	raw = P->io.out_format != TSD_FMT_BIN && !tfmt_set && !P->io.precision && !P->io.in.time_unit;
+	raw = tool_kafka_verbatim(&P->io, tfmt_set);
 
 	P->last_commit = P->last_drain = tsd_now_ms();
 	while (!stop && tool_next(&P->io, &r)) {

@@ -1,7 +1,8 @@
 /* kafkatool.c: librdkafka set-up shared by the Kafka tools. */
 #include "kafkatool.h"
 
-#include "tool.h"
+#include <limits.h>
+#include <string.h>
 
 int tool_kafka_verbose;
 
@@ -56,4 +57,29 @@ int tool_kafka_option(tsd_kconf *kc, int c, const char *arg)
 	else if (c == 'F' && tsd_kconf_file(kc, arg, err, sizeof err) < 0)
 		tool_usage_error("-F: %s", err);
 	return c == 'X' || c == 'F';
+}
+
+int64_t tool_kafka_start_offset(const char *arg, int grouped, int *by_time)
+{
+	*by_time = 0;
+	if (!strcmp(arg, "beginning"))
+		return RD_KAFKA_OFFSET_BEGINNING;
+	if (!strcmp(arg, "end"))
+		return RD_KAFKA_OFFSET_END;
+	if (grouped)
+		tool_usage_error("-o: with -G only 'beginning' or 'end' (where no offset is committed)");
+	if (!strcmp(arg, "stored"))
+		return RD_KAFKA_OFFSET_STORED;
+	if (!strncmp(arg, "s@", 2)) {
+		*by_time = 1;
+		return tool_long("-o", arg + 2, 0, LONG_MAX);
+	}
+	if (arg[0] == '-')
+		return RD_KAFKA_OFFSET_TAIL(tool_long("-o", arg + 1, 1, INT32_MAX));
+	return tool_long("-o", arg, 0, LONG_MAX);
+}
+
+int tool_kafka_verbatim(const tool_io *io, int tfmt_set)
+{
+	return io->out_format != TSD_FMT_BIN && !tfmt_set && !io->precision && !io->in.time_unit;
 }

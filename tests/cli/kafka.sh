@@ -177,6 +177,18 @@ ck kcat-O-old 0 "tsconsume: -O: the start offset is -o now, as in kcat (this spe
 	'test $(tsconsume -b $B -t kc -O end -e | grep -vc "^#") = 0'
 ck kcat-o-bad 2 "tsconsume: -o: 'soon' is not an integer
 Try 'tsconsume --help' for more information." 'tsconsume -b $B -t kc -o soon'
+# -o's rule (tool_kafka_start_offset), a usage error before any broker is
+# asked: with -G only where a partition without a committed offset starts
+for o in 5 -1 stored s@0; do
+	ck kcat-o-group-$o 2 "tsconsume: -o: with -G only 'beginning' or 'end' (where no offset is committed)
+Try 'tsconsume --help' for more information." "tsconsume -b 127.0.0.1:1 -G g -t kc -o $o"
+done
+ck kcat-o-tail-zero 2 "tsconsume: -o: '0' out of range 1..2147483647
+Try 'tsconsume --help' for more information." 'tsconsume -b 127.0.0.1:1 -t kc -o -0'
+ck kcat-o-time-bad 2 "tsconsume: -o: 'x' is not an integer
+Try 'tsconsume --help' for more information." 'tsconsume -b 127.0.0.1:1 -t kc -o s@x'
+ck kcat-o-time-empty 2 "tsconsume: -o: '' is not an integer
+Try 'tsconsume --help' for more information." 'tsconsume -b 127.0.0.1:1 -t kc -o s@'
 ck kcat-K 0 '' 'printf "sensor9:2024-01-01 00:00:00,1\na,b:2024-01-01 00:01:00,2\n" | tsproduce -b $B -t kk -K : --commit none &&
 	kcat -C -b $B -t kk -e -q -f "%k|%s\n" | sort | tr "\n" " " | grep -qx "a,b|\"a,b\",2024-01-01 00:01:00,2 sensor9|sensor9,2024-01-01 00:00:00,1 "'
 ck kcat-K-files 2 "tsproduce: -K: reads standard input only
