@@ -187,7 +187,7 @@ bench: all ## run the benchmarks, each beside a same-run reference
 	@sh scripts/deps.sh $(BENCH_PKGS)
 	@B=$(CURDIR)/$(B) scripts/bench.sh
 
-model: all ## retrain models/default.tsdm from scratch (about 6 minutes on one core)
+model: all ## retrain models/default.tsdm from scratch (about 3 minutes on one core)
 	@B=$(CURDIR)/$(B) sh scripts/train-model.sh && $(MAKE) --no-print-directory all
 
 demo: ## the main job: downsample bundled NAB data and plot it
