@@ -36,6 +36,19 @@ void tsd_feature_ws_free(struct tsd_feature_ws *ws)
 	memset(ws, 0, sizeof *ws);
 }
 
+/* *p holds at least n doubles (*cap of them); TSD_ENOMEM leaves it as it was. */
+static int grow_doubles(double **p, size_t *cap, size_t n)
+{
+	if (n > *cap) {
+		double *q = realloc(*p, n * sizeof *q);
+		if (!q)
+			return TSD_ENOMEM;
+		*p = q;
+		*cap = n;
+	}
+	return 0;
+}
+
 static int ws_reserve(struct tsd_feature_ws *ws, size_t T, size_t na)
 {
 	if (T > ws->cap) {
@@ -64,14 +77,7 @@ static int ws_reserve(struct tsd_feature_ws *ws, size_t T, size_t na)
 			return TSD_ENOMEM;
 		ws->cap = T;
 	}
-	if (na > ws->acap) {
-		double *a = realloc(ws->acen, na * sizeof *a);
-		if (!a)
-			return TSD_ENOMEM;
-		ws->acen = a;
-		ws->acap = na;
-	}
-	return 0;
+	return grow_doubles(&ws->acen, &ws->acap, na);
 }
 
 size_t tsd_feature_tokens(const size_t *lens, unsigned J)
@@ -248,13 +254,8 @@ int tsd_feature_top(float *x, uint32_t *tok, double *cut, struct tsd_feature_ws 
 		/* sums of squares would overflow: every feature is a ratio, the
 		 * same for the window scaled by a power of two (exact) */
 		frexp(top, &e);
-		if (m > ws->scap) {
-			double *sc = realloc(ws->scaled, m * sizeof *sc);
-			if (!sc)
-				return TSD_ENOMEM;
-			ws->scaled = sc;
-			ws->scap = m;
-		}
+		if (grow_doubles(&ws->scaled, &ws->scap, m))
+			return TSD_ENOMEM;
 		for (size_t i = 0; i < m; i++)
 			ws->scaled[i] = ldexp(c[i], -e);
 		c = ws->scaled;
@@ -291,31 +292,9 @@ int tsd_feature_top(float *x, uint32_t *tok, double *cut, struct tsd_feature_ws 
 
 	/* the window's samples and its trend (cA_J alone), for 12 and 13 */
 	size_t wl = tsd_coefwin_work_len(n, J, w, mode);
-	if (n > ws->xcap) {
-		double *a = realloc(ws->xs, n * sizeof *a), *b2;
-		if (a)
-			ws->xs = a;
-		b2 = realloc(ws->tr, n * sizeof *b2);
-		if (b2)
-			ws->tr = b2;
-		if (!a || !b2)
-			return TSD_ENOMEM;
-		ws->xcap = n;
-	}
-	if (m > ws->ccap) {
-		double *a = realloc(ws->cz, m * sizeof *a);
-		if (!a)
-			return TSD_ENOMEM;
-		ws->cz = a;
-		ws->ccap = m;
-	}
-	if (wl > ws->wcap) {
-		double *a = realloc(ws->wk, wl * sizeof *a);
-		if (!a)
-			return TSD_ENOMEM;
-		ws->wk = a;
-		ws->wcap = wl;
-	}
+	if (grow_doubles(&ws->xs, &ws->xcap, n) || grow_doubles(&ws->tr, &ws->trcap, n) ||
+	    grow_doubles(&ws->cz, &ws->ccap, m) || grow_doubles(&ws->wk, &ws->wcap, wl))
+		return TSD_ENOMEM;
 	if ((err = tsd_coefwin_reconstruct(ws->xs, n, c, ws->wk, J, w, mode)) < 0)
 		return err;
 	memcpy(ws->cz, c, na * sizeof *c);

@@ -63,7 +63,7 @@ struct tsd_feature_ws {
 	size_t on, olen[61];
 	uint32_t *sup;   /* (2T) support [i0, i1] of each detail, by layout index - na */
 	double *xs, *tr, *cz, *wk;  /* the window's samples, its trend, scratch */
-	size_t xcap, ccap, wcap;
+	size_t xcap, trcap, ccap, wcap;
 	unsigned oJ, oF;
 	int omode, ovalid;
 };
