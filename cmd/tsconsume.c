@@ -90,7 +90,7 @@ typedef struct {
 	/* options */
 	int quiet, exit_eof, no_join, tfmt_set;
 	int64_t start_off, timeout_ms;
-	const char *posdb_name, *dlq_topic;
+	const char *posdb_name, *dlq_topic, *group;
 	/* the partitions: position table and how many are assigned */
 	tsd_postab *ptab;
 	size_t nassigned;
@@ -306,15 +306,76 @@ static void seek_stored(consumer *P, rd_kafka_topic_partition_list_t *l)
 	P->loads_due = 1;
 }
 
+/* The group generation the coming records are read in, as a GROUP record
+ * (lib/record.h): a transactional tsproduce commits their positions with
+ * it, so that a broker refuses them once a newer generation owns the
+ * partitions (KIP-447). */
+static void put_group(consumer *P, rd_kafka_t *rk)
+{
+	static char text[TSD_CARRY_MAX + 1];
+	rd_kafka_consumer_group_metadata_t *md = rd_kafka_consumer_group_metadata(rk);
+	rd_kafka_error_t *e;
+	char *member = rd_kafka_memberid(rk);
+	void *buf = NULL;
+	size_t len = 0;
+	int n;
+	tsd_rec r;
+
+	if (!md)
+		tool_die(EXIT_DATA, "the consumer has no group metadata");
+	if ((e = rd_kafka_consumer_group_metadata_write(md, &buf, &len)))
+		tool_die(EXIT_DATA, "group metadata: %s", rd_kafka_error_string(e));
+	n = tsd_group_format(text, sizeof text, (uint32_t)rd_kafka_version(), buf, len, member ? member : "",
+			     member ? strlen(member) : 0);
+	if (n < 0)
+		tool_die(EXIT_DATA, "group metadata of %zu bytes: no group record can carry it", len);
+	rd_kafka_mem_free(rk, buf);
+	if (member)
+		rd_kafka_mem_free(rk, member);
+	rd_kafka_consumer_group_metadata_destroy(md);
+	memset(&r, 0, sizeof r);
+	r.kind = TSD_REC_CONTROL;
+	r.k.what = TSD_CTL_GROUP;
+	r.k.topic = text;
+	r.k.topic_len = (uint16_t)n;
+	if (P->raw) {
+		static char line[TSD_CTL_LINE_MAX];
+		int k = tsd_pos_format(line, sizeof line, &r.k);
+		if (k < 0)
+			tool_die(EXIT_DATA, "group metadata: no group record can carry it");
+		fwrite_unlocked(line, 1, (size_t)k, stdout);
+		return;
+	}
+	tool_put(&P->io, &r);
+}
+
+/* The later of two committed offsets (of GROUP, where --commit ack puts
+ * them, and of GROUP.members, where --commit txn does): both say that the
+ * output of everything before them is durable. */
+static void committed_max(consumer *P, rd_kafka_t *rk, rd_kafka_topic_partition_list_t *l)
+{
+	int ms = P->timeout_ms ? (int)P->timeout_ms : 3600000;
+	rd_kafka_topic_partition_list_t *own = rd_kafka_topic_partition_list_copy(l);
+	rd_kafka_resp_err_t e = rd_kafka_committed(P->offh, l, ms);
+
+	if (!e)
+		e = rd_kafka_committed(rk, own, ms);
+	if (e)
+		tool_die(EXIT_DATA, "committed offsets of group '%s': %s", P->group, rd_kafka_err2str(e));
+	for (int i = 0; i < l->cnt; i++)
+		if (own->elems[i].offset > l->elems[i].offset)
+			l->elems[i].offset = own->elems[i].offset;
+	rd_kafka_topic_partition_list_destroy(own);
+}
+
 static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts_, void *opaque)
 {
 	consumer *P = opaque;
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
 		/* start where the group's committed offsets say (tsproduce
-		 * commits them from outside the membership group) */
-		rd_kafka_resp_err_t e = rd_kafka_committed(P->offh, parts_, P->timeout_ms ? (int)P->timeout_ms : 3600000);
-		if (e)
-			tool_die(EXIT_DATA, "committed offsets of the group: %s", rd_kafka_err2str(e));
+		 * commits them from outside the membership group, or with the
+		 * member's generation in a transaction) */
+		committed_max(P, rk, parts_);
 		for (int i = 0; i < parts_->cnt; i++)
 			if (parts_->elems[i].offset < 0)
 				parts_->elems[i].offset = P->start_off;
@@ -329,6 +390,7 @@ static void rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_pa
 		if (!P->quiet)
 			tool_warn("assigned %d partition%s", parts_->cnt, parts_->cnt == 1 ? "" : "s");
 		rd_kafka_assign(rk, parts_);
+		put_group(P, rk);
 		put_loads(P);
 	} else {
 		/* what was read from the partitions leaving us is on stdout:
@@ -567,7 +629,7 @@ int main(int argc, char **argv)
 				tool_die(EXIT_DATA, "out of memory");
 			topics[ntopics++] = optarg;
 			break;
-		case 'G': group = optarg; break;
+		case 'G': group = P->group = optarg; break;
 		case 'p': partition = tool_long("-p", optarg, 0, INT32_MAX); break;
 		case 'o':
 			/* kcat's start offset; the output format took -o before */
@@ -735,9 +797,7 @@ int main(int argc, char **argv)
 					as->elems[i].offset = RD_KAFKA_OFFSET_END;
 		}
 		if (group) {
-			rd_kafka_resp_err_t err = rd_kafka_committed(P->offh, as, P->timeout_ms ? (int)P->timeout_ms : 3600000);
-			if (err)
-				tool_die(EXIT_DATA, "committed offsets of group '%s': %s", group, rd_kafka_err2str(err));
+			committed_max(P, rk, as);
 			for (int i = 0; i < as->cnt; i++)
 				if (as->elems[i].offset < 0)
 					as->elems[i].offset = off_val;

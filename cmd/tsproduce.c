@@ -93,6 +93,7 @@ typedef struct {
 	rd_kafka_t *rk, *ck;
 	rd_kafka_topic_t *rkt;
 	rd_kafka_consumer_group_metadata_t *cgmd;
+	int group_warned;       /* GROUP records of another librdkafka */
 	/* positions and commits */
 	tsd_postab *ptab;                /* the latest position of each source partition */
 	int64_t last_commit, last_drain; /* ms */
@@ -141,6 +142,30 @@ static void txn_die(producer *P, rd_kafka_error_t *e, const char *what)
 	}
 	tool_die(EXIT_DATA, "%s: %s (the open transaction is aborted; a restart resumes from the last commit)",
 		 what, rd_kafka_error_string(e));
+}
+
+/* An error of the transaction: one that a newer generation of the group
+ * caused (its offsets refused: the partitions are another member's now,
+ * or this member's again but read anew) aborts the transaction and is
+ * returned, since the partitions' next reader starts from the offsets
+ * committed before it; any other error ends the run. */
+static rd_kafka_error_t *txn_fenced(producer *P, rd_kafka_error_t *e, const char *what)
+{
+	rd_kafka_resp_err_t c = rd_kafka_error_code(e);
+	rd_kafka_error_t *a;
+
+	if (!rd_kafka_error_txn_requires_abort(e) ||
+	    (c != RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION && c != RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID &&
+	     c != RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID && c != RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS))
+		txn_die(P, e, what);
+	if ((a = rd_kafka_abort_transaction(P->rk, (int)P->timeout_ms)))
+		txn_die(P, a, "abort transaction");
+	if (!P->quiet)
+		tool_warn("%s: %s: a newer generation of the group owns the partitions; the transaction is "
+			  "aborted and its records go out again from their new reader", what, rd_kafka_error_string(e));
+	for (size_t i = 0; i < tsd_postab_len(P->ptab); i++)
+		tsd_postab_at(P->ptab, i)->dirty = 0;
+	return e;
 }
 
 static void txn_begin(producer *P)
@@ -253,19 +278,22 @@ static void commit_point(producer *P)
 		tool_die(EXIT_DATA, "the input carries source positions but no group (-G) is given to commit them to; "
 			 "use --commit none to ignore them");
 	if (P->mode == C_TXN) {
-		rd_kafka_error_t *e;
+		rd_kafka_error_t *e = NULL;
 		if (l && (e = rd_kafka_send_offsets_to_transaction(P->rk, l, P->cgmd, (int)P->timeout_ms)))
-			txn_die(P, e, "send offsets to transaction");
-		for (;;) {
+			e = txn_fenced(P, e, "send offsets to transaction");
+		for (; !e;) {
 			e = rd_kafka_commit_transaction(P->rk, (int)P->timeout_ms);
 			if (!e)
 				break;
 			if (rd_kafka_error_is_retriable(e) && tsd_now_ms() - t0 < P->timeout_ms) {
 				rd_kafka_error_destroy(e);
+				e = NULL;
 				continue;
 			}
-			txn_die(P, e, "commit transaction");
+			e = txn_fenced(P, e, "commit transaction");
 		}
+		if (e)
+			rd_kafka_error_destroy(e); /* aborted: the positions stay as they were */
 		P->in_txn = 0;
 		txn_begin(P);
 	} else {
@@ -295,6 +323,38 @@ static void commit_point(producer *P)
 		rd_kafka_topic_partition_list_destroy(l);
 	P->unsettled = 0;
 	P->last_commit = tsd_now_ms();
+}
+
+/* A GROUP record: positions after it are committed with that generation of
+ * tsconsume's group (KIP-447), once the transaction of those before it is
+ * committed with theirs. */
+static void group_gen(producer *P, const tsd_control *k)
+{
+	static unsigned char meta[TSD_GROUP_META_MAX];
+	const char *member;
+	size_t len, ml;
+	uint32_t ver;
+	rd_kafka_consumer_group_metadata_t *md;
+	rd_kafka_error_t *e;
+
+	if (P->mode != C_TXN || !P->group)
+		return;
+	if (tsd_group_parse(k->topic, k->topic_len, &ver, meta, sizeof meta, &len, &member, &ml) < 0)
+		tool_die(EXIT_DATA, "%s: a group record that is not VERSION HEX MEMBER", tool_where(&P->io));
+	if (ver != (uint32_t)rd_kafka_version()) {
+		if (!P->group_warned && !P->quiet)
+			tool_warn("group metadata written by librdkafka %08x, this is %08x: offsets go to group '%s' "
+				  "without the generation (no fencing)", ver, (unsigned)rd_kafka_version(), P->group);
+		P->group_warned = 1;
+		return;
+	}
+	if ((e = rd_kafka_consumer_group_metadata_read(&md, meta, len)))
+		tool_die(EXIT_DATA, "%s: group metadata: %s", tool_where(&P->io), rd_kafka_error_string(e));
+	commit_point(P);
+	rd_kafka_consumer_group_metadata_destroy(P->cgmd);
+	P->cgmd = md;
+	if (!P->quiet)
+		tool_warn("offsets commit with the generation of member %.*s", (int)ml, member);
 }
 
 static void position(producer *P, const tsd_control *k)
@@ -524,6 +584,10 @@ int main(int argc, char **argv)
 				 * committed offset: make it the latest */
 				if (P->mode != C_NONE && P->group)
 					commit_point(P);
+				continue;
+			}
+			if (r.k.what == TSD_CTL_GROUP) {
+				group_gen(P, &r.k);
 				continue;
 			}
 			if (r.k.what != TSD_CTL_POSITION)

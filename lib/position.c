@@ -7,7 +7,8 @@
 #include "tsd.h"
 
 static const char *const kind_name[] = { [TSD_CTL_POSITION] = "pos", [TSD_CTL_REVOKE] = "revoke",
-					  [TSD_CTL_SAVE] = "save", [TSD_CTL_LOAD] = "load" };
+					  [TSD_CTL_SAVE] = "save", [TSD_CTL_LOAD] = "load",
+					  [TSD_CTL_GROUP] = "group" };
 #define NKINDS (sizeof kind_name / sizeof kind_name[0])
 
 int tsd_pos_topic_ok(const char *t, size_t n)
@@ -95,23 +96,103 @@ int tsd_carry_split(const char *s, size_t n, const char **stage, size_t *slen, c
 	return 0;
 }
 
+static const char hexdig[] = "0123456789abcdef";
+
+int tsd_group_format(char *buf, size_t cap, uint32_t version, const void *meta, size_t len, const char *member,
+		     size_t mlen)
+{
+	const unsigned char *m = meta;
+	size_t n;
+	char *d = buf;
+
+	if (!mlen)
+		member = "-", mlen = 1;
+	if (len < 1 || len > TSD_GROUP_META_MAX)
+		return len ? TSD_ESIZE : TSD_EINVAL;
+	n = 8 + 1 + 2 * len + 1 + mlen;
+	if (n > TSD_CARRY_MAX || n + 1 > cap)
+		return TSD_ESIZE;
+	for (int i = 7; i >= 0; i--)
+		*d++ = hexdig[(version >> (4 * i)) & 15];
+	*d++ = ' ';
+	for (size_t i = 0; i < len; i++) {
+		*d++ = hexdig[m[i] >> 4];
+		*d++ = hexdig[m[i] & 15];
+	}
+	*d++ = ' ';
+	d = append(d, member, mlen);
+	*d = 0;
+	return tsd_carry_text_ok(buf, n) ? (int)n : TSD_EINVAL;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int tsd_group_parse(const char *s, size_t n, uint32_t *version, unsigned char *meta, size_t cap, size_t *len,
+		    const char **member, size_t *mlen)
+{
+	uint32_t v = 0;
+	size_t i = 0, h;
+
+	if (n < 8 + 1 + 2 + 1 + 1)
+		return TSD_EFORMAT;
+	for (; i < 8; i++) {
+		int x = hexval(s[i]);
+		if (x < 0)
+			return TSD_EFORMAT;
+		v = v << 4 | (uint32_t)x;
+	}
+	if (s[i++] != ' ')
+		return TSD_EFORMAT;
+	for (h = i; h < n && s[h] != ' '; h++)
+		;
+	if (h == n || h == i || (h - i) % 2 || (h - i) / 2 > TSD_GROUP_META_MAX || h + 1 == n)
+		return TSD_EFORMAT;
+	if ((h - i) / 2 > cap)
+		return TSD_ESIZE;
+	for (size_t j = i, o = 0; j < h; j += 2, o++) {
+		int a = hexval(s[j]), b = hexval(s[j + 1]);
+		if (a < 0 || b < 0)
+			return TSD_EFORMAT;
+		meta[o] = (unsigned char)(a << 4 | b);
+	}
+	for (size_t j = h + 1; j < n; j++)
+		if (s[j] == '\n' || s[j] == '\r' || !s[j])
+			return TSD_EFORMAT;
+	*version = v;
+	*len = (h - i) / 2;
+	*member = s + h + 1;
+	*mlen = n - h - 1;
+	return 0;
+}
+
+/* Kinds whose record carries a text rather than a partition. */
+static int is_text_kind(int what)
+{
+	return what == TSD_CTL_SAVE || what == TSD_CTL_LOAD || what == TSD_CTL_GROUP;
+}
+
 int tsd_pos_format(char *buf, size_t cap, const tsd_control *k)
 {
 	char num[2][24], *p, *q, *d, line[TSD_POS_LINE_MAX + 1];
 	const char *kind;
 
-	if (k->what == TSD_CTL_SAVE || k->what == TSD_CTL_LOAD) {
+	if (is_text_kind(k->what)) {
 		/* "#tsd save TEXT": the text as it is */
-		size_t n = k->topic_len;
+		size_t n = k->topic_len, kl = strlen(kind_name[k->what]);
 		if (!tsd_carry_text_ok(k->topic, n))
 			return TSD_EINVAL;
-		if (10 + n + 2 > cap)
+		if (6 + kl + n + 2 > cap)
 			return TSD_ESIZE;
-		memcpy(buf, k->what == TSD_CTL_SAVE ? "#tsd save " : "#tsd load ", 10);
-		memcpy(buf + 10, k->topic, n);
-		buf[10 + n] = '\n';
-		buf[11 + n] = 0;
-		return (int)(11 + n);
+		memcpy(buf, "#tsd ", 5);
+		memcpy(buf + 5, kind_name[k->what], kl);
+		buf[5 + kl] = ' ';
+		memcpy(buf + 6 + kl, k->topic, n);
+		buf[6 + kl + n] = '\n';
+		buf[7 + kl + n] = 0;
+		return (int)(7 + kl + n);
 	}
 	if (k->what >= NKINDS || !(kind = kind_name[k->what]) || !tsd_pos_topic_ok(k->topic, k->topic_len))
 		return TSD_EINVAL;
@@ -188,7 +269,7 @@ int tsd_pos_parse(tsd_control *k, char *topic, size_t cap, const char *s, size_t
 			break;
 		}
 	}
-	if (what == TSD_CTL_SAVE || what == TSD_CTL_LOAD) {
+	if (is_text_kind(what)) {
 		i++; /* the blank */
 		if (!tsd_carry_text_ok(s + i, n - i) || cap < n - i + 1)
 			return TSD_EFORMAT;

@@ -10,6 +10,7 @@
  *
  *     #tsd save TEXT                              what = TSD_CTL_SAVE
  *     #tsd load TEXT                              what = TSD_CTL_LOAD
+ *     #tsd group TEXT                             what = TSD_CTL_GROUP
  *
  * T is 1 to TSD_TOPIC_MAX bytes without blanks or control characters; P an
  * int32, O an int64 (-1: nothing read yet). The end mark of a source is
@@ -64,6 +65,28 @@ int tsd_carry_format(char *buf, size_t cap, const char *stage, const char *name,
  * TSD_EFORMAT. */
 int tsd_carry_split(const char *s, size_t n, const char **stage, size_t *slen, const char **name,
 		    size_t *nlen, const char **data, size_t *dlen);
+
+/* Group generations (GROUP records). Their TEXT is
+ *
+ *     VERSION HEX MEMBER
+ *
+ * VERSION the librdkafka version that wrote the metadata (8 lower-case hex
+ * digits, as rd_kafka_version() gives it), HEX the metadata's bytes (1 to
+ * TSD_GROUP_META_MAX, two lower-case hex digits each, as
+ * rd_kafka_consumer_group_metadata_write() gives them: the group, the
+ * member and the generation; only the same librdkafka can read them),
+ * MEMBER the member id, for people (any bytes but line ends; "-" when
+ * there is none). */
+#define TSD_GROUP_META_MAX 16000
+/* Make the TEXT in buf (cap bytes; NUL-terminated): its length, or
+ * TSD_ESIZE, TSD_EINVAL (no metadata, a line end in member). */
+int tsd_group_format(char *buf, size_t cap, uint32_t version, const void *meta, size_t len, const char *member,
+		     size_t mlen);
+/* Read a TEXT (n bytes): the metadata into meta (cap bytes) with its
+ * length in *len, the member as a pointer into s. 0, TSD_EFORMAT or
+ * TSD_ESIZE (cap too small). */
+int tsd_group_parse(const char *s, size_t n, uint32_t *version, unsigned char *meta, size_t cap, size_t *len,
+		    const char **member, size_t *mlen);
 
 typedef struct {
 	char *topic;           /* NUL-terminated */

@@ -107,9 +107,15 @@ typedef struct {
  *             a position so that a sink stores it with that position
  *   LOAD      the same, read back from a store after a seek (tsconsume
  *             --positions): the stage it names takes it and drops it
- * SAVE and LOAD carry their text (lib/position.h) in topic, topic_len;
- * partition and offset are 0. */
-enum { TSD_CTL_POSITION = 1, TSD_CTL_REVOKE = 2, TSD_CTL_SAVE = 3, TSD_CTL_LOAD = 4 };
+ *   GROUP     the consumer group generation that the positions after it
+ *             were read in (tsconsume -G writes one after each
+ *             assignment): a transactional sink commits those positions
+ *             with it, so that a broker refuses them once a newer
+ *             generation owns the partitions (KIP-447); every other tool
+ *             passes it on at once
+ * SAVE, LOAD and GROUP carry their text (lib/position.h) in topic,
+ * topic_len; partition and offset are 0. */
+enum { TSD_CTL_POSITION = 1, TSD_CTL_REVOKE = 2, TSD_CTL_SAVE = 3, TSD_CTL_LOAD = 4, TSD_CTL_GROUP = 5 };
 
 /* A run of samples of one series in increasing time. Times are t[i], or
  * t0 + i * dt when t is NULL (evenly spaced). */

@@ -223,6 +223,57 @@ static void carried(void **state)
 			 TSD_EFORMAT); /* fewer samples than said */
 }
 
+/* Group generations: the text round-trips, every byte value survives, and
+ * a damaged text is refused rather than read as other metadata. */
+static void group(void **state)
+{
+	unsigned char meta[300], back[300];
+	char text[1024], line[1100], topic[1100];
+	const char *mem;
+	size_t len, ml;
+	uint32_t ver;
+	tsd_control k = { .what = TSD_CTL_GROUP }, r;
+	int n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof meta; i++)
+		meta[i] = (unsigned char)(i * 37 + 11);
+	n = tsd_group_format(text, sizeof text, 0x020002ffu, meta, sizeof meta, "rdkafka-1 b", 11);
+	assert_int_equal(n, 8 + 1 + 600 + 1 + 11);
+	assert_memory_equal(text, "020002ff ", 9);
+	assert_int_equal(tsd_group_parse(text, (size_t)n, &ver, back, sizeof back, &len, &mem, &ml), 0);
+	assert_int_equal(ver, 0x020002ffu);
+	assert_int_equal(len, sizeof meta);
+	assert_memory_equal(back, meta, sizeof meta);
+	assert_int_equal(ml, 11);
+	assert_memory_equal(mem, "rdkafka-1 b", 11);
+	/* as a line, and back */
+	k.topic = text;
+	k.topic_len = (uint16_t)n;
+	int l = tsd_pos_format(line, sizeof line, &k);
+	assert_int_equal(l, 11 + n + 1);
+	assert_memory_equal(line, "#tsd group 020002ff ", 20);
+	assert_int_equal(tsd_pos_parse(&r, topic, sizeof topic, line, (size_t)l), 0);
+	assert_int_equal(r.what, TSD_CTL_GROUP);
+	assert_int_equal(r.topic_len, n);
+	assert_memory_equal(r.topic, text, (size_t)n);
+	/* no member: "-" */
+	n = tsd_group_format(text, sizeof text, 1, meta, 2, "", 0);
+	assert_string_equal(text, "00000001 0b30 -");
+	/* refusals */
+	assert_int_equal(tsd_group_format(text, sizeof text, 1, meta, 0, "m", 1), TSD_EINVAL);
+	assert_int_equal(tsd_group_format(text, 20, 1, meta, 8, "m", 1), TSD_ESIZE);
+	assert_int_equal(tsd_group_format(text, sizeof text, 1, meta, 2, "a\nb", 3), TSD_EINVAL);
+	assert_int_equal(tsd_group_parse("00000001 0b30 -", 15, &ver, back, 1, &len, &mem, &ml), TSD_ESIZE);
+	static const char *const bad[] = {
+		"0000001 0b30 -",  "00000001 0b3 -", "00000001 0B30 -", "00000001 0b30",  "00000001 0b30 ",
+		"00000001  0b30 -", "0000000g 0b30 -", "00000001 0bx0 -", "00000001-0b30 -", "",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(tsd_group_parse(bad[i], strlen(bad[i]), &ver, back, sizeof back, &len, &mem, &ml),
+				 TSD_EFORMAT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +281,7 @@ int main(void)
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(table),
 		cmocka_unit_test(carried),
+		cmocka_unit_test(group),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

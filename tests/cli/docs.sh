@@ -92,7 +92,7 @@ run_block() {
 		rc=$?
 		if [ $rc -ne 124 ] && [ $rc -ne 0 ]; then
 			_res F "$name" "exit $rc; $(head -c 600 "$f.err")"
-		elif grep -vE '^tsconsume: (assigned|revoked) [0-9]+ partitions?$|^tsproduce: transactional id |^tsplot: serving on http|^tsconsume: series .* comes from .*: no order across partitions' "$f.err" | grep -q .; then
+		elif grep -vE '^tsconsume: (assigned|revoked) [0-9]+ partitions?$|^tsproduce: transactional id |^tsproduce: offsets commit with the generation of member |^tsplot: serving on http|^tsconsume: series .* comes from .*: no order across partitions' "$f.err" | grep -q .; then
 			_res F "$name" "stderr: $(head -c 600 "$f.err")"
 		else
 			_res P "$name (live, stopped after $LIVE s)"
