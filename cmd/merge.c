@@ -6,6 +6,7 @@
 
 #include "carry.h"
 #include "coefwin.h"
+#include "frame.h"
 #include "reduce.h"
 #include "select.h"
 #include "coefloop.h"
@@ -166,6 +167,7 @@ int main(int argc, char **argv)
 
 		/* which coefficients take part */
 		size_t m = cw->m, n = cw->n, kept = 0, i;
+		const double *coefs = cw->c;
 		keep = tool_grow(keep, &kcap, m, 1);
 		if (cw->hdr.flags & TSD_WIN_SELECTED)
 			memcpy(keep, cw->have, m);
@@ -174,16 +176,21 @@ int main(int argc, char **argv)
 		else
 			memset(keep, 1, m);
 		memset(keep, 1, cw->lens[0]);
-		cbuf = tool_grow(cbuf, &ccap, m, sizeof *cbuf);
-		for (i = 0; i < m; i++) {
-			cbuf[i] = keep[i] ? cw->c[i] : 0;
-			kept += keep[i];
+		if ((cw->hdr.flags & TSD_WIN_SELECTED) || cw->scored) {
+			cbuf = tool_grow(cbuf, &ccap, m, sizeof *cbuf);
+			for (i = 0; i < m; i++) {
+				cbuf[i] = keep[i] ? cw->c[i] : 0;
+				kept += keep[i];
+			}
+			kept -= cw->lens[0];
+			coefs = cbuf;
+		} else {
+			kept = m - cw->lens[0]; /* every one: the window as it came */
 		}
-		kept -= cw->lens[0];
 		size_t wl = tsd_coefwin_work_len(n, cw->J, cw->w, cw->mode);
 		work = tool_grow(work, &wcap, wl ? wl : 1, sizeof *work);
 		y = tool_grow(y, &ycap, n, sizeof *y);
-		if ((rc = tsd_coefwin_reconstruct(y, n, cbuf, work, cw->J, cw->w, cw->mode)) < 0)
+		if ((rc = tsd_coefwin_reconstruct(y, n, coefs, work, cw->J, cw->w, cw->mode)) < 0)
 			tool_die(EXIT_DATA, "%s: series '%s' window %lld: %s", tool_where(&io),
 				 tsd_series_name(io.tab, s), (long long)wno, tsd_strerror(rc));
 		if (cw->hdr.has_range && !noclamp) /* never outside the samples' range */
@@ -194,6 +201,14 @@ int main(int argc, char **argv)
 			out.r.count = (uint32_t)n;
 			out.r.t = cw->t;
 			out.r.v = y;
+			/* evenly spaced times go as t0 and dt: the writer need not
+			 * find that out again (it would from three samples on, in
+			 * runs of at most TSD_FRAME_MAXRUN: the same frames) */
+			if (!(cw->hdr.flags & TSD_WIN_IRREGULAR) && n >= 3 && n <= TSD_FRAME_MAXRUN &&
+			    tsd_coefwin_step(cw->hdr.t_first, cw->hdr.t_last, n, &out.r.dt)) {
+				out.r.t = NULL;
+				out.r.t0 = cw->hdr.t_first;
+			}
 			tool_put(&io, &out);
 			if (gap)
 				tool_gap(&io, s, cw->t[n - 1], 0, step);

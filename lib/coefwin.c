@@ -139,18 +139,25 @@ int64_t tsd_coefwin_time(int64_t t_first, int64_t t_last, size_t n, size_t i)
 /* t[i] = tsd_coefwin_time(t_first, t_last, n, i) for every i: when the
  * span divides evenly (a regular window, the usual case) by stepping,
  * with no 128-bit division per sample; the values are the same. */
+int tsd_coefwin_step(int64_t t_first, int64_t t_last, size_t n, int64_t *step)
+{
+	__int128 d = (__int128)t_last - t_first;
+
+	if (n < 2 || d < 0 || d > INT64_MAX || d % (__int128)(n - 1))
+		return 0;
+	*step = (int64_t)(d / (__int128)(n - 1));
+	return 1;
+}
+
 static void fill_times(int64_t *t, int64_t t_first, int64_t t_last, size_t n)
 {
+	int64_t step;
 	size_t i;
 
-	if (n >= 2) {
-		__int128 d = (__int128)t_last - t_first;
-		if (d >= 0 && d <= INT64_MAX && d % (__int128)(n - 1) == 0) {
-			int64_t step = (int64_t)(d / (__int128)(n - 1));
-			for (i = 0; i < n; i++)
-				t[i] = t_first + (int64_t)i * step;
-			return;
-		}
+	if (tsd_coefwin_step(t_first, t_last, n, &step)) {
+		for (i = 0; i < n; i++)
+			t[i] = t_first + (int64_t)i * step;
+		return;
 	}
 	for (i = 0; i < n; i++)
 		t[i] = tsd_coefwin_time(t_first, t_last, n, i);
@@ -404,8 +411,10 @@ int tsd_coefwin_add(tsd_coefwin *cw, const tsd_coefs *c, char *err, size_t errle
 			return fail(err, errlen, TSD_ENOMEM, "out of memory");
 		memcpy(cw->c + pos, c->v, c->count * sizeof *c->v);
 		memset(cw->have + pos, 1, c->count);
-		for (i = 0; i < c->count; i++)
-			cw->score[pos + i] = scored ? c->score[i] : 0;
+		if (scored)
+			memcpy(cw->score + pos, c->score, c->count * sizeof *c->score);
+		else
+			memset(cw->score + pos, 0, c->count * sizeof *cw->score); /* 0.0f: all bits zero */
 		cw->dense = pos + c->count;
 	} else {
 		size_t cap = cw->tcap, want = cw->ntail + c->count;

@@ -56,6 +56,9 @@ int tsd_coefwin_orthonormal(size_t n, unsigned J, const tsd_wavelet *w, enum tsd
 int tsd_coefwin_regular(const int64_t *t, size_t n);
 /* Time of sample i of n evenly spaced from t_first to t_last (rounded). */
 int64_t tsd_coefwin_time(int64_t t_first, int64_t t_last, size_t n, size_t i);
+/* 1, with the step in *step, when those n (>= 2) times are exactly t_first
+ * + i * step (the span a whole multiple of n - 1); else 0. */
+int tsd_coefwin_step(int64_t t_first, int64_t t_last, size_t n, int64_t *step);
 
 /* A window being assembled. Fields are read-only for callers; they are
  * valid from tsd_coefwin_end() until the next tsd_coefwin_begin(). */

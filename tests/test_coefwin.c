@@ -207,6 +207,31 @@ static void test_regular_times(void **state)
 	assert_true(cases >= 20);
 }
 
+/* The step of evenly spaced times: only a whole one, and then exactly the
+ * times tsd_coefwin_time gives back. */
+static void test_step(void **state)
+{
+	int64_t step = -7;
+
+	(void)state;
+	assert_int_equal(tsd_coefwin_step(10, 40, 4, &step), 1);
+	assert_int_equal(step, 10);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(tsd_coefwin_time(10, 40, 4, i), 10 + 10 * (int64_t)i);
+	step = -7;
+	assert_int_equal(tsd_coefwin_step(10, 41, 4, &step), 0); /* 31 / 3 */
+	assert_int_equal(step, -7);
+	assert_int_equal(tsd_coefwin_step(10, 10, 1, &step), 0);
+	assert_int_equal(tsd_coefwin_step(40, 10, 4, &step), 0);
+	assert_int_equal(tsd_coefwin_step(5, 5, 3, &step), 1);
+	assert_int_equal(step, 0);
+	/* a span past the int64 range */
+	assert_int_equal(tsd_coefwin_step(INT64_MIN, INT64_MAX, 2, &step), 0);
+	assert_int_equal(tsd_coefwin_step(INT64_MIN, INT64_MAX, 3, &step), 0);
+	assert_int_equal(tsd_coefwin_step(-4, INT64_MAX - 4, 2, &step), 1);
+	assert_int_equal(step, INT64_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_selected),
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_regular_times),
+		cmocka_unit_test(test_step),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
