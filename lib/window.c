@@ -188,12 +188,14 @@ static int reserve(int64_t **t, double **v, size_t *cap, size_t need)
 static int hand_out(tsd_winbuf *wb, tsd_win *out, uint32_t series)
 {
 	series_buf *b = &wb->s[series];
-	int rc = reserve(&wb->ot, &wb->ov, &wb->ocap, b->n);
+	int64_t *t = wb->ot;
+	double *v = wb->ov;
+	size_t cap = wb->ocap;
 
-	if (rc)
-		return rc;
-	memcpy(wb->ot, b->t, b->n * sizeof *b->t);
-	memcpy(wb->ov, b->v, b->n * sizeof *b->v);
+	/* the buffers change hands, nothing is copied: the series fills the
+	 * one the previous window was handed out in (valid until this call) */
+	wb->ot = b->t, wb->ov = b->v, wb->ocap = b->cap;
+	b->t = t, b->v = v, b->cap = cap;
 	out->series = series;
 	out->index = b->index;
 	out->n = b->n;
