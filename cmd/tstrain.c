@@ -31,6 +31,10 @@ static const char usage[] =
 "                         (details picked one by one for the smallest error\n"
 "                         of merge's reduced series), the rest from the\n"
 "                         energy oracle (default 0)\n"
+"      --candidates K     train on what tscore --ratio R --candidates K shows\n"
+"                         the model (each window's K x budget details of\n"
+"                         largest magnitude, one sequence per ratio), for\n"
+"                         a model scored that way (default: whole windows)\n"
 "      --val FILE         validation series (repeatable; not trained on)\n"
 "  -E, --epochs N         passes over the data (default 30)\n"
 "  -B, --batch N          windows per optimizer step (default 8)\n"
@@ -236,13 +240,13 @@ int main(int argc, char **argv)
 		{ "heads", required_argument, 0, 3006 }, { "layers", required_argument, 0, 3007 },
 		{ "hidden", required_argument, 0, 3008 }, { "radius", required_argument, 0, 3009 },
 		{ "quiet", no_argument, 0, 'q' }, { "order", required_argument, 0, 1003 },
-		{ "time-unit", required_argument, 0, 1001 }, { "stop-after", required_argument, 0, 3010 }, { "peak", required_argument, 0, 3011 }, { "greedy", required_argument, 0, 3012 }, { "help", no_argument, 0, 'h' },
+		{ "time-unit", required_argument, 0, 1001 }, { "stop-after", required_argument, 0, 3010 }, { "peak", required_argument, 0, 3011 }, { "greedy", required_argument, 0, 3012 }, { "candidates", required_argument, 0, 3013 }, { "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'V' }, { 0, 0, 0, 0 },
 	};
 	const char *model_path = NULL, *events_path = NULL, *ckpt = NULL, *resume = NULL;
 	char **vfiles = NULL, err[512];
 	int nv = 0, c, rc, nratios = 0, start = 0, quiet = 0, stop = 0;
-	double ratios[TSD_TRAIN_MAXK], list[8], peak = 0, greedy = 0;
+	double ratios[TSD_TRAIN_MAXK], list[8], peak = 0, greedy = 0, cand = 0;
 	struct tsd_train_opts o;
 	struct tsd_model_config cfg;
 	struct tsd_events ev;
@@ -330,6 +334,11 @@ int main(int argc, char **argv)
 			if (!(greedy >= 0 && greedy <= 1))
 				tool_usage_error("--greedy: '%s' out of range 0..1", optarg);
 			break;
+		case 3013:
+			cand = tool_double("--candidates", optarg);
+			if (!(cand > 0 && cand <= 1e6))
+				tool_usage_error("--candidates: '%s' out of range (above 0)", optarg);
+			break;
 		case 3010: stop = (int)tool_long("--stop-after", optarg, 1, 100000); break;
 		case 1001: case 1003:
 			tool_io_option(&io, c, optarg);
@@ -359,6 +368,7 @@ int main(int argc, char **argv)
 		tool_die(EXIT_DATA, "bad ratios");
 	tr.peak = va.peak = peak;
 	tr.greedy = va.greedy = greedy;
+	tr.cand = va.cand = cand;
 	load(&x, &tr, argv + optind, argc - optind, &io.in);
 	if (nv)
 		load(&x, &va, vfiles, nv, &io.in);

@@ -53,13 +53,13 @@ static int reserve(struct tsd_scorer *s, size_t T, size_t alen)
 /* With candidates: the K * b details of largest magnitude, b the
  * budget of a window of n samples less its approximation; T when that
  * covers every token. */
-static size_t candidates(const struct tsd_scorer *s, const size_t *lens, size_t n, size_t T)
+size_t tsd_scorer_candidates(double ratio, double cand, const size_t *lens, size_t n, size_t T)
 {
-	double b = nearbyint((double)n / s->ratio) - (double)lens[0], want;
+	double b = nearbyint((double)n / ratio) - (double)lens[0], want;
 
 	if (b < 1)
 		b = 1;
-	want = ceil(s->cand * b);
+	want = ceil(cand * b);
 	return want >= (double)T ? T : (size_t)want;
 }
 
@@ -87,7 +87,7 @@ int tsd_scorer_window(float *sc, struct tsd_scorer *s, const double *c, size_t m
 	double cut = 0;
 	int cand = s->ratio > 0 && s->cand > 0;
 	if (cand)
-		keep = candidates(s, lens, n, T);
+		keep = tsd_scorer_candidates(s->ratio, s->cand, lens, n, T);
 	if (lo + T > m)
 		return TSD_ESIZE;
 	rc = tsd_feature_top(s->x, s->tok, &cut, &s->fws, c, lens, J, n, w, mode, keep);

@@ -34,6 +34,10 @@ struct tsd_scorer {
 	double ratio, cand;
 };
 
+/* How many candidates a window of n samples has (see above), its band
+ * lengths lens and T details: at most T. */
+size_t tsd_scorer_candidates(double ratio, double cand, const size_t *lens, size_t n, size_t T);
+
 void tsd_scorer_init(struct tsd_scorer *s, const struct tsd_model *m);
 void tsd_scorer_free(struct tsd_scorer *s);
 

@@ -1,6 +1,7 @@
 /* train.c: oracle labels, the data set, the training loop and checkpoints
  * of the importance scorer; see train.h for the objective. */
 #include "train.h"
+#include "scorer.h"
 #include "select.h"
 #include "coefwin.h"
 #include "reduce.h"
@@ -356,6 +357,109 @@ void tsd_train_data_free(struct tsd_train_data *d)
 	memset(d, 0, sizeof *d);
 }
 
+static int push_win(struct tsd_train_data *d, const struct tsd_train_win *win)
+{
+	if (d->n == d->cap) {
+		size_t nc = d->cap ? 2 * d->cap : 64;
+		struct tsd_train_win *nw = realloc(d->w, nc * sizeof *nw);
+		if (!nw)
+			return TSD_ENOMEM;
+		d->w = nw;
+		d->cap = nc;
+	}
+	d->w[d->n++] = *win;
+	d->tokens += win->T;
+	return 0;
+}
+
+/* The window full (its T tokens: importance impn, and with greedy targets
+ * d->rank, as tsd_train_data_add leaves them) as the scorer sees it with
+ * candidates: for each ratio, the candidates' features exactly as
+ * tsd_feature_top gives them at scoring time, in its order, and targets
+ * for that ratio's budget among them. */
+static int add_candidates(struct tsd_train_data *d, const struct tsd_train_win *full, const float *impn,
+			  const double *c, const size_t *lens, unsigned J, size_t n,
+			  const tsd_wavelet *w, enum tsd_mode mode)
+{
+	size_t T = full->T, na = lens[0], *inv = NULL, *tmp = NULL;
+	double *key = NULL;
+	float *yg = NULL, *xs = NULL;
+	uint32_t *tok = NULL;
+	int err = TSD_ENOMEM;
+
+	inv = malloc(T * sizeof *inv);
+	tmp = malloc(2 * T * sizeof *tmp);
+	key = malloc(T * sizeof *key);
+	yg = malloc(T * sizeof *yg);
+	xs = malloc(T * F * sizeof *xs);
+	tok = malloc(T * sizeof *tok);
+	if (!inv || !tmp || !key || !yg || !xs || !tok)
+		goto out;
+	for (size_t t = 0; t < T; t++)
+		inv[d->tok[t] - na] = t;
+	for (int r = 0; r < d->nk; r++) {
+		size_t want = tsd_scorer_candidates(d->ratios[r], d->cand, lens, n, T), k = full->ks[r];
+		struct tsd_train_win sub;
+		int got = tsd_feature_top(xs, tok, NULL, &d->fws, c, lens, J, n, w, mode, want);
+		if (got < 0) {
+			err = got;
+			goto out;
+		}
+		size_t S = (size_t)got;
+		memset(&sub, 0, sizeof sub);
+		sub.T = (uint32_t)S;
+		sub.nk = d->nk;
+		for (int j = 0; j < d->nk; j++)
+			sub.ks[j] = k;
+		sub.x = malloc(S * F * sizeof *sub.x);
+		sub.y = malloc(S * sizeof *sub.y);
+		sub.imp = malloc(S * sizeof *sub.imp);
+		sub.mag = malloc(S * sizeof *sub.mag);
+		if (!sub.x || !sub.y || !sub.imp || !sub.mag) {
+			win_free(&sub);
+			err = TSD_ENOMEM;
+			goto out;
+		}
+		memcpy(sub.x, xs, S * F * sizeof *sub.x);
+		for (size_t i = 0; i < S; i++) {
+			size_t t = inv[tok[i] - na];
+			sub.imp[i] = impn[t];
+			sub.mag[i] = (float)fabs(c[tok[i]]);
+			key[i] = impn[t];
+		}
+		if ((err = tsd_train_targets(sub.y, tmp, key, S, &k, 1))) {
+			win_free(&sub);
+			goto out;
+		}
+		if (d->greedy > 0) {
+			float g = (float)d->greedy;
+			for (size_t i = 0; i < S; i++)
+				key[i] = -(double)d->rank[tok[i] - na];
+			if ((err = tsd_train_targets(yg, tmp, key, S, &k, 1))) {
+				win_free(&sub);
+				goto out;
+			}
+			for (size_t i = 0; i < S; i++) {
+				sub.y[i] = (1 - g) * sub.y[i] + g * yg[i];
+				sub.imp[i] = sub.y[i] + 1e-3f * sub.imp[i];
+			}
+		}
+		if ((err = push_win(d, &sub))) {
+			win_free(&sub);
+			goto out;
+		}
+	}
+	err = 0;
+out:
+	free(inv);
+	free(tmp);
+	free(key);
+	free(yg);
+	free(xs);
+	free(tok);
+	return err;
+}
+
 int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 		       const double *wt, size_t n, unsigned J,
 		       const tsd_wavelet *w, enum tsd_mode mode)
@@ -445,6 +549,14 @@ int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 		win_free(&win);
 		return err;
 	}
+	float *impn = NULL; /* the importance in token order, for candidates */
+	if (d->cand > 0) {
+		if (!(impn = malloc(T * sizeof *impn))) {
+			win_free(&win);
+			return TSD_ENOMEM;
+		}
+		memcpy(impn, win.imp, T * sizeof *impn);
+	}
 	if (d->greedy > 0) {
 		size_t kmax = 0;
 		float g = (float)d->greedy, *yg = (float *)d->tokimp; /* T floats fit */
@@ -456,6 +568,7 @@ int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 		    (err = tsd_train_greedy(d->rank, &d->bs, c, wt, d->imp, n, J, w, mode,
 					    kmax, d->pool))) {
 			win_free(&win);
+			free(impn);
 			return err;
 		}
 		/* the ranking key: earlier picks first */
@@ -463,6 +576,7 @@ int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 			d->imp[t] = -(double)d->rank[d->tok[t] - na];
 		if ((err = tsd_train_targets(yg, d->tmp, d->imp, T, win.ks, win.nk))) {
 			win_free(&win);
+			free(impn);
 			return err;
 		}
 		for (size_t t = 0; t < T; t++) {
@@ -470,6 +584,12 @@ int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 			/* the figures' value of a token: its target */
 			win.imp[t] = win.y[t] + 1e-3f * win.imp[t];
 		}
+	}
+	if (d->cand > 0) {
+		err = add_candidates(d, &win, impn, c, lens, J, n, w, mode);
+		win_free(&win);
+		free(impn);
+		return err;
 	}
 	d->w[d->n++] = win;
 	d->tokens += T;

@@ -109,6 +109,14 @@ struct tsd_train_data {
 	                             * tsd_train_greedy(), the rest from the
 	                             * top k of the importance; default 0 */
 	size_t pool;                /* its candidate pool, default 64 */
+	double cand;                /* K > 0: train on the scorer's
+	                             * candidates (lib/scorer.h) instead of
+	                             * whole windows: each window gives one
+	                             * sequence per ratio, its K x budget
+	                             * details of largest magnitude, with the
+	                             * targets of that ratio among them
+	                             * (every budget ks[] of the sequence is
+	                             * that ratio's); 0 (default): off */
 	/* private scratch */
 	struct tsd_feature_ws fws;
 	struct tsd_train_basis bs;

@@ -27,7 +27,9 @@
 #
 #   scripts/cv-report.sh [NAB_DIR]   (K folds, default 4; EPOCHS, default 20;
 #                                     PLANT series, default 12; TRAIN, the
-#                                     tstrain objective; B, the build dir)
+#                                     tstrain objective; CAND, tscore's
+#                                     --candidates (with --ratio R) for the
+#                                     learned method; B, the build dir)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=${B:-$ROOT/build/rel}
@@ -72,7 +74,7 @@ reduce() { # METHOD R FILE MODEL
 	case $1 in
 	paa) paa -Z -w 4096 -g "$2" "$3" ;;
 	magnitude) dwt -w 1024 -J 7 "$3" | thresh --ratio "$2" | merge ;;
-	learned) dwt -w 1024 -J 7 "$3" | tscore -M "$4" | thresh --ratio "$2" | merge ;;
+	learned) dwt -w 1024 -J 7 "$3" | tscore -M "$4" ${CAND:+--ratio "$2" --candidates "$CAND"} | thresh --ratio "$2" | merge ;;
 	*) "$1" --whole -r "$2" "$3" ;;
 	esac
 }

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "coefwin.h"
+#include "feature.h"
+#include "scorer.h"
 #include "reduce.h"
 #include "train.h"
 #include "tsd.h"
@@ -179,6 +181,76 @@ static void make_data(struct tsd_train_data *d, size_t nwin, uint64_t seed)
 	assert_int_equal(d->w[0].ks[1], 0);
 	c[5] = NAN;
 	assert_int_equal(tsd_train_data_add(d, c, wt, 128, 3, w, TSD_MODE_SYMMETRIC), TSD_EINVAL);
+}
+
+/* Training on candidates: one sequence per ratio, the scorer's
+ * candidates with the very features tscore computes for them, and
+ * targets for that ratio's budget among them. */
+static void test_candidates(void **state)
+{
+	const tsd_wavelet *w = tsd_wavelet_find("db2");
+	double x[128], c[256], work[1024], wt[128];
+	size_t lens[4];
+	const double ratios[] = { 2, 4 };
+	float xf[256 * TSD_FEAT_COUNT], xt[256 * TSD_FEAT_COUNT];
+	uint32_t tf[256], tt[256];
+	struct tsd_feature_ws fws;
+
+	(void)state;
+	series(x, 128, 7);
+	for (int i = 0; i < 128; i++)
+		wt[i] = i >= 40 && i < 60 ? 21 : 1;
+	assert_int_equal(tsd_coefwin_decompose(c, work, x, 128, 3, w, TSD_MODE_SYMMETRIC), 0);
+	assert_int_equal(tsd_coefwin_lengths(lens, 128, 3, w, TSD_MODE_SYMMETRIC), 0);
+	size_t T = tsd_feature_tokens(lens, 3);
+	tsd_feature_ws_init(&fws);
+	assert_int_equal(tsd_feature_window(xf, tf, &fws, c, lens, 3, 128, w, TSD_MODE_SYMMETRIC), (int)T);
+	for (int g = 0; g < 2; g++) {
+		struct tsd_train_data d;
+		assert_int_equal(tsd_train_data_init(&d, ratios, 2), 0);
+		d.cand = 1.5;
+		d.greedy = g ? 0.5 : 0;
+		assert_int_equal(tsd_train_data_add(&d, c, wt, 128, 3, w, TSD_MODE_SYMMETRIC), 0);
+		assert_int_equal(d.n, 2); /* one sequence per ratio */
+		size_t tokens = 0;
+		for (int r = 0; r < 2; r++) {
+			const struct tsd_train_win *s = &d.w[r];
+			size_t S = tsd_scorer_candidates(ratios[r], 1.5, lens, 128, T), k = s->ks[0];
+			assert_true(S < T);
+			assert_int_equal(s->T, S);
+			assert_int_equal(s->ks[1], k);
+			assert_true(k > 0 && k < S);
+			/* the rows tscore's candidates get, in its order */
+			assert_int_equal(tsd_feature_top(xt, tt, NULL, &fws, c, lens, 3, 128, w, TSD_MODE_SYMMETRIC, S),
+					 (int)S);
+			assert_memory_equal(s->x, xt, S * TSD_FEAT_COUNT * sizeof *xt);
+			float ysum = 0, smallest_kept = INFINITY;
+			for (size_t i = 0; i < S; i++) {
+				size_t j = 0;
+				while (j < T && tf[j] != tt[i])
+					j++;
+				assert_true(j < T); /* and the same features as in the whole window */
+				assert_memory_equal(s->x + i * TSD_FEAT_COUNT, xf + j * TSD_FEAT_COUNT,
+						    TSD_FEAT_COUNT * sizeof *xf);
+				assert_true(s->mag[i] == (float)fabs(c[tt[i]]));
+				if (s->mag[i] < smallest_kept)
+					smallest_kept = s->mag[i];
+				assert_true(s->y[i] >= 0 && s->y[i] <= 1);
+				ysum += s->y[i];
+			}
+			/* the candidates are the largest magnitudes */
+			size_t above = 0;
+			for (size_t j = 0; j < T; j++)
+				above += (float)fabs(c[tf[j]]) > smallest_kept;
+			assert_true(above < S);
+			/* k targets among them (a mix of two sets of k with greedy) */
+			assert_true(fabsf(ysum - (float)k) < 1e-4f);
+			tokens += S;
+		}
+		assert_int_equal(d.tokens, tokens);
+		tsd_train_data_free(&d);
+	}
+	tsd_feature_ws_free(&fws);
 }
 
 static void tiny_cfg(struct tsd_model_config *cfg)
@@ -366,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_importance),
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_greedy),
+		cmocka_unit_test(test_candidates),
 		cmocka_unit_test(test_batch_grad),
 		cmocka_unit_test(test_run),
 	};

@@ -20,6 +20,11 @@ ck coefs 1 "tstrain: c.csv:2: expected samples, found wavelet coefficients" 'dwt
 ck train 0 '*' "tstrain -M a.tsdm $SMALL -E 3 -S 5 -e lab.csv --val v.csv g.csv"
 ck progress 0 '' 'tstrain -M p.tsdm '"$SMALL"' -E 2 -s 5 --val v.csv g.csv 2>&1 >/dev/null | grep -c "^tstrain: epoch [12]/2 loss [0-9.]* val loss [0-9.]* capture [0-9.]* (magnitude [0-9.]*) .* left$" | grep -qx 2'
 ck scores 0 '' 'dwt -w 128 -J 3 g.csv 2>/dev/null | tscore -M a.tsdm | thresh -r 4 | merge --shape long > /dev/null'
+# trained on the candidates that tscore --ratio 4 --candidates 2 shows it
+ck train-candidates 0 '' "tstrain -q -M k.tsdm $SMALL -E 2 -S 5 --candidates 2 --ratios 4 g.csv"
+ck scores-candidates 0 '' 'dwt -w 128 -J 3 g.csv 2>/dev/null | tscore -M k.tsdm --ratio 4 --candidates 2 | thresh -r 4 | merge --shape long | grep -q .'
+ck candidates-zero 2 "tstrain: --candidates: '0' out of range (above 0)
+Try 'tstrain --help' for more information." 'tstrain -M z.tsdm --candidates 0 g.csv'
 # the same seed gives the same file
 ok again "tstrain -q -M b.tsdm $SMALL -E 3 -S 5 -e lab.csv --val v.csv g.csv"
 same seed a.tsdm b.tsdm
