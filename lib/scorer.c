@@ -1,5 +1,7 @@
 /* scorer.c: one window's detail coefficients scored by the model. */
 #include "scorer.h"
+#include "reduce.h"
+#include "select.h"
 #include "tsd.h"
 
 #include <math.h>
@@ -53,9 +55,12 @@ static int reserve(struct tsd_scorer *s, size_t T, size_t alen)
 /* With candidates: the K * b details of largest magnitude, b the
  * budget of a window of n samples less its approximation; T when that
  * covers every token. */
-size_t tsd_scorer_candidates(double ratio, double cand, const size_t *lens, size_t n, size_t T)
+size_t tsd_scorer_candidates(double ratio, double cand, unsigned J, size_t n, size_t T)
 {
-	double b = nearbyint((double)n / ratio) - (double)lens[0], want;
+	/* b: what thresh --ratio keeps of the window's details (its points
+	 * less merge's coarse grid), so that K = 1 leaves no choice and
+	 * K > 1 always some */
+	double b = (double)tsd_select_budget(tsd_select_ratio_points(n, ratio), tsd_reduce_coarse(n, J), T), want;
 
 	if (b < 1)
 		b = 1;
@@ -87,7 +92,7 @@ int tsd_scorer_window(float *sc, struct tsd_scorer *s, const double *c, size_t m
 	double cut = 0;
 	int cand = s->ratio > 0 && s->cand > 0;
 	if (cand)
-		keep = tsd_scorer_candidates(s->ratio, s->cand, lens, n, T);
+		keep = tsd_scorer_candidates(s->ratio, s->cand, J, n, T);
 	if (lo + T > m)
 		return TSD_ESIZE;
 	rc = tsd_feature_top(s->x, s->tok, &cut, &s->fws, c, lens, J, n, w, mode, keep);

@@ -26,17 +26,18 @@ struct tsd_scorer {
 	size_t tcap, acap;
 	/* Candidates (0: off, every detail scored). With ratio R > 0 and
 	 * cand K > 0, a window of n samples scores only the K * b details of
-	 * largest magnitude, b = round(n / R) less the approximation count
-	 * (at least 1): they get 0.5 + 0.5 * the model's score, the others
-	 * 0.49 * |c| / the largest |c| among them, so every candidate
+	 * largest magnitude, b the details thresh --ratio R keeps (round(n /
+	 * R) points less merge's coarse grid, tsd_select_budget; at least
+	 * 1): they get 0.5 + 0.5 * the model's score, the others 0.49 * |c|
+	 * / the largest |c| among them, so every candidate
 	 * ranks above every other detail and thresh's top-b choice stays
 	 * among the candidates. The model sees the candidates only. */
 	double ratio, cand;
 };
 
-/* How many candidates a window of n samples has (see above), its band
- * lengths lens and T details: at most T. */
-size_t tsd_scorer_candidates(double ratio, double cand, const size_t *lens, size_t n, size_t T);
+/* How many candidates a window of n samples, J levels and T details has
+ * (see above): at most T. */
+size_t tsd_scorer_candidates(double ratio, double cand, unsigned J, size_t n, size_t T);
 
 void tsd_scorer_init(struct tsd_scorer *s, const struct tsd_model *m);
 void tsd_scorer_free(struct tsd_scorer *s);

@@ -398,7 +398,7 @@ static int add_candidates(struct tsd_train_data *d, const struct tsd_train_win *
 	for (size_t t = 0; t < T; t++)
 		inv[d->tok[t] - na] = t;
 	for (int r = 0; r < d->nk; r++) {
-		size_t want = tsd_scorer_candidates(d->ratios[r], d->cand, lens, n, T), k = full->ks[r];
+		size_t want = tsd_scorer_candidates(d->ratios[r], d->cand, J, n, T), k = full->ks[r];
 		struct tsd_train_win sub;
 		int got = tsd_feature_top(xs, tok, NULL, &d->fws, c, lens, J, n, w, mode, want);
 		if (got < 0) {

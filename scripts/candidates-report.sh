@@ -10,7 +10,9 @@
 # Prints markdown: median NRMSE / PAA's, median event-window max error /
 # range (NAB's labelled windows; spike and step windows of the plant
 # family), and learned vs magnitude wins/ties/losses on NRMSE.
-#   scripts/candidates-report.sh [NAB_DIR]   ($TSD_BIN: the tools)
+#   scripts/candidates-report.sh [NAB_DIR]   ($TSD_BIN: the tools; $MODEL:
+#                                             a model file instead of the
+#                                             built-in one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${TSD_BIN:-$PWD/build/rel/bin}
@@ -30,8 +32,8 @@ red() { # METHOD R INPUT
 	case $1 in
 	paa) paa -Z -w 4096 -g "$2" "$3" ;;
 	magnitude) dwt -w 1024 -J 7 "$3" | thresh --ratio "$2" | merge --shape long ;;
-	learned) dwt -w 1024 -J 7 "$3" | tscore | thresh --ratio "$2" | merge --shape long ;;
-	cand*) dwt -w 1024 -J 7 "$3" | tscore --ratio "$2" --candidates "${1#cand}" | thresh --ratio "$2" | merge --shape long ;;
+	learned) dwt -w 1024 -J 7 "$3" | tscore ${MODEL:+-M "$MODEL"} | thresh --ratio "$2" | merge --shape long ;;
+	cand*) dwt -w 1024 -J 7 "$3" | tscore ${MODEL:+-M "$MODEL"} --ratio "$2" --candidates "${1#cand}" | thresh --ratio "$2" | merge --shape long ;;
 	esac
 }
 METHODS="paa magnitude learned cand4 cand1"

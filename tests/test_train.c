@@ -215,7 +215,7 @@ static void test_candidates(void **state)
 		size_t tokens = 0;
 		for (int r = 0; r < 2; r++) {
 			const struct tsd_train_win *s = &d.w[r];
-			size_t S = tsd_scorer_candidates(ratios[r], 1.5, lens, 128, T), k = s->ks[0];
+			size_t S = tsd_scorer_candidates(ratios[r], 1.5, 3, 128, T), k = s->ks[0];
 			assert_true(S < T);
 			assert_int_equal(s->T, S);
 			assert_int_equal(s->ks[1], k);
