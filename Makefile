@@ -187,8 +187,11 @@ bench: all ## run the benchmarks, each beside a same-run reference
 	@sh scripts/deps.sh $(BENCH_PKGS)
 	@B=$(CURDIR)/$(B) scripts/bench.sh
 
-model: all ## retrain models/default.tsdm from scratch (about 3 minutes on one core)
-	@B=$(CURDIR)/$(B) sh scripts/train-model.sh && $(MAKE) --no-print-directory all
+model: all ## retrain models/default.tsdm and models/candidates.tsdm from scratch (about 7 minutes on one core)
+	@B=$(CURDIR)/$(B) sh scripts/train-model.sh
+	@B=$(CURDIR)/$(B) NAME=candidates TSTRAIN_ARGS='-w 1024 -J 7 --greedy 1 --peak 1 --candidates 4' \
+		sh scripts/train-model.sh
+	@$(MAKE) --no-print-directory all
 
 demo: ## the main job: downsample bundled NAB data and plot it
 	@$(MAKE) --no-print-directory deps

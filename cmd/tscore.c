@@ -13,10 +13,16 @@
 #include "scorer.h"
 #include "tool.h"
 
-/* The default model, embedded at build time: models/default.inc holds the
- * bytes of models/default.tsdm (scripts/train-model.sh writes both). */
+/* The built-in models, embedded at build time: models/NAME.inc holds the
+ * bytes of models/NAME.tsdm (scripts/train-model.sh writes both). default
+ * was trained on whole windows; candidates on what --ratio R
+ * --candidates 4 shows the model (tstrain --candidates 4), and scores
+ * with --ratio. */
 static const unsigned char default_model[] = {
 #include "../models/default.inc"
+};
+static const unsigned char candidates_model[] = {
+#include "../models/candidates.inc"
 };
 
 static const char usage[] =
@@ -28,7 +34,9 @@ static const char usage[] =
 "scored ones).\n"
 "\n"
 "  -M, --model FILE       the model (tstrain output); default: the model\n"
-"                         built into tscore (models/default.tsdm)\n"
+"                         built into tscore (models/default.tsdm; with\n"
+"                         --ratio, models/candidates.tsdm, trained on\n"
+"                         4 x budget candidates)\n"
 "  -j, --jobs N           score on N threads (default 1); the output is the\n"
 "                         same, record for record\n"
 "      --ratio R          score only candidates: the details a magnitude rule\n"
@@ -51,8 +59,10 @@ static void put_window(tool_io *io, const tsd_coefwin *cw, const float *sc)
 
 static int tscore_max_tokens; /* for the message about too long windows */
 
-static void load_model(struct tsd_model *m, const char *path)
+static void load_model(struct tsd_model *m, const char *path, int cand)
 {
+	const unsigned char *bytes = cand ? candidates_model : default_model;
+	size_t len = cand ? sizeof candidates_model : sizeof default_model;
 	char err[512];
 	FILE *f;
 
@@ -60,7 +70,7 @@ static void load_model(struct tsd_model *m, const char *path)
 		if (tsd_model_load(m, path, err, sizeof err) < 0)
 			tool_die(EXIT_DATA, "%s", err);
 	} else {
-		if (!(f = fmemopen((void *)(uintptr_t)default_model, sizeof default_model, "rb")))
+		if (!(f = fmemopen((void *)(uintptr_t)bytes, len, "rb")))
 			tool_die(EXIT_DATA, "built-in model:");
 		if (tsd_model_load_file(m, f, "built-in model", err, sizeof err) < 0)
 			tool_die(EXIT_DATA, "%s (rebuild tscore after make model)", err);
@@ -190,11 +200,12 @@ int main(int argc, char **argv)
 			tool_bad_option();
 		}
 	}
-	load_model(&m, mpath);
+	load_model(&m, mpath, ratio > 0);
 	tscore_max_tokens = m.cfg.max_tokens;
 	if (info) {
 		printf("model %s\nfeatures %d\nwidth %d\nheads %d\nlayers %d\nhidden %d\n"
-		       "radius %d\nmax_tokens %d\nparameters %zu\nkernels %s\n", mpath ? mpath : "built-in",
+		       "radius %d\nmax_tokens %d\nparameters %zu\nkernels %s\n",
+		       mpath ? mpath : ratio > 0 ? "built-in, trained on candidates (4 x budget)" : "built-in",
 		       m.cfg.nfeat, m.cfg.width, m.cfg.heads, m.cfg.layers, m.cfg.hidden,
 		       m.cfg.radius, m.cfg.max_tokens, m.nparams, tsd_model_kernels());
 		tsd_model_free(&m);

@@ -3,10 +3,14 @@
 # the NAB series in $DATA (default /work/shared/data/nab) and tsgen's
 # synthetic series with labelled events, write models/default.tsdm and
 # models/default.inc (its bytes as a C initializer list, which
-# cmd/tscore.c embeds as its built-in model). `make model` runs this;
-# rebuild tscore afterwards (make). About 10 minutes on one core.
+# cmd/tscore.c embeds as its built-in model). `make model` runs this
+# twice: for models/default.* (whole windows) and, with NAME=candidates
+# and TSTRAIN_ARGS ending in --candidates 4, for models/candidates.* (the
+# built-in model of tscore --ratio); rebuild tscore afterwards (make).
+# About 2.5 and 4.5 minutes on one core.
 #
-#   scripts/train-model.sh                 retrain (B: build dir, build/rel)
+#   scripts/train-model.sh                 retrain (B: build dir, build/rel;
+#                                          NAME: the model's name, default)
 #   scripts/train-model.sh --embed MODEL   only write MODEL's bytes to stdout
 #
 # Validation series (held out of training, named in man/man1/tstrain.1 and
@@ -34,6 +38,7 @@ OUT=${OUT:-$ROOT/models}          # where default.tsdm and default.inc go
 # greedy oracle on merge's reduced series with the peak term), as
 # scripts/cv-report.sh trains its fold models
 TSTRAIN_ARGS=${TSTRAIN_ARGS:--w 1024 -J 7 --greedy 1 --peak 1}
+NAME=${NAME:-default}
 VAL="art_daily_jumpsdown ec2_cpu_utilization_5f5533 ec2_request_latency_system_failure machine_temperature_system_failure"
 [ -x "$B/bin/tstrain" ] || { echo "train-model.sh: no $B/bin/tstrain; run make first" >&2; exit 1; }
 tmp=$(mktemp -d)
@@ -60,9 +65,9 @@ awk -F'"' '/csv": \[/ { s = $2 } /^ +"[0-9]/ { if (!st) { st = $2 } else { print
 awk -F, 'NR > 1 { print $1 "," $2 "," $3 }' "$tmp/labels.csv" >> "$tmp/events.csv"
 
 # shellcheck disable=SC2086
-"$B/bin/tstrain" -M "$tmp/default.tsdm" -e "$tmp/events.csv" -E "$EPOCHS" \
+"$B/bin/tstrain" -M "$tmp/$NAME.tsdm" -e "$tmp/events.csv" -E "$EPOCHS" \
 	-s 1 $TSTRAIN_ARGS $vargs "$@" "$tmp/gen.csv"
 mkdir -p "$OUT"
-cp "$tmp/default.tsdm" "$OUT/default.tsdm"
-embed "$OUT/default.tsdm" > "$OUT/default.inc"
-echo "train-model.sh: wrote $OUT/default.tsdm and default.inc; run make to rebuild tscore" >&2
+cp "$tmp/$NAME.tsdm" "$OUT/$NAME.tsdm"
+embed "$OUT/$NAME.tsdm" > "$OUT/$NAME.inc"
+echo "train-model.sh: wrote $OUT/$NAME.tsdm and $NAME.inc; run make to rebuild tscore" >&2

@@ -100,6 +100,10 @@ ok info-kernels 'tscore --info | grep -q "^kernels "'
 tsgen --points 4096 | dwt -w 1024 -J 7 > cand.csv
 ok candidates-count-and-rank 'tscore --ratio 8 cand.csv | awk -F, '\''$3 == "A" { na[$2]++ } $3 == "D" { a = $8 < 0 ? -$8 : $8; if ($9 >= 0.5) { nc[$2]++; if (!($2 in mn) || a < mn[$2]) mn[$2] = a } else if (a > mx[$2]) mx[$2] = a }
 	END { for (w in na) { want = 4 * (128 - 8); if (nc[w] != want || mn[w] < mx[w]) exit 1; n++ } exit n != 4 }'\'''
-ok candidates-all-when-budget-covers 'tscore cand.csv > c0.csv && tscore --ratio 1 --candidates 4 cand.csv | awk -F, -v OFS=, '\''$3 == "D" { $9 = ($9 - 0.5) * 2 } { print }'\'' > c1.csv && paste -d, c0.csv c1.csv | awk -F, '\''$3 == "D" { d = $9 - $18; if (d > 1e-6 || d < -1e-6) exit 1 }'\'''
+ok candidates-all-when-budget-covers 'tscore -M "$TSD_ROOT/models/default.tsdm" cand.csv > c0.csv && tscore -M "$TSD_ROOT/models/default.tsdm" --ratio 1 --candidates 4 cand.csv | awk -F, -v OFS=, '\''$3 == "D" { $9 = ($9 - 0.5) * 2 } { print }'\'' > c1.csv && paste -d, c0.csv c1.csv | awk -F, '\''$3 == "D" { d = $9 - $18; if (d > 1e-6 || d < -1e-6) exit 1 }'\'''
+# with --ratio the built-in model is the one trained on candidates
+ok candidates-model 'tscore --info | grep -qx "model built-in" && tscore --ratio 8 --info | grep -qx "model built-in, trained on candidates (4 x budget)" &&
+	tscore --ratio 8 cand.csv | cmp -s - <(tscore -M "$TSD_ROOT/models/candidates.tsdm" --ratio 8 cand.csv) &&
+	! tscore --ratio 8 cand.csv | cmp -s - <(tscore -M "$TSD_ROOT/models/default.tsdm" --ratio 8 cand.csv)'
 ck candidates-bad 2 "tscore: --candidates: must be above 0
 Try 'tscore --help' for more information." 'tscore --ratio 8 --candidates 0 cand.csv'
