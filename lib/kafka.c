@@ -295,38 +295,34 @@ static int csv_time(tsd_kdec *d, int64_t *t, const char *s, size_t len)
 static int csv_next(tsd_kdec *d, tsd_rec *rec)
 {
 	while (d->s < d->e) {
-		const char *s = d->s, *nl = memchr(s, '\n', (size_t)(d->e - s)), *f[3];
-		size_t n = nl ? (size_t)(nl - s) : (size_t)(d->e - s), fl[3];
+		const char *s = d->s, *f[3];
+		size_t n, fl[3];
 		int nf, rc, si;
 		int64_t t;
 		double v;
 		uint32_t id;
+		tsd_csvline ln;
 
-		d->s = nl ? nl + 1 : d->e;
+		/* one pass over the line finds its end, its commas and
+		 * whether it quotes */
+		tsd_csv_line_scan(&ln, s, d->e, ',');
+		n = (size_t)(ln.end - s);
+		d->s = ln.end < d->e ? ln.end + 1 : d->e;
 		d->line++;
 		if (n && s[n - 1] == '\r')
 			n--;
 		if (!n || s[0] == '#')
 			continue;
-		if (!memchr(s, '"', n)) {
+		if (!ln.quoted) {
 			/* no quotes: the fields are the text between commas,
 			 * read in place */
-			const char *a = s, *end = s + n, *c;
-			nf = 0;
-			if (end > s && end[-1] == '\n') /* as tsd_csv_split trims */
+			const char *end = s + n;
+			if (end[-1] == '\r') /* as tsd_csv_split trims */
 				end--;
-			if (end > s && end[-1] == '\r')
-				end--;
-			for (; end > s;) {
-				c = memchr(a, ',', (size_t)(end - a));
-				if (nf < 3) {
-					f[nf] = a;
-					fl[nf] = (size_t)((c ? c : end) - a);
-				}
-				nf++;
-				if (!c || nf > 3)
-					break;
-				a = c + 1;
+			nf = end > s ? (int)(ln.ndelim < 3 ? ln.ndelim : 3) + 1 : 0;
+			for (int i = 0; i < nf && i < 3; i++) {
+				f[i] = i ? ln.delim[i - 1] + 1 : s;
+				fl[i] = (size_t)((i < (int)ln.ndelim ? ln.delim[i] : end) - f[i]);
 			}
 		} else {
 			nf = tsd_csv_split(&d->row, s, n, ',', 0);

@@ -142,6 +142,16 @@ static void dec_csv(void **state)
 	p = "a,b,c,d";
 	assert_int_equal(tsd_kdec_open(d, p, strlen(p), NULL, 0), 0);
 	assert_int_equal(tsd_kdec_next(d, &r), TSD_EFORMAT);
+	assert_string_equal(tsd_kdec_errmsg(d), "line 1: expected series,time,value or time,value: 'a,b,c,d'");
+	p = "s1,2024-01-01 00:00:00,1,,,,,,,,,,,,,,,,,,,,\n";
+	assert_int_equal(tsd_kdec_open(d, p, strlen(p), NULL, 0), 0);
+	assert_int_equal(tsd_kdec_next(d, &r), TSD_EFORMAT);
+	assert_string_equal(tsd_kdec_errmsg(d), "line 1: expected series,time,value or time,value: "
+			    "'s1,2024-01-01 00:00:00,1,,,,,,,,,,,,,,,,,,,,'");
+	p = "\r\r\n";
+	assert_int_equal(tsd_kdec_open(d, p, strlen(p), NULL, 0), 0);
+	assert_int_equal(tsd_kdec_next(d, &r), TSD_EFORMAT);
+	assert_string_equal(tsd_kdec_errmsg(d), "line 1: expected series,time,value or time,value: '\r'");
 	p = "\"open,2024-01-01,1";
 	assert_int_equal(tsd_kdec_open(d, p, strlen(p), NULL, 0), 0);
 	assert_int_equal(tsd_kdec_next(d, &r), TSD_EFORMAT);
