@@ -189,6 +189,11 @@ struct tsd_kdec {
 	long line;
 	tsd_csvrow row;        /* the fields of the current line */
 	tsd_tcache tc;         /* the last plain ISO time's date (see csv_time) */
+	/* the last series name looked up and its id (lastlen 0: none yet):
+	 * the lines of a message are mostly of one series */
+	char last[TSD_SERIES_NAME_MAX];
+	size_t lastlen;
+	uint32_t lastid;
 	/* binary: an 8-byte aligned copy */
 	unsigned char *bin;
 	size_t bin_cap, bin_len, bin_pos;
@@ -292,6 +297,28 @@ static int csv_time(tsd_kdec *d, int64_t *t, const char *s, size_t len)
 	return rc < 0 ? rc : 0;
 }
 
+/* The id of a series name, through the last one looked up. */
+static inline int csv_series(tsd_kdec *d, uint32_t *id, const char *s, size_t len)
+{
+	int rc;
+
+	if (len == d->lastlen && len) {
+		size_t i = 0;
+		while (i < len && s[i] == d->last[i]) /* short names: no memcmp call */
+			i++;
+		if (i == len) {
+			*id = d->lastid;
+			return 0;
+		}
+	}
+	if ((rc = tsd_series_intern(id, d->tab, s, len)) < 0)
+		return rc;
+	memcpy(d->last, s, len); /* len <= TSD_SERIES_NAME_MAX: intern took it */
+	d->lastlen = len;
+	d->lastid = *id;
+	return 0;
+}
+
 static int csv_next(tsd_kdec *d, tsd_rec *rec)
 {
 	while (d->s < d->e) {
@@ -351,9 +378,9 @@ static int csv_next(tsd_kdec *d, tsd_rec *rec)
 		if (si) {
 			if (fl[0] == 0 || fl[0] > TSD_SERIES_NAME_MAX)
 				return dfail(d, TSD_EFORMAT, "bad series name");
-			rc = tsd_series_intern(&id, d->tab, f[0], fl[0]);
+			rc = csv_series(d, &id, f[0], fl[0]);
 		} else {
-			rc = tsd_series_intern(&id, d->tab, d->name, d->namelen);
+			rc = csv_series(d, &id, d->name, d->namelen);
 		}
 		if (rc < 0) {
 			char why[128];
