@@ -133,6 +133,26 @@ build:
 }
 #endif
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static const uint64_t pow10u[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000 };
+
+/* Eight bytes (the first in the low byte) that are all decimal digits
+ * into their value, in *w; 0 when one is not a digit. */
+static inline int eight_digits(uint64_t *w)
+{
+	uint64_t x = *w;
+
+	if (((x & 0xF0F0F0F0F0F0F0F0ULL) |
+	     (((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL)
+		return 0;
+	x -= 0x3030303030303030ULL;
+	x = x * 10 + (x >> 8); /* pairs */
+	*w = ((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)) +
+	      ((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))) >> 32;
+	return 1;
+}
+#endif
+
 /* Clinger's fast path: a decimal with at most 15 significant digits (so
  * the mantissa is exact in a double) and a power of ten up to 22 is one
  * correctly rounded multiplication or division. 16 to 19 digits go
@@ -164,18 +184,27 @@ int tsd_scan_double(double *out, const char *s, size_t len)
 		while (m && nd + 8 <= 19 && e - p >= 8) {
 			uint64_t w;
 			memcpy(&w, p, 8);
-			if (((w & 0xF0F0F0F0F0F0F0F0ULL) |
-			     (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL)
-				break; /* not eight digits */
-			w -= 0x3030303030303030ULL;
-			w = w * 10 + (w >> 8); /* pairs */
-			w = ((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)) +
-			     ((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))) >> 32;
+			if (!eight_digits(&w))
+				break;
 			m = m * 100000000 + w;
 			exp10 -= 8;
 			nd += 8;
 			p += 8;
 			any = 1;
+		}
+		/* the last 1 to 7 digits of the field the same way: the eight
+		 * bytes that end it, those before p made '0's */
+		if (m && p < e && e - p < 8 && nd + (e - p) <= 19 && e - s >= 8) {
+			int r = (int)(e - p);
+			uint64_t w, low = ~0ULL >> (8 * r);
+			memcpy(&w, e - 8, 8);
+			w = (w & ~low) | (0x3030303030303030ULL & low);
+			if (eight_digits(&w)) {
+				m = m * pow10u[r] + w;
+				exp10 -= r;
+				nd += r;
+				p = e;
+			}
 		}
 #endif
 		while (p < e && (unsigned)(*p - '0') < 10) {

@@ -98,7 +98,7 @@ static void test_shortest(void **state)
 /* Decimal text reads as strtod reads it, bit for bit: any double's %.17g
  * and shorter forms, fractions of 1 to 19 digits (the 8-digit and
  * exact-division fast paths), and 18-19 digit mantissas ending in 5 that
- * fall next to halfway points. */
+ * fall next to halfway points; text that is no number is refused. */
 static void test_scan(void **state)
 {
 	uint64_t s = 1234567ULL;
@@ -129,6 +129,21 @@ static void test_scan(void **state)
 		assert_int_equal(tsd_scan_double(&got, buf, strlen(buf)), 0);
 		if (memcmp(&got, &want, sizeof got))
 			fail_msg("'%s' read as %.17g, strtod gives %.17g", buf, got, want);
+	}
+	/* the last digits of a field read eight bytes at a time: a field
+	 * that is not a number there, or whose last eight bytes reach back
+	 * before the point, is read right */
+	double got;
+	static const char *bad[] = { "12345.678a", "1234567.5e", "123456.7-8", "1.2345678x", "99999999.1 " };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (tsd_scan_double(&got, bad[i], strlen(bad[i])) == 0)
+			fail_msg("'%s' read as a number", bad[i]);
+	static const char *good[] = { "1234567.5e1", "0.0000001234", "12.3456789", "1234567.8", "-9999999.1",
+				      "1.000000000000000005", "0.12345678901234567" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		assert_int_equal(tsd_scan_double(&got, good[i], strlen(good[i])), 0);
+		if (got != strtod(good[i], NULL))
+			fail_msg("'%s' read as %.17g", good[i], got);
 	}
 }
 
