@@ -347,9 +347,18 @@ static int csv_next(tsd_kdec *d, tsd_rec *rec)
 			if (end[-1] == '\r') /* as tsd_csv_split trims */
 				end--;
 			nf = end > s ? (int)(ln.ndelim < 3 ? ln.ndelim : 3) + 1 : 0;
-			for (int i = 0; i < nf && i < 3; i++) {
-				f[i] = i ? ln.delim[i - 1] + 1 : s;
-				fl[i] = (size_t)((i < (int)ln.ndelim ? ln.delim[i] : end) - f[i]);
+			if (nf == 3) { /* series,time,value: the usual line */
+				f[0] = s;
+				fl[0] = (size_t)(ln.delim[0] - s);
+				f[1] = ln.delim[0] + 1;
+				fl[1] = (size_t)(ln.delim[1] - f[1]);
+				f[2] = ln.delim[1] + 1;
+				fl[2] = (size_t)(end - f[2]);
+			} else {
+				for (int i = 0; i < nf && i < 3; i++) {
+					f[i] = i ? ln.delim[i - 1] + 1 : s;
+					fl[i] = (size_t)((i < (int)ln.ndelim ? ln.delim[i] : end) - f[i]);
+				}
 			}
 		} else {
 			nf = tsd_csv_split(&d->row, s, n, ',', 0);
