@@ -84,9 +84,13 @@ static double div_pow10(uint64_t m, int j)
 		0xe12e13424bb40e13ULL, 0xb424dc35095cd80fULL, 0x901d7cf73ab0acd9ULL, 0xe69594bec44de15bULL,
 		0xb877aa3236a4b449ULL, 0x9392ee8e921d5d07ULL, 0xec1e4a7db69561a5ULL,
 	};
+	/* bits of 10^j */
+	static const unsigned char p10bits[] = {
+		1, 4, 7, 10, 14, 17, 20, 24, 27, 30, 34, 37, 40, 44, 47, 50, 54, 57, 60, 64,
+	};
 	uint64_t P = p10[j], q, mant, rest, half, bits;
-	int L = 64 - __builtin_clzll(m), lp = 64 - __builtin_clzll(P), sh = 63 - L + lp, drop, e;
-	unsigned __int128 x = (unsigned __int128)m << sh;
+	int L = 64 - __builtin_clzll(m), sh = 63 - L + p10bits[j], drop, e;
+	unsigned __int128 x;
 	double v;
 
 	if (j) {
@@ -103,6 +107,7 @@ static double div_pow10(uint64_t m, int j)
 			goto build;
 		}
 	}
+	x = (unsigned __int128)m << sh;
 #if defined(__x86_64__)
 	{
 		/* the quotient fits in 64 bits: one divq, not libgcc's general
@@ -242,7 +247,8 @@ int tsd_scan_double(double *out, const char *s, size_t len)
 	}
 #if defined(__SIZEOF_INT128__)
 	if (any && p == e && nd <= 19 && exp10 >= -19 && exp10 <= 0 && m) {
-		*out = neg ? -div_pow10(m, -exp10) : div_pow10(m, -exp10);
+		double v = div_pow10(m, -exp10);
+		*out = neg ? -v : v;
 		return 0;
 	}
 #endif
