@@ -102,11 +102,14 @@ LDLIBS_tsproduce := -lrdkafka
 LDLIBS_tsbroker  := -lrdkafka
 LDLIBS_tsplot    := -lmicrohttpd
 LDLIBS_tscore    := -pthread
-STORE_LIBS       := -lsqlite3 -lpq
+# the stores load libsqlite3 and libpq when they open a database (lib/dynlib.h):
+# no tool links them; test_store opens SQLite files of its own
+STORE_LIBS       := -ldl
 LDLIBS_tsconsume += $(STORE_LIBS)
 LDLIBS_tsstore   := $(STORE_LIBS)
 LDLIBS_tsquery   := $(STORE_LIBS)
-LDLIBS_test_store := $(STORE_LIBS)
+LDLIBS_test_store := $(STORE_LIBS) -lsqlite3
+LDLIBS_test_dynlib := $(STORE_LIBS)
 
 unit: $(UTS) ## build and run the cmocka unit tests
 	@sh scripts/run-unit.sh $(UTS)

@@ -9,6 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The line scan reads 16 bytes at a time where SSE2 is (every x86-64);
+ * the sanitizer build (TSD_NO_CLONES) runs the portable loop instead, so
+ * that make check tests it. */
+#if defined(__SSE2__) && !defined(TSD_NO_CLONES)
+#include <emmintrin.h>
+#define LINE_SSE2 1
+#endif
+
 /* ---------------------------------------------------------------- numbers */
 
 static const double pow10tab[] = {
@@ -76,9 +84,13 @@ static double div_pow10(uint64_t m, int j)
 		0xe12e13424bb40e13ULL, 0xb424dc35095cd80fULL, 0x901d7cf73ab0acd9ULL, 0xe69594bec44de15bULL,
 		0xb877aa3236a4b449ULL, 0x9392ee8e921d5d07ULL, 0xec1e4a7db69561a5ULL,
 	};
+	/* bits of 10^j */
+	static const unsigned char p10bits[] = {
+		1, 4, 7, 10, 14, 17, 20, 24, 27, 30, 34, 37, 40, 44, 47, 50, 54, 57, 60, 64,
+	};
 	uint64_t P = p10[j], q, mant, rest, half, bits;
-	int L = 64 - __builtin_clzll(m), lp = 64 - __builtin_clzll(P), sh = 63 - L + lp, drop, e;
-	unsigned __int128 x = (unsigned __int128)m << sh;
+	int L = 64 - __builtin_clzll(m), sh = 63 - L + p10bits[j], drop, e;
+	unsigned __int128 x;
 	double v;
 
 	if (j) {
@@ -95,6 +107,7 @@ static double div_pow10(uint64_t m, int j)
 			goto build;
 		}
 	}
+	x = (unsigned __int128)m << sh;
 #if defined(__x86_64__)
 	{
 		/* the quotient fits in 64 bits: one divq, not libgcc's general
@@ -122,6 +135,26 @@ build:
 	bits = (uint64_t)(e + 52 + 1023) << 52 | (mant & ((1ULL << 52) - 1));
 	memcpy(&v, &bits, sizeof v);
 	return v;
+}
+#endif
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static const uint64_t pow10u[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000 };
+
+/* Eight bytes (the first in the low byte) that are all decimal digits
+ * into their value, in *w; 0 when one is not a digit. */
+static inline int eight_digits(uint64_t *w)
+{
+	uint64_t x = *w;
+
+	if (((x & 0xF0F0F0F0F0F0F0F0ULL) |
+	     (((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL)
+		return 0;
+	x -= 0x3030303030303030ULL;
+	x = x * 10 + (x >> 8); /* pairs */
+	*w = ((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)) +
+	      ((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))) >> 32;
+	return 1;
 }
 #endif
 
@@ -156,18 +189,27 @@ int tsd_scan_double(double *out, const char *s, size_t len)
 		while (m && nd + 8 <= 19 && e - p >= 8) {
 			uint64_t w;
 			memcpy(&w, p, 8);
-			if (((w & 0xF0F0F0F0F0F0F0F0ULL) |
-			     (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL)
-				break; /* not eight digits */
-			w -= 0x3030303030303030ULL;
-			w = w * 10 + (w >> 8); /* pairs */
-			w = ((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)) +
-			     ((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))) >> 32;
+			if (!eight_digits(&w))
+				break;
 			m = m * 100000000 + w;
 			exp10 -= 8;
 			nd += 8;
 			p += 8;
 			any = 1;
+		}
+		/* the last 1 to 7 digits of the field the same way: the eight
+		 * bytes that end it, those before p made '0's */
+		if (m && p < e && e - p < 8 && nd + (e - p) <= 19 && e - s >= 8) {
+			int r = (int)(e - p);
+			uint64_t w, low = ~0ULL >> (8 * r);
+			memcpy(&w, e - 8, 8);
+			w = (w & ~low) | (0x3030303030303030ULL & low);
+			if (eight_digits(&w)) {
+				m = m * pow10u[r] + w;
+				exp10 -= r;
+				nd += r;
+				p = e;
+			}
 		}
 #endif
 		while (p < e && (unsigned)(*p - '0') < 10) {
@@ -205,7 +247,8 @@ int tsd_scan_double(double *out, const char *s, size_t len)
 	}
 #if defined(__SIZEOF_INT128__)
 	if (any && p == e && nd <= 19 && exp10 >= -19 && exp10 <= 0 && m) {
-		*out = neg ? -div_pow10(m, -exp10) : div_pow10(m, -exp10);
+		double v = div_pow10(m, -exp10);
+		*out = neg ? -v : v;
 		return 0;
 	}
 #endif
@@ -645,6 +688,63 @@ size_t tsd_csv_record_len(const char *s, size_t avail, int delim, int *open)
 	}
 	*open = inq;
 	return 0;
+}
+
+void tsd_csv_line_scan(tsd_csvline *l, const char *s, const char *e, int delim)
+{
+	const char *p = s;
+	size_t nd = 0;
+	unsigned q = 0;
+
+#ifdef LINE_SSE2
+	const __m128i vn = _mm_set1_epi8('\n'), vd = _mm_set1_epi8((char)delim), vq = _mm_set1_epi8('"');
+	for (;; p += 16) {
+		unsigned valid = 0xffff, mn, md, mq;
+		__m128i x;
+		if (e - p >= 16) {
+			x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		} else if (p < e) {
+			/* the last bytes, copied: no load past e */
+			char t[16] = { 0 };
+			memcpy(t, p, (size_t)(e - p));
+			x = _mm_loadu_si128((const __m128i *)(const void *)t);
+			valid = (1u << (e - p)) - 1;
+		} else {
+			break;
+		}
+		mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn)) & valid;
+		md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) & valid;
+		mq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) & valid;
+		if (mn) {
+			/* only what comes before the line end */
+			md &= (mn & -mn) - 1;
+			mq &= (mn & -mn) - 1;
+		}
+		q |= mq;
+		for (; md; md &= md - 1, nd++)
+			if (nd < 3)
+				l->delim[nd] = p + __builtin_ctz(md);
+		if (mn) {
+			p += __builtin_ctz(mn);
+			break;
+		}
+	}
+	if (p > e)
+		p = e;
+#else
+	for (; p < e && *p != '\n'; p++) {
+		if (*p == delim) {
+			if (nd < 3)
+				l->delim[nd] = p;
+			nd++;
+		} else if (*p == '"') {
+			q = 1;
+		}
+	}
+#endif
+	l->end = p;
+	l->ndelim = nd;
+	l->quoted = q != 0;
 }
 
 static int is_blank(char c, int tab) { return c == ' ' || (!tab && c == '\t'); }

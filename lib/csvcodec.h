@@ -66,6 +66,18 @@ size_t tsd_csv_record_len(const char *s, size_t avail, int delim, int *open);
 int tsd_csv_split(tsd_csvrow *row, const char *s, size_t len, int delim, int flags);
 void tsd_csvrow_free(tsd_csvrow *row);
 
+/* ---- a line's delimiters in one pass: where the Kafka payload decoder
+ * (kafka.c) finds the fields of a line it reads in place */
+typedef struct {
+	const char *end;           /* the line's '\n', or the end of the buffer */
+	const char *delim[3];      /* its first three delimiters (ndelim of them) */
+	size_t ndelim;             /* how many delimiters it holds in all */
+	int quoted;                /* it holds a '"' (then split it with tsd_csv_split) */
+} tsd_csvline;
+
+/* Scan the line that starts at s, up to its '\n' or e. */
+void tsd_csv_line_scan(tsd_csvline *l, const char *s, const char *e, int delim);
+
 /* ---- records as lines (the writer's shapes, see stream.h) */
 typedef struct {
 	int delim;

@@ -189,6 +189,11 @@ struct tsd_kdec {
 	long line;
 	tsd_csvrow row;        /* the fields of the current line */
 	tsd_tcache tc;         /* the last plain ISO time's date (see csv_time) */
+	/* the last series name looked up and its id (lastlen 0: none yet):
+	 * the lines of a message are mostly of one series */
+	char last[TSD_SERIES_NAME_MAX];
+	size_t lastlen;
+	uint32_t lastid;
 	/* binary: an 8-byte aligned copy */
 	unsigned char *bin;
 	size_t bin_cap, bin_len, bin_pos;
@@ -292,41 +297,68 @@ static int csv_time(tsd_kdec *d, int64_t *t, const char *s, size_t len)
 	return rc < 0 ? rc : 0;
 }
 
+/* The id of a series name, through the last one looked up. */
+static inline int csv_series(tsd_kdec *d, uint32_t *id, const char *s, size_t len)
+{
+	int rc;
+
+	if (len == d->lastlen && len) {
+		size_t i = 0;
+		while (i < len && s[i] == d->last[i]) /* short names: no memcmp call */
+			i++;
+		if (i == len) {
+			*id = d->lastid;
+			return 0;
+		}
+	}
+	if ((rc = tsd_series_intern(id, d->tab, s, len)) < 0)
+		return rc;
+	memcpy(d->last, s, len); /* len <= TSD_SERIES_NAME_MAX: intern took it */
+	d->lastlen = len;
+	d->lastid = *id;
+	return 0;
+}
+
 static int csv_next(tsd_kdec *d, tsd_rec *rec)
 {
 	while (d->s < d->e) {
-		const char *s = d->s, *nl = memchr(s, '\n', (size_t)(d->e - s)), *f[3];
-		size_t n = nl ? (size_t)(nl - s) : (size_t)(d->e - s), fl[3];
+		const char *s = d->s, *f[3];
+		size_t n, fl[3];
 		int nf, rc, si;
 		int64_t t;
 		double v;
 		uint32_t id;
+		tsd_csvline ln;
 
-		d->s = nl ? nl + 1 : d->e;
+		/* one pass over the line finds its end, its commas and
+		 * whether it quotes */
+		tsd_csv_line_scan(&ln, s, d->e, ',');
+		n = (size_t)(ln.end - s);
+		d->s = ln.end < d->e ? ln.end + 1 : d->e;
 		d->line++;
 		if (n && s[n - 1] == '\r')
 			n--;
 		if (!n || s[0] == '#')
 			continue;
-		if (!memchr(s, '"', n)) {
+		if (!ln.quoted) {
 			/* no quotes: the fields are the text between commas,
 			 * read in place */
-			const char *a = s, *end = s + n, *c;
-			nf = 0;
-			if (end > s && end[-1] == '\n') /* as tsd_csv_split trims */
+			const char *end = s + n;
+			if (end[-1] == '\r') /* as tsd_csv_split trims */
 				end--;
-			if (end > s && end[-1] == '\r')
-				end--;
-			for (; end > s;) {
-				c = memchr(a, ',', (size_t)(end - a));
-				if (nf < 3) {
-					f[nf] = a;
-					fl[nf] = (size_t)((c ? c : end) - a);
+			nf = end > s ? (int)(ln.ndelim < 3 ? ln.ndelim : 3) + 1 : 0;
+			if (nf == 3) { /* series,time,value: the usual line */
+				f[0] = s;
+				fl[0] = (size_t)(ln.delim[0] - s);
+				f[1] = ln.delim[0] + 1;
+				fl[1] = (size_t)(ln.delim[1] - f[1]);
+				f[2] = ln.delim[1] + 1;
+				fl[2] = (size_t)(end - f[2]);
+			} else {
+				for (int i = 0; i < nf && i < 3; i++) {
+					f[i] = i ? ln.delim[i - 1] + 1 : s;
+					fl[i] = (size_t)((i < (int)ln.ndelim ? ln.delim[i] : end) - f[i]);
 				}
-				nf++;
-				if (!c || nf > 3)
-					break;
-				a = c + 1;
 			}
 		} else {
 			nf = tsd_csv_split(&d->row, s, n, ',', 0);
@@ -355,9 +387,9 @@ static int csv_next(tsd_kdec *d, tsd_rec *rec)
 		if (si) {
 			if (fl[0] == 0 || fl[0] > TSD_SERIES_NAME_MAX)
 				return dfail(d, TSD_EFORMAT, "bad series name");
-			rc = tsd_series_intern(&id, d->tab, f[0], fl[0]);
+			rc = csv_series(d, &id, f[0], fl[0]);
 		} else {
-			rc = tsd_series_intern(&id, d->tab, d->name, d->namelen);
+			rc = csv_series(d, &id, d->name, d->namelen);
 		}
 		if (rc < 0) {
 			char why[128];

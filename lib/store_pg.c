@@ -26,11 +26,46 @@
 #include <string.h>
 #include <time.h>
 
+#include "dynlib.h"
 #include "position.h"
 #include "series.h"
 #include "tstime.h"
 #include "store_impl.h"
 #include "tsd.h"
+
+/* libpq's functions, looked up when the first PostgreSQL store opens (no
+ * tool links libpq: see dynlib.h) */
+#define PQ_FUNCS(X) \
+	X(PQclear) X(PQconnectdb) X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQfinish) X(PQgetResult) \
+	X(PQgetlength) X(PQgetvalue) X(PQntuples) X(PQputCopyData) X(PQputCopyEnd) X(PQresultErrorField) \
+	X(PQresultStatus) X(PQsendQueryParams) X(PQsetSingleRowMode) X(PQstatus)
+#define X(f) __typeof__(f) *f;
+static struct { PQ_FUNCS(X) } pq;
+#undef X
+
+static int load_libpq(tsd_store *s)
+{
+#define X(f) #f,
+	static const char *const names[] = { PQ_FUNCS(X) };
+#undef X
+	static int loaded;
+	void *fn[sizeof names / sizeof names[0]];
+	char err[400];
+	size_t i = 0;
+	int rc;
+
+	if (loaded)
+		return 0;
+	if ((rc = tsd_dynlib_load(fn, names, sizeof names / sizeof names[0], "libpq.so.5", err, sizeof err)) < 0) {
+		tsd_store_seterr(s, "postgresql: %s", err);
+		return rc;
+	}
+#define X(f) pq.f = (__typeof__(f) *)fn[i++];
+	PQ_FUNCS(X)
+#undef X
+	loaded = 1;
+	return 0;
+}
 
 static const char schema[] =
 	"BEGIN;\n"
@@ -108,9 +143,9 @@ static uint32_t get32(const unsigned char *p)
 /* The connection is gone (or the server is going away): worth a retry. */
 static int lost(pg *d, const PGresult *r)
 {
-	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *st = r ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 
-	if (PQstatus(d->c) == CONNECTION_BAD)
+	if (pq.PQstatus(d->c) == CONNECTION_BAD)
 		return 1;
 	return st && (!strncmp(st, "08", 2) || !strcmp(st, "57P01") || !strcmp(st, "57P02") ||
 		      !strcmp(st, "57P03"));
@@ -118,10 +153,10 @@ static int lost(pg *d, const PGresult *r)
 
 static int seterr_res(tsd_store *s, pg *d, PGresult *r, const char *what)
 {
-	const char *m = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *m = r ? pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *st = r ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 
-	tsd_store_seterr(s, "%s: %s", what, m ? m : PQerrorMessage(d->c));
+	tsd_store_seterr(s, "%s: %s", what, m ? m : pq.PQerrorMessage(d->c));
 	if (lost(d, r))
 		return TSD_EIO;
 	return st && (!strncmp(st, "22", 2) || !strncmp(st, "23", 2)) ? TSD_EFORMAT : TSD_EIO;
@@ -130,8 +165,8 @@ static int seterr_res(tsd_store *s, pg *d, PGresult *r, const char *what)
 /* Run sql (no result rows wanted); 0 or an error with its message. */
 static int run(tsd_store *s, pg *d, const char *sql, int nparams, const char *const *vals, PGresult **keep)
 {
-	PGresult *r = nparams ? PQexecParams(d->c, sql, nparams, NULL, vals, NULL, NULL, 0) : PQexec(d->c, sql);
-	ExecStatusType st = PQresultStatus(r);
+	PGresult *r = nparams ? pq.PQexecParams(d->c, sql, nparams, NULL, vals, NULL, NULL, 0) : pq.PQexec(d->c, sql);
+	ExecStatusType st = pq.PQresultStatus(r);
 	int rc = 0;
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
@@ -139,7 +174,7 @@ static int run(tsd_store *s, pg *d, const char *sql, int nparams, const char *co
 	if (keep && !rc)
 		*keep = r;
 	else
-		PQclear(r);
+		pq.PQclear(r);
 	return rc;
 }
 
@@ -149,7 +184,7 @@ static int setup(tsd_store *s, pg *d)
 
 	if ((rc = run(s, d, "SET client_min_messages = warning", 0, NULL, NULL)) < 0 ||
 	    (rc = run(s, d, schema, 0, NULL, NULL)) < 0) {
-		PQclear(PQexec(d->c, "ROLLBACK"));
+		pq.PQclear(pq.PQexec(d->c, "ROLLBACK"));
 		return rc;
 	}
 	return run(s, d, "CREATE TEMP TABLE IF NOT EXISTS tsd_stage (seq bigserial, series text COLLATE \"C\", "
@@ -159,14 +194,14 @@ static int setup(tsd_store *s, pg *d)
 static int connect_db(tsd_store *s, pg *d)
 {
 	if (d->c)
-		PQfinish(d->c);
-	d->c = PQconnectdb(d->conninfo);
+		pq.PQfinish(d->c);
+	d->c = pq.PQconnectdb(d->conninfo);
 	if (!d->c) {
 		tsd_store_seterr(s, "out of memory");
 		return TSD_ENOMEM;
 	}
-	if (PQstatus(d->c) != CONNECTION_OK) {
-		tsd_store_seterr(s, "postgresql: %s", PQerrorMessage(d->c));
+	if (pq.PQstatus(d->c) != CONNECTION_OK) {
+		tsd_store_seterr(s, "postgresql: %s", pq.PQerrorMessage(d->c));
 		return TSD_EIO;
 	}
 	return setup(s, d);
@@ -174,8 +209,12 @@ static int connect_db(tsd_store *s, pg *d)
 
 static int pg_open(tsd_store *s, const char *target)
 {
-	pg *d = calloc(1, sizeof *d);
+	pg *d;
+	int rc;
 
+	if ((rc = load_libpq(s)) < 0)
+		return rc;
+	d = calloc(1, sizeof *d);
 	if (!d || !(d->tab = tsd_series_new()) || !(d->conninfo = strdup(target)) || tsd_postab_new(&d->pos) < 0) {
 		if (d) {
 			tsd_series_free(d->tab);
@@ -193,11 +232,11 @@ static void query_end(pg *d)
 {
 	PGresult *r;
 
-	PQclear(d->qres);
+	pq.PQclear(d->qres);
 	d->qres = NULL;
 	if (d->qopen)
-		while ((r = PQgetResult(d->c)))
-			PQclear(r);
+		while ((r = pq.PQgetResult(d->c)))
+			pq.PQclear(r);
 	d->qopen = 0;
 }
 
@@ -209,7 +248,7 @@ static void pg_close(tsd_store *s)
 		return;
 	if (d->c)
 		query_end(d);
-	PQfinish(d->c);
+	pq.PQfinish(d->c);
 	free(d->conninfo);
 	free(d->buf);
 	tsd_postab_free(d->pos);
@@ -370,35 +409,35 @@ static int copy_rows(tsd_store *s, pg *d, const char *sql, PGresult **res)
 {
 	static const unsigned char head[19] = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', 0xff, '\r', '\n', 0 };
 	static const unsigned char tail[2] = { 0xff, 0xff };
-	PGresult *r = PQexec(d->c, sql);
+	PGresult *r = pq.PQexec(d->c, sql);
 	int ok;
 
 	*res = NULL;
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
+	if (pq.PQresultStatus(r) != PGRES_COPY_IN) {
 		*res = r;
 		return seterr_res(s, d, r, "postgresql");
 	}
-	PQclear(r);
-	ok = PQputCopyData(d->c, (const char *)head, sizeof head) == 1;
+	pq.PQclear(r);
+	ok = pq.PQputCopyData(d->c, (const char *)head, sizeof head) == 1;
 	for (size_t off = 0; ok && off < d->len; off += 1 << 20) {
 		size_t n = d->len - off < (1 << 20) ? d->len - off : 1 << 20;
-		ok = PQputCopyData(d->c, (const char *)d->sbuf + off, (int)n) == 1;
+		ok = pq.PQputCopyData(d->c, (const char *)d->sbuf + off, (int)n) == 1;
 	}
 	if (ok)
-		ok = PQputCopyData(d->c, (const char *)tail, 2) == 1;
-	PQputCopyEnd(d->c, ok ? NULL : "send failed");
-	r = PQgetResult(d->c);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		ok = pq.PQputCopyData(d->c, (const char *)tail, 2) == 1;
+	pq.PQputCopyEnd(d->c, ok ? NULL : "send failed");
+	r = pq.PQgetResult(d->c);
+	if (pq.PQresultStatus(r) != PGRES_COMMAND_OK) {
 		int rc = seterr_res(s, d, r, "postgresql");
 		PGresult *x;
-		while ((x = PQgetResult(d->c)))
-			PQclear(x);
+		while ((x = pq.PQgetResult(d->c)))
+			pq.PQclear(x);
 		*res = r;
 		return rc;
 	}
-	PQclear(r);
-	while ((r = PQgetResult(d->c)))
-		PQclear(r);
+	pq.PQclear(r);
+	while ((r = pq.PQgetResult(d->c)))
+		pq.PQclear(r);
 	return 0;
 }
 
@@ -415,10 +454,10 @@ static int attempt(tsd_store *s, pg *d, int *retry)
 		if ((rc = sort_rows(s, d)) < 0 || (rc = run(s, d, "SAVEPOINT tsd_fast", 0, NULL, NULL)) < 0)
 			goto fail;
 		rc = copy_rows(s, d, "COPY tsd_samples (series, time, value) FROM STDIN (FORMAT binary)", &r);
-		if (rc < 0 && r && !lost(d, r) && !strcmp(PQresultErrorField(r, PG_DIAG_SQLSTATE) ?
-							    PQresultErrorField(r, PG_DIAG_SQLSTATE) : "", "23505")) {
+		if (rc < 0 && r && !lost(d, r) && !strcmp(pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) ?
+							    pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : "", "23505")) {
 			/* some rows are there already: upsert through the stage */
-			PQclear(r);
+			pq.PQclear(r);
 			r = NULL;
 			if ((rc = run(s, d, "ROLLBACK TO SAVEPOINT tsd_fast", 0, NULL, NULL)) < 0 ||
 			    (rc = copy_rows(s, d, "COPY tsd_stage (series, time, value) FROM STDIN (FORMAT binary)", &r)) < 0 ||
@@ -462,13 +501,13 @@ fail:
 	*retry = lost(d, r);
 	if (rc == TSD_EFORMAT && r) {
 		/* COPY names the row: "COPY tsd_samples, line N[, column ...]" */
-		const char *ctx = PQresultErrorField(r, PG_DIAG_CONTEXT), *l;
+		const char *ctx = pq.PQresultErrorField(r, PG_DIAG_CONTEXT), *l;
 		if (ctx && (l = strstr(ctx, ", line ")))
 			bad_row(s, d, strtoll(l + 7, NULL, 10) - 1);
 	}
-	PQclear(r);
+	pq.PQclear(r);
 	if (!*retry)
-		PQclear(PQexec(d->c, "ROLLBACK"));
+		pq.PQclear(pq.PQexec(d->c, "ROLLBACK"));
 	return rc;
 }
 
@@ -574,10 +613,10 @@ static int pg_carries(tsd_store *s, int (*fn)(const char *text, size_t n, void *
 	query_end(d);
 	if ((rc = run(s, d, "SELECT state FROM tsd_carry", 0, NULL, &r)) < 0)
 		return rc;
-	for (int i = 0; i < PQntuples(r); i++)
-		if (fn(PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0), arg))
+	for (int i = 0; i < pq.PQntuples(r); i++)
+		if (fn(pq.PQgetvalue(r, i, 0), (size_t)pq.PQgetlength(r, i, 0), arg))
 			break;
-	PQclear(r);
+	pq.PQclear(r);
 	return 0;
 }
 
@@ -593,10 +632,10 @@ static int pg_get_pos(tsd_store *s, const char *topic, int32_t partition, int64_
 	query_end(d);
 	if ((rc = run(s, d, "SELECT next_offset FROM tsd_positions WHERE topic = $1 AND partition = $2", 2, v, &r)) < 0)
 		return rc;
-	rc = PQntuples(r) > 0;
+	rc = pq.PQntuples(r) > 0;
 	if (rc)
-		*offset = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
+		*offset = strtoll(pq.PQgetvalue(r, 0, 0), NULL, 10);
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -609,13 +648,13 @@ static int pg_series(tsd_store *s, char ***names, size_t *n, size_t *cap)
 	query_end(d);
 	if ((rc = run(s, d, "SELECT series FROM tsd_series", 0, NULL, &r)) < 0)
 		return rc;
-	for (int i = 0; i < PQntuples(r); i++)
-		if (tsd_store_names_add(names, n, cap, PQgetvalue(r, i, 0), (size_t)PQgetlength(r, i, 0)) < 0) {
-			PQclear(r);
+	for (int i = 0; i < pq.PQntuples(r); i++)
+		if (tsd_store_names_add(names, n, cap, pq.PQgetvalue(r, i, 0), (size_t)pq.PQgetlength(r, i, 0)) < 0) {
+			pq.PQclear(r);
 			tsd_store_seterr(s, "out of memory");
 			return TSD_ENOMEM;
 		}
-	PQclear(r);
+	pq.PQclear(r);
 	return 0;
 }
 
@@ -631,12 +670,12 @@ static int pg_query(tsd_store *s, const char *series, int64_t from, int64_t to)
 	/* to is exclusive: a time of to - 1 ns is before to's microsecond */
 	put64(fb, (uint64_t)((from / 1000 + (from % 1000 > 0)) - PG_EPOCH_US));
 	put64(tb, (uint64_t)((to / 1000 + (to % 1000 > 0)) - PG_EPOCH_US));
-	if (!PQsendQueryParams(d->c, "SELECT time, value FROM tsd_samples WHERE series = $1 AND time >= $2 "
+	if (!pq.PQsendQueryParams(d->c, "SELECT time, value FROM tsd_samples WHERE series = $1 AND time >= $2 "
 			       "AND time < $3 ORDER BY time", 3, types, vals, lens, fmts, 1)) {
-		tsd_store_seterr(s, "postgresql: %s", PQerrorMessage(d->c));
+		tsd_store_seterr(s, "postgresql: %s", pq.PQerrorMessage(d->c));
 		return TSD_EIO;
 	}
-	PQsetSingleRowMode(d->c);
+	pq.PQsetSingleRowMode(d->c);
 	d->qopen = 1;
 	return 0;
 }
@@ -649,29 +688,29 @@ static int pg_next(tsd_store *s, int64_t *t, double *v)
 
 	if (!d->qopen)
 		return 0;
-	PQclear(d->qres);
+	pq.PQclear(d->qres);
 	d->qres = NULL;
-	r = PQgetResult(d->c);
-	if (r && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
-		if (PQgetlength(r, 0, 0) != 8 || PQgetlength(r, 0, 1) != 8) {
-			PQclear(r);
+	r = pq.PQgetResult(d->c);
+	if (r && pq.PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
+		if (pq.PQgetlength(r, 0, 0) != 8 || pq.PQgetlength(r, 0, 1) != 8) {
+			pq.PQclear(r);
 			tsd_store_seterr(s, "postgresql: unexpected column sizes");
 			query_end(d);
 			return TSD_EFORMAT;
 		}
-		*t = ((int64_t)get64((const unsigned char *)PQgetvalue(r, 0, 0)) + PG_EPOCH_US) * 1000;
-		vb = get64((const unsigned char *)PQgetvalue(r, 0, 1));
+		*t = ((int64_t)get64((const unsigned char *)pq.PQgetvalue(r, 0, 0)) + PG_EPOCH_US) * 1000;
+		vb = get64((const unsigned char *)pq.PQgetvalue(r, 0, 1));
 		memcpy(v, &vb, 8);
 		d->qres = r;
 		return 1;
 	}
-	if (r && PQresultStatus(r) != PGRES_TUPLES_OK) {
+	if (r && pq.PQresultStatus(r) != PGRES_TUPLES_OK) {
 		int rc = seterr_res(s, d, r, "postgresql");
-		PQclear(r);
+		pq.PQclear(r);
 		query_end(d);
 		return rc;
 	}
-	PQclear(r);
+	pq.PQclear(r);
 	query_end(d);
 	return 0;
 }

@@ -11,9 +11,46 @@
 #include <string.h>
 #include <time.h>
 
+#include "dynlib.h"
 #include "series.h"
 #include "store_impl.h"
 #include "tsd.h"
+
+/* libsqlite3's functions, looked up when the first SQLite store opens (no
+ * tool links libsqlite3: see dynlib.h) */
+#define SQLITE_FUNCS(X) \
+	X(sqlite3_bind_double) X(sqlite3_bind_int) X(sqlite3_bind_int64) X(sqlite3_bind_text) \
+	X(sqlite3_busy_timeout) X(sqlite3_close) X(sqlite3_column_bytes) X(sqlite3_column_double) \
+	X(sqlite3_column_int) X(sqlite3_column_int64) X(sqlite3_column_text) X(sqlite3_errcode) \
+	X(sqlite3_errmsg) X(sqlite3_exec) X(sqlite3_finalize) X(sqlite3_open_v2) X(sqlite3_prepare_v2) \
+	X(sqlite3_prepare_v3) X(sqlite3_reset) X(sqlite3_step)
+#define X(f) __typeof__(f) *f;
+static struct { SQLITE_FUNCS(X) } sqlite;
+#undef X
+
+static int load_libsqlite3(tsd_store *s, const char *path)
+{
+#define X(f) #f,
+	static const char *const names[] = { SQLITE_FUNCS(X) };
+#undef X
+	static int loaded;
+	void *fn[sizeof names / sizeof names[0]];
+	char err[400];
+	size_t i = 0;
+	int rc;
+
+	if (loaded)
+		return 0;
+	if ((rc = tsd_dynlib_load(fn, names, sizeof names / sizeof names[0], "libsqlite3.so.0", err, sizeof err)) < 0) {
+		tsd_store_seterr(s, "sqlite:%s: %s", path, err);
+		return rc;
+	}
+#define X(f) sqlite.f = (__typeof__(f) *)fn[i++];
+	SQLITE_FUNCS(X)
+#undef X
+	loaded = 1;
+	return 0;
+}
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS tsd_samples (\n"
@@ -56,9 +93,9 @@ typedef struct {
 
 static int fail(tsd_store *s, sq *d, const char *what)
 {
-	int code = sqlite3_errcode(d->db) & 0xff;
+	int code = sqlite.sqlite3_errcode(d->db) & 0xff;
 
-	tsd_store_seterr(s, "%s: %s", what, sqlite3_errmsg(d->db));
+	tsd_store_seterr(s, "%s: %s", what, sqlite.sqlite3_errmsg(d->db));
 	if (code == SQLITE_CONSTRAINT || code == SQLITE_MISMATCH || code == SQLITE_TOOBIG || code == SQLITE_RANGE)
 		return TSD_EFORMAT;
 	return TSD_EIO;
@@ -78,7 +115,7 @@ static int exec_wait(tsd_store *s, sq *d, const char *sql)
 	int64_t t0 = now_ms();
 	int rc;
 
-	while ((rc = sqlite3_exec(d->db, sql, NULL, NULL, NULL)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+	while ((rc = sqlite.sqlite3_exec(d->db, sql, NULL, NULL, NULL)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
 		if (now_ms() - t0 > s->o.busy_ms)
 			break;
 		struct timespec ts = { 0, 20000000 };
@@ -89,27 +126,30 @@ static int exec_wait(tsd_store *s, sq *d, const char *sql)
 
 static int prep(tsd_store *s, sq *d, sqlite3_stmt **st, const char *sql)
 {
-	if (sqlite3_prepare_v3(d->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+	if (sqlite.sqlite3_prepare_v3(d->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
 		return fail(s, d, "sqlite");
 	return 0;
 }
 
 static int sq_open(tsd_store *s, const char *path)
 {
-	sq *d = calloc(1, sizeof *d);
+	sq *d;
 	int rc;
 
+	if ((rc = load_libsqlite3(s, path)) < 0)
+		return rc;
+	d = calloc(1, sizeof *d);
 	if (!d || !(d->tab = tsd_series_new())) {
 		free(d);
 		tsd_store_seterr(s, "out of memory");
 		return TSD_ENOMEM;
 	}
 	s->impl = d;
-	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		tsd_store_seterr(s, "sqlite:%s: %s", path, d->db ? sqlite3_errmsg(d->db) : "out of memory");
+	if (sqlite.sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		tsd_store_seterr(s, "sqlite:%s: %s", path, d->db ? sqlite.sqlite3_errmsg(d->db) : "out of memory");
 		return TSD_EIO;
 	}
-	sqlite3_busy_timeout(d->db, s->o.busy_ms > 0x7fffffff ? 0x7fffffff : (int)s->o.busy_ms);
+	sqlite.sqlite3_busy_timeout(d->db, s->o.busy_ms > 0x7fffffff ? 0x7fffffff : (int)s->o.busy_ms);
 	/* NORMAL: a commit is durable once the WAL is written (a crash of
 	 * the process loses nothing committed; a power cut may lose the last
 	 * transactions, never part of one) */
@@ -117,20 +157,20 @@ static int sq_open(tsd_store *s, const char *path)
 	    (rc = exec_wait(s, d, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY")) < 0)
 		goto bad;
 	/* the tables, unless they are there (a reader then takes no lock) */
-	if (sqlite3_prepare_v2(d->db, "SELECT count(*) FROM sqlite_master WHERE name IN "
+	if (sqlite.sqlite3_prepare_v2(d->db, "SELECT count(*) FROM sqlite_master WHERE name IN "
 			       "('tsd_samples', 'tsd_series', 'tsd_positions', 'tsd_carry', 'tsd_samples_utc')", -1, &d->q, NULL) != SQLITE_OK) {
 		rc = fail(s, d, "sqlite");
 		goto bad;
 	}
-	rc = sqlite3_step(d->q);
-	int have = rc == SQLITE_ROW ? sqlite3_column_int(d->q, 0) : 0;
-	sqlite3_finalize(d->q);
+	rc = sqlite.sqlite3_step(d->q);
+	int have = rc == SQLITE_ROW ? sqlite.sqlite3_column_int(d->q, 0) : 0;
+	sqlite.sqlite3_finalize(d->q);
 	d->q = NULL;
 	if (have != 5) {
 		if ((rc = exec_wait(s, d, "BEGIN IMMEDIATE")) < 0)
 			goto bad;
 		if ((rc = exec_wait(s, d, schema)) < 0 || (rc = exec_wait(s, d, "COMMIT")) < 0) {
-			sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+			sqlite.sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
 			goto bad;
 		}
 	}
@@ -169,18 +209,18 @@ static void sq_close(tsd_store *s)
 
 	if (!d)
 		return;
-	sqlite3_finalize(d->insb);
-	sqlite3_finalize(d->ins);
-	sqlite3_finalize(d->ser);
-	sqlite3_finalize(d->pos);
-	sqlite3_finalize(d->getpos);
-	sqlite3_finalize(d->list);
-	sqlite3_finalize(d->q);
-	sqlite3_finalize(d->cput);
-	sqlite3_finalize(d->cget);
+	sqlite.sqlite3_finalize(d->insb);
+	sqlite.sqlite3_finalize(d->ins);
+	sqlite.sqlite3_finalize(d->ser);
+	sqlite.sqlite3_finalize(d->pos);
+	sqlite.sqlite3_finalize(d->getpos);
+	sqlite.sqlite3_finalize(d->list);
+	sqlite.sqlite3_finalize(d->q);
+	sqlite.sqlite3_finalize(d->cput);
+	sqlite.sqlite3_finalize(d->cget);
 	if (d->db && d->in_txn)
-		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(d->db);
+		sqlite.sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite.sqlite3_close(d->db);
 	tsd_series_free(d->tab);
 	free(d->known);
 	free(d);
@@ -199,9 +239,9 @@ static int begin(tsd_store *s, sq *d)
 
 static int step_done(tsd_store *s, sq *d, sqlite3_stmt *st)
 {
-	int rc = sqlite3_step(st);
+	int rc = sqlite.sqlite3_step(st);
 
-	sqlite3_reset(st);
+	sqlite.sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return fail(s, d, "sqlite");
 	return 0;
@@ -209,9 +249,9 @@ static int step_done(tsd_store *s, sq *d, sqlite3_stmt *st)
 
 static int put_one(tsd_store *s, sq *d, uint32_t id, int64_t t, double v)
 {
-	sqlite3_bind_text(d->ins, 1, tsd_series_name(d->tab, id), (int)tsd_series_namelen(d->tab, id), SQLITE_STATIC);
-	sqlite3_bind_int64(d->ins, 2, t);
-	sqlite3_bind_double(d->ins, 3, v);
+	sqlite.sqlite3_bind_text(d->ins, 1, tsd_series_name(d->tab, id), (int)tsd_series_namelen(d->tab, id), SQLITE_STATIC);
+	sqlite.sqlite3_bind_int64(d->ins, 2, t);
+	sqlite.sqlite3_bind_double(d->ins, 3, v);
 	return step_done(s, d, d->ins);
 }
 
@@ -224,10 +264,10 @@ static int flush_rows(tsd_store *s, sq *d, uint64_t first)
 	d->nb = 0;
 	if (n == BATCH) {
 		for (int i = 0; i < n; i++) {
-			sqlite3_bind_text(d->insb, 3 * i + 1, tsd_series_name(d->tab, d->bid[i]),
+			sqlite.sqlite3_bind_text(d->insb, 3 * i + 1, tsd_series_name(d->tab, d->bid[i]),
 					  (int)tsd_series_namelen(d->tab, d->bid[i]), SQLITE_STATIC);
-			sqlite3_bind_int64(d->insb, 3 * i + 2, d->bt[i]);
-			sqlite3_bind_double(d->insb, 3 * i + 3, d->bv[i]);
+			sqlite.sqlite3_bind_int64(d->insb, 3 * i + 2, d->bt[i]);
+			sqlite.sqlite3_bind_double(d->insb, 3 * i + 3, d->bv[i]);
 		}
 		if ((rc = step_done(s, d, d->insb)) == 0 || rc != TSD_EFORMAT)
 			return rc;
@@ -269,7 +309,7 @@ static int sq_row(tsd_store *s, const char *series, size_t len, int64_t t, doubl
 		d->nknown = nk;
 	}
 	if (!d->known[id]) {
-		sqlite3_bind_text(d->ser, 1, series, (int)len, SQLITE_STATIC);
+		sqlite.sqlite3_bind_text(d->ser, 1, series, (int)len, SQLITE_STATIC);
 		if ((rc = step_done(s, d, d->ser)) < 0)
 			return rc;
 		d->known[id] = 1;
@@ -288,9 +328,9 @@ static int sq_pos(tsd_store *s, const char *topic, size_t len, int32_t partition
 
 	if ((rc = begin(s, d)) < 0)
 		return rc;
-	sqlite3_bind_text(d->pos, 1, topic, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int(d->pos, 2, partition);
-	sqlite3_bind_int64(d->pos, 3, offset);
+	sqlite.sqlite3_bind_text(d->pos, 1, topic, (int)len, SQLITE_STATIC);
+	sqlite.sqlite3_bind_int(d->pos, 2, partition);
+	sqlite.sqlite3_bind_int64(d->pos, 3, offset);
 	return step_done(s, d, d->pos);
 }
 
@@ -301,8 +341,8 @@ static int sq_carry(tsd_store *s, const char *key, size_t klen, const char *text
 
 	if ((rc = begin(s, d)) < 0)
 		return rc;
-	sqlite3_bind_text(d->cput, 1, key, (int)klen, SQLITE_STATIC);
-	sqlite3_bind_text(d->cput, 2, text, (int)n, SQLITE_STATIC);
+	sqlite.sqlite3_bind_text(d->cput, 1, key, (int)klen, SQLITE_STATIC);
+	sqlite.sqlite3_bind_text(d->cput, 2, text, (int)n, SQLITE_STATIC);
 	return step_done(s, d, d->cput);
 }
 
@@ -311,13 +351,13 @@ static int sq_carries(tsd_store *s, int (*fn)(const char *text, size_t n, void *
 	sq *d = s->impl;
 	int rc;
 
-	while ((rc = sqlite3_step(d->cget)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(d->cget, 0);
-		int n = sqlite3_column_bytes(d->cget, 0);
+	while ((rc = sqlite.sqlite3_step(d->cget)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite.sqlite3_column_text(d->cget, 0);
+		int n = sqlite.sqlite3_column_bytes(d->cget, 0);
 		if (t && fn(t, (size_t)n, arg))
 			break;
 	}
-	sqlite3_reset(d->cget);
+	sqlite.sqlite3_reset(d->cget);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(s, d, "carried state");
 }
 
@@ -327,7 +367,7 @@ static int sq_commit(tsd_store *s)
 	int rc;
 
 	if (d->nb && (rc = flush_rows(s, d, s->rows - (uint64_t)d->nb)) < 0) {
-		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite.sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
 		d->in_txn = 0;
 		memset(d->known, 0, d->nknown);
 		return rc;
@@ -336,7 +376,7 @@ static int sq_commit(tsd_store *s)
 		return 0;
 	if (exec_wait(s, d, "COMMIT") < 0) {
 		rc = fail(s, d, "commit");
-		sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite.sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
 		d->in_txn = 0;
 		memset(d->known, 0, d->nknown);
 		return rc == TSD_EFORMAT ? TSD_EFORMAT : TSD_EIO;
@@ -354,7 +394,7 @@ static int sq_rollback(tsd_store *s)
 		return 0;
 	d->in_txn = 0;
 	memset(d->known, 0, d->nknown); /* the series rows went too */
-	if (sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite.sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
 		return fail(s, d, "rollback");
 	return 0;
 }
@@ -364,12 +404,12 @@ static int sq_get_pos(tsd_store *s, const char *topic, int32_t partition, int64_
 	sq *d = s->impl;
 	int rc;
 
-	sqlite3_bind_text(d->getpos, 1, topic, -1, SQLITE_STATIC);
-	sqlite3_bind_int(d->getpos, 2, partition);
-	rc = sqlite3_step(d->getpos);
+	sqlite.sqlite3_bind_text(d->getpos, 1, topic, -1, SQLITE_STATIC);
+	sqlite.sqlite3_bind_int(d->getpos, 2, partition);
+	rc = sqlite.sqlite3_step(d->getpos);
 	if (rc == SQLITE_ROW)
-		*offset = sqlite3_column_int64(d->getpos, 0);
-	sqlite3_reset(d->getpos);
+		*offset = sqlite.sqlite3_column_int64(d->getpos, 0);
+	sqlite.sqlite3_reset(d->getpos);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : fail(s, d, "positions");
@@ -380,16 +420,16 @@ static int sq_series(tsd_store *s, char ***names, size_t *n, size_t *cap)
 	sq *d = s->impl;
 	int rc;
 
-	while ((rc = sqlite3_step(d->list)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(d->list, 0);
-		int len = sqlite3_column_bytes(d->list, 0);
+	while ((rc = sqlite.sqlite3_step(d->list)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite.sqlite3_column_text(d->list, 0);
+		int len = sqlite.sqlite3_column_bytes(d->list, 0);
 		if (tsd_store_names_add(names, n, cap, name ? name : "", (size_t)len) < 0) {
-			sqlite3_reset(d->list);
+			sqlite.sqlite3_reset(d->list);
 			tsd_store_seterr(s, "out of memory");
 			return TSD_ENOMEM;
 		}
 	}
-	sqlite3_reset(d->list);
+	sqlite.sqlite3_reset(d->list);
 	return rc == SQLITE_DONE ? 0 : fail(s, d, "series");
 }
 
@@ -397,25 +437,25 @@ static int sq_query(tsd_store *s, const char *series, int64_t from, int64_t to)
 {
 	sq *d = s->impl;
 
-	sqlite3_reset(d->q);
-	if (sqlite3_bind_text(d->q, 1, series, -1, SQLITE_TRANSIENT) != SQLITE_OK)
+	sqlite.sqlite3_reset(d->q);
+	if (sqlite.sqlite3_bind_text(d->q, 1, series, -1, SQLITE_TRANSIENT) != SQLITE_OK)
 		return fail(s, d, "query");
-	sqlite3_bind_int64(d->q, 2, from);
-	sqlite3_bind_int64(d->q, 3, to);
+	sqlite.sqlite3_bind_int64(d->q, 2, from);
+	sqlite.sqlite3_bind_int64(d->q, 3, to);
 	return 0;
 }
 
 static int sq_next(tsd_store *s, int64_t *t, double *v)
 {
 	sq *d = s->impl;
-	int rc = sqlite3_step(d->q);
+	int rc = sqlite.sqlite3_step(d->q);
 
 	if (rc == SQLITE_ROW) {
-		*t = sqlite3_column_int64(d->q, 0);
-		*v = sqlite3_column_double(d->q, 1);
+		*t = sqlite.sqlite3_column_int64(d->q, 0);
+		*v = sqlite.sqlite3_column_double(d->q, 1);
 		return 1;
 	}
-	sqlite3_reset(d->q);
+	sqlite.sqlite3_reset(d->q);
 	return rc == SQLITE_DONE ? 0 : fail(s, d, "query");
 }
 

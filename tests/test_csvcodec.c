@@ -1,7 +1,8 @@
 /* test_csvcodec.c: the CSV codec on memory buffers: shortest round-trip
  * formatting against printf and strtod, the splitter's rules (quotes,
- * trimming, errors), the record finder on quoted line ends, and encoded
- * lines that split back into their fields. */
+ * trimming, errors), the record finder on quoted line ends, the one-pass
+ * line scan against its definition, and encoded lines that split back into
+ * their fields. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -97,7 +98,7 @@ static void test_shortest(void **state)
 /* Decimal text reads as strtod reads it, bit for bit: any double's %.17g
  * and shorter forms, fractions of 1 to 19 digits (the 8-digit and
  * exact-division fast paths), and 18-19 digit mantissas ending in 5 that
- * fall next to halfway points. */
+ * fall next to halfway points; text that is no number is refused. */
 static void test_scan(void **state)
 {
 	uint64_t s = 1234567ULL;
@@ -128,6 +129,21 @@ static void test_scan(void **state)
 		assert_int_equal(tsd_scan_double(&got, buf, strlen(buf)), 0);
 		if (memcmp(&got, &want, sizeof got))
 			fail_msg("'%s' read as %.17g, strtod gives %.17g", buf, got, want);
+	}
+	/* the last digits of a field read eight bytes at a time: a field
+	 * that is not a number there, or whose last eight bytes reach back
+	 * before the point, is read right */
+	double got;
+	static const char *bad[] = { "12345.678a", "1234567.5e", "123456.7-8", "1.2345678x", "99999999.1 " };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (tsd_scan_double(&got, bad[i], strlen(bad[i])) == 0)
+			fail_msg("'%s' read as a number", bad[i]);
+	static const char *good[] = { "1234567.5e1", "0.0000001234", "12.3456789", "1234567.8", "-9999999.1",
+				      "1.000000000000000005", "0.12345678901234567" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		assert_int_equal(tsd_scan_double(&got, good[i], strlen(good[i])), 0);
+		if (got != strtod(good[i], NULL))
+			fail_msg("'%s' read as %.17g", good[i], got);
 	}
 }
 
@@ -170,6 +186,45 @@ static void test_split(void **state)
 	expect_bad("\"a,1", "unterminated quoted field");
 	expect_bad("\"a\"x,1", "text after a quoted field");
 	expect_bad("a\"b,1", "quote inside an unquoted field");
+}
+
+/* The line scan finds what a byte-by-byte reading finds: the line end,
+ * the first three delimiters, their count and any quote, on random lines
+ * of delimiters, quotes, CRs, line ends and text, from any start in a
+ * buffer of exactly its size (so that AddressSanitizer sees any read past
+ * it). */
+static void test_line_scan(void **state)
+{
+	static const char alpha[] = ",;\"\rab0x";
+	uint64_t s = 99991ULL;
+	(void)state;
+	for (int i = 0; i < 200000; i++) {
+		size_t len = next(&s) % 80, nd = 0;
+		unsigned nl = 4u << 2 * (next(&s) % 3); /* a line end in 4, 16 or 64 bytes */
+		int delim = next(&s) & 1 ? ',' : ';', quoted = 0;
+		char *b = malloc(len ? len : 1);
+		const char *want[3] = { NULL, NULL, NULL }, *start, *end;
+		tsd_csvline l;
+		assert_non_null(b);
+		start = b + next(&s) % (len + 1); /* any alignment */
+		for (size_t k = 0; k < len; k++)
+			b[k] = next(&s) % nl ? alpha[next(&s) % 8] : '\n';
+		for (end = start; end < b + len && *end != '\n'; end++)
+			if (*end == delim) {
+				if (nd < 3)
+					want[nd] = end;
+				nd++;
+			} else if (*end == '"') {
+				quoted = 1;
+			}
+		tsd_csv_line_scan(&l, start, b + len, delim);
+		assert_ptr_equal(l.end, end);
+		assert_int_equal(l.ndelim, nd);
+		assert_int_equal(l.quoted, quoted);
+		for (size_t k = 0; k < nd && k < 3; k++)
+			assert_ptr_equal(l.delim[k], want[k]);
+		free(b);
+	}
 }
 
 static void test_record_len(void **state)
@@ -251,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_shortest),
 		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_line_scan),
 		cmocka_unit_test(test_record_len),
 		cmocka_unit_test(test_lines),
 	};

@@ -142,9 +142,62 @@ static void dec_csv(void **state)
 	p = "a,b,c,d";
 	assert_int_equal(tsd_kdec_open(d, p, strlen(p), NULL, 0), 0);
 	assert_int_equal(tsd_kdec_next(d, &r), TSD_EFORMAT);
+	assert_string_equal(tsd_kdec_errmsg(d), "line 1: expected series,time,value or time,value: 'a,b,c,d'");
+	p = "s1,2024-01-01 00:00:00,1,,,,,,,,,,,,,,,,,,,,\n";
+	assert_int_equal(tsd_kdec_open(d, p, strlen(p), NULL, 0), 0);
+	assert_int_equal(tsd_kdec_next(d, &r), TSD_EFORMAT);
+	assert_string_equal(tsd_kdec_errmsg(d), "line 1: expected series,time,value or time,value: "
+			    "'s1,2024-01-01 00:00:00,1,,,,,,,,,,,,,,,,,,,,'");
+	p = "\r\r\n";
+	assert_int_equal(tsd_kdec_open(d, p, strlen(p), NULL, 0), 0);
+	assert_int_equal(tsd_kdec_next(d, &r), TSD_EFORMAT);
+	assert_string_equal(tsd_kdec_errmsg(d), "line 1: expected series,time,value or time,value: '\r'");
 	p = "\"open,2024-01-01,1";
 	assert_int_equal(tsd_kdec_open(d, p, strlen(p), NULL, 0), 0);
 	assert_int_equal(tsd_kdec_next(d, &r), TSD_EFORMAT);
+	tsd_kdec_free(d);
+	tsd_series_free(tab);
+}
+
+/* Series names through the decoder's memory of the last one: names that
+ * change line by line, a key, and a name the table refuses (which must
+ * not be remembered). */
+static void dec_names(void **state)
+{
+	tsd_series_tab *tab = tsd_series_new();
+	tsd_kdec *d;
+	tsd_rec r;
+	const char *p = "s1,2024-01-01 00:00:00,1\n"
+			"s1,2024-01-01 00:00:01,2\r\r\n"   /* the second CR is trimmed off the value */
+			"s10,2024-01-01 00:00:02,3\n"
+			"s1,2024-01-01 00:00:03,4\n"
+			"2024-01-01 00:00:04,5\n"
+			"s2,2024-01-01 00:00:05,6\n"
+			"s1,2024-01-01 00:00:06,7";
+	uint32_t want[] = { 0, 0, 1, 0, 2, 3, 0 };
+
+	(void)state;
+	assert_non_null(tab);
+	assert_int_equal(tsd_kdec_new(&d, tab, 0), 0);
+	assert_int_equal(tsd_kdec_open(d, p, strlen(p), "s", 1), 0);
+	for (int i = 0; i < 7; i++) {
+		assert_int_equal(tsd_kdec_next(d, &r), 1);
+		assert_int_equal(r.s.series, want[i]);
+		assert_true(r.s.v == i + 1);
+	}
+	assert_int_equal(tsd_kdec_next(d, &r), 0);
+	assert_string_equal(tsd_series_name(tab, 1), "s10");
+	assert_string_equal(tsd_series_name(tab, 2), "s");
+	assert_int_equal(tsd_series_set_max(tab, 5), 0);
+	p = "new,2024-01-01 00:00:00,1\n";
+	assert_int_equal(tsd_kdec_open(d, p, strlen(p), NULL, 0), 0);
+	assert_int_equal(tsd_kdec_next(d, &r), 1);
+	assert_int_equal(r.s.series, 4);
+	p = "over,2024-01-01 00:00:00,1\n";
+	assert_int_equal(tsd_kdec_open(d, p, strlen(p), NULL, 0), 0);
+	assert_int_equal(tsd_kdec_next(d, &r), TSD_ELIMIT);
+	assert_int_equal(tsd_kdec_open(d, p, strlen(p), NULL, 0), 0);
+	assert_int_equal(tsd_kdec_next(d, &r), TSD_ELIMIT);
 	tsd_kdec_free(d);
 	tsd_series_free(tab);
 }
@@ -393,6 +446,7 @@ int main(void)
 		cmocka_unit_test(conf_set),
 		cmocka_unit_test(conf_file),
 		cmocka_unit_test(dec_csv),
+		cmocka_unit_test(dec_names),
 		cmocka_unit_test(enc_csv),
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(batch),

@@ -13,6 +13,8 @@ ck "make deb" 0 '*' "B='$(dirname "$TSD_BIN")' sh '$ROOT/scripts/deb.sh' '$D/out
 DEB=$(ls "$D"/out/tsdown_*.deb 2>/dev/null | head -1)
 [ -n "$DEB" ] || { _res F "deb built" "no .deb in $D/out"; exit 0; }
 ok "control: Depends from dpkg-shlibdeps and gnuplot" "dpkg-deb -f '$DEB' Depends | grep -q 'librdkafka1' && dpkg-deb -f '$DEB' Depends | dpkg-deb -f '$DEB' Depends | grep -q 'libmicrohttpd' && dpkg-deb -f '$DEB' Depends | grep -q 'gnuplot-nox |'"
+# loaded at run time by the stores (lib/dynlib.h): named in debian/control
+ok "control: Depends on libpq5 and libsqlite3-0" "dpkg-deb -f '$DEB' Depends | grep -q 'libpq5 (>= ' && dpkg-deb -f '$DEB' Depends | grep -q 'libsqlite3-0 (>= 3.20'"
 dpkg-deb -c "$DEB" | awk '{ print $6 }' | sed 's|^\./|/|' > "$D/contents"
 ok "tools under /usr/lib/tsdown/bin" "grep -qx /usr/lib/tsdown/bin/merge '$D/contents' && grep -qx /usr/lib/tsdown/bin/m4 '$D/contents' && grep -qx /usr/bin/tsdown '$D/contents'"
 ok "no m4 or merge on PATH" "! grep -qE '^/(usr/)?s?bin/(m4|merge)\$' '$D/contents'"
