@@ -501,14 +501,6 @@ int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 			return TSD_ENOMEM;
 		d->scap = T;
 	}
-	if (d->n == d->cap) {
-		size_t nc = d->cap ? 2 * d->cap : 64;
-		struct tsd_train_win *nw = realloc(d->w, nc * sizeof *nw);
-		if (!nw)
-			return TSD_ENOMEM;
-		d->w = nw;
-		d->cap = nc;
-	}
 	got = tsd_feature_window(d->xs, d->tok, &d->fws, c, lens, J, n, w, mode);
 	if (got < 0)
 		return got;
@@ -591,9 +583,9 @@ int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 		free(impn);
 		return err;
 	}
-	d->w[d->n++] = win;
-	d->tokens += T;
-	return 0;
+	if ((err = push_win(d, &win)))
+		win_free(&win);
+	return err;
 }
 
 int tsd_train_set_norm(struct tsd_model *m, const struct tsd_train_data *d)
