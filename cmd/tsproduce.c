@@ -119,6 +119,11 @@ static void on_dr(rd_kafka_t *k, const rd_kafka_message_t *m, void *opaque)
 	producer *P = opaque;
 
 	(void)k;
+	/* with transactions, a purge comes only from an abort (txn_fenced):
+	 * those records belong to the aborted transaction, and the
+	 * partitions' next reader writes them again */
+	if (P->mode == C_TXN && (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT))
+		return;
 	if (m->err && !P->dr_err) {
 		P->dr_err = m->err;
 		snprintf(P->dr_msg, sizeof P->dr_msg, "%s", rd_kafka_err2str(m->err));

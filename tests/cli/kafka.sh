@@ -181,6 +181,12 @@ tsconsume -q -b $B -G x8 -a -t in8 -e -c 4 | tsproduce -q -b $B -t sink8 -G g8.m
 ck start-members-offset 0 '' 'test "$(tsconsume -q -b $B -G g8 -a -t in8 -e --no-header | grep -v "^#" | head -1)" = "k8,2024-01-01 00:00:04,4"'
 tsconsume -q -b $B -G x9 -a -t in8 -e -c 7 | tsproduce -q -b $B -t sink8 -G g8 --commit ack
 ck start-later-offset 0 '' 'test "$(tsconsume -q -b $B -G g8 -a -t in8 -e --no-header | grep -v "^#" | head -1)" = "k8,2024-01-01 00:00:07,7"'
+# a commit refused for an old generation aborts the transaction and
+# tsproduce goes on (the mock checks no generation: the refusal is staged)
+n6=$(wc -l <raw6A)
+{ head -n $((n6 / 2)) raw6A; grep -a '^#tsd group ' raw6A | head -1; tail -n +$((n6 / 2 + 1)) raw6A; } >fence.csv
+echo "err TxnOffsetCommit ILLEGAL_GENERATION 1" >ctl; sleep 0.5
+ck txn-fenced-goes-on 0 '*' 'tsproduce -b $B -t out9 -G g6 --commit txn <fence.csv 2>e9; test "$(grep -c "send offsets to transaction: .*: a newer generation of the group owns the partitions; the transaction is aborted and its records go out again from their new reader" e9)" = 1 || { cat e9; false; } >&2'
 # every stage passes the record on, in CSV and in binary
 { echo '#tsd group 00000001 0b30 member-1'; tsgen --series-count 2 --points 256 -S 3 --no-events; } >grp.csv
 ck group-through-csv 0 '' 'dwt -w 64 -J 3 grp.csv | tscore | thresh --ratio 4 | merge --shape long | grep -qx "#tsd group 00000001 0b30 member-1"'
