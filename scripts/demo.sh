@@ -7,6 +7,7 @@ BIN=${B:?}/bin
 export PATH="$BIN:$PATH"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NAB=${NAB:-$ROOT/../shared/data/nab}
+[ -d "$NAB" ] || NAB=/work/shared/data/nab
 IN=$NAB/machine_temperature_system_failure.csv
 OUT=${OUT:-$ROOT/demo}
 mkdir -p "$OUT"

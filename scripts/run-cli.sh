@@ -5,7 +5,13 @@
 : "${TSD_BIN:?TSD_BIN must be set}"
 export TSD_BIN PATH="$TSD_BIN:$PATH"
 export TSD_ROOT=${TSD_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
-export TSD_DATA=${TSD_DATA:-$(cd "$TSD_ROOT/../shared/data/nab" 2>/dev/null && pwd)}
+# NAB's series: beside the clone (../shared), else where this machine keeps them
+if [ -z "${TSD_DATA:-}" ]; then
+	for d in "$TSD_ROOT/../shared/data/nab" /work/shared/data/nab; do
+		if [ -d "$d" ]; then TSD_DATA=$(cd "$d" && pwd); break; fi
+	done
+fi
+export TSD_DATA=${TSD_DATA:-}
 tally=$(mktemp); trap 'rm -f "$tally"' EXIT
 export TSD_TALLY=$tally
 for s in "$@"; do
