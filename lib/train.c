@@ -357,6 +357,24 @@ void tsd_train_data_free(struct tsd_train_data *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* A window of T tokens, its arrays allocated (contents unset, budgets 0):
+ * 0 or TSD_ENOMEM (nothing left allocated). */
+static int win_alloc(struct tsd_train_win *w, size_t T, int nk)
+{
+	memset(w, 0, sizeof *w);
+	w->T = (uint32_t)T;
+	w->nk = nk;
+	w->x = malloc(T * F * sizeof *w->x);
+	w->y = malloc(T * sizeof *w->y);
+	w->imp = malloc(T * sizeof *w->imp);
+	w->mag = malloc(T * sizeof *w->mag);
+	if (!w->x || !w->y || !w->imp || !w->mag) {
+		win_free(w);
+		return TSD_ENOMEM;
+	}
+	return 0;
+}
+
 static int push_win(struct tsd_train_data *d, const struct tsd_train_win *win)
 {
 	if (d->n == d->cap) {
@@ -406,20 +424,10 @@ static int add_candidates(struct tsd_train_data *d, const struct tsd_train_win *
 			goto out;
 		}
 		size_t S = (size_t)got;
-		memset(&sub, 0, sizeof sub);
-		sub.T = (uint32_t)S;
-		sub.nk = d->nk;
+		if ((err = win_alloc(&sub, S, d->nk)))
+			goto out;
 		for (int j = 0; j < d->nk; j++)
 			sub.ks[j] = k;
-		sub.x = malloc(S * F * sizeof *sub.x);
-		sub.y = malloc(S * sizeof *sub.y);
-		sub.imp = malloc(S * sizeof *sub.imp);
-		sub.mag = malloc(S * sizeof *sub.mag);
-		if (!sub.x || !sub.y || !sub.imp || !sub.mag) {
-			win_free(&sub);
-			err = TSD_ENOMEM;
-			goto out;
-		}
 		memcpy(sub.x, xs, S * F * sizeof *sub.x);
 		for (size_t i = 0; i < S; i++) {
 			size_t t = inv[tok[i] - na];
@@ -507,21 +515,12 @@ int tsd_train_data_add(struct tsd_train_data *d, const double *c,
 	if ((err = tsd_train_importance_peak(d->imp, &d->bs, c, wt, n, J, w, mode, d->peak)))
 		return err;
 
-	memset(&win, 0, sizeof win);
-	win.T = (uint32_t)T;
-	win.nk = d->nk;
+	if ((err = win_alloc(&win, T, d->nk)))
+		return err;
 	/* the details thresh --ratio keeps at each ratio: the same calls */
 	coarse = tsd_reduce_coarse(n, J);
 	for (int r = 0; r < d->nk; r++)
 		win.ks[r] = tsd_select_budget(tsd_select_ratio_points(n, d->ratios[r]), coarse, T);
-	win.x = malloc(T * F * sizeof *win.x);
-	win.y = malloc(T * sizeof *win.y);
-	win.imp = malloc(T * sizeof *win.imp);
-	win.mag = malloc(T * sizeof *win.mag);
-	if (!win.x || !win.y || !win.imp || !win.mag) {
-		win_free(&win);
-		return TSD_ENOMEM;
-	}
 	memcpy(win.x, d->xs, T * F * sizeof *win.x);
 	/* importance and magnitude in token order; imp is relative to the
 	 * window's largest so that floats hold any scale */
