@@ -15,9 +15,9 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 "$bin/tsgen" --points "$n" -o bin >"$tmp/x.bin"
 
 now() { date +%s.%N; }
-best() { # command (run 3 times); prints samples/s of the fastest
+best() { # command (run 5 times); prints samples/s of the fastest
 	local b=0 t0 t1 r
-	for _ in 1 2 3; do
+	for _ in 1 2 3 4 5; do
 		t0=$(now); bash -c "$1"; t1=$(now)
 		r=$(awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4g", n / (b - a) }')
 		b=$(awk -v a="$b" -v r="$r" 'BEGIN { print (r > a) ? r : a }')

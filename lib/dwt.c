@@ -34,9 +34,8 @@ typedef long long v4i __attribute__((vector_size(32)));
 /* Hot loops built twice on x86-64 with GCC, for AVX2 machines and the
  * rest, picked at load time. Products are never fused into FMAs, so both
  * give the same bits (and the scalar order of every sum). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
-	defined(__linux__) && !defined(TSD_NO_CLONES)
-#define HOT __attribute__((target_clones("arch=x86-64-v3", "default"), optimize("fp-contract=off")))
+#ifdef TSD_CLONES
+#define HOT TSD_HOT __attribute__((optimize("fp-contract=off")))
 #else
 #define HOT
 #endif

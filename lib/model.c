@@ -23,10 +23,9 @@
  * x86-64, one AVX register where the hot functions are cloned for it. */
 typedef float v8f __attribute__((vector_size(32)));
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
-	defined(__linux__) && !defined(TSD_NO_CLONES)
-/* one copy for AVX2+FMA machines, one for the rest, picked at load time */
-#define HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#ifdef TSD_CLONES
+/* one copy for AVX2+FMA machines, one for the rest (tsd.h's TSD_HOT) */
+#define HOT TSD_HOT
 #define TSD_MODEL_CLONES 1
 #else
 #define HOT

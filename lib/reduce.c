@@ -338,11 +338,28 @@ int tsd_reduce_carry_load(const char *s, size_t n, int *have, int64_t *tl, doubl
 	return 0;
 }
 
-size_t tsd_reduce_clamp(double *y, size_t n, double lo, double hi)
-{
-	size_t moved = 0;
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4l __attribute__((vector_size(32)));
 
-	for (size_t i = 0; i < n; i++) {
+/* Four lanes a step, without a branch: a lane's comparisons give all-ones
+ * or zero, which select the bound and count the move. A NaN compares
+ * false both ways and stays, uncounted, as in the plain loop. */
+TSD_HOT size_t tsd_reduce_clamp(double *y, size_t n, double lo, double hi)
+{
+	const v4d L = { lo, lo, lo, lo }, H = { hi, hi, hi, hi };
+	v4l count = { 0, 0, 0, 0 };
+	size_t moved = 0, i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		v4d x;
+		memcpy(&x, y + i, sizeof x);
+		v4l below = x < L, above = x > H;
+		v4l bits = ((v4l)x & ~(below | above)) | ((v4l)L & below) | ((v4l)H & above);
+		count -= below | above;
+		memcpy(y + i, &bits, sizeof bits);
+	}
+	moved = (size_t)(count[0] + count[1] + count[2] + count[3]);
+	for (; i < n; i++) {
 		if (y[i] < lo)
 			y[i] = lo, moved++;
 		else if (y[i] > hi)
@@ -351,23 +368,21 @@ size_t tsd_reduce_clamp(double *y, size_t n, double lo, double hi)
 	return moved;
 }
 
-void tsd_reduce_range(const double *v, size_t n, double *lo, double *hi)
+TSD_HOT void tsd_reduce_range(const double *v, size_t n, double *lo, double *hi)
 {
-	double l0 = v[0], l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+	v4d l = { v[0], v[0], v[0], v[0] }, h = l, x;
 	size_t i = 0;
 
-	/* x < m ? x : m is one minsd: no branch to mispredict on noisy data,
-	 * and four independent lanes */
 	for (; i + 4 <= n; i += 4) {
-		l0 = v[i] < l0 ? v[i] : l0;
-		l1 = v[i + 1] < l1 ? v[i + 1] : l1;
-		l2 = v[i + 2] < l2 ? v[i + 2] : l2;
-		l3 = v[i + 3] < l3 ? v[i + 3] : l3;
-		h0 = v[i] > h0 ? v[i] : h0;
-		h1 = v[i + 1] > h1 ? v[i + 1] : h1;
-		h2 = v[i + 2] > h2 ? v[i + 2] : h2;
-		h3 = v[i + 3] > h3 ? v[i + 3] : h3;
+		memcpy(&x, v + i, sizeof x);
+		/* x < l ? x : l lane by lane, as one minpd: no branch to
+		 * mispredict on noisy data; a NaN in x leaves l */
+		v4l lt = x < l, gt = x > h;
+		l = (v4d)(((v4l)x & lt) | ((v4l)l & ~lt));
+		h = (v4d)(((v4l)x & gt) | ((v4l)h & ~gt));
 	}
+	double l0 = l[0], l1 = l[1], l2 = l[2], l3 = l[3];
+	double h0 = h[0], h1 = h[1], h2 = h[2], h3 = h[3];
 	for (; i < n; i++) {
 		l0 = v[i] < l0 ? v[i] : l0;
 		h0 = v[i] > h0 ? v[i] : h0;

@@ -124,19 +124,19 @@ int tsd_grow(void *arr, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-typedef uint64_t v2u __attribute__((vector_size(16)));
+typedef uint64_t v4u __attribute__((vector_size(32)));
 
-int tsd_all_finite(const double *v, size_t n)
+TSD_HOT int tsd_all_finite(const double *v, size_t n)
 {
 	/* an exponent field of 0x7ff, plus one, carries into the sign bit */
 	const uint64_t E = 0x7ff0000000000000u, ONE = 0x0010000000000000u;
-	v2u a0 = { 0, 0 }, a1 = { 0, 0 }, b0, b1;
+	v4u a0 = { 0, 0, 0, 0 }, a1 = a0, b0, b1;
 	uint64_t any = 0, b;
 	size_t i = 0;
 
-	for (; i + 4 <= n; i += 4) {
+	for (; i + 8 <= n; i += 8) {
 		memcpy(&b0, v + i, sizeof b0);
-		memcpy(&b1, v + i + 2, sizeof b1);
+		memcpy(&b1, v + i + 4, sizeof b1);
 		a0 |= (b0 & E) + ONE;
 		a1 |= (b1 & E) + ONE;
 	}
@@ -145,6 +145,6 @@ int tsd_all_finite(const double *v, size_t n)
 		any |= (b & E) + ONE;
 	}
 	a0 |= a1;
-	any |= a0[0] | a0[1];
+	any |= a0[0] | a0[1] | a0[2] | a0[3];
 	return !(any >> 63);
 }

@@ -13,6 +13,19 @@
 
 #define TSD_VERSION "0.1.0"
 
+/* Hot loops built twice on x86-64 Linux with GCC: one copy for AVX2
+ * machines (x86-64-v3), one for the rest, picked at load time (glibc's
+ * ifunc). The build stays portable. make check defines TSD_NO_CLONES, so
+ * the sanitizers run the portable copy, the one make test does not reach
+ * on an AVX2 machine. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+	defined(__linux__) && !defined(TSD_NO_CLONES)
+#define TSD_CLONES 1
+#define TSD_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define TSD_HOT
+#endif
+
 enum {
 	TSD_OK = 0,
 	TSD_ENOMEM = -1,   /* out of memory */

@@ -227,6 +227,45 @@ static void opened(series_buf *b)
 	b->nseen = 0;
 }
 
+typedef long long v4l __attribute__((vector_size(32)));
+typedef unsigned long long v4u __attribute__((vector_size(32)));
+
+/* The end of the stretch from k (k >= 1, below e) where every interval is
+ * d (0 < d) and times increase: four intervals a step while none differs */
+TSD_HOT static size_t stride_end(const int64_t *t, size_t k, size_t e, uint64_t d)
+{
+	const v4l D = { (long long)d, (long long)d, (long long)d, (long long)d };
+	v4l a, b;
+
+	for (; k + 4 <= e; k += 4) {
+		memcpy(&a, t + k, sizeof a);
+		memcpy(&b, t + k - 1, sizeof b);
+		v4l bad = (a <= b) | ((v4l)((v4u)a - (v4u)b) != D);
+		if (bad[0] | bad[1] | bad[2] | bad[3])
+			break;
+	}
+	while (k < e && t[k] > t[k - 1] && (uint64_t)t[k] - (uint64_t)t[k - 1] == d)
+		k++;
+	return k;
+}
+
+/* dst[i] = t0 + i * dt, i in [0, n), four at a time (the caller has
+ * checked that the last one is in range) */
+TSD_HOT static void fill_times(int64_t *dst, int64_t t0, int64_t dt, size_t n)
+{
+	const uint64_t s = (uint64_t)dt;
+	v4u cur = { (uint64_t)t0, (uint64_t)t0 + s, (uint64_t)t0 + 2 * s, (uint64_t)t0 + 3 * s };
+	const v4u step = { 4 * s, 4 * s, 4 * s, 4 * s };
+	size_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		memcpy(dst + i, &cur, sizeof cur);
+		cur += step;
+	}
+	for (; i < n; i++)
+		dst[i] = (int64_t)((uint64_t)t0 + (uint64_t)i * s);
+}
+
 static int64_t floordiv(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
@@ -349,9 +388,7 @@ int tsd_winbuf_push_run(tsd_winbuf *wb, tsd_win *out, size_t *used, uint32_t ser
 					if (!no_gap_at(wb, b, d) || is_gap(wb, b, t[j]))
 						continue;
 					took(b, t[j]);
-					size_t k = ++j;
-					while (k < e && t[k] > t[k - 1] && (uint64_t)t[k] - (uint64_t)t[k - 1] == d)
-						k++;
+					size_t k = stride_end(t, ++j, e, d);
 					size_t c = k - j;
 					for (size_t q = 0; q < c && q < GAP_RING; q++)
 						note_interval(b, (int64_t)d);
@@ -370,8 +407,7 @@ int tsd_winbuf_push_run(tsd_winbuf *wb, tsd_win *out, size_t *used, uint32_t ser
 	if (t)
 		memcpy(b->t + b->n, t + *used, take * sizeof *t);
 	else
-		for (i = 0; i < take; i++)
-			b->t[b->n + i] = RUN_T(*used + i);
+		fill_times(b->t + b->n, RUN_T(*used), dt, take);
 	memcpy(b->v + b->n, v + *used, take * sizeof *v);
 	b->n += take;
 	*used += take;

@@ -155,6 +155,23 @@ static void test_times(void **state)
 	assert_false(tsd_coefwin_regular(irr, 5));
 	assert_false(tsd_coefwin_regular(odd, 3)); /* step 1.5 is not whole */
 	assert_true(tsd_coefwin_regular(reg, 1));
+	/* the span kept and two intervals off, one long at `at` and one short
+	 * up to 5 later, at every position of every length from 2 to 41 (four
+	 * intervals a step and a tail) */
+	int64_t lt[41];
+	for (size_t n = 2; n <= 41; n++) {
+		for (size_t i = 0; i < n; i++)
+			lt[i] = -20 + 3 * (int64_t)i;
+		assert_true(tsd_coefwin_regular(lt, n));
+		for (size_t at = 1; at + 1 < n; at++)
+			for (size_t e = at + 1; e < n && e <= at + 5; e++) {
+				for (size_t j = at; j < e; j++)
+					lt[j]++;
+				assert_false(tsd_coefwin_regular(lt, n));
+				for (size_t j = at; j < e; j++)
+					lt[j]--;
+			}
+	}
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(tsd_coefwin_time(10, 22, 5, i), reg[i]);
 	assert_int_equal(tsd_coefwin_time(0, 3, 3, 1), 2); /* 1.5 rounds away from 0 */

@@ -497,6 +497,33 @@ static void test_clamp(void **state)
 	assert_int_equal(tsd_reduce_clamp(y, 0, 0, 1), 0);
 }
 
+/* The clamp, four lanes and a tail, against the plain loop: every length
+ * from 0 to 41, a value below, above and NaN at every position. */
+static void test_clamp_lanes(void **state)
+{
+	double y[41], want[41];
+
+	(void)state;
+	for (size_t n = 0; n <= 41; n++)
+		for (size_t at = 0; at < (n ? n : 1); at++) {
+			size_t wmoved = 0;
+			for (size_t i = 0; i < n; i++) {
+				y[i] = (double)((i * 7919u) % 13) - 6.0;
+				if (i == at)
+					y[i] = -9.5;
+				if (i == n - 1 - at)
+					y[i] = 9.25;
+				if (i == (at * 5) % n && i != at && i != n - 1 - at)
+					y[i] = NAN;
+				want[i] = y[i] < -4 ? -4 : y[i] > 4.5 ? 4.5 : y[i];
+				wmoved += y[i] < -4 || y[i] > 4.5;
+			}
+			assert_int_equal(tsd_reduce_clamp(y, n, -4, 4.5), wmoved);
+			for (size_t i = 0; i < n; i++)
+				assert_memory_equal(&y[i], &want[i], sizeof y[i]);
+		}
+}
+
 /* The range of a window, four lanes and a tail, against a plain scan:
  * every length from 1 to 41, the extremes at every position. */
 static void test_range(void **state)
@@ -527,6 +554,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clamp),
+		cmocka_unit_test(test_clamp_lanes),
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_counts),

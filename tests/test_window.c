@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "window.h"
@@ -125,12 +126,99 @@ static void test_regular(void **state)
 	free(t);
 }
 
+/* One window folded into a running digest (FNV-1a over its number, size,
+ * gap flag and every time and value bit) */
+static uint64_t fold(uint64_t h, const tsd_win *w)
+{
+	uint64_t f[4] = { (uint64_t)w->index, w->n, (uint64_t)w->gap, w->gap ? (uint64_t)w->gap_to : 0 };
+
+	for (size_t i = 0; i < 4 + 2 * w->n; i++) {
+		uint64_t x;
+		if (i < 4)
+			x = f[i];
+		else if (i < 4 + w->n)
+			x = (uint64_t)w->t[i - 4];
+		else
+			memcpy(&x, &w->v[i - 4 - w->n], sizeof x);
+		for (int b = 0; b < 8; b++)
+			h = (h ^ ((x >> (8 * b)) & 0xff)) * 1099511628211u;
+	}
+	return h;
+}
+
+/* The windows of count samples cut from stretches of evenly spaced times
+ * (stretch k: len[k] samples dt[k] apart), fed sample by sample (how 0),
+ * as runs of at most run samples with their times (1), or as runs of t0
+ * and dt within each stretch (2). Returns the digest of every window. */
+static uint64_t cut(const int64_t *t, const double *v, const size_t *len, const int64_t *dt, size_t ns,
+		    size_t count, int how, size_t run)
+{
+	tsd_winbuf *wb;
+	tsd_win w;
+	uint64_t h = 14695981039346656037u;
+	size_t at = 0, used;
+	int rc;
+
+	assert_int_equal(tsd_winbuf_new(&wb, count, 0, 0), 0);
+	for (size_t k = 0; k < ns; k++) {
+		size_t end = at + len[k];
+		while (at < end) {
+			if (how == 0) {
+				rc = tsd_winbuf_push(wb, &w, 0, t[at], v[at]);
+				used = 1;
+			} else {
+				size_t m = end - at < run ? end - at : run;
+				rc = tsd_winbuf_push_run(wb, &w, &used, 0, how == 1 ? t + at : NULL, t[at], dt[k],
+							 v + at, m);
+			}
+			assert_true(rc >= 0);
+			if (rc == 1)
+				h = fold(h, &w);
+			at += used;
+		}
+	}
+	while (tsd_winbuf_flush(wb, &w) == 1)
+		h = fold(h, &w);
+	tsd_winbuf_free(wb);
+	return h;
+}
+
+/* Runs give the very windows that samples give, times and values: every
+ * run length from 1 to 41 across the vector steps of the run code, with
+ * stretches of several spacings and an outage between them. */
+static void test_run_windows(void **state)
+{
+	enum { NS = 6 };
+	const size_t len[NS] = { 101, 3, 250, 37, 64, 9 };
+	const int64_t dt[NS] = { 1000, 1000, 7, 250000, 1000, 1 };
+	int64_t t[464];
+	double v[464];
+	size_t n = 0;
+
+	(void)state;
+	for (size_t k = 0; k < NS; k++)
+		for (size_t i = 0; i < len[k]; i++, n++) {
+			t[n] = n ? t[n - 1] + dt[k] : -5000;
+			v[n] = (double)((n * 7919u) % 101) / 7.0;
+		}
+	assert_int_equal(n, sizeof t / sizeof *t);
+	const size_t counts[] = { 1, 5, 64, 100, 1000 };
+	for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+		uint64_t want = cut(t, v, len, dt, NS, counts[c], 0, 1);
+		for (size_t run = 1; run <= 41; run++) {
+			assert_true(cut(t, v, len, dt, NS, counts[c], 1, run) == want);
+			assert_true(cut(t, v, len, dt, NS, counts[c], 2, run) == want);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_threshold_current),
 		cmocka_unit_test(test_runs_as_samples),
 		cmocka_unit_test(test_regular),
+		cmocka_unit_test(test_run_windows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
