@@ -104,7 +104,7 @@ LDLIBS_tsplot    := -lmicrohttpd
 LDLIBS_tscore    := -pthread
 # the stores load libsqlite3 and libpq when they open a database (lib/dynlib.h):
 # no tool links them; test_store opens SQLite files of its own
-STORE_LIBS       := -ldl
+STORE_LIBS := -ldl -pthread
 LDLIBS_tsconsume += $(STORE_LIBS)
 LDLIBS_tsstore   := $(STORE_LIBS)
 LDLIBS_tsquery   := $(STORE_LIBS)

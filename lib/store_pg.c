@@ -22,6 +22,7 @@
  * transaction sent again; when the COMMIT itself got through and only its
  * answer was lost, sending it again rewrites the same rows (upsert). */
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -43,28 +44,36 @@
 static struct { PQ_FUNCS(X) } pq;
 #undef X
 
-static int load_libpq(tsd_store *s)
+/* Looked up once per process, whichever thread opens a store first
+ * (pthread_once); a library that failed to load is not tried again. */
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static int load_rc;
+static char load_err[400];
+
+static void load_functions(void)
 {
 #define X(f) #f,
 	static const char *const names[] = { PQ_FUNCS(X) };
 #undef X
-	static int loaded;
 	void *fn[sizeof names / sizeof names[0]];
-	char err[400];
 	size_t i = 0;
-	int rc;
 
-	if (loaded)
-		return 0;
-	if ((rc = tsd_dynlib_load(fn, names, sizeof names / sizeof names[0], "libpq.so.5", err, sizeof err)) < 0) {
-		tsd_store_seterr(s, "postgresql: %s", err);
-		return rc;
-	}
+	load_rc = tsd_dynlib_load(fn, names, sizeof names / sizeof names[0], "libpq.so.5", load_err, sizeof load_err);
+	if (load_rc < 0)
+		return;
 #define X(f) pq.f = (__typeof__(f) *)fn[i++];
 	PQ_FUNCS(X)
 #undef X
-	loaded = 1;
-	return 0;
+}
+
+static int load_libpq(tsd_store *s)
+{
+	const char *err = load_err;
+
+	pthread_once(&load_once, load_functions);
+	if (load_rc < 0)
+		tsd_store_seterr(s, "postgresql: %s", err);
+	return load_rc;
 }
 
 static const char schema[] =

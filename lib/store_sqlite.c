@@ -7,6 +7,7 @@
  * the database refuses such a statement, its rows are sent again one by
  * one to find and name the refused row. */
 #include <sqlite3.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,28 +29,36 @@
 static struct { SQLITE_FUNCS(X) } sqlite;
 #undef X
 
-static int load_libsqlite3(tsd_store *s, const char *path)
+/* Looked up once per process, whichever thread opens a store first
+ * (pthread_once); a library that failed to load is not tried again. */
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static int load_rc;
+static char load_err[400];
+
+static void load_functions(void)
 {
 #define X(f) #f,
 	static const char *const names[] = { SQLITE_FUNCS(X) };
 #undef X
-	static int loaded;
 	void *fn[sizeof names / sizeof names[0]];
-	char err[400];
 	size_t i = 0;
-	int rc;
 
-	if (loaded)
-		return 0;
-	if ((rc = tsd_dynlib_load(fn, names, sizeof names / sizeof names[0], "libsqlite3.so.0", err, sizeof err)) < 0) {
-		tsd_store_seterr(s, "sqlite:%s: %s", path, err);
-		return rc;
-	}
+	load_rc = tsd_dynlib_load(fn, names, sizeof names / sizeof names[0], "libsqlite3.so.0", load_err, sizeof load_err);
+	if (load_rc < 0)
+		return;
 #define X(f) sqlite.f = (__typeof__(f) *)fn[i++];
 	SQLITE_FUNCS(X)
 #undef X
-	loaded = 1;
-	return 0;
+}
+
+static int load_libsqlite3(tsd_store *s, const char *path)
+{
+	const char *err = load_err;
+
+	pthread_once(&load_once, load_functions);
+	if (load_rc < 0)
+		tsd_store_seterr(s, "sqlite:%s: %s", path, err);
+	return load_rc;
 }
 
 static const char schema[] =
