@@ -148,3 +148,22 @@ TSD_HOT int tsd_all_finite(const double *v, size_t n)
 	any |= a0[0] | a0[1] | a0[2] | a0[3];
 	return !(any >> 63);
 }
+
+typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4l __attribute__((vector_size(32)));
+
+TSD_HOT size_t tsd_first_nan(const double *v, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		v4d x;
+		memcpy(&x, v + i, sizeof x);
+		v4l nan = x != x;
+		if (nan[0] | nan[1] | nan[2] | nan[3])
+			break;
+	}
+	while (i < n && v[i] == v[i])
+		i++;
+	return i;
+}

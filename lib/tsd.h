@@ -72,4 +72,8 @@ int tsd_grow(void *arr, size_t *cap, size_t need, size_t elem);
  * the check every reader and writer makes on every value. */
 int tsd_all_finite(const double *v, size_t n);
 
+/* The index of the first NaN in v[0..n), or n when there is none: four
+ * values a step. (A NaN sample value is a gap marker in a run.) */
+size_t tsd_first_nan(const double *v, size_t n);
+
 #endif

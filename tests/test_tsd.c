@@ -120,6 +120,29 @@ static void test_all_finite(void **state)
 	}
 }
 
+/* tsd_first_nan: the first NaN at every position of every length (every
+ * lane and the tail), a later one beside it; infinities are not NaN */
+static void test_first_nan(void **state)
+{
+	double v[21] = { 0 };
+
+	(void)state;
+	for (size_t n = 0; n <= 21; n++) {
+		for (size_t i = 0; i < n; i++)
+			v[i] = i % 3 ? INFINITY : -1.5 * (double)i;
+		assert_int_equal(tsd_first_nan(v, n), n);
+		for (size_t p = 0; p < n; p++) {
+			v[p] = -NAN;
+			if (p + 2 < n)
+				v[p + 2] = NAN;
+			assert_int_equal(tsd_first_nan(v, n), p);
+			v[p] = p % 3 ? INFINITY : -1.5 * (double)p;
+			if (p + 2 < n)
+				v[p + 2] = (p + 2) % 3 ? INFINITY : -1.5 * (double)(p + 2);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_grow_overflow),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_all_finite),
+		cmocka_unit_test(test_first_nan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

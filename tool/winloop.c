@@ -156,9 +156,9 @@ static void check(tool_winloop *wl, int rc)
 /* The first gap marker (NaN value) of a run from i, or its end. */
 static size_t next_gap(const tsd_samples *s, size_t i)
 {
-	while (i < s->count && s->v[i] == s->v[i])
-		i++;
-	return i;
+	if (s->no_nan)
+		return s->count;
+	return i + tsd_first_nan(s->v + i, s->count - i);
 }
 
 static void hold(tool_winloop *wl, uint32_t series, size_t n)

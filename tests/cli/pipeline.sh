@@ -65,6 +65,8 @@ for w in 5m 256; do
 	# the same through binary, and through another windowing stage
 	ok "outage-$w-binary" "tsconv -o bin out5.csv | dwt -w $w | thresh --ratio 8 | merge | tsconv -o csv | cmp -s - o$w.csv"
 	ok "outage-$w-lttb-keeps-gap" "lttb -w $w -n 16 o$w.csv | grep -c ',\$' | grep -qx 1"
+	# the marker inside a binary run (a NaN value) closes the window too
+	ok "outage-$w-lttb-keeps-gap-binary" "tsconv -o bin o$w.csv | lttb -w $w -n 16 -o csv | cmp -s - <(lttb -w $w -n 16 o$w.csv)"
 done
 # the chart: the line breaks at the marker (a blank line in gnuplot's data)
 ok outage-paa-marker 'paa -w 1m -Z out5.csv | grep -c ",\$" | grep -qx 1'
