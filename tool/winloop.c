@@ -367,6 +367,7 @@ int tool_winloop_next(tool_winloop *wl, tsd_win *win, int *partial)
 			r->r.t = NULL;
 			r->r.t0 = t;
 			r->r.dt = 0;
+			r->r.no_nan = 0; /* not known: next_gap looks */
 			wl->one.s.v = v;
 			r->r.v = &wl->one.s.v;
 			wl->in_run = 1;
@@ -428,6 +429,7 @@ int tool_winloop_next(tool_winloop *wl, tsd_win *win, int *partial)
 			r->r.t = NULL;
 			r->r.t0 = one.s.t;
 			r->r.dt = 0;
+			r->r.no_nan = 0; /* not known: next_gap looks */
 			wl->one.s.v = one.s.v;
 			r->r.v = &wl->one.s.v;
 			wl->in_run = 1;
