@@ -241,7 +241,6 @@ int tsd_frame_decode(tsd_rec *r, uint32_t *count, const unsigned char *p, uint32
 		if (n == 0 || tsd_frame_samples_size(n, reg) - TSD_FRAME_HDR != plen)
 			return TSD_EFORMAT;
 		r->kind = TSD_REC_SAMPLES;
-		r->r.no_nan = 0; /* the reader sets it after its check */
 		r->r.series = get32(p);
 		r->r.count = n;
 		if (reg) {

@@ -125,7 +125,6 @@ typedef struct {
 	const int64_t *t;      /* (count) or NULL */
 	int64_t t0, dt;
 	const double *v;       /* (count) */
-	int no_nan;            /* 1: no v[i] is NaN (the reader checked); 0: not known */
 } tsd_samples;
 
 typedef struct {

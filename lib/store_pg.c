@@ -68,11 +68,9 @@ static void load_functions(void)
 
 static int load_libpq(tsd_store *s)
 {
-	const char *err = load_err;
-
 	pthread_once(&load_once, load_functions);
 	if (load_rc < 0)
-		tsd_store_seterr(s, "postgresql: %s", err);
+		tsd_store_seterr(s, "postgresql: %s", load_err);
 	return load_rc;
 }
 

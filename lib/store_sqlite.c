@@ -53,11 +53,9 @@ static void load_functions(void)
 
 static int load_libsqlite3(tsd_store *s, const char *path)
 {
-	const char *err = load_err;
-
 	pthread_once(&load_once, load_functions);
 	if (load_rc < 0)
-		tsd_store_seterr(s, "sqlite:%s: %s", path, err);
+		tsd_store_seterr(s, "sqlite:%s: %s", path, load_err);
 	return load_rc;
 }
 

@@ -337,10 +337,8 @@ static int bin_next(tsd_reader *r, tsd_rec *rec)
 		if (rc == TSD_FDEC_SKIP)
 			continue;
 		if (rec->kind == TSD_REC_SAMPLES) {
-			if (r->o.runs && (r->o.gaps || !r->fdec.missing) && run_in_order(r, &rec->r)) {
-				rec->r.no_nan = !r->fdec.missing;
+			if (r->o.runs && (r->o.gaps || !r->fdec.missing) && run_in_order(r, &rec->r))
 				return 1;
-			}
 			/* give it out sample by sample, checking each */
 			r->run = rec->r;
 			r->run_pos = 0;

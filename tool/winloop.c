@@ -156,8 +156,6 @@ static void check(tool_winloop *wl, int rc)
 /* The first gap marker (NaN value) of a run from i, or its end. */
 static size_t next_gap(const tsd_samples *s, size_t i)
 {
-	if (s->no_nan)
-		return s->count;
 	return i + tsd_first_nan(s->v + i, s->count - i);
 }
 
@@ -367,7 +365,6 @@ int tool_winloop_next(tool_winloop *wl, tsd_win *win, int *partial)
 			r->r.t = NULL;
 			r->r.t0 = t;
 			r->r.dt = 0;
-			r->r.no_nan = 0; /* not known: next_gap looks */
 			wl->one.s.v = v;
 			r->r.v = &wl->one.s.v;
 			wl->in_run = 1;
@@ -429,7 +426,6 @@ int tool_winloop_next(tool_winloop *wl, tsd_win *win, int *partial)
 			r->r.t = NULL;
 			r->r.t0 = one.s.t;
 			r->r.dt = 0;
-			r->r.no_nan = 0; /* not known: next_gap looks */
 			wl->one.s.v = one.s.v;
 			r->r.v = &wl->one.s.v;
 			wl->in_run = 1;
